@@ -1,0 +1,3 @@
+from inspector_app.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Loading checklist files, checking their quotes against the standards, and finding them by id."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from inspector_app.core.checklists.models import Checklist
+from inspector_app.core.errors import InputError, NotFoundError, Problem
+from inspector_app.core.fileformat import line_for, parse_text, read_text, validate_data
+from inspector_app.core.i18n import tr
+from inspector_app.core.paths import forms_dir, resources_dir
+
+_SPACE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+@lru_cache(maxsize=16)
+def _standard_text(file: str) -> str | None:
+    path = resources_dir() / "standards" / file
+    return _squash(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def quote_problems(checklist: Checklist, file: str, lines: dict) -> list[Problem]:
+    """Every cited quote must stand verbatim (whitespace aside) in the cited standard."""
+    problems = []
+    for s_index, section in enumerate(checklist.sections):
+        for i_index, item in enumerate(section.items):
+            loc = ("sections", s_index, "items", i_index, "source", "quote")
+            text = _standard_text(item.source.file)
+            if text is None:
+                problems.append(Problem(file, line_for(lines, loc[:-1]), ".".join(map(str, loc[:-1])),
+                                        tr("unknown standard file {name}", name=item.source.file)))
+            elif _squash(item.source.quote) not in text:
+                problems.append(Problem(file, line_for(lines, loc), ".".join(map(str, loc)),
+                                        tr("quote not found verbatim in {name}", name=item.source.file)))
+    return problems
+
+
+def content_hash(checklist: Checklist) -> str:
+    """SHA-256 of the checklist's canonical JSON: inspections pin the exact rules they were scored with."""
+    canonical = json.dumps(checklist.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_checklist(path: Path, check_quotes: bool = True) -> Checklist:
+    """Load and fully validate one checklist file, or raise InputError listing every problem."""
+    name = str(path)
+    parsed = parse_text(read_text(path), name)
+    checklist = validate_data(Checklist, parsed.data, name, parsed.lines)
+    if check_quotes:
+        problems = quote_problems(checklist, name, parsed.lines)
+        if problems:
+            raise InputError(problems)
+    return checklist
+
+
+@dataclass
+class ChecklistLibrary:
+    """All checklists available on this machine, newest version of each id, with load problems kept aside."""
+
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, *folders: Path, include_training: bool = False) -> "ChecklistLibrary":
+        library = cls()
+        for folder in folders or (forms_dir(),):
+            for path in sorted(folder.rglob("*.yaml")):
+                training_file = "training" in path.relative_to(folder).parts[:-1]
+                if training_file and not include_training:
+                    continue
+                try:
+                    checklist = load_checklist(path)
+                except InputError as exc:
+                    library.problems.extend(exc.problems)
+                    continue
+                current = library.checklists.get(checklist.id)
+                if current is None or checklist.version > current.version:
+                    library.checklists[checklist.id] = checklist
+                    library.paths[checklist.id] = path
+        return library
+
+    def get(self, checklist_id: str) -> Checklist:
+        try:
+            return self.checklists[checklist_id]
+        except KeyError:
+            raise NotFoundError(tr("No checklist with id {id}", id=checklist_id)) from None
+
+    def __iter__(self):
+        return iter(sorted(self.checklists.values(), key=lambda c: c.id))
+
+    def __len__(self) -> int:
+        return len(self.checklists)

@@ -1,0 +1,50 @@
+"""Errors the user sees: plain messages, already in the UI language, never a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+
+class AppError(Exception):
+    """An expected failure with a message meant for the user."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in one input: which file, where in it (line and/or field path), and why."""
+
+    file: str
+    line: int | None
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.field:
+            where += f" [{self.field}]"
+        return f"{where}: {self.reason}"
+
+
+class InputError(AppError):
+    """A file or entry that is not valid; nothing from it was used."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class NotFoundError(AppError):
+    pass
+
+
+class StateError(AppError):
+    """The action does not fit the current state (e.g. editing a finished inspection)."""
+
+
+class DataFolderBusy(AppError):
+    """Another instance of the app holds the data folder."""
+
+    exit_code = 3

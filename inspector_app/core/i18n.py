@@ -1,0 +1,66 @@
+"""One translation mechanism for the core, the command line and the GUI.
+
+Messages are written in English in the code (`tr("Unknown item {code}", code=...)`) and translated through
+JSON catalogs in `resources/i18n/<lang>.json` and `<lang>.<area>.json` (English text -> translation). Chinese is the default language;
+English is the source language, so it is always complete. The GUI calls the same `tr`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from typing import Any
+
+from inspector_app.core.paths import resources_dir
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+_current = DEFAULT_LANGUAGE
+
+
+def normalise(lang: str | None) -> str:
+    if not lang:
+        return DEFAULT_LANGUAGE
+    lang = lang.lower().replace("-", "_")
+    return "en" if lang.startswith("en") else "zh"
+
+
+def set_language(lang: str | None) -> str:
+    global _current
+    _current = normalise(lang)
+    return _current
+
+
+def language() -> str:
+    return _current
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    merged: dict[str, str] = {}
+    folder = resources_dir() / "i18n"
+    # <lang>.json plus one <lang>.<area>.json per area of the code, so modules keep their own catalogs
+    for path in sorted(folder.glob(f"{lang}.json")) + sorted(folder.glob(f"{lang}.*.json")):
+        with path.open(encoding="utf-8") as handle:
+            merged.update(json.load(handle))
+    return merged
+
+
+def tr(message: str, /, **params: Any) -> str:
+    """Translate `message` into the current language and fill in `{named}` parameters."""
+    text = catalog(_current).get(message, message) if _current != "en" else message
+    return text.format(**params) if params else text
+
+
+def tr_lang(lang: str, message: str, /, **params: Any) -> str:
+    """Translate into a given language without changing the current one (documents in a fixed language)."""
+    text = catalog(lang).get(message, message) if lang != "en" else message
+    return text.format(**params) if params else text
+
+
+def initial_language() -> str:
+    """Language from INSPECTOR_APP_LANG, else Chinese (the settings file may override later)."""
+    return set_language(os.environ.get("INSPECTOR_APP_LANG"))
