@@ -1,0 +1,80 @@
+"""Photos attached to deductions: checked, downscaled, and stored by content hash in the data folder.
+
+A day of full-size phone photos would fill the laptop and the share, so each photo is stored as a copy no
+larger than the configured size (default 1600 px). Files are written (and fsynced) before the database row
+that points to them is committed: a crash can leave an unused file, never a row without its photo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspector_app.core.errors import InputError, Problem
+from inspector_app.core.i18n import tr
+
+PHOTO_DIR = "photos"
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+MAX_INPUT_PIXELS = 80_000_000  # refuses decompression bombs
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    sha256: str
+    relative_path: str
+    media_type: str
+    size: int
+
+
+def _problem(path: Path, reason: str) -> InputError:
+    return InputError([Problem(str(path), None, "", reason)])
+
+
+def downscale(raw: bytes, max_px: int, name: Path) -> tuple[bytes, str, str]:
+    """Return (bytes, media type, extension) of the image scaled to fit max_px × max_px."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_INPUT_PIXELS
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((max_px, max_px))
+            out = io.BytesIO()
+            if image.mode in ("RGBA", "LA", "P"):
+                image.save(out, format="PNG", optimize=True)
+                return out.getvalue(), "image/png", ".png"
+            image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+            return out.getvalue(), "image/jpeg", ".jpg"
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        raise _problem(name, tr("not a photo that can be read ({detail})", detail=type(exc).__name__)) from exc
+
+
+def store_bytes(data_dir: Path, data: bytes, extension: str) -> tuple[str, str]:
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"{PHOTO_DIR}/{digest[:2]}/{digest}{extension}"
+    target = data_dir / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        with tmp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    return digest, relative
+
+
+def store_photo(data_dir: Path, source: Path, max_px: int) -> StoredPhoto:
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise _problem(source, tr("cannot read the file: {detail}", detail=exc.strerror or str(exc))) from exc
+    if size > MAX_INPUT_BYTES:
+        raise _problem(source, tr("file is too large ({size} bytes)", size=size))
+    data, media_type, extension = downscale(source.read_bytes(), max_px, source)
+    digest, relative = store_bytes(data_dir, data, extension)
+    return StoredPhoto(digest, relative, media_type, len(data))

@@ -1,0 +1,323 @@
+"""Recording inspections and deductions: every call is one durable transaction with its audit event.
+
+The GUI, the command line, the importer and the demo generator all record through `Recorder`, so the same
+validation and scoring rules apply to every entry, wherever it comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlite3
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from inspector_app.core.checklists import Checklist, content_hash
+from inspector_app.core.checklists.models import ChargeTo
+from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
+from inspector_app.core.i18n import tr
+from inspector_app.core.photos import store_photo
+from inspector_app.core.scoring import entry_points
+from inspector_app.core.store import audit
+from inspector_app.core.store.fastpath import raw_write
+from inspector_app.core.store.models import (
+    ChecklistSnapshot,
+    Deduction,
+    Department,
+    Inspection,
+    Photo,
+    Rectification,
+    Staff,
+    new_id,
+    utcnow,
+)
+from inspector_app.core.workspace import Workspace
+
+MAX_COUNT = 99
+MAX_NOTE = 2000
+MODES = ("open", "covert")  # 明查 / 暗访
+_DEDUCTIONS: Table = Deduction.__table__  # type: ignore[assignment]
+_RECTIFICATIONS: Table = Rectification.__table__  # type: ignore[assignment]
+_PHOTOS: Table = Photo.__table__  # type: ignore[assignment]
+# The recording hot path runs straight on the DBAPI cursor (see store/fastpath.py).
+_INSPECTION_STATE_SQL = "SELECT status, checklist_hash, department_id FROM inspections WHERE id = ?"
+_STAFF_SQL = "SELECT staff_no, id, department_id, is_head FROM staff WHERE active = 1 AND staff_no IN ({marks})"
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def offset_minutes(moment: datetime) -> int:
+    offset = moment.utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+def local_date(moment: datetime, offset_min: int) -> date:
+    return (moment.astimezone(timezone.utc) + timedelta(minutes=offset_min)).date()
+
+
+def _bad(field_name: str, reason: str) -> InputError:
+    return InputError([Problem(tr("entry"), None, field_name, reason)])
+
+
+@dataclass(frozen=True)
+class NewInspection:
+    checklist_id: str
+    department: str  # department code or name
+    inspector_name: str
+    inspector_no: str | None = None
+    co_inspector: str | None = None
+    mode: str = "open"
+    location: str | None = None
+    started_at: datetime | None = None  # aware; now when absent
+    origin: str = "local"
+    training: bool = False
+
+
+@dataclass(frozen=True)
+class NewDeduction:
+    item_code: str
+    staff_nos: Sequence[str] = ()  # empty: charge the department
+    count: int = 1
+    note: str = ""
+    photos: Sequence[Path] = field(default_factory=tuple)
+    recorded_at: datetime | None = None  # aware; now when absent
+
+
+class Recorder:
+    """Writes inspections and deductions for one workspace."""
+
+    def __init__(self, workspace: Workspace, actor: str | None = None):
+        self.ws = workspace
+        self.actor = actor or workspace.settings.inspector.name or "inspector"
+        self._batch: Session | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run several recording calls as one transaction: all of them are stored, or none (imports)."""
+        if self._batch is not None:
+            raise StateError("batches do not nest")
+        with self.ws.db.write() as session:
+            self._batch = session
+            try:
+                yield
+            finally:
+                self._batch = None
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        if self._batch is not None:
+            yield self._batch
+        else:
+            with self.ws.db.write() as session:
+                yield session
+
+    @contextmanager
+    def _cursor(self) -> Iterator[sqlite3.Cursor]:
+        if self._batch is not None:
+            self._batch.flush()
+            yield self._batch.connection().connection.driver_connection.cursor()  # same transaction
+        else:
+            with raw_write(self.ws.db.engine) as cursor:
+                yield cursor
+
+    # -- inspections ----------------------------------------------------------------------------------
+    def start(self, request: NewInspection, checklist: Checklist | None = None) -> Inspection:
+        checklist = checklist or self.ws.library.get(request.checklist_id)
+        if request.mode not in MODES:
+            raise _bad("mode", tr("mode must be 明查 (open) or 暗访 (covert)"))
+        if not request.inspector_name.strip():
+            raise _bad("inspector", tr("the inspector's name is required"))
+        started = request.started_at or local_now()
+        if started.tzinfo is None:
+            raise _bad("started_at", tr("the start time needs a time zone"))
+        device_id = self.ws.device_id
+        with self._session() as session:
+            department = find_department(session, request.department)
+            snapshot_hash = ensure_snapshot(session, checklist)
+            inspection = Inspection(
+                checklist_id=checklist.id, checklist_version=checklist.version, checklist_hash=snapshot_hash,
+                department_id=department.id, inspector_name=request.inspector_name.strip(),
+                inspector_no=request.inspector_no, co_inspector=request.co_inspector, mode=request.mode,
+                location=request.location, status="draft", origin=request.origin, training=request.training,
+                started_at=started, utc_offset_min=offset_minutes(started), device_id=device_id,
+                seq=self.ws.take_sequence(), updated_at=utcnow(),
+            )
+            session.add(inspection)
+            audit.record(session, self.actor, "start", "inspection", inspection)
+        self.ws._snapshots.setdefault(snapshot_hash, checklist)
+        return inspection
+
+    def finish(self, inspection_id: str, finished_at: datetime | None = None) -> Inspection:
+        """Lock the inspection: nothing can be recorded or voided in it afterwards."""
+        with self._session() as session:
+            inspection = self._draft(session, inspection_id)
+            inspection.status = "finished"
+            inspection.finished_at = finished_at or utcnow()
+            inspection.updated_at = utcnow()
+            audit.record(session, self.actor, "finish", "inspection", inspection)
+        return inspection
+
+    # -- deductions -----------------------------------------------------------------------------------
+    def record(self, inspection_id: str, request: NewDeduction) -> list[str]:
+        """Record one deduction per person named (or one for the department); durable when it returns.
+
+        This is the hot path of a ward round, so it writes with a handful of Core statements in one
+        transaction (deductions, rectifications, photos, audit events) instead of ORM unit-of-work flushes.
+        Returns the new deductions' ids.
+        """
+        count = request.count
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+            raise _bad("count", tr("count must be a whole number from 1 to {max}", max=MAX_COUNT))
+        if len(request.note) > MAX_NOTE:
+            raise _bad("note", tr("the note is too long (at most {max} characters)", max=MAX_NOTE))
+        recorded = request.recorded_at or local_now()
+        if recorded.tzinfo is None:
+            raise _bad("recorded_at", tr("the time needs a time zone"))
+        stored_photos = [store_photo(self.ws.data_dir, path, self.ws.settings.photo_max_px)
+                         for path in request.photos]
+        device_id = self.ws.device_id
+        offset = offset_minutes(recorded)
+        local_day = local_date(recorded, offset)
+        now = utcnow()
+        with self._cursor() as cursor:
+            row = cursor.execute(_INSPECTION_STATE_SQL, (inspection_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(tr("No inspection with id {id}", id=inspection_id))
+            status, checklist_hash, inspection_department = row
+            if status != "draft":
+                raise StateError(tr("This inspection is finished and locked; it cannot be changed."))
+            checklist = self.ws.checklist_by_hash(checklist_hash)
+            try:
+                item = checklist.item(request.item_code)
+            except KeyError:
+                raise _bad("item", tr("checklist {checklist} has no item {code}", checklist=checklist.id,
+                                      code=request.item_code)) from None
+            targets = self._targets(cursor, item.charge_to, request.staff_nos)
+            requirement = item.rectification.zh if item.rectification else item.text.zh
+            deadline = local_day + timedelta(days=checklist.deadline_days(item))
+            chain = audit.AuditChain(cursor.execute(audit.CHAIN_HEAD_SQL).fetchone())
+            deductions, rectifications, photos = [], [], []
+            for staff_id, staff_department, is_head in targets:
+                charged_to = ChargeTo.PERSON.value if staff_id else ChargeTo.DEPARTMENT.value
+                points = entry_points(checklist, item, count, charged_to, is_head)
+                deduction = {
+                    "id": new_id(), "inspection_id": inspection_id, "item_code": item.code,
+                    "charged_to": charged_to, "staff_id": staff_id,
+                    "department_id": staff_department or inspection_department, "is_head": is_head, "count": count,
+                    "points_each": points.points_each, "multiplier": points.multiplier, "points": points.points,
+                    "note": request.note.strip(), "recorded_at": recorded, "utc_offset_min": offset,
+                    "local_month": local_day.strftime("%Y-%m"), "device_id": device_id,
+                    "seq": self.ws.take_sequence(), "voided_at": None, "void_reason": None,
+                }
+                deductions.append(deduction)
+                chain.add(self.actor, "record", "deduction", deduction["id"], audit.row_payload(_DEDUCTIONS, deduction))
+                rectification = {
+                    "id": new_id(), "deduction_id": deduction["id"], "department_id": deduction["department_id"],
+                    "requirement": requirement, "deadline": deadline, "status": "open", "rectified_at": None,
+                    "rectified_note": None, "verified_at": None, "verified_by": None, "updated_at": now,
+                }
+                rectifications.append(rectification)
+                chain.add(self.actor, "open", "rectification", rectification["id"],
+                           audit.row_payload(_RECTIFICATIONS, rectification))
+                for stored in stored_photos:
+                    photo = {"id": new_id(), "deduction_id": deduction["id"], "sha256": stored.sha256,
+                             "path": stored.relative_path, "media_type": stored.media_type,
+                             "size_bytes": stored.size, "added_at": now, "voided_at": None}
+                    photos.append(photo)
+                    chain.add(self.actor, "attach", "photo", photo["id"], audit.row_payload(_PHOTOS, photo))
+            inserts = self.ws.db.inserts
+            inserts.deductions.execute(cursor, deductions)
+            inserts.rectifications.execute(cursor, rectifications)
+            if photos:
+                inserts.photos.execute(cursor, photos)
+            inserts.audit_events.execute(cursor, chain.pending)
+        return [d["id"] for d in deductions]
+
+    def void(self, deduction_id: str, reason: str) -> Deduction:
+        """Void a deduction (never delete it): it stops counting, its rectification is closed."""
+        if not reason.strip():
+            raise _bad("reason", tr("a reason is required to void an entry"))
+        with self._session() as session:
+            deduction = self._deduction(session, deduction_id)
+            if deduction.voided_at is not None:
+                raise StateError(tr("this entry is already void"))
+            deduction.voided_at = utcnow()
+            deduction.void_reason = reason.strip()
+            audit.record(session, self.actor, "void", "deduction", deduction)
+            if deduction.rectification is not None:
+                deduction.rectification.status = "void"
+                deduction.rectification.updated_at = utcnow()
+                audit.record(session, self.actor, "void", "rectification", deduction.rectification)
+        return deduction
+
+    def restore(self, deduction_id: str) -> Deduction:
+        """Undo a void (the GUI's redo/undo): the entry counts again."""
+        with self._session() as session:
+            deduction = self._deduction(session, deduction_id)
+            if deduction.voided_at is None:
+                raise StateError(tr("this entry is not void"))
+            deduction.voided_at = None
+            deduction.void_reason = None
+            audit.record(session, self.actor, "restore", "deduction", deduction)
+            if deduction.rectification is not None and deduction.rectification.status == "void":
+                deduction.rectification.status = "open"
+                deduction.rectification.updated_at = utcnow()
+                audit.record(session, self.actor, "restore", "rectification", deduction.rectification)
+        return deduction
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def _draft(self, session: Session, inspection_id: str) -> Inspection:
+        inspection = session.get(Inspection, inspection_id)
+        if inspection is None:
+            raise NotFoundError(tr("No inspection with id {id}", id=inspection_id))
+        if inspection.status != "draft":
+            raise StateError(tr("This inspection is finished and locked; it cannot be changed."))
+        return inspection
+
+    def _deduction(self, session: Session, deduction_id: str) -> Deduction:
+        deduction = session.get(Deduction, deduction_id)
+        if deduction is None:
+            raise NotFoundError(tr("No entry with id {id}", id=deduction_id))
+        self._draft(session, deduction.inspection_id)
+        return deduction
+
+    def _targets(self, cursor: sqlite3.Cursor, charge_to: ChargeTo,
+                 staff_nos: Sequence[str]) -> list[tuple[str | None, str | None, bool]]:
+        """(staff id, staff's department id, is head) per person named, or one empty target: the department."""
+        if not staff_nos:
+            return [(None, None, False)]
+        if charge_to is ChargeTo.DEPARTMENT:
+            raise _bad("staff", tr("this item is charged to the department, not to a person"))
+        if len(set(staff_nos)) != len(staff_nos):
+            raise _bad("staff", tr("the same person is named twice"))
+        sql = _STAFF_SQL.format(marks=", ".join("?" for _ in staff_nos))
+        found = {no: (staff_id, department, bool(head))
+                 for no, staff_id, department, head in cursor.execute(sql, tuple(staff_nos))}
+        missing = [no for no in staff_nos if no not in found]
+        if missing:
+            raise _bad("staff", tr("no staff member with 工号 {numbers} in the roster", numbers=", ".join(missing)))
+        return [found[no] for no in staff_nos]
+
+
+def find_department(session: Session, code_or_name: str) -> Department:
+    department = session.scalars(
+        select(Department).where((Department.code == code_or_name) | (Department.name == code_or_name))
+    ).first()
+    if department is None or not department.active:
+        raise _bad("department", tr("no department or window {name} in the roster", name=code_or_name))
+    return department
+
+
+def ensure_snapshot(session: Session, checklist: Checklist) -> str:
+    digest = content_hash(checklist)
+    if session.get(ChecklistSnapshot, digest) is None:
+        session.add(ChecklistSnapshot(content_hash=digest, checklist_id=checklist.id, version=checklist.version,
+                                      body=checklist.model_dump(mode="json"), stored_at=utcnow()))
+    return digest

@@ -1,0 +1,154 @@
+"""The append-only audit trail: every change, chained by hashes, so edits behind the app's back show.
+
+Each event stores a canonical JSON snapshot of the entity after the change and the hash of the previous
+event. `verify` recomputes the chain and also compares every audited row with its last snapshot, so both a
+rewritten event and a row edited directly in the database file are detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import Boolean, Float, Integer, Table, insert, select
+from sqlalchemy.orm import Session
+
+from inspector_app.core.i18n import tr
+from inspector_app.core.store.models import (
+    AuditEvent,
+    Base,
+    Deduction,
+    Department,
+    Inspection,
+    Photo,
+    Rectification,
+    Staff,
+    utcnow,
+)
+
+GENESIS = "0" * 64
+AUDITED: dict[str, type[Base]] = {
+    "inspection": Inspection,
+    "deduction": Deduction,
+    "rectification": Rectification,
+    "photo": Photo,
+    "department": Department,
+    "staff": Staff,
+}
+_AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
+_INSERT_EVENTS = insert(_AUDIT_TABLE)
+_CHAIN_HEAD = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+
+
+def _plain(column_type: Any, value: Any) -> Any:
+    """The value as it reads back from the database, in JSON form (so snapshots compare exactly)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(column_type, Float):
+        return float(value)
+    if isinstance(column_type, Boolean):
+        return bool(value)
+    if isinstance(column_type, Integer):
+        return int(value)
+    return value
+
+
+def row_payload(table: Table, values: Mapping[str, Any]) -> str:
+    """Canonical JSON of a full row given as column values (missing columns are NULL)."""
+    return canonical({c.key: _plain(c.type, values.get(c.key)) for c in table.columns})
+
+
+def snapshot_payload(row: Base) -> str:
+    table: Table = row.__table__  # type: ignore[assignment]
+    return row_payload(table, {c.key: getattr(row, c.key) for c in table.columns})
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str, entity_id: str,
+               payload: str) -> str:
+    material = "\x1f".join([prev_hash, str(seq), at, actor, action, entity, entity_id, payload])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+class AuditChain:
+    """Builds events inside one write transaction, starting from the chain head read once by the caller."""
+
+    def __init__(self, head: tuple[int, str] | None):
+        self.seq, self.hash = head if head else (0, GENESIS)
+        self.pending: list[dict[str, Any]] = []
+
+    def add(self, actor: str, action: str, entity: str, entity_id: str, payload: str) -> None:
+        seq = self.seq + 1
+        at = utcnow()
+        digest = event_hash(self.hash, seq, at.isoformat(), actor, action, entity, entity_id, payload)
+        self.pending.append({"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
+                             "entity_id": entity_id, "payload": payload, "prev_hash": self.hash, "hash": digest})
+        self.seq, self.hash = seq, digest
+
+
+CHAIN_HEAD_SQL = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+
+
+def record(session: Session, actor: str, action: str, entity: str, row: Base) -> None:
+    """Append one event for an ORM row inside the caller's write transaction."""
+    session.flush()
+    chain = AuditChain(session.execute(_CHAIN_HEAD).first())  # type: ignore[arg-type]
+    chain.add(actor, action, entity, str(getattr(row, "id")), snapshot_payload(row))
+    session.execute(_INSERT_EVENTS, chain.pending)
+
+
+@dataclass
+class AuditReport:
+    events: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(session: Session) -> AuditReport:
+    """Recompute the chain and compare every audited row with its last snapshot."""
+    problems: list[str] = []
+    prev_hash = GENESIS
+    expected_seq = 1
+    latest: dict[tuple[str, str], str] = {}
+    count = 0
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(2000):
+        count += 1
+        if event.seq != expected_seq:
+            problems.append(tr("audit event {seq}: events are missing before it", seq=event.seq))
+        if event.prev_hash != prev_hash:
+            problems.append(tr("audit event {seq}: the chain is broken (previous hash differs)", seq=event.seq))
+        recomputed = event_hash(event.prev_hash, event.seq, event.at.isoformat(), event.actor, event.action,
+                                event.entity, event.entity_id, event.payload)
+        if recomputed != event.hash:
+            problems.append(tr("audit event {seq}: its content was changed", seq=event.seq))
+        latest[(event.entity, event.entity_id)] = event.payload
+        prev_hash = event.hash
+        expected_seq = event.seq + 1
+    for entity, model in AUDITED.items():
+        for row in session.scalars(select(model)).yield_per(2000):
+            key = (entity, str(row.id))
+            if key not in latest:
+                problems.append(tr("{entity} {id} has no audit record (added behind the app's back)",
+                                   entity=entity, id=row.id))
+            elif snapshot_payload(row) != latest.pop(key):
+                problems.append(tr("{entity} {id} differs from its audit record (changed behind the app's back)",
+                                   entity=entity, id=row.id))
+    for entity, entity_id in latest:
+        if entity in AUDITED:
+            problems.append(tr("{entity} {id} is in the audit trail but missing from the data",
+                               entity=entity, id=entity_id))
+    return AuditReport(count, problems)

@@ -1,0 +1,14 @@
+"""Alembic environment: migrations run on the engine handed over in config.attributes."""
+
+from alembic import context
+
+from inspector_app.core.store.models import Base
+
+config = context.config
+engine = config.attributes["engine"]
+
+with engine.connect().execution_options(write=True) as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

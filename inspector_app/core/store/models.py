@@ -1,0 +1,240 @@
+"""The local database schema (SQLAlchemy 2 typed models).
+
+Rules this schema keeps: every row has a UUID; every time is stored in UTC (with the local offset beside it
+where people will read it); nothing is deleted — deductions are voided with a reason; and every change is
+also written to the append-only `audit_events` chain (see audit.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC so SQL comparisons sort correctly."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: times must carry a time zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict: JSON}
+
+
+class DeviceState(Base):
+    """This data folder's identity and its per-device sequence (orders entries even if the clock jumps)."""
+
+    __tablename__ = "device_state"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    staff: Mapped[list[Staff]] = relationship(back_populates="department")
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    staff_no: Mapped[str] = mapped_column(String(32), unique=True)  # 工号
+    name: Mapped[str] = mapped_column(String(64))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), index=True)
+    is_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department] = relationship(back_populates="staff")
+
+
+class ChecklistSnapshot(Base):
+    """The exact checklist an inspection was scored with, kept even after the form changes."""
+
+    __tablename__ = "checklist_snapshots"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    checklist_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSON)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'finished')", name="status"),
+        CheckConstraint("mode IN ('open', 'covert')", name="mode"),
+        Index("ix_inspections_status_started", "status", "started_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    checklist_id: Mapped[str] = mapped_column(String(64))
+    checklist_version: Mapped[int] = mapped_column(Integer)
+    checklist_hash: Mapped[str] = mapped_column(ForeignKey("checklist_snapshots.content_hash"))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), index=True)
+    inspector_name: Mapped[str] = mapped_column(String(64))
+    inspector_no: Mapped[str | None] = mapped_column(String(32))
+    co_inspector: Mapped[str | None] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(8), default="open")  # 明查 open / 暗访 covert
+    location: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    origin: Mapped[str] = mapped_column(String(12), default="local")  # local / imported / demo
+    training: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime]
+    utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None]
+    device_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department] = relationship()
+    deductions: Mapped[list[Deduction]] = relationship(back_populates="inspection", order_by="Deduction.seq")
+
+
+class Deduction(Base):
+    """One recorded violation. `points` is computed by the checklist's rules at the time of recording."""
+
+    __tablename__ = "deductions"
+    __table_args__ = (
+        CheckConstraint("count >= 1", name="count_positive"),
+        CheckConstraint("charged_to IN ('person', 'department')", name="charged_to"),
+        Index("ix_deductions_month", "local_month", "voided_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(32))
+    charged_to: Mapped[str] = mapped_column(String(12))
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+    is_head: Mapped[bool] = mapped_column(Boolean, default=False)  # the person was a head when recorded
+    count: Mapped[int] = mapped_column(Integer)
+    points_each: Mapped[float] = mapped_column(Float)
+    multiplier: Mapped[float] = mapped_column(Float, default=1.0)
+    points: Mapped[float] = mapped_column(Float)  # points_each * count * multiplier, before caps
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime]
+    utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    local_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM in the inspector's local time
+    device_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="deductions")
+    staff: Mapped[Staff | None] = relationship()
+    photos: Mapped[list[Photo]] = relationship(back_populates="deduction")
+    rectification: Mapped[Rectification | None] = relationship(back_populates="deduction")
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    deduction_id: Mapped[str] = mapped_column(ForeignKey("deductions.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(256))  # relative to the data folder
+    media_type: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime]
+    voided_at: Mapped[datetime | None]
+
+    deduction: Mapped[Deduction] = relationship(back_populates="photos")
+
+
+class Rectification(Base):
+    """What a department must put right for one deduction: open → rectified → verified (overdue is derived)."""
+
+    __tablename__ = "rectifications"
+    __table_args__ = (CheckConstraint("status IN ('open', 'rectified', 'verified', 'void')", name="status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    deduction_id: Mapped[str] = mapped_column(ForeignKey("deductions.id"), unique=True)
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+    requirement: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    rectified_at: Mapped[datetime | None]
+    rectified_note: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    deduction: Mapped[Deduction] = relationship(back_populates="rectification")
+
+
+class AuditEvent(Base):
+    """Append-only: each event carries the hash of the one before (triggers forbid UPDATE and DELETE).
+
+    Deliberately no index beyond the sequence: every index is paid for on each recorded entry, and the
+    trail is read as a whole (verify) or per entity rarely enough for a scan.
+    """
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON snapshot of the entity after the change
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
