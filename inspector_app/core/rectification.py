@@ -1,0 +1,106 @@
+"""Rectification (整改) items: open → rectified (department reports it done) → verified (re-inspection).
+
+"Overdue" is not stored: an item is overdue when it is still open after its deadline, computed against
+today's date, so it can never be stale. A re-inspection that finds the problem not fixed sends the item back
+to open with a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
+from inspector_app.core.i18n import tr
+from inspector_app.core.store import audit
+from inspector_app.core.store.models import Deduction, Department, Inspection, Rectification, Staff, utcnow
+from inspector_app.core.workspace import Workspace
+
+STATUSES = ("open", "rectified", "verified", "overdue")
+
+
+@dataclass(frozen=True)
+class RectificationView:
+    id: str
+    department: str
+    item_code: str
+    person: str | None
+    requirement: str
+    note: str
+    deadline: date
+    status: str  # open / rectified / verified / overdue
+    inspection_id: str
+    checklist_id: str
+
+
+def effective_status(stored: str, deadline: date, today: date) -> str:
+    return "overdue" if stored == "open" and deadline < today else stored
+
+
+def list_rectifications(ws: Workspace, status: str | None = None, department: str | None = None,
+                        today: date | None = None) -> list[RectificationView]:
+    """Items of finished inspections (drafts are still being written), oldest deadline first."""
+    today = today or date.today()
+    query = (
+        select(Rectification, Deduction.item_code, Deduction.note, Department.name, Staff.name,
+               Inspection.id, Inspection.checklist_id)
+        .join(Deduction, Rectification.deduction_id == Deduction.id)
+        .join(Inspection, Deduction.inspection_id == Inspection.id)
+        .join(Department, Rectification.department_id == Department.id)
+        .outerjoin(Staff, Deduction.staff_id == Staff.id)
+        .where(Inspection.status == "finished", Rectification.status != "void")
+        .order_by(Rectification.deadline, Department.name)
+    )
+    if department:
+        query = query.where((Department.code == department) | (Department.name == department))
+    views = []
+    with ws.db.read() as session:
+        for rect, item_code, note, dept_name, person, inspection_id, checklist_id in session.execute(query):
+            state = effective_status(rect.status, rect.deadline, today)
+            if status and state != status:
+                continue
+            views.append(RectificationView(rect.id, dept_name, item_code, person, rect.requirement, note,
+                                           rect.deadline, state, inspection_id, checklist_id))
+    return views
+
+
+class RectificationService:
+    def __init__(self, ws: Workspace, actor: str | None = None):
+        self.ws = ws
+        self.actor = actor or ws.settings.inspector.name or "office"
+
+    def _get(self, session, rectification_id: str) -> Rectification:  # noqa: ANN001
+        rect = session.get(Rectification, rectification_id)
+        if rect is None:
+            raise NotFoundError(tr("No rectification item with id {id}", id=rectification_id))
+        if rect.status == "void":
+            raise StateError(tr("This rectification item belongs to a voided entry."))
+        return rect
+
+    def mark_rectified(self, rectification_id: str, note: str = "") -> None:
+        """The department reports the problem fixed."""
+        with self.ws.db.write() as session:
+            rect = self._get(session, rectification_id)
+            if rect.status != "open":
+                raise StateError(tr("Only open items can be marked rectified."))
+            rect.status, rect.rectified_at, rect.rectified_note = "rectified", utcnow(), note.strip() or None
+            rect.updated_at = utcnow()
+            audit.record(session, self.actor, "rectified", "rectification", rect)
+
+    def reinspect(self, rectification_id: str, fixed: bool, inspector: str, note: str = "") -> None:
+        """Re-inspection: verified when fixed, otherwise back to open (and overdue once past the deadline)."""
+        if not inspector.strip():
+            raise InputError([Problem(tr("entry"), None, "inspector", tr("the inspector's name is required"))])
+        with self.ws.db.write() as session:
+            rect = self._get(session, rectification_id)
+            if rect.status == "verified":
+                raise StateError(tr("This item is already verified."))
+            if fixed:
+                rect.status, rect.verified_at, rect.verified_by = "verified", utcnow(), inspector.strip()
+            else:
+                rect.status = "open"
+                rect.rectified_note = note.strip() or rect.rectified_note
+            rect.updated_at = utcnow()
+            audit.record(session, self.actor, "verified" if fixed else "reopened", "rectification", rect)
