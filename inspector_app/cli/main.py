@@ -1,0 +1,91 @@
+"""`inspector-app`: the command line over the core services (and, with no command, the desktop window).
+
+Every command works without a display. Errors the user can fix are printed as one plain line each (in the
+UI language) with exit code 1; a busy data folder exits 3; bad usage exits 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from inspector_app import __version__
+from inspector_app.core.errors import AppError, InputError
+from inspector_app.core.i18n import initial_language, set_language, tr
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _configure_stdio() -> None:
+    # Chinese output on a Windows console or a pipe with a legacy encoding must not crash the command.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - exotic streams
+                pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from inspector_app.cli import commands_data, commands_forms, commands_records
+
+    parser = argparse.ArgumentParser(
+        prog="inspector-app",
+        description=tr("Hospital service inspection (督查): checklists, deductions, rectification notices, "
+                       "monthly bulletins. Without a command the desktop window opens."),
+    )
+    parser.add_argument("--version", action="version", version=f"inspector-app {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help=tr("local data folder (default: $INSPECTOR_APP_DATA, else the user data folder)"))
+    parser.add_argument("--lang", choices=("zh", "en"), help=tr("language of messages (default: Chinese)"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gui = commands.add_parser("gui", help=tr("open the desktop window"))
+    gui.set_defaults(handler=run_gui)
+    commands_forms.register(commands)
+    commands_data.register(commands)
+    commands_records.register(commands)
+    return parser
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    try:
+        from inspector_app.gui.app import run  # imported only here: commands never load Qt
+    except ImportError as exc:
+        print(tr("The desktop window is not available: {detail}", detail=exc), file=sys.stderr)
+        return 1
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _configure_stdio()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    initial_language()
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", choices=("zh", "en"))
+    known, _ = early.parse_known_args(argv)
+    if known.lang:
+        set_language(known.lang)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = getattr(args, "handler", run_gui)
+    try:
+        return handler(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return exc.exit_code
+    except AppError as exc:
+        print(tr("Error: {message}", message=exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(tr("Cancelled."), file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

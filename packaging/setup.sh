@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian/Ubuntu machine for inspector-app: the system libraries Qt needs, then a virtual
+# environment in .venv with the app installed from this checkout.
+#   bash packaging/setup.sh          # to run the app
+#   bash packaging/setup.sh --test   # also the test tools (pytest, pytest-qt, hypothesis) and test servers
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-app}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+# Qt (PySide6) on Linux needs these shared libraries even offscreen; python3-venv for the virtual environment.
+apt_packages=(python3-venv python3-pip libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
+              libfreetype6 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+              libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
+if [ "$mode" = "--test" ]; then
+  # xvfb for screenshots of the real window, poppler-utils to look at and check PDFs.
+  apt_packages+=(xvfb xauth poppler-utils)
+fi
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for package in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  echo "apt-get not found: install Qt's system libraries (EGL, xkbcommon, fontconfig) yourself." >&2
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$mode" = "--test" ]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q .
+fi
+echo "inspector-app is set up in $(pwd)/.venv"

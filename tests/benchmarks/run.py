@@ -1,0 +1,50 @@
+"""Run the benchmarks and print each figure with its same-run baseline and ratio.
+
+    .venv/bin/python tests/benchmarks/run.py [--only NAME ...] [--json FILE]
+
+Not part of the test suite: speed and memory live here, not in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> int:
+    import bench_core
+
+    suites = {"core": bench_core.ALL}
+    try:
+        import bench_gui  # the GUI benchmarks, once the GUI exists
+
+        suites["gui"] = bench_gui.ALL
+    except ImportError:
+        pass
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="*", help="benchmark function names (e.g. bench_record)")
+    parser.add_argument("--json", help="also write the figures as JSON to this file")
+    args = parser.parse_args()
+    figures = []
+    for suite in suites.values():
+        for bench in suite:
+            if args.only and bench.__name__ not in args.only:
+                continue
+            for figure in bench():
+                print(figure.line(), flush=True)
+                figures.append(figure)
+    if args.json:
+        Path(args.json).write_text(json.dumps([f.to_dict() for f in figures], ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
