@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from inspector_app.core.i18n import set_language, tr
+from inspector_app.core.i18n import LANGUAGE_ENV, set_language, tr
 from inspector_app.core.paths import resolve_data_dir
 from inspector_app.core.workspace import Workspace
 
@@ -20,8 +21,8 @@ from inspector_app.core.workspace import Workspace
 def open_workspace(args: argparse.Namespace, *, write: bool) -> Iterator[Workspace]:
     """The data folder chosen by --data-dir / $INSPECTOR_APP_DATA; writers take the single-instance lock."""
     ws = Workspace.open(resolve_data_dir(args.data_dir), exclusive=write)
-    if not args.lang:
-        set_language(ws.settings.language)  # the user's choice in Settings, unless --lang says otherwise
+    if not args.lang and not os.environ.get(LANGUAGE_ENV):
+        set_language(ws.settings.language)  # the choice in Settings, unless --lang or the environment says otherwise
     try:
         yield ws
     finally:

@@ -16,6 +16,7 @@ from inspector_app.core.paths import resources_dir
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
+LANGUAGE_ENV = "INSPECTOR_APP_LANG"
 _current = DEFAULT_LANGUAGE
 
 
@@ -63,4 +64,4 @@ def tr_lang(lang: str, message: str, /, **params: Any) -> str:
 
 def initial_language() -> str:
     """Language from INSPECTOR_APP_LANG, else Chinese (the settings file may override later)."""
-    return set_language(os.environ.get("INSPECTOR_APP_LANG"))
+    return set_language(os.environ.get(LANGUAGE_ENV))

@@ -1,0 +1,169 @@
+"""The command line end to end: each command on a real data folder, outputs parsed, exit codes checked."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from inspector_app.cli.main import main
+from inspector_app.core.i18n import set_language
+from inspector_app.core.workspace import Workspace
+
+
+@pytest.fixture
+def run(tmp_path, capsys):
+    """Run `inspector-app --data-dir <tmp> --lang en ARGS`; returns (exit code, stdout, stderr)."""
+    data = tmp_path / "data"
+
+    def invoke(*args: str, lang: str = "en") -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data), "--lang", lang, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    invoke.data = data  # type: ignore[attr-defined]
+    yield invoke
+    set_language("zh")
+
+
+@pytest.fixture
+def demo(run):
+    code, _, err = run("demo-data", "--inspections", "40", "--seed", "2", "--days", "20")
+    assert code == 0, err
+    return run
+
+
+def this_month() -> str:
+    return date.today().strftime("%Y-%m")
+
+
+def test_forms_list_show_validate_schema(run):
+    code, out, _ = run("forms", "list", "--format", "json")
+    assert code == 0
+    forms = {f["id"]: f for f in json.loads(out)}
+    assert forms["svc-001-assessment"]["items"] == 8
+    assert forms["svc-001-assessment"]["mode"] == "tally"
+    code, out, _ = run("forms", "show", "svc-001-assessment", "--format", "json")
+    assert json.loads(out)["scoring"]["head_multiplier"]["value"] == 2
+    code, out, _ = run("forms", "show", "svc-001-assessment")
+    assert "A5" in out and "推诿" in out or "首问负责" in out
+    code, out, _ = run("forms", "schema")
+    assert code == 0 and "sections" in json.loads(out)["properties"]
+    code, out, _ = run("forms", "validate", str(Path(__file__).parents[2] / "forms"))
+    assert code == 0, out
+
+
+def test_forms_validate_reports_each_problem_with_place(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    source = (Path(__file__).parents[2] / "forms" / "001-assessment.yaml").read_text(encoding="utf-8")
+    bad.write_text(source.replace("points: 3\n", "points: many\n", 1), encoding="utf-8")
+    code, out, _ = run("forms", "validate", str(bad))
+    assert code == 1
+    line = out.strip().splitlines()[0]
+    assert line.startswith(f"{bad}:") and "points" in line and "number" in line
+
+
+def test_unknown_checklist_is_a_plain_error(run):
+    code, _, err = run("forms", "show", "no-such-form")
+    assert code == 1 and "no-such-form" in err and "Traceback" not in err
+
+
+def test_demo_summary_in_every_format(demo, tmp_path):
+    month = this_month()
+    code, out, _ = demo("summary", "--month", month, "--format", "json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["month"] == month and summary["inspections"] > 0
+    total = sum(d["total_points"] for d in summary["departments"])
+    assert total == pytest.approx(summary["total_points"])
+    code, out, _ = demo("summary", "--month", month, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[1][0] == "Rank" and len(rows) > 3
+    xlsx = tmp_path / "summary.xlsx"
+    code, _, _ = demo("summary", "--month", month, "--format", "xlsx", "-o", str(xlsx))
+    assert code == 0
+    sheet = load_workbook(xlsx).worksheets[0]
+    assert sum(row[7] for row in sheet.iter_rows(min_row=2, values_only=True)) == pytest.approx(total)
+    code, out, _ = demo("summary", "--month", month)
+    assert "Monthly summary" in out
+    code, _, err = demo("summary", "--month", "2026-13")
+    assert code == 1 and "YYYY-MM" in err
+
+
+def test_inspections_list_show_and_audit(demo):
+    code, out, _ = demo("inspections", "list", "--format", "json")
+    rows = json.loads(out)
+    assert len(rows) == 40 and all(r["status"] == "finished" for r in rows)
+    first = rows[0]
+    code, out, _ = demo("inspections", "show", first["id"], "--format", "json")
+    detail = json.loads(out)
+    assert detail["inspection"]["id"] == first["id"]
+    assert len([d for d in detail["deductions"] if not d["voided"]]) == first["deductions"]
+    code, out, _ = demo("inspections", "list", "--department", first["department_code"], "--format", "json")
+    assert {r["department_code"] for r in json.loads(out)} == {first["department_code"]}
+    code, out, _ = demo("audit", "verify")
+    assert code == 0 and "0 problems" in out
+
+
+def test_rectification_lifecycle(demo):
+    code, out, _ = demo("rectifications", "list", "--format", "json")
+    items = json.loads(out)
+    assert items
+    target = items[0]["id"]
+    assert demo("rectifications", "rectified", target, "--note", "已整改")[0] == 0
+    assert demo("rectifications", "rectified", target)[0] == 1  # only open items
+    assert demo("rectifications", "reinspect", target, "--fixed", "--inspector", "复查员")[0] == 0
+    code, out, _ = demo("rectifications", "list", "--status", "verified", "--format", "json")
+    assert [i["id"] for i in json.loads(out)] == [target]
+
+
+def test_roster_template_import_and_bad_rows(run, tmp_path):
+    template = tmp_path / "staff.xlsx"
+    assert run("roster", "template", "-o", str(template))[0] == 0
+    assert run("roster", "import", str(template))[0] == 0
+    code, out, _ = run("roster", "show", "--format", "json")
+    assert len(json.loads(out)["staff"]) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("工号,姓名,科室,是否科室负责人\n2001,王五,新科室,是\n,缺工号,新科室,否\n", encoding="utf-8")
+    code, _, err = run("roster", "import", str(bad))
+    assert code == 1 and "Nothing imported" in err
+    assert len(json.loads(run("roster", "show", "--format", "json")[1])["staff"]) == 2
+    code, _, err = run("roster", "import", str(bad), "--good-rows")
+    assert code == 0
+    assert len(json.loads(run("roster", "show", "--format", "json")[1])["staff"]) == 3
+
+
+def test_second_instance_is_refused_with_exit_3(run):
+    ws = Workspace.open(run.data)
+    try:
+        code, _, err = run("demo-data", "--inspections", "1")
+    finally:
+        ws.close()
+    assert code == 3 and "already using the data folder" in err
+
+
+def test_messages_are_chinese_by_default(run):
+    code, _, err = run("summary", "--month", "bad", lang="zh")
+    assert code == 1 and "月份" in err
+
+
+def test_console_script_runs_without_a_display(tmp_path):
+    """The installed `inspector-app` entry point, as a real process, with no Qt loaded."""
+    exe = shutil.which("inspector-app", path=str(Path(sys.executable).parent))
+    assert exe, "inspector-app console script not installed next to the interpreter"
+    env = {"PATH": str(Path(sys.executable).parent), "INSPECTOR_APP_DATA": str(tmp_path / "d"),
+           "INSPECTOR_APP_LANG": "en"}
+    result = subprocess.run([exe, "demo-data", "--inspections", "3"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "3 inspections" in result.stdout
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True, env=env, timeout=60)
+    assert version.returncode == 0 and "inspector-app" in version.stdout
