@@ -153,7 +153,9 @@ class Item(Strict):
     points_note: str | None = Field(default=None, description="Required when points_basis is 'assumption'")
     charge_to: ChargeTo
     cap: Annotated[float | None, Field(gt=0)] = Field(
-        default=None, description="Most points this item can deduct in one inspection (per person charged)"
+        default=None,
+        description="Most points this item can deduct in one inspection: per person (or department) charged in "
+                    "tally mode, for the whole item in scored mode",
     )
     guidance: LocalText | None = None
     thresholds: list[Threshold] = Field(default_factory=list)
