@@ -103,6 +103,7 @@ class Recorder:
         """Run several recording calls as one transaction: all of them are stored, or none (imports)."""
         if self._batch is not None:
             raise StateError("batches do not nest")
+        self.ws.take_sequence_ready()  # device id and sequence read before this transaction takes the lock
         with self.ws.db.write() as session:
             self._batch = session
             try:
@@ -146,7 +147,8 @@ class Recorder:
                 department_id=department.id, inspector_name=request.inspector_name.strip(),
                 inspector_no=request.inspector_no, co_inspector=request.co_inspector, mode=request.mode,
                 location=request.location, status="draft", origin=request.origin, training=request.training,
-                started_at=started, utc_offset_min=offset_minutes(started), device_id=device_id,
+                started_at=started, utc_offset_min=offset_minutes(started),
+                local_month=local_date(started, offset_minutes(started)).strftime("%Y-%m"), device_id=device_id,
                 seq=self.ws.take_sequence(), updated_at=utcnow(),
             )
             session.add(inspection)
@@ -180,8 +182,6 @@ class Recorder:
         recorded = request.recorded_at or local_now()
         if recorded.tzinfo is None:
             raise _bad("recorded_at", tr("the time needs a time zone"))
-        stored_photos = [store_photo(self.ws.data_dir, path, self.ws.settings.photo_max_px)
-                         for path in request.photos]
         device_id = self.ws.device_id
         offset = offset_minutes(recorded)
         local_day = local_date(recorded, offset)
@@ -200,6 +200,9 @@ class Recorder:
                 raise _bad("item", tr("checklist {checklist} has no item {code}", checklist=checklist.id,
                                       code=request.item_code)) from None
             targets = self._targets(cursor, item.charge_to, request.staff_nos)
+            # photos are written (and fsynced) only once the entry is known to be valid, and before commit
+            stored_photos = [store_photo(self.ws.data_dir, path, self.ws.settings.photo_max_px)
+                             for path in request.photos]
             requirement = item.rectification.zh if item.rectification else item.text.zh
             deadline = local_day + timedelta(days=checklist.deadline_days(item))
             chain = audit.AuditChain(cursor.execute(audit.CHAIN_HEAD_SQL).fetchone())

@@ -92,7 +92,8 @@ def monthly_summary(ws: Workspace, month: str) -> MonthlySummary:
             row.id: row for row in session.execute(
                 select(Inspection.id, Inspection.checklist_hash, Inspection.department_id)
                 .where(Inspection.status == "finished", Inspection.training.is_(False),
-                       Inspection.id.in_(select(Deduction.inspection_id).where(Deduction.local_month == month)))
+                       (Inspection.local_month == month)
+                       | Inspection.id.in_(select(Deduction.inspection_id).where(Deduction.local_month == month)))
             )
         }
         grouped = session.execute(
@@ -108,19 +109,19 @@ def monthly_summary(ws: Workspace, month: str) -> MonthlySummary:
             per_inspection[row[0]].append(row)
     persons: dict[str, PersonRow] = {}
     scores: dict[str, list[float]] = defaultdict(list)
-    for inspection_id, rows in per_inspection.items():
-        inspection = inspections[inspection_id]
+    for inspection_id, inspection in inspections.items():  # clean inspections (nothing deducted) count too
         checklist = ws.checklist_by_hash(inspection.checklist_hash)
+        tally = not isinstance(checklist.scoring, ScoredScoring)
         target_department = {}
         entries = []
-        for _, item_code, charged_to, staff_id, department_id, points, count in rows:
+        for _, item_code, charged_to, staff_id, department_id, points, count in per_inspection[inspection_id]:
             target = staff_id if charged_to == "person" else department_id
             target_department[(charged_to, target)] = department_id
             entries.append(ScoreEntry(item_code, charged_to, target, points))
             summary.occurrences += count
             if department_id in departments:
                 departments[department_id].occurrences += count
-            if staff_id is not None:
+            if staff_id is not None and tally:  # scored checklists rate the department, not people
                 person = persons.get(staff_id) or persons.setdefault(staff_id, _person(staff[staff_id], departments))
                 person.occurrences += count
         result = score_inspection(checklist, entries)
@@ -128,7 +129,7 @@ def monthly_summary(ws: Workspace, month: str) -> MonthlySummary:
         home = departments.get(inspection.department_id)
         if home is not None:
             home.inspections += 1
-        if isinstance(checklist.scoring, ScoredScoring):
+        if not tally:
             if home is not None:
                 scores[inspection.department_id].append(result.score or 0.0)
                 home.failed += 0 if result.passed else 1

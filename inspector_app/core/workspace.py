@@ -107,12 +107,32 @@ class Workspace:
     # -- device ---------------------------------------------------------------------------------------
     @cached_property
     def device_id(self) -> str:
+        """This data folder's id, created on first use (call before a batch takes the write lock)."""
+        with self.db.read() as session:
+            state = session.get(DeviceState, "device")
+            if state is not None:
+                return state.device_id
         with self.db.write() as session:
             state = session.get(DeviceState, "device")
             if state is None:
                 state = DeviceState(key="device", device_id=str(uuid.uuid4()), created_at=utcnow())
                 session.add(state)
             return state.device_id
+
+    def take_sequence_ready(self) -> None:
+        """Load the device id and sequence start now (they need their own transactions)."""
+        with self._seq_lock:
+            self._load_sequence()
+
+    def _load_sequence(self) -> None:
+        if self._next_seq is None:
+            device = self.device_id
+            with self.db.read() as session:
+                highest = max(
+                    session.scalar(select(func.max(Inspection.seq)).where(Inspection.device_id == device)) or 0,
+                    session.scalar(select(func.max(Deduction.seq)).where(Deduction.device_id == device)) or 0,
+                )
+            self._next_seq = highest + 1
 
     def take_sequence(self) -> int:
         """The next per-device sequence number (orders entries even when the laptop's clock jumps).
@@ -121,14 +141,8 @@ class Workspace:
         highest number stored, so a number is never reused, even after a crash (gaps are harmless).
         """
         with self._seq_lock:
-            if self._next_seq is None:
-                device = self.device_id
-                with self.db.read() as session:
-                    highest = max(
-                        session.scalar(select(func.max(Inspection.seq)).where(Inspection.device_id == device)) or 0,
-                        session.scalar(select(func.max(Deduction.seq)).where(Deduction.device_id == device)) or 0,
-                    )
-                self._next_seq = highest + 1
+            self._load_sequence()
+            assert self._next_seq is not None
             value = self._next_seq
             self._next_seq += 1
             return value

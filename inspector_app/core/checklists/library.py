@@ -44,6 +44,25 @@ def quote_problems(checklist: Checklist, file: str, lines: dict) -> list[Problem
     return problems
 
 
+def duplicate_code_problems(data: object, file: str, lines: dict) -> list[Problem]:
+    """Point at the second use of an item code (the model alone can only blame the whole 'sections')."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    sections = data.get("sections") if isinstance(data, dict) else None
+    for s_index, section in enumerate(sections if isinstance(sections, list) else []):
+        items = section.get("items") if isinstance(section, dict) else None
+        for i_index, item in enumerate(items if isinstance(items, list) else []):
+            code = item.get("code") if isinstance(item, dict) else None
+            if not isinstance(code, str):
+                continue
+            if code in seen:
+                loc = ("sections", s_index, "items", i_index, "code")
+                problems.append(Problem(file, line_for(lines, loc), ".".join(map(str, loc)),
+                                        tr("item code {code} is used twice", code=code)))
+            seen.add(code)
+    return problems
+
+
 def content_hash(checklist: Checklist) -> str:
     """SHA-256 of the checklist's canonical JSON: inspections pin the exact rules they were scored with."""
     canonical = json.dumps(checklist.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
@@ -55,6 +74,9 @@ def load_checklist(path: Path, check_quotes: bool = True) -> Checklist:
     """Load and fully validate one checklist file, or raise InputError listing every problem."""
     name = str(path)
     parsed = parse_text(read_text(path), name)
+    duplicates = duplicate_code_problems(parsed.data, name, parsed.lines)
+    if duplicates:
+        raise InputError(duplicates)
     checklist = validate_data(Checklist, parsed.data, name, parsed.lines)
     if check_quotes:
         problems = quote_problems(checklist, name, parsed.lines)

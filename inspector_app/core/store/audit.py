@@ -21,6 +21,7 @@ from inspector_app.core.i18n import tr
 from inspector_app.core.store.models import (
     AuditEvent,
     Base,
+    ChecklistSnapshot,
     Deduction,
     Department,
     Inspection,
@@ -151,4 +152,23 @@ def verify(session: Session) -> AuditReport:
         if entity in AUDITED:
             problems.append(tr("{entity} {id} is in the audit trail but missing from the data",
                                entity=entity, id=entity_id))
+    problems.extend(_snapshot_problems(session))
     return AuditReport(count, problems)
+
+
+def _snapshot_problems(session: Session) -> list[str]:
+    """Checklist snapshots are content-addressed: an edited rule (points, caps, pass line) changes the hash."""
+    from pydantic import ValidationError
+
+    from inspector_app.core.checklists import Checklist, content_hash
+
+    problems = []
+    for snapshot in session.scalars(select(ChecklistSnapshot)):
+        try:
+            intact = content_hash(Checklist.model_validate(snapshot.body)) == snapshot.content_hash
+        except ValidationError:
+            intact = False
+        if not intact:
+            problems.append(tr("checklist {id} v{version} stored for scoring was changed behind the app's back",
+                               id=snapshot.checklist_id, version=snapshot.version))
+    return problems

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -117,6 +118,8 @@ def open_database(data_dir: Path) -> Database:
     database = Database(data_dir / DB_FILE)
     try:
         upgrade(database.engine)
-    except sqlite3.DatabaseError as exc:  # pragma: no cover - exercised through SQLAlchemy's wrapper
-        raise AppError(tr("The data file {path} is damaged: {detail}", path=database.path, detail=exc)) from exc
+    except (sqlite3.DatabaseError, DBAPIError) as exc:
+        database.close()
+        detail = getattr(exc, "orig", None) or exc
+        raise AppError(tr("The data file {path} is damaged: {detail}", path=database.path, detail=detail)) from exc
     return database

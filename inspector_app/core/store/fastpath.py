@@ -23,7 +23,10 @@ class TableInsert:
         self.columns = [column.key for column in table.columns]
         self.sql = (f"INSERT INTO {table.name} ({', '.join(self.columns)}) "
                     f"VALUES ({', '.join('?' for _ in self.columns)})")
-        self.processors = [column.type.bind_processor(engine.dialect) for column in table.columns]
+        # dialect_impl: the SQLite DateTime processor (always writes microseconds, as the ORM does), not the
+        # generic one, so fast-path rows compare equal in ORM queries.
+        self.processors = [column.type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
+                           for column in table.columns]
 
     def params(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
         values = []

@@ -122,6 +122,7 @@ class Inspection(Base):
         CheckConstraint("status IN ('draft', 'finished')", name="status"),
         CheckConstraint("mode IN ('open', 'covert')", name="mode"),
         Index("ix_inspections_status_started", "status", "started_at"),
+        Index("ix_inspections_month", "local_month"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -139,6 +140,7 @@ class Inspection(Base):
     training: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime]
     utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    local_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM of the start, in the inspector's local time
     finished_at: Mapped[datetime | None]
     device_id: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(Integer)

@@ -88,6 +88,7 @@ def upgrade() -> None:
     sa.Column('training', sa.Boolean(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('utc_offset_min', sa.Integer(), nullable=False),
+    sa.Column('local_month', sa.String(length=7), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('device_id', sa.String(length=36), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -100,6 +101,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspections_department_id'), ['department_id'], unique=False)
+        batch_op.create_index('ix_inspections_month', ['local_month'], unique=False)
         batch_op.create_index('ix_inspections_status_started', ['status', 'started_at'], unique=False)
 
     op.create_table('staff',
@@ -210,6 +212,7 @@ def downgrade() -> None:
     op.drop_table('staff')
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.drop_index('ix_inspections_status_started')
+        batch_op.drop_index('ix_inspections_month')
         batch_op.drop_index(batch_op.f('ix_inspections_department_id'))
 
     op.drop_table('inspections')

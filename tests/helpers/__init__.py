@@ -1,0 +1,1 @@
+"""Shared test helpers: fixtures and builders (see fixtures.py)."""
