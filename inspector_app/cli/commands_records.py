@@ -123,7 +123,8 @@ def import_cmd(args: argparse.Namespace) -> int:
 def template_cmd(args: argparse.Namespace) -> int:
     from inspector_app.core.importing import write_import_template
 
-    write_import_template(Path(args.output))
+    with open_workspace(args, write=False) as ws:  # the 说明 sheet lists the checklists this laptop has
+        write_import_template(Path(args.output), ws.library)
     print(tr("Written: {path}", path=args.output))
     return 0
 

@@ -17,7 +17,7 @@ import sqlite3
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from inspector_app.core.checklists import Checklist, content_hash
+from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
 from inspector_app.core.i18n import tr
@@ -141,7 +141,7 @@ class Recorder:
         device_id = self.ws.device_id
         with self._session() as session:
             department = find_department(session, request.department)
-            snapshot_hash = ensure_snapshot(session, checklist)
+            snapshot_hash = ensure_snapshot(session, checklist, self.ws.hash_of(checklist))
             inspection = Inspection(
                 checklist_id=checklist.id, checklist_version=checklist.version, checklist_hash=snapshot_hash,
                 department_id=department.id, inspector_name=request.inspector_name.strip(),
@@ -318,8 +318,7 @@ def find_department(session: Session, code_or_name: str) -> Department:
     return department
 
 
-def ensure_snapshot(session: Session, checklist: Checklist) -> str:
-    digest = content_hash(checklist)
+def ensure_snapshot(session: Session, checklist: Checklist, digest: str) -> str:
     if session.get(ChecklistSnapshot, digest) is None:
         session.add(ChecklistSnapshot(content_hash=digest, checklist_id=checklist.id, version=checklist.version,
                                       body=checklist.model_dump(mode="json"), stored_at=utcnow()))

@@ -15,7 +15,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from inspector_app.core.checklists import Checklist, ChecklistLibrary
+from inspector_app.core.checklists import Checklist, ChecklistLibrary, content_hash
 from inspector_app.core.checklists.models import Checklist as ChecklistModel
 from inspector_app.core.errors import DataFolderBusy, NotFoundError
 from inspector_app.core.i18n import tr
@@ -35,6 +35,7 @@ class Workspace:
         self._lock = lock
         self.settings: Settings = load_settings(data_dir)
         self._snapshots: dict[str, Checklist] = {}
+        self._hashes: dict[int, tuple[Checklist, str]] = {}
         self._seq_lock = threading.Lock()
         self._next_seq: int | None = None
 
@@ -91,6 +92,14 @@ class Workspace:
     def reload_library(self) -> ChecklistLibrary:
         self.__dict__.pop("library", None)
         return self.library
+
+    def hash_of(self, checklist: Checklist) -> str:
+        """The checklist's content hash, computed once per checklist object (it is immutable)."""
+        cached = self._hashes.get(id(checklist))
+        if cached is None or cached[0] is not checklist:
+            cached = (checklist, content_hash(checklist))
+            self._hashes[id(checklist)] = cached
+        return cached[1]
 
     def checklist_by_hash(self, content_hash: str) -> Checklist:
         """The exact checklist an inspection was started with (cached: scoring asks for it often)."""
