@@ -52,15 +52,18 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[
 
 def parse_text(text: str, file: str) -> Parsed:
     """Parse YAML (JSON is a subset) keeping where each value stands; raise InputError on syntax faults."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+    loader = _Loader(text)
+    try:  # one parse: the node tree gives the lines, and is constructed into the data
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
         raise InputError([Problem(file, line, "", tr("not valid YAML/JSON: {detail}", detail=exc.problem))]) from exc
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", tr("not valid YAML/JSON: {detail}", detail=str(exc)))]) from exc
+    finally:
+        loader.dispose()
     lines: dict[Path_, int] = {}
     duplicates: list[str] = []
     if node is not None:

@@ -75,9 +75,10 @@ class Workspace:
 
     # -- settings -------------------------------------------------------------------------------------
     def update_settings(self, **changes: object) -> Settings:
-        self.settings = Settings.model_validate({**self.settings.model_dump(), **changes})
-        save_settings(self.data_dir, self.settings)
-        return self.settings
+        updated = Settings.model_validate({**self.settings.model_dump(), **changes})
+        save_settings(self.data_dir, updated)  # on disk first: memory never claims what was not saved
+        self.settings = updated
+        return updated
 
     # -- checklists -----------------------------------------------------------------------------------
     @cached_property
@@ -87,7 +88,7 @@ class Workspace:
         published = self.data_dir / PUBLISHED_FORMS
         if published.is_dir():
             folders.append(published)
-        return ChecklistLibrary.load(*folders)
+        return ChecklistLibrary.load(*folders, cache_dir=self.data_dir / "cache")
 
     def reload_library(self) -> ChecklistLibrary:
         self.__dict__.pop("library", None)

@@ -85,6 +85,20 @@ def load_checklist(path: Path, check_quotes: bool = True) -> Checklist:
     return checklist
 
 
+CACHE_FILE = "checklists.json"
+CACHE_VERSION = 1
+
+
+def _cache_key(files: list[Path]) -> list:
+    """What the cached result depends on: the form files, the standards their quotes were checked
+    against, and the app's version (the format may change with it)."""
+    from inspector_app import __version__
+
+    standards = sorted((resources_dir() / "standards").glob("*.txt"))
+    return [CACHE_VERSION, __version__,
+            *[[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in [*files, *standards]]]
+
+
 @dataclass
 class ChecklistLibrary:
     """All checklists available on this machine, newest version of each id, with load problems kept aside."""
@@ -94,23 +108,63 @@ class ChecklistLibrary:
     problems: list[Problem] = field(default_factory=list)
 
     @classmethod
-    def load(cls, *folders: Path, include_training: bool = False) -> "ChecklistLibrary":
-        library = cls()
+    def load(cls, *folders: Path, include_training: bool = False, cache_dir: Path | None = None
+             ) -> "ChecklistLibrary":
+        """Every checklist in `folders` (newest version of each id); bad files are kept aside as problems.
+
+        With `cache_dir`, the validated result is kept as JSON and reused while no form file (nor a standard)
+        changed: start-up then skips YAML parsing and quote checks. The cache is JSON re-validated by the
+        models, never code, so a tampered cache file can at worst be refused.
+        """
+        files = []
         for folder in folders or (forms_dir(),):
             for path in sorted(folder.rglob("*.yaml")):
-                training_file = "training" in path.relative_to(folder).parts[:-1]
-                if training_file and not include_training:
-                    continue
-                try:
-                    checklist = load_checklist(path)
-                except InputError as exc:
-                    library.problems.extend(exc.problems)
-                    continue
-                current = library.checklists.get(checklist.id)
-                if current is None or checklist.version > current.version:
-                    library.checklists[checklist.id] = checklist
-                    library.paths[checklist.id] = path
+                if include_training or "training" not in path.relative_to(folder).parts[:-1]:
+                    files.append(path)
+        key = _cache_key(files) if cache_dir else None
+        cached = cls._from_cache(cache_dir, key) if cache_dir else None
+        if cached is not None:
+            return cached
+        library = cls()
+        for path in files:
+            try:
+                checklist = load_checklist(path)
+            except InputError as exc:
+                library.problems.extend(exc.problems)
+                continue
+            current = library.checklists.get(checklist.id)
+            if current is None or checklist.version > current.version:
+                library.checklists[checklist.id] = checklist
+                library.paths[checklist.id] = path
+        if cache_dir and not library.problems:
+            library._to_cache(cache_dir, key)
         return library
+
+    @classmethod
+    def _from_cache(cls, cache_dir: Path, key: list) -> "ChecklistLibrary | None":
+        try:
+            data = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                return None
+            library = cls()
+            for entry in data["checklists"]:
+                checklist = Checklist.model_validate_json(entry["json"])
+                library.checklists[checklist.id] = checklist
+                library.paths[checklist.id] = Path(entry["path"])
+            return library
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, stale or damaged: load from the files
+
+    def _to_cache(self, cache_dir: Path, key: list) -> None:
+        data = {"key": key, "checklists": [{"path": str(self.paths[c.id]), "json": c.model_dump_json()}
+                                           for c in self.checklists.values()]}
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = cache_dir / (CACHE_FILE + ".tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(cache_dir / CACHE_FILE)
+        except OSError:
+            pass  # a cache is an optimisation: a read-only data folder still works
 
     def get(self, checklist_id: str) -> Checklist:
         try:
