@@ -14,24 +14,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from inspector_app.core.checklists import Checklist
-from inspector_app.core.checklists.models import ChargeTo, Target
+from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.paths import resources_dir
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.roster.models import Department as RosterDepartment
 from inspector_app.core.roster.models import StaffMember, load_roster
-from inspector_app.core.roster_store import apply_roster, current_roster
+from inspector_app.core.roster_store import apply_roster, current_roster, departments_for
 from inspector_app.core.store.models import Department
 from inspector_app.core.workspace import Workspace
 
 DEMO_INSPECTOR = ("演示督查员", "D001")
 DEMO_CO_INSPECTORS = ("李督查", "陈督查", None, None)
-# Which kinds of department each kind of checklist target visits.
-KINDS_FOR_TARGET = {
-    Target.WINDOW: ("window",),
-    Target.WARD: ("ward",),
-    Target.DEPARTMENT: ("clinical", "medtech", "logistics", "admin", "window", "ward"),
-    Target.STAFF: ("window", "clinical", "medtech", "ward", "logistics"),
-}
 NOTES = {
     "仪表仪容": ["未佩戴胸牌", "工作服不整洁", "佩戴首饰上岗", "头发未按要求盘起"],
     "劳动纪律": ["上班时间玩手机", "岗位聊天", "迟到 10 分钟", "脱岗约 15 分钟", "在岗吃零食"],
@@ -89,14 +82,28 @@ def generate(ws: Workspace, inspections: int, seed: int = 1, days: int = 90, end
     done = 0
     for done in range(1, inspections + 1):
         checklist = rng.choices(checklists, weights)[0]
-        kinds = {kind for target in checklist.inspects for kind in KINDS_FOR_TARGET[target]}
-        department = rng.choice([d for d in roster.departments if d.kind.value in kinds] or roster.departments)
+        department = rng.choice(departments_for(checklist, roster))
         staff = roster.staff_of(department.code)
         with recorder.batch():  # one transaction per demo inspection: a demo needs no per-entry fsync
             deductions += _one_inspection(rng, recorder, checklist, department, staff, name, number, end, days)
         if progress is not None and progress(done, inspections) is False:
             break
+    _follow_up(ws, rng, end)
     return DemoResult(done, deductions, loaded)
+
+
+def _follow_up(ws: Workspace, rng: random.Random, end: datetime) -> None:
+    """Like a real office: most past-deadline items were fixed and re-inspected, some only reported fixed."""
+    from inspector_app.core.rectification import RectificationService, list_rectifications
+
+    service = RectificationService(ws, actor="demo")
+    with service.batch():
+        for item in list_rectifications(ws, status="overdue", today=end.date()):
+            roll = rng.random()
+            if roll < 0.8:
+                service.mark_rectified(item.id, rng.choice(("已组织学习整改", "已当面提醒并签字", "已修复")))
+                if roll < 0.65:
+                    service.reinspect(item.id, True, rng.choice(("李督查", "陈督查")))
 
 
 def _one_inspection(rng: random.Random, recorder: Recorder, checklist: Checklist, department: RosterDepartment,

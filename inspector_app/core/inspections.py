@@ -89,20 +89,17 @@ class InspectionFilter:
 
 _BASE_QUERY = (select(Inspection, Department.code, Department.name)
                .join(Department, Inspection.department_id == Department.id)
-               .order_by(Inspection.started_at.desc()))
+               .order_by(Inspection.started_at.desc(), Inspection.id))
 
 
-def list_inspections(ws: Workspace, filters: InspectionFilter = InspectionFilter()) -> list[InspectionRow]:
-    """Newest first."""
+def _filtered(filters: InspectionFilter):  # noqa: ANN202 - a select
     query = _BASE_QUERY
     if not filters.include_training:
         query = query.where(Inspection.training.is_(False))
     if filters.since:
-        query = query.where(Inspection.started_at >= datetime.combine(filters.since, datetime.min.time(), timezone.utc)
-                            - timedelta(hours=14))
+        query = query.where(Inspection.local_date >= filters.since.isoformat())
     if filters.until:
-        query = query.where(Inspection.started_at < datetime.combine(filters.until, datetime.min.time(), timezone.utc)
-                            + timedelta(days=1, hours=14))
+        query = query.where(Inspection.local_date <= filters.until.isoformat())
     if filters.department:
         query = query.where((Department.code == filters.department) | (Department.name == filters.department))
     if filters.checklist_id:
@@ -111,12 +108,23 @@ def list_inspections(ws: Workspace, filters: InspectionFilter = InspectionFilter
         query = query.where(Inspection.inspector_name == filters.inspector)
     if filters.status:
         query = query.where(Inspection.status == filters.status)
-    rows = _rows(ws, query)
-    if filters.since:
-        rows = [r for r in rows if date.fromisoformat(r.started_at[:10]) >= filters.since]
-    if filters.until:
-        rows = [r for r in rows if date.fromisoformat(r.started_at[:10]) <= filters.until]
-    return rows
+    return query
+
+
+def list_inspections(ws: Workspace, filters: InspectionFilter = InspectionFilter(), *, offset: int = 0,
+                     limit: int | None = None) -> list[InspectionRow]:
+    """Newest first; `offset`/`limit` page through long histories (the GUI loads them lazily)."""
+    query = _filtered(filters)
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return _rows(ws, query)
+
+
+def count_inspections(ws: Workspace, filters: InspectionFilter = InspectionFilter()) -> int:
+    with ws.db.read() as session:
+        return session.scalar(select(func.count()).select_from(_filtered(filters).subquery())) or 0
 
 
 def _rows(ws: Workspace, query) -> list[InspectionRow]:  # noqa: ANN001 - a select of (Inspection, code, name)

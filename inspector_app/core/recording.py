@@ -32,7 +32,6 @@ from inspector_app.core.store.models import (
     Inspection,
     Photo,
     Rectification,
-    Staff,
     new_id,
     utcnow,
 )
@@ -148,7 +147,8 @@ class Recorder:
                 inspector_no=request.inspector_no, co_inspector=request.co_inspector, mode=request.mode,
                 location=request.location, status="draft", origin=request.origin, training=request.training,
                 started_at=started, utc_offset_min=offset_minutes(started),
-                local_month=local_date(started, offset_minutes(started)).strftime("%Y-%m"), device_id=device_id,
+                local_month=local_date(started, offset_minutes(started)).strftime("%Y-%m"),
+                local_date=local_date(started, offset_minutes(started)).isoformat(), device_id=device_id,
                 seq=self.ws.take_sequence(), updated_at=utcnow(),
             )
             session.add(inspection)

@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
 from inspector_app.core.i18n import tr
@@ -70,6 +74,25 @@ class RectificationService:
     def __init__(self, ws: Workspace, actor: str | None = None):
         self.ws = ws
         self.actor = actor or ws.settings.inspector.name or "office"
+        self._batch: Session | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several updates in one transaction (all or none), e.g. a re-inspection round or demo data."""
+        with self.ws.db.write() as session:
+            self._batch = session
+            try:
+                yield
+            finally:
+                self._batch = None
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        if self._batch is not None:
+            yield self._batch
+        else:
+            with self.ws.db.write() as session:
+                yield session
 
     def _get(self, session, rectification_id: str) -> Rectification:  # noqa: ANN001
         rect = session.get(Rectification, rectification_id)
@@ -81,7 +104,7 @@ class RectificationService:
 
     def mark_rectified(self, rectification_id: str, note: str = "") -> None:
         """The department reports the problem fixed."""
-        with self.ws.db.write() as session:
+        with self._session() as session:
             rect = self._get(session, rectification_id)
             if rect.status != "open":
                 raise StateError(tr("Only open items can be marked rectified."))
@@ -93,7 +116,7 @@ class RectificationService:
         """Re-inspection: verified when fixed, otherwise back to open (and overdue once past the deadline)."""
         if not inspector.strip():
             raise InputError([Problem(tr("entry"), None, "inspector", tr("the inspector's name is required"))])
-        with self.ws.db.write() as session:
+        with self._session() as session:
             rect = self._get(session, rectification_id)
             if rect.status == "verified":
                 raise StateError(tr("This item is already verified."))

@@ -11,11 +11,28 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from inspector_app.core.checklists import Checklist
+from inspector_app.core.checklists.models import Target
 from inspector_app.core.roster.models import Department as RosterDepartment
 from inspector_app.core.roster.models import Roster, StaffMember
 from inspector_app.core.store import audit
 from inspector_app.core.store.models import Department, Staff, utcnow
 from inspector_app.core.workspace import Workspace
+
+
+# Which kinds of department each kind of checklist target visits.
+KINDS_FOR_TARGET = {
+    Target.WINDOW: ("window",),
+    Target.WARD: ("ward",),
+    Target.DEPARTMENT: ("clinical", "medtech", "logistics", "admin", "window", "ward"),
+    Target.STAFF: ("window", "clinical", "medtech", "ward", "logistics"),
+}
+
+
+def departments_for(checklist: Checklist, roster: Roster) -> list[RosterDepartment]:
+    """The departments a checklist can be used on (all of them when none fits)."""
+    kinds = {kind for target in checklist.inspects for kind in KINDS_FOR_TARGET[target]}
+    return [d for d in roster.departments if d.kind.value in kinds] or list(roster.departments)
 
 
 @dataclass

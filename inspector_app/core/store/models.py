@@ -123,6 +123,7 @@ class Inspection(Base):
         CheckConstraint("mode IN ('open', 'covert')", name="mode"),
         Index("ix_inspections_status_started", "status", "started_at"),
         Index("ix_inspections_month", "local_month"),
+        Index("ix_inspections_date", "local_date"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -141,6 +142,7 @@ class Inspection(Base):
     started_at: Mapped[datetime]
     utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
     local_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM of the start, in the inspector's local time
+    local_date: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD of the start, local time (history filters)
     finished_at: Mapped[datetime | None]
     device_id: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(Integer)

@@ -89,6 +89,7 @@ def upgrade() -> None:
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('utc_offset_min', sa.Integer(), nullable=False),
     sa.Column('local_month', sa.String(length=7), nullable=False),
+    sa.Column('local_date', sa.String(length=10), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('device_id', sa.String(length=36), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -101,6 +102,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspections_department_id'), ['department_id'], unique=False)
+        batch_op.create_index('ix_inspections_date', ['local_date'], unique=False)
         batch_op.create_index('ix_inspections_month', ['local_month'], unique=False)
         batch_op.create_index('ix_inspections_status_started', ['status', 'started_at'], unique=False)
 
@@ -213,6 +215,7 @@ def downgrade() -> None:
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.drop_index('ix_inspections_status_started')
         batch_op.drop_index('ix_inspections_month')
+        batch_op.drop_index('ix_inspections_date')
         batch_op.drop_index(batch_op.f('ix_inspections_department_id'))
 
     op.drop_table('inspections')

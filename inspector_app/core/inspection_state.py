@@ -1,0 +1,156 @@
+"""One inspection as the recording screen shows it: entries, totals as the rules compute them, subtotals
+per person and department, which items are already deducted, and what a pending entry would deduct.
+
+Qt-free, so the numbers on screen are the core's numbers and are tested without a display.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from inspector_app.core.checklists import Checklist
+from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
+from inspector_app.core.errors import NotFoundError
+from inspector_app.core.i18n import tr
+from inspector_app.core.inspections import to_local
+from inspector_app.core.scoring import InspectionScore, ScoreEntry, entry_points, score_inspection
+from inspector_app.core.store.models import Deduction, Department, Inspection, Staff
+from inspector_app.core.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    staff_no: str
+    name: str
+    is_head: bool
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    seq: int
+    item_code: str
+    item_text: str
+    target_key: tuple[str, str]  # (charged_to, staff id or department id)
+    who: str
+    is_head: bool
+    count: int
+    points: float
+    multiplier: float
+    note: str
+    recorded_at: str  # local time
+    voided: bool
+    void_reason: str | None
+    photos: int
+    requirement: str | None = None  # rectification required of the department
+    deadline: str | None = None  # rectification deadline (YYYY-MM-DD)
+
+
+@dataclass
+class InspectionState:
+    id: str
+    status: str
+    checklist: Checklist
+    department_code: str
+    department: str
+    inspector: str
+    co_inspector: str | None
+    mode: str
+    location: str | None
+    started_at: str
+    staff: list[StaffChoice]
+    entries: list[Entry]
+    score: InspectionScore
+    subtotals: list[tuple[str, float]] = field(default_factory=list)  # (who, counted points), most first
+    item_counts: Counter = field(default_factory=Counter)  # item code -> live occurrences
+
+    @property
+    def live_entries(self) -> list[Entry]:
+        return [e for e in self.entries if not e.voided]
+
+    @property
+    def scored(self) -> bool:
+        return isinstance(self.checklist.scoring, ScoredScoring)
+
+
+def load_state(ws: Workspace, inspection_id: str) -> InspectionState:
+    with ws.db.read() as session:
+        inspection = session.get(Inspection, inspection_id)
+        if inspection is None:
+            raise NotFoundError(tr("No inspection with id {id}", id=inspection_id))
+        department = session.get(Department, inspection.department_id)
+        staff = [StaffChoice(s.staff_no, s.name, s.is_head, s.title) for s in session.scalars(
+            select(Staff).where(Staff.department_id == inspection.department_id, Staff.active.is_(True))
+            .order_by(Staff.is_head.desc(), Staff.staff_no))]
+        rows = session.execute(
+            select(Deduction, Staff.name, Staff.staff_no).outerjoin(Staff, Deduction.staff_id == Staff.id)
+            .where(Deduction.inspection_id == inspection_id).order_by(Deduction.seq)).all()
+        departments = {d.id: d.name for d in session.scalars(select(Department))}
+        checklist = ws.checklist_by_hash(inspection.checklist_hash)
+        texts = {item.code: item.text.zh for item in checklist.items()}
+        entries = []
+        for deduction, person, staff_no in rows:
+            target = deduction.staff_id if deduction.charged_to == ChargeTo.PERSON.value else deduction.department_id
+            who = f"{person}（{staff_no}）" if person else departments.get(deduction.department_id, "")
+            entries.append(Entry(
+                deduction.id, deduction.seq, deduction.item_code, texts.get(deduction.item_code, ""),
+                (deduction.charged_to, target), who, deduction.is_head, deduction.count, deduction.points,
+                deduction.multiplier, deduction.note, to_local(deduction.recorded_at, deduction.utc_offset_min) or "",
+                deduction.voided_at is not None, deduction.void_reason,
+                len([p for p in deduction.photos if p.voided_at is None]),
+                deduction.rectification.requirement if deduction.rectification else None,
+                deduction.rectification.deadline.isoformat() if deduction.rectification else None))
+        state = InspectionState(
+            inspection.id, inspection.status, checklist, department.code, department.name, inspection.inspector_name,
+            inspection.co_inspector, inspection.mode, inspection.location,
+            to_local(inspection.started_at, inspection.utc_offset_min) or "", staff, entries,
+            score_inspection(checklist, []))
+    live = state.live_entries
+    state.score = score_inspection(checklist, [ScoreEntry(e.item_code, *e.target_key, e.points) for e in live])
+    names = {e.target_key: e.who for e in live}
+    if state.scored:
+        totals: Counter = Counter()
+        for entry in live:
+            totals[entry.who] += entry.points
+        state.subtotals = sorted(totals.items(), key=lambda kv: -kv[1])
+    else:
+        state.subtotals = sorted(((names[key], points) for key, points in state.score.targets.items()),
+                                 key=lambda kv: -kv[1])
+    state.item_counts = Counter()
+    for entry in live:
+        state.item_counts[entry.item_code] += entry.count
+    return state
+
+
+@dataclass(frozen=True)
+class Preview:
+    points: float
+    text: str
+
+
+def preview(state: InspectionState, item_code: str, staff_nos: list[str], count: int) -> Preview:
+    """What recording this entry would deduct, in words (head multiplier and caps included)."""
+    checklist = state.checklist
+    item = checklist.item(item_code)
+    heads = {s.staff_no for s in state.staff if s.is_head}
+    people = staff_nos or [None]
+    total = 0.0
+    notes = []
+    for staff_no in people:
+        charged = ChargeTo.PERSON.value if staff_no else ChargeTo.DEPARTMENT.value
+        result = entry_points(checklist, item, count, charged, staff_no in heads)
+        total += result.points
+        if result.multiplier != 1:
+            notes.append(tr("department head ×{m:g}", m=result.multiplier))
+    if item.cap is not None:
+        already = state.score.items.get(item_code)
+        notes.append(tr("cap {cap:g} per inspection", cap=item.cap) + (
+            tr(" (reached)") if already and already.counted >= item.cap else ""))
+    text = tr("Will deduct {points:g} points", points=total)
+    if notes:
+        text += "（" + "；".join(notes) + "）"
+    return Preview(total, text)
