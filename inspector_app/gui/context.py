@@ -1,0 +1,24 @@
+"""What every page needs: the open workspace, the operations layer, and the change notifications."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from inspector_app.core.workspace import Workspace
+from inspector_app.gui.operations import Operations
+
+
+class Changes(QObject):
+    """Pages tell each other what changed (like Anki's OpChanges), so views refresh only what they show."""
+
+    inspections = Signal()  # started, finished, entries recorded or voided
+    rectifications = Signal()
+    roster = Signal()
+    settings = Signal()
+
+
+class GuiContext:
+    def __init__(self, ws: Workspace, operations: Operations):
+        self.ws = ws
+        self.ops = operations
+        self.changes = Changes()

@@ -1,0 +1,302 @@
+"""The main window: navigation, the pages, menus with shortcuts, and the status bar.
+
+The window owns no data: pages read through the core and announce changes on `ctx.changes`. Changing the
+language rebuilds the pages in place (the open inspection stays open).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
+)
+
+from inspector_app import __version__
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import language, set_language, tr
+from inspector_app.core.inspection_state import load_state
+from inspector_app.core.recording import Recorder
+from inspector_app.gui.context import GuiContext
+from inspector_app.gui.messages import show_error
+from inspector_app.gui.operations import Operation
+from inspector_app.gui.pages.history_page import HistoryPage
+from inspector_app.gui.pages.record_page import RecordPage
+from inspector_app.gui.pages.rectification_page import RectificationPage
+from inspector_app.gui.pages.review_dialog import ReviewDialog
+from inspector_app.gui.pages.settings_page import SettingsPage
+from inspector_app.gui.pages.start_page import StartPage
+from inspector_app.gui.pages.summary_page import SummaryPage
+from inspector_app.gui.shortcuts import SHORTCUTS, ShortcutSheet
+
+PAGES = ("Inspect", "History", "Rectification", "Monthly summary", "Settings")
+LAZY_PAGES = (HistoryPage, RectificationPage, SummaryPage, SettingsPage)  # pages 1-4, in PAGES order
+
+
+class MainWindow(QMainWindow):
+    inspection_finished = Signal(str)  # documents (signing, printing) hook in here
+
+    def __init__(self, ctx: GuiContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.undo_stack = QUndoStack(self)
+        self._language = language()
+        self.share_timer = QTimer(self)
+        self.share_timer.setInterval(30_000)
+        self.share_timer.timeout.connect(self.update_share_status)
+        self.share_timer.start()
+        ctx.ops.started.connect(self._operation_started)
+        ctx.ops.error.connect(lambda message: show_error(self, message))
+        ctx.changes.settings.connect(self._settings_changed)
+        self._build()
+        self._restore_geometry()
+        draft = self.start_page.latest_draft()
+        if draft:  # an unfinished inspection reopens where it was
+            self.open_inspection(draft)
+
+    # -- building -----------------------------------------------------------------------------------------
+    def _build(self, inspection_id: str | None = None) -> None:
+        self.setWindowTitle(tr("Service inspection — {hospital}", hospital=self.ctx.ws.settings.hospital))
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName(tr("Sections of the app"))
+        self.nav.addItems([tr(name) for name in PAGES])
+        self.nav.setFixedWidth(max(130, self.nav.sizeHintForColumn(0) + 40))
+        self.start_page = StartPage(self.ctx)
+        self.record_page = RecordPage(self.ctx, self.undo_stack)
+        self.inspect = QStackedWidget()
+        self.inspect.addWidget(self.start_page)
+        self.inspect.addWidget(self.record_page)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.inspect)
+        self._built: dict[int, QWidget] = {0: self.inspect}
+        for _ in LAZY_PAGES:  # built on first show: start-up does not pay for pages nobody opened yet
+            self.pages.addWidget(QWidget())
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        old = self.centralWidget()
+        self.setCentralWidget(central)
+        if old is not None:
+            old.deleteLater()
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.start_page.opened.connect(self.open_inspection)
+        self.record_page.finish_requested.connect(self.finish_inspection)
+        self._build_menus()
+        self._build_status_bar()
+        self.nav.setCurrentRow(0)
+        if inspection_id:
+            self.open_inspection(inspection_id)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        file_menu = bar.addMenu(tr("&File"))
+        self._action(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        inspect_menu = bar.addMenu(tr("&Inspection"))
+        self._action(inspect_menu, tr("&New inspection"), QKeySequence.StandardKey.New, self.new_inspection)
+        self._action(inspect_menu, tr("&Finish inspection…"), QKeySequence("Ctrl+Shift+Return"),
+                     lambda: self.record_page.state and self.finish_inspection(self.record_page.state.id))
+        self._action(inspect_menu, tr("Search items"), QKeySequence.StandardKey.Find, self._search)
+        edit_menu = bar.addMenu(tr("&Edit"))
+        undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, tr("&Redo"))
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        go_menu = bar.addMenu(tr("&Go"))
+        for index, name in enumerate(PAGES):
+            self._action(go_menu, tr(name), QKeySequence(f"Ctrl+{index + 1}"),
+                         lambda checked=False, i=index: self.nav.setCurrentRow(i))
+        help_menu = bar.addMenu(tr("&Help"))
+        self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
+                     lambda: ShortcutSheet(self).exec())
+        self._action(help_menu, tr("&About"), None, self._about)
+
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        for child in bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child.objectName().startswith("status_"):
+                bar.removeWidget(child)
+                child.deleteLater()
+        self.share_label = QLabel()
+        self.share_label.setObjectName("status_share")
+        self.pending_label = QLabel(tr("Waiting to send: {count} batches", count=0))
+        self.pending_label.setObjectName("status_pending")
+        self.sync_label = QLabel(tr("Last sync: never"))
+        self.sync_label.setObjectName("status_sync")
+        for label in (self.share_label, self.pending_label, self.sync_label):
+            bar.addPermanentWidget(label)
+        self.update_share_status()
+
+    # -- status -------------------------------------------------------------------------------------------
+    def update_share_status(self) -> None:
+        folder = self.ctx.ws.settings.share_folder
+        if not folder:
+            self.share_label.setText(tr("Share: not set"))
+        elif Path(folder).is_dir():
+            self.share_label.setText(tr("Share: reachable"))
+        else:
+            self.share_label.setText(tr("Share: not reachable"))
+        self.share_label.setToolTip(folder or "")
+
+    def _operation_started(self, operation: Operation) -> None:
+        bar = QProgressBar()
+        bar.setObjectName("status_progress")
+        bar.setMaximumWidth(180)
+        bar.setRange(0, 0)
+        bar.setFormat(operation.label)
+        bar.setAccessibleName(operation.label)
+        cancel = QToolButton()
+        cancel.setText(tr("Cancel"))
+        cancel.setAccessibleName(tr("Cancel {what}", what=operation.label))
+        cancel.setEnabled(operation.cancellable)
+        cancel.clicked.connect(operation.cancel)
+        self.statusBar().addWidget(bar)
+        self.statusBar().addWidget(cancel)
+        operation.progress.connect(lambda done, total: (bar.setRange(0, max(total, 1)), bar.setValue(done)))
+
+        def remove() -> None:
+            for widget in (bar, cancel):
+                self.statusBar().removeWidget(widget)
+                widget.deleteLater()
+
+        operation.finished.connect(remove)
+
+    # -- navigation and inspections -----------------------------------------------------------------------
+    def page(self, index: int) -> QWidget:
+        """The page at `index`, built the first time it is needed."""
+        if index not in self._built:
+            page = LAZY_PAGES[index - 1](self.ctx)
+            placeholder = self.pages.widget(index)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._built[index] = page
+            return page
+        return self._built[index]
+
+    @property
+    def history_page(self) -> HistoryPage:
+        return self.page(1)  # type: ignore[return-value]
+
+    @property
+    def rectification_page(self) -> RectificationPage:
+        return self.page(2)  # type: ignore[return-value]
+
+    @property
+    def summary_page(self) -> SummaryPage:
+        return self.page(3)  # type: ignore[return-value]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self.page(4)  # type: ignore[return-value]
+
+    def _show_page(self, index: int) -> None:
+        fresh = index not in self._built
+        page = self.page(index)
+        self.pages.setCurrentIndex(index)
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh) and page is not self.inspect and not fresh:
+            refresh()
+
+    def _search(self) -> None:
+        if self.inspect.currentWidget() is self.record_page:
+            self.nav.setCurrentRow(0)
+            self.record_page.focus_search()
+
+    def new_inspection(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.inspect.setCurrentWidget(self.start_page)
+        self.start_page.checklist.setFocus()
+
+    def open_inspection(self, inspection_id: str) -> None:
+        try:
+            self.record_page.open_inspection(inspection_id)
+        except AppError as exc:
+            show_error(self, str(exc))
+            return
+        self.nav.setCurrentRow(0)
+        self.inspect.setCurrentWidget(self.record_page)
+
+    def finish_inspection(self, inspection_id: str) -> None:
+        state = load_state(self.ctx.ws, inspection_id)
+        dialog = ReviewDialog(state, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            Recorder(self.ctx.ws).finish(inspection_id)
+        except AppError as exc:
+            show_error(self, str(exc))
+            return
+        self.undo_stack.clear()
+        self.record_page.state = None
+        self.inspect.setCurrentWidget(self.start_page)
+        self.ctx.changes.inspections.emit()
+        self.ctx.changes.rectifications.emit()
+        self.statusBar().showMessage(tr("Inspection finished and locked."), 8000)
+        self.inspection_finished.emit(inspection_id)
+
+    # -- settings, language, geometry -----------------------------------------------------------------------
+    def _settings_changed(self) -> None:
+        from inspector_app.gui.app import install_font
+
+        self.update_share_status()
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and app.font().pointSize() != self.ctx.ws.settings.font_size:
+            install_font(app, self.ctx.ws.settings.font_size)
+        wanted = self.ctx.ws.settings.language
+        if wanted != self._language:
+            self._language = set_language(wanted)
+            current = self.record_page.state.id if self.record_page.state else None
+            page = self.nav.currentRow()
+            self._build(current)
+            self.nav.setCurrentRow(page)
+
+    def _restore_geometry(self) -> None:
+        saved = self.ctx.ws.settings.window_geometry
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+            return
+        self.resize(1280, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        try:
+            self.ctx.ws.update_settings(window_geometry=geometry)
+        except (AppError, OSError):  # geometry is a convenience: never block closing for it
+            pass
+        self.share_timer.stop()
+        self.ctx.ops.wait(10_000)
+        event.accept()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, tr("About"), tr("Service inspection {version}\nData folder: {path}",
+                                                version=__version__, path=self.ctx.ws.data_dir))
+
+
+__all__ = ["MainWindow", "SHORTCUTS"]

@@ -1,0 +1,163 @@
+"""Long work off the GUI thread: one small operations layer with progress, cancel and main-thread results.
+
+Like Anki's operations and Picard's thread pool: a view calls `ops.run(label, work, on_done=...)`; `work`
+runs on a QThreadPool thread with a `Progress` handle (report, check for cancel) and its result or error
+comes back through Qt signals, so callbacks run on the GUI thread and may touch widgets. The window shows
+each running operation in the status bar with a cancel button.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import tr
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside work when the user cancelled it."""
+
+
+@dataclass
+class Progress:
+    """Handed to the work function: report progress, and stop when asked to."""
+
+    _emit: Callable[[int, int], None]
+    _cancel: threading.Event = field(default_factory=threading.Event)
+
+    def report(self, done: int, total: int) -> bool:
+        """Report progress; returns False once the user cancelled (work should stop)."""
+        self._emit(done, total)
+        return not self._cancel.is_set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(str, bool)  # message, expected (an AppError) or not
+    cancelled = Signal()
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], signals: _Signals, progress: Progress):
+        super().__init__()
+        self.work, self.signals, self.handle = work, signals, progress
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.handle)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except AppError as exc:
+            self.signals.failed.emit(str(exc), True)
+        except Exception as exc:  # noqa: BLE001 - reported to the user and logged with its traceback
+            log.error("operation failed\n%s", traceback.format_exc())
+            self.signals.failed.emit(tr("Something went wrong: {detail}", detail=exc), False)
+        else:
+            if self.handle.cancelled:
+                self.signals.cancelled.emit()
+            else:
+                self.signals.done.emit(result)
+
+
+class Operation(QObject):
+    """One running piece of work, as the window sees it; it receives the task's signals on the GUI thread
+    (it is a QObject created there, so Qt queues the worker's signals to it)."""
+
+    progress = Signal(int, int)
+    finished = Signal()
+
+    def __init__(self, label: str, cancellable: bool, on_done: Callable[[Any], None] | None,
+                 on_error: Callable[[str], None], parent: QObject | None = None):
+        super().__init__(parent)
+        self.label = label
+        self.cancellable = cancellable
+        self.result: Any = None
+        self.error_message: str | None = None
+        self.was_cancelled = False
+        self._cancel = threading.Event()
+        self._on_done, self._on_error = on_done, on_error
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @Slot(int, int)
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.emit(done, total)
+
+    @Slot(object)
+    def _done(self, result: Any) -> None:
+        self.result = result
+        self.finished.emit()
+        if self._on_done is not None:
+            self._on_done(result)
+
+    @Slot(str, bool)
+    def _failed(self, message: str, expected: bool) -> None:
+        self.error_message = message
+        self.finished.emit()
+        self._on_error(message)
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.was_cancelled = True
+        self.finished.emit()
+
+
+class Operations(QObject):
+    """Runs work on a thread pool; `started` lets the window show progress and a cancel button."""
+
+    started = Signal(Operation)
+    error = Signal(str)  # a failure no caller handled: the window shows it
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2):
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._running: set[Operation] = set()
+
+    def run(self, label: str, work: Callable[[Progress], Any], *, on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[str], None] | None = None, cancellable: bool = True) -> Operation:
+        operation = Operation(label, cancellable, on_done, on_error or self.error.emit, self)
+        signals = _Signals()
+        signals.progress.connect(operation._progress)
+        signals.done.connect(operation._done)
+        signals.failed.connect(operation._failed)
+        signals.cancelled.connect(operation._cancelled)
+        operation.finished.connect(lambda: self._finished(operation, signals))
+        handle = Progress(signals.progress.emit, operation._cancel)
+        self._running.add(operation)
+        self.started.emit(operation)
+        self.pool.start(_Task(work, signals, handle))
+        return operation
+
+    def _finished(self, operation: Operation, signals: _Signals) -> None:
+        self._running.discard(operation)
+        signals.deleteLater()
+        operation.deleteLater()
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Wait for all work to end (closing the window, tests)."""
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,396 @@
+"""Recording deductions during an inspection: pick an item, pick people (or the department), Enter records.
+
+Every entry is committed by the core before the screen shows it; the running total, the subtotals and the
+item marks are reloaded from the store after each change, so what is on screen is what is stored.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import language, tr
+from inspector_app.core.inspection_state import InspectionState, load_state, preview
+from inspector_app.core.recording import NewDeduction, Recorder
+from inspector_app.gui.context import GuiContext
+from inspector_app.gui.messages import show_error
+from inspector_app.gui.models import EntriesModel
+from inspector_app.gui.undo import RecordCommand, VoidCommand
+from inspector_app.gui.widgets.item_tree import ItemTree
+
+STAFF_ROLE = Qt.ItemDataRole.UserRole + 1
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic)"
+
+
+class _EnterRecords(QObject):
+    """Enter in the entry form's fields records the entry (Shift+Enter does nothing special)."""
+
+    def __init__(self, page: "RecordPage"):
+        super().__init__(page)
+        self.page = page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.page.record()
+                return True
+        return False
+
+
+class RecordPage(QWidget):
+    finish_requested = Signal(str)  # inspection id
+
+    def __init__(self, ctx: GuiContext, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.undo_stack = undo_stack
+        self.recorder = Recorder(ctx.ws)
+        self.state: InspectionState | None = None
+        self.photos: list[Path] = []
+        self._forced_department = False
+        self._build()
+
+    # -- layout -------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.header = QLabel()
+        self.header.setObjectName("inspectionHeader")
+        self.header.setWordWrap(True)
+        self.total = QLabel()
+        self.total.setObjectName("runningTotal")
+        self.total.setAccessibleName(tr("Running total"))
+        self.finish_button = QPushButton(tr("Finish inspection…"))
+        self.finish_button.setAccessibleName(tr("Finish inspection"))
+        self.finish_button.clicked.connect(lambda: self.state and self.finish_requested.emit(self.state.id))
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.total)
+        top.addWidget(self.finish_button)
+
+        self.items = ItemTree()
+        self.items.item_selected.connect(self._show_item)
+        self.items.item_chosen.connect(self._item_chosen)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName(tr("Item details and source"))
+        self.detail.setOpenLinks(False)
+
+        self.staff = QListWidget()
+        self.staff.setAccessibleName(tr("People to charge"))
+        self.staff.setMinimumHeight(130)
+        self.staff.itemChanged.connect(lambda _: self._update_preview())
+        self.charge_department = QCheckBox(tr("Charge the department (no person)"))
+        self.charge_department.setAccessibleName(tr("Charge the department"))
+        self.charge_department.toggled.connect(self._department_toggled)
+        self.count = QSpinBox()
+        self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
+        self.count.setAccessibleName(tr("Number of occurrences"))
+        self.count.valueChanged.connect(lambda _: self._update_preview())
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(tr("Note: what was seen (Enter records)"))
+        self.note.setAccessibleName(tr("Note"))
+        self.note.setMaxLength(2000)
+        self.photo_list = QListWidget()
+        self.photo_list.setAccessibleName(tr("Photos of this entry"))
+        self.photo_list.setMaximumHeight(44)
+        self.photo_list.setFlow(QListWidget.Flow.LeftToRight)
+        add_photo = QPushButton(tr("Add photo…"))
+        add_photo.setAccessibleName(tr("Add photo from a file"))
+        add_photo.clicked.connect(self._add_photo_file)
+        paste_photo = QPushButton(tr("Paste photo"))
+        paste_photo.setAccessibleName(tr("Paste photo from the clipboard"))
+        paste_photo.clicked.connect(self._paste_photo)
+        self.preview_label = QLabel()
+        self.preview_label.setObjectName("preview")
+        self.record_button = QPushButton(tr("Record deduction (Enter)"))
+        self.record_button.setObjectName("recordButton")
+        self.record_button.setAccessibleName(tr("Record deduction"))
+        self.record_button.setDefault(True)
+        self.record_button.clicked.connect(self.record)
+
+        form = QFormLayout()
+        form.addRow(tr("Count"), self.count)
+        form.addRow(tr("Note"), self.note)
+        photos = QHBoxLayout()
+        photos.addWidget(self.photo_list, 1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(add_photo)
+        buttons.addWidget(paste_photo)
+        photos.addLayout(buttons)
+        entry_box = QGroupBox(tr("Record a deduction"))
+        entry = QVBoxLayout(entry_box)
+        entry.addWidget(QLabel(tr("Who (space ticks a person):")))
+        entry.addWidget(self.staff, 1)
+        entry.addWidget(self.charge_department)
+        entry.addLayout(form)
+        entry.addLayout(photos)
+        entry.addWidget(self.preview_label)
+        entry.addWidget(self.record_button)
+
+        middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(self.detail)
+        middle.addWidget(entry_box)
+        middle.setStretchFactor(0, 2)
+        middle.setStretchFactor(1, 3)
+        middle.setSizes([170, 470])
+
+        self.entries_model = EntriesModel()
+        self.entries = QTableView()
+        self.entries.setModel(self.entries_model)
+        self.entries.setAccessibleName(tr("Deductions recorded in this inspection"))
+        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entries.verticalHeader().setVisible(False)
+        self.entries.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.entries.horizontalHeader().setStretchLastSection(True)
+        void_button = QPushButton(tr("Void selected… (Del)"))
+        void_button.setAccessibleName(tr("Void the selected deduction"))
+        void_button.clicked.connect(self.void_selected)
+        self.subtotals = QLabel()
+        self.subtotals.setWordWrap(True)
+        self.subtotals.setAccessibleName(tr("Subtotals per person and department"))
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.subtotals, 1)
+        row.addWidget(void_button)
+        bottom_layout.addWidget(self.entries)
+        bottom_layout.addLayout(row)
+
+        left = QSplitter(Qt.Orientation.Vertical)  # what to check, over what was found
+        left.addWidget(self.items)
+        left.addWidget(bottom)
+        left.setSizes([330, 300])
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.addWidget(left)
+        columns.addWidget(middle)
+        columns.setStretchFactor(0, 3)
+        columns.setStretchFactor(1, 2)
+        columns.setSizes([760, 520])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(columns, 1)
+
+        enter = _EnterRecords(self)
+        for widget in (self.staff, self.count, self.charge_department, self.note):
+            widget.installEventFilter(enter)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.entries, self.void_selected)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        QShortcut(QKeySequence.StandardKey.Paste, self.photo_list, self._paste_photo)
+
+    # -- loading ------------------------------------------------------------------------------------------
+    def open_inspection(self, inspection_id: str) -> None:
+        self.undo_stack.clear()
+        self.state = load_state(self.ctx.ws, inspection_id)
+        self.items.load(self.state.checklist)
+        self._fill_staff()
+        self._reset_entry()
+        self._refresh_view()
+        self.focus_search()
+
+    def reload(self) -> None:
+        if self.state is not None:
+            self.state = load_state(self.ctx.ws, self.state.id)
+            self._refresh_view()
+
+    def _fill_staff(self) -> None:
+        assert self.state is not None
+        self.staff.blockSignals(True)
+        self.staff.clear()
+        for member in self.state.staff:
+            head = f"  [{tr('department head')}]" if member.is_head else ""
+            entry = QListWidgetItem(f"{member.name}（{member.staff_no}）{head}")
+            entry.setData(STAFF_ROLE, member.staff_no)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+            self.staff.addItem(entry)
+        self.staff.blockSignals(False)
+
+    def _refresh_view(self) -> None:
+        state = self.state
+        assert state is not None
+        lang = language()
+        mode = tr("open (明查)") if state.mode == "open" else tr("covert (暗访)")
+        co = tr(", with {name}", name=state.co_inspector) if state.co_inspector else ""
+        self.header.setText(f"<b>{state.department}</b> · {state.checklist.title.get(lang)} · {mode}<br>"
+                            f"{tr('Inspector')}: {state.inspector}{co} · {state.started_at[:16].replace('T', ' ')}")
+        if isinstance(state.checklist.scoring, ScoredScoring):
+            self.total.setText(tr("Score {score:g} (deducted {points:g})", score=state.score.score or 0,
+                                  points=state.score.total))
+        else:
+            self.total.setText(tr("Deducted {points:g} points", points=state.score.total))
+        self.entries_model.set_entries(state.entries)
+        self.entries.scrollToBottom()
+        self.items.mark(state.item_counts)
+        parts = [f"{who} −{points:g}" for who, points in state.subtotals]
+        self.subtotals.setText(tr("Subtotals: {list}", list="；".join(parts)) if parts else tr("Nothing deducted yet."))
+        self._update_preview()
+
+    # -- item and entry form ------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.items.search.setFocus()
+        self.items.search.selectAll()
+
+    def _show_item(self, code: str) -> None:
+        if self.state is None:
+            return
+        item = self.state.checklist.item(code)
+        lang = language()
+        basis = tr("stated in source") if item.points_basis.value == "source" else tr("local assumption")
+        lines = [f"<b>{item.code}</b> {item.text.get(lang)}",
+                 f"<p>−{item.points:g} {tr('points')} / {tr('occurrence')} · "
+                 f"{tr('person') if item.charge_to is ChargeTo.PERSON else tr('department')} · {basis}"
+                 + (f" · {tr('cap {cap:g} per inspection', cap=item.cap)}" if item.cap else "") + "</p>"]
+        if item.guidance:
+            lines.append(f"<p>{item.guidance.get(lang)}</p>")
+        for threshold in item.thresholds:
+            lines.append(f"<p>{threshold.metric.get(lang)} {threshold.op} {threshold.value:g}{threshold.unit}</p>")
+        lines.append(f"<p style='color:#555'>{tr('Source')}: {item.source.section} "
+                     f"「{item.source.quote}」</p>")
+        self.detail.setHtml("".join(lines))
+        department_item = item.charge_to is ChargeTo.DEPARTMENT
+        self.charge_department.setEnabled(not department_item)
+        if department_item:
+            self.charge_department.setChecked(True)
+        elif self._forced_department:
+            self.charge_department.setChecked(False)  # the previous item forced it; this one charges people
+        self._forced_department = department_item
+        self._update_preview()
+
+    def _item_chosen(self, code: str) -> None:
+        self._show_item(code)
+        (self.note if self.charge_department.isChecked() else self.staff).setFocus()
+        if self.staff.currentRow() < 0 and self.staff.count():
+            self.staff.setCurrentRow(0)
+
+    def _department_toggled(self, on: bool) -> None:
+        self.staff.setEnabled(not on)
+        self._update_preview()
+
+    def selected_staff(self) -> list[str]:
+        if self.charge_department.isChecked():
+            return []
+        return [self.staff.item(i).data(STAFF_ROLE) for i in range(self.staff.count())
+                if self.staff.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _update_preview(self) -> None:
+        code = self.items.current_code()
+        if self.state is None or not code:
+            self.preview_label.setText(tr("Pick an item from the checklist."))
+            return
+        people = self.selected_staff()
+        if not people and not self.charge_department.isChecked():
+            self.preview_label.setText(tr("Tick the people responsible, or charge the department."))
+            return
+        self.preview_label.setText(preview(self.state, code, people, self.count.value()).text)
+
+    def _reset_entry(self) -> None:
+        self.staff.blockSignals(True)
+        for i in range(self.staff.count()):
+            self.staff.item(i).setCheckState(Qt.CheckState.Unchecked)
+        self.staff.blockSignals(False)
+        self.charge_department.setChecked(False)
+        self.count.setValue(1)
+        self.note.clear()
+        self.photos = []
+        self.photo_list.clear()
+
+    # -- actions ------------------------------------------------------------------------------------------
+    def record(self) -> bool:
+        """Record the entry in the form; True when it was stored."""
+        if self.state is None:
+            return False
+        code = self.items.current_code()
+        if not code:
+            show_error(self, tr("Pick an item from the checklist first."))
+            return False
+        people = self.selected_staff()
+        if not people and not self.charge_department.isChecked():
+            show_error(self, tr("Tick the people responsible, or charge the department."))
+            return False
+        request = NewDeduction(code, people, self.count.value(), self.note.text(), list(self.photos))
+        try:
+            ids = self.recorder.record(self.state.id, request)
+        except AppError as exc:
+            show_error(self, str(exc))
+            return False
+        who = "、".join(people) if people else self.state.department
+        self.undo_stack.push(RecordCommand(tr("record {code} ({who})", code=code, who=who), self.recorder, ids,
+                                           self._changed))
+        self._reset_entry()
+        self._changed()
+        self.focus_search()
+        return True
+
+    def void_selected(self) -> None:
+        rows = {index.row() for index in self.entries.selectionModel().selectedRows()}
+        entries = [self.entries_model.entry(row) for row in sorted(rows)]
+        entries = [e for e in entries if e is not None and not e.voided]
+        if not entries:
+            return
+        reason, ok = QInputDialog.getText(self, tr("Void deduction"), tr("Why is this entry void?"))
+        if not ok:
+            return
+        if not reason.strip():
+            show_error(self, tr("a reason is required to void an entry"))
+            return
+        try:
+            for entry in entries:
+                self.recorder.void(entry.id, reason)
+        except AppError as exc:
+            show_error(self, str(exc))
+            self._changed()
+            return
+        self.undo_stack.push(VoidCommand(tr("void {count} entries", count=len(entries)), self.recorder,
+                                         [e.id for e in entries], reason, self._changed))
+        self._changed()
+
+    def _changed(self) -> None:
+        self.reload()
+        self.ctx.changes.inspections.emit()
+
+    def _add_photo_file(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Add photo"), str(Path.home()), IMAGE_FILTER)
+        for name in files:
+            self._add_photo(Path(name))
+
+    def _paste_photo(self) -> None:
+        image = QApplication.clipboard().image()
+        if image.isNull():
+            show_error(self, tr("The clipboard holds no picture."))
+            return
+        folder = self.ctx.ws.data_dir / "tmp"
+        folder.mkdir(exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(dir=folder, suffix=".png", delete=False)
+        handle.close()
+        image.save(handle.name, "PNG")
+        self._add_photo(Path(handle.name))
+
+    def _add_photo(self, path: Path) -> None:
+        self.photos.append(path)
+        self.photo_list.addItem(path.name)

@@ -1,0 +1,63 @@
+"""The review before finishing: every entry, the totals and the rectification deadlines; confirming locks it.
+
+Signing and printing the inspection sheet belong to the documents feature: `MainWindow` receives
+`RecordPage.finish_requested` → this dialog → `finished(inspection_id)`, which is where it hooks in.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.i18n import language, tr
+from inspector_app.core.inspection_state import InspectionState
+
+
+class ReviewDialog(QDialog):
+    def __init__(self, state: InspectionState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Review and finish the inspection"))
+        self.setObjectName("reviewDialog")
+        live = state.live_entries
+        summary = QLabel()
+        summary.setWordWrap(True)
+        if state.scored:
+            result = tr("passed") if state.score.passed else tr("FAILED")
+            total = tr("Score {score:g} ({result}); deducted {points:g}", score=state.score.score or 0,
+                       result=result, points=state.score.total)
+        else:
+            total = tr("Deducted {points:g} points in {count} entries", points=state.score.total, count=len(live))
+        capped = [code for code, item in state.score.items.items() if item.capped]
+        caps = tr("; caps applied to {codes}", codes=", ".join(capped)) if capped else ""
+        summary.setText(f"<b>{state.department}</b> · {state.checklist.title.get(language())}<br>{total}{caps}<br>"
+                        + tr("After finishing, the inspection is locked: entries can no longer be added or voided."))
+        table = QTableWidget(len(live), 6)
+        table.setAccessibleName(tr("Deductions to confirm"))
+        table.setHorizontalHeaderLabels([tr("Item"), tr("Person / department"), tr("Count"), tr("Points"),
+                                         tr("Required rectification"), tr("Deadline")])
+        for row, entry in enumerate(live):
+            values = [f"{entry.item_code} {entry.item_text}", entry.who, str(entry.count), f"-{entry.points:g}",
+                      entry.requirement or "", entry.deadline or ""]
+            for column, value in enumerate(values):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Confirm and finish"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Back to recording"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(table, 1)
+        layout.addWidget(buttons)
+        self.resize(900, 520)

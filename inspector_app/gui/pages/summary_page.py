@@ -1,0 +1,246 @@
+"""The monthly summary (月度通报): departments ranked, staff with deductions, a bar chart, XLSX export.
+
+The summary is computed by the core's `monthly_summary` on a worker thread (ctx.ops), so a long month
+never freezes the window; the page only lays out the result it gets back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.i18n import tr
+from inspector_app.core.summary import MonthlySummary, monthly_summary
+from inspector_app.core.summary_export import write_xlsx
+from inspector_app.gui.context import GuiContext
+from inspector_app.gui.messages import show_error
+from inspector_app.gui.operations import Progress
+from inspector_app.gui.widgets.bar_chart import BarChart
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of already computed values (numbers right-aligned)."""
+
+    def __init__(self, headers: list[str]) -> None:
+        super().__init__()
+        self._headers = headers
+        self._rows: list[list[Any]] = []
+
+    def set_rows(self, rows: list[list[Any]]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        value = self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def _table(model: RowsModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
+class SummaryPage(QWidget):
+    """Pick a month, Show (computed in the background), read the ranking, export it."""
+
+    loaded = Signal()  # a summary is on screen
+    busy_changed = Signal(bool)
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.summary: MonthlySummary | None = None
+        self._request = 0
+        self.month = QDateEdit(QDate.currentDate())
+        self.month.setDisplayFormat("yyyy-MM")
+        self.month.setCalendarPopup(True)
+        self.month.setAccessibleName(tr("Month"))
+        self.show_button = QPushButton(tr("Show"))
+        self.show_button.setAccessibleName(tr("Show the monthly summary"))
+        self.show_button.setDefault(True)
+        self.show_button.clicked.connect(self.show_summary)
+        self.export_button = QPushButton(tr("Export XLSX…"))
+        self.export_button.setAccessibleName(tr("Export the monthly summary as an Excel file"))
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_xlsx)
+        self.busy = QLabel(tr("Calculating…"))
+        self.busy.setObjectName("summaryBusy")
+        self.busy.setVisible(False)
+        self.totals = QLabel()
+        self.totals.setObjectName("summaryTotals")
+        self.totals.setWordWrap(True)
+
+        self.departments_model = RowsModel([
+            tr("Rank"), tr("Department / window"), tr("Inspections"), tr("Occurrences"), tr("Department points"),
+            tr("Staff points"), tr("Total points"), tr("Pay deducted %"), tr("Average score"), tr("Failed")])
+        self.persons_model = RowsModel([
+            tr("Rank"), tr("Staff no."), tr("Name"), tr("Department / window"), tr("Department head"),
+            tr("Occurrences"), tr("Points"), tr("Pay deducted %")])
+        self.departments = _table(self.departments_model, tr("Departments and windows"))
+        self.persons = _table(self.persons_model, tr("Staff with deductions"))
+        self.chart = BarChart()
+        self.chart.setAccessibleName(tr("Total points per department"))
+        chart_scroll = QScrollArea()
+        chart_scroll.setWidget(self.chart)
+        chart_scroll.setWidgetResizable(True)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.departments)
+        split.addWidget(chart_scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, tr("Departments and windows"))
+        self.tabs.addTab(self.persons, tr("Staff with deductions"))
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Month")))
+        top.addWidget(self.month)
+        top.addWidget(self.show_button)
+        top.addWidget(self.busy)
+        top.addStretch(1)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.tabs, 1)
+        ctx.changes.inspections.connect(self._inspections_changed)
+
+    def refresh(self) -> None:
+        """Called when the page is shown: (re)compute the chosen month."""
+        self.show_summary()
+
+    def selected_month(self) -> str:
+        return self.month.date().toString("yyyy-MM")
+
+    @property
+    def is_busy(self) -> bool:
+        return self.busy.isVisibleTo(self)
+
+    def show_summary(self) -> None:
+        """Compute the month on a worker thread; only the latest request's result is shown."""
+        self._request += 1
+        token, month, ws = self._request, self.selected_month(), self.ctx.ws
+        self._set_busy(True)
+
+        def work(progress: Progress) -> MonthlySummary:
+            return monthly_summary(ws, month)
+
+        self.ctx.ops.run(tr("Monthly summary {month}", month=month), work,
+                         on_done=lambda result: self._done(token, result),
+                         on_error=lambda message: self._failed(token, message))
+
+    def _done(self, token: int, summary: MonthlySummary) -> None:
+        if not shiboken6.isValid(self) or token != self._request:
+            return  # the page was rebuilt, or a newer request is running
+        self._set_busy(False)
+        self.summary = summary
+        self._fill(summary)
+        self.loaded.emit()
+
+    def _failed(self, token: int, message: str) -> None:
+        if shiboken6.isValid(self) and token == self._request:
+            self._set_busy(False)
+            show_error(self, message)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.busy_changed.emit(busy)
+
+    def _fill(self, summary: MonthlySummary) -> None:
+        self.totals.setText(tr("{month}: {inspections} inspections, {occurrences} occurrences, {points} points "
+                               "deducted", month=summary.month, inspections=summary.inspections,
+                               occurrences=summary.occurrences, points=cell(summary.total_points)))
+        self.departments_model.set_rows([
+            [d.rank, d.name, d.inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
+             d.pay_percent, d.average_score, d.failed] for d in summary.departments])
+        self.persons_model.set_rows([
+            [p.rank, p.staff_no, p.name, p.department, tr("yes") if p.is_head else "", p.occurrences, p.points,
+             p.pay_percent] for p in summary.persons])
+        most_first = sorted(summary.departments, key=lambda d: (-d.total_points, d.rank))
+        self.chart.set_bars([(d.name, d.total_points) for d in most_first])
+        self.export_button.setEnabled(True)
+
+    def _inspections_changed(self) -> None:
+        if self.isVisible() and self.summary is not None:
+            self.show_summary()
+
+    def export_xlsx(self) -> Path | None:
+        """Save the summary on screen as an XLSX workbook; returns the path written."""
+        summary = self.summary
+        if summary is None:
+            show_error(self, tr("Show a month's summary first."))
+            return None
+        suggested = Path.home() / tr("service-inspection-summary-{month}.xlsx", month=summary.month)
+        name, _ = QFileDialog.getSaveFileName(self, tr("Export monthly summary"), str(suggested),
+                                              tr("Excel workbook (*.xlsx)"))
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            write_xlsx(summary, path)
+        except OSError as exc:  # e.g. the file is open in Excel
+            show_error(self, tr("Could not write {path}: {detail}", path=path, detail=exc.strerror or exc))
+            return None
+        self.totals.setText(self.totals.text().split("\n")[0] + "\n" + tr("Written: {path}", path=path))
+        return path

@@ -1,0 +1,53 @@
+"""The keyboard shortcut sheet (Help → Keyboard shortcuts): every flow works without a mouse."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from inspector_app.core.i18n import tr
+
+# (keys, what they do) — English source text, translated when shown
+SHORTCUTS = (
+    ("Ctrl+N", "Start a new inspection"),
+    ("Ctrl+F", "Search checklist items (text, code or pinyin initials such as xp)"),
+    ("Enter", "In the search box: pick the first match; in the item list: go to the people"),
+    ("Space", "Tick or untick the highlighted person"),
+    ("Tab / Shift+Tab", "Move between people, count, note and buttons"),
+    ("Enter", "In people, count or note: record the deduction"),
+    ("Del", "Void the selected deduction (asks for a reason)"),
+    ("Ctrl+Z / Ctrl+Y", "Undo / redo recording or voiding"),
+    ("Ctrl+V", "Paste a photo from the clipboard (in the photo list)"),
+    ("Ctrl+Shift+Enter", "Review and finish the inspection"),
+    ("Ctrl+1 … Ctrl+5", "Inspect, History, Rectification, Monthly summary, Settings"),
+    ("F1", "This list"),
+    ("Ctrl+Q", "Quit (everything recorded is already saved)"),
+)
+
+
+class ShortcutSheet(QDialog):
+    def __init__(self, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle(tr("Keyboard shortcuts"))
+        table = QTableWidget(len(SHORTCUTS), 2)
+        table.setAccessibleName(tr("Keyboard shortcuts"))
+        table.setHorizontalHeaderLabels([tr("Keys"), tr("What it does")])
+        for row, (keys, text) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(tr(text)))
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(640, 460)

@@ -1,0 +1,190 @@
+"""The checklist as a tree (sections → items) with search by text, code and pinyin initials.
+
+Items already deducted in this inspection are marked (bold, tinted, "×n"). Filtering uses the core's
+search keys, so "xp" finds 胸牌 exactly as the core's tests say it does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.checklists import Checklist
+from inspector_app.core.checklists.models import ChargeTo, Item
+from inspector_app.core.i18n import language, tr
+from inspector_app.core.search import item_search_key, matches, search_items
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+MARKED = QColor(255, 236, 214)
+
+
+class _Filter(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.query = ""
+        self.setRecursiveFilteringEnabled(True)
+
+    def set_query(self, query: str) -> None:
+        self.beginFilterChange()
+        self.query = query
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt API
+        if not self.query.strip():
+            return True
+        key = self.sourceModel().index(row, 0, parent).data(KEY_ROLE)
+        return bool(key) and matches(self.query, key)
+
+
+class ItemTree(QWidget):
+    """Search box + tree. `item_chosen` when the user picks an item (click, Enter, or search + Enter)."""
+
+    item_selected = Signal(str)
+    item_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Search items: text, code or pinyin initials (e.g. xp for 胸牌)"))
+        self.search.setAccessibleName(tr("Search checklist items"))
+        self.search.setClearButtonEnabled(True)
+        self.model = QStandardItemModel()
+        self.proxy = _Filter()
+        self.proxy.setSourceModel(self.model)
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setAccessibleName(tr("Checklist items"))
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree)
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._choose_first)
+        self.tree.activated.connect(lambda index: self._chosen(index))
+        self.tree.selectionModel().currentChanged.connect(lambda index, _: self._selected(index))
+        self._rows: dict[str, list[QStandardItem]] = {}
+        self._items: list[Item] = []
+        self._marked: dict[str, int] = {}
+
+    def load(self, checklist: Checklist) -> None:
+        lang = language()
+        self.model.clear()
+        self._marked = {}
+        self._items = checklist.items()
+        self.model.setHorizontalHeaderLabels([tr("Item"), tr("What is checked"), tr("Points"), ""])
+        self._rows = {}
+        for section in checklist.sections:
+            head = QStandardItem(section.code)
+            title = QStandardItem(section.title.get(lang))
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            for cell in (head, title):
+                cell.setSelectable(False)
+            self.model.appendRow([head, title, QStandardItem(""), QStandardItem("")])
+            for item in section.items:
+                row = self._item_row(item, lang)
+                head.appendRow(row)
+                self._rows[item.code] = row
+        self.tree.expandAll()
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+
+    def _item_row(self, item: Item, lang: str) -> list[QStandardItem]:
+        charge = tr("person") if item.charge_to is ChargeTo.PERSON else tr("department")
+        cells = [QStandardItem(item.code), QStandardItem(item.text.get(lang)),
+                 QStandardItem(f"-{item.points:g} {charge}"), QStandardItem("")]
+        tip = item.guidance.get(lang) if item.guidance else item.text.get(lang)
+        key = item_search_key(item)
+        for cell in cells:
+            cell.setData(item.code, CODE_ROLE)
+            cell.setData(key, KEY_ROLE)
+            cell.setToolTip(tip)
+        return cells
+
+    def mark(self, counts: Counter) -> None:
+        """Show which items are already deducted in this inspection (and how often).
+
+        Only rows whose count changed are touched: each change makes the filter proxy re-check the tree.
+        """
+        for code, row in self._rows.items():
+            count = counts.get(code, 0)
+            if count == self._marked.get(code, 0):
+                continue
+            self._marked[code] = count
+            for cell in row:
+                font = QFont(cell.font())
+                font.setBold(count > 0)
+                cell.setFont(font)
+                cell.setBackground(QBrush(MARKED) if count else QBrush())
+            row[3].setText(f"×{count}" if count else "")
+            row[3].setAccessibleDescription(tr("deducted {count} times", count=count) if count else "")
+
+    def _filter(self, text: str) -> None:
+        self.proxy.set_query(text)
+        self.tree.expandAll()
+        best = search_items(self._items, text)  # the core's ranking: direct hits (code, keyword) first
+        if best and text.strip():
+            self.select(best[0].code)
+        else:
+            first = self._first_item()
+            if first is not None:
+                self.tree.setCurrentIndex(first)
+
+    def _first_item(self) -> QModelIndex | None:
+        for section in range(self.proxy.rowCount()):
+            parent = self.proxy.index(section, 0)
+            if self.proxy.rowCount(parent):
+                return self.proxy.index(0, 0, parent)
+        return None
+
+    def _choose_first(self) -> None:
+        index = self.tree.currentIndex()
+        if not index.isValid() or not index.data(CODE_ROLE):
+            index = self._first_item() or QModelIndex()
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self._chosen(index)
+
+    def _selected(self, index: QModelIndex) -> None:
+        code = index.data(CODE_ROLE)
+        if code:
+            self.item_selected.emit(code)
+
+    def _chosen(self, index: QModelIndex) -> None:
+        code = index.data(CODE_ROLE)
+        if code:
+            self.item_chosen.emit(code)
+
+    def select(self, code: str) -> None:
+        row = self._rows.get(code)
+        if row:
+            self.tree.setCurrentIndex(self.proxy.mapFromSource(row[0].index()))
+
+    def current_code(self) -> str | None:
+        return self.tree.currentIndex().data(CODE_ROLE)
+
+    def visible_codes(self) -> list[str]:
+        codes = []
+        for section in range(self.proxy.rowCount()):
+            parent = self.proxy.index(section, 0)
+            codes += [self.proxy.index(r, 0, parent).data(CODE_ROLE) for r in range(self.proxy.rowCount(parent))]
+        return codes

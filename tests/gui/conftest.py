@@ -1,0 +1,53 @@
+"""GUI fixtures: the real main window over a real data folder, offscreen."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from inspector_app.core.demo import ensure_demo_roster  # noqa: E402
+from inspector_app.core.workspace import Workspace  # noqa: E402
+from tests.gui.pages_fixtures import make_ctx, pages_ctx  # noqa: E402,F401 - fixtures for the page tests
+
+
+@pytest.fixture
+def gui_data(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def gui_workspace(gui_data):
+    ws = Workspace.open(gui_data)
+    ensure_demo_roster(ws)
+    ws.update_settings(inspector={"name": "测试督查员", "staff_no": "T001"})
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """Open the real main window over a workspace; closes it (and waits for background work) at the end."""
+    from inspector_app.gui.app import create_main_window
+
+    windows = []
+
+    def opener(ws: Workspace):
+        window = create_main_window(ws)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield opener
+    for window in windows:
+        window.ctx.ops.wait()
+        window.close()
+
+
+@pytest.fixture
+def main_window(gui_workspace, open_window):
+    return open_window(gui_workspace)

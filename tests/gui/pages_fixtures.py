@@ -1,0 +1,55 @@
+"""Fixtures for the history, rectification, summary and settings page tests (imported by those modules).
+
+They build on tests/gui/conftest.py's `gui_workspace` (demo roster, inspector 测试督查员) and add demo
+inspections and a GuiContext with real Operations; background work is waited for before the workspace
+closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from inspector_app.core.demo import generate
+from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
+from inspector_app.core.workspace import Workspace
+from inspector_app.gui.context import GuiContext
+from inspector_app.gui.operations import Operations
+
+__all__ = ["make_ctx", "pages_ctx", "record_finished"]
+
+
+@pytest.fixture
+def make_ctx(qapp) -> Iterator[Callable[[Workspace], GuiContext]]:
+    """`make_ctx(ws)` → a GuiContext; its operations are waited for at teardown (before the ws closes)."""
+    made: list[GuiContext] = []
+
+    def make(ws: Workspace) -> GuiContext:
+        ctx = GuiContext(ws, Operations())
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        assert ctx.ops.wait()
+
+
+@pytest.fixture
+def pages_ctx(gui_workspace: Workspace, make_ctx: Callable[[Workspace], GuiContext]) -> GuiContext:
+    """A GuiContext over a workspace with 30 demo inspections (seed 1)."""
+    generate(gui_workspace, 30, seed=1)
+    return make_ctx(gui_workspace)
+
+
+def record_finished(ws: Workspace, department: str, item_code: str, *, days_ago: int = 0,
+                    staff_nos: tuple[str, ...] = (), note: str = "") -> str:
+    """Record one finished inspection with one entry `days_ago` days back; returns the inspection id."""
+    when = datetime.now().astimezone() - timedelta(days=days_ago)
+    recorder = Recorder(ws, actor="tester")
+    inspection = recorder.start(NewInspection(checklist_id="svc-001-assessment", department=department,
+                                              inspector_name="测试督查员", started_at=when))
+    recorder.record(inspection.id, NewDeduction(item_code, staff_nos, note=note, recorded_at=when))
+    recorder.finish(inspection.id)
+    return inspection.id
