@@ -73,8 +73,8 @@ def write_xlsx(summary: MonthlySummary, path: Path) -> None:
     for sheet, title, header, rows in sheets:
         sheet.title = title
         sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        for header_cell in sheet[1]:
+            header_cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
         for column, name in zip(sheet.columns, header):
