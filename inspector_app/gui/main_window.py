@@ -30,6 +30,7 @@ from inspector_app.core.i18n import language, set_language, tr
 from inspector_app.core.inspection_state import load_state
 from inspector_app.core.recording import Recorder
 from inspector_app.gui.context import GuiContext
+from inspector_app.gui.imports import ImportActions
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation
 from inspector_app.gui.pages.history_page import HistoryPage
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self.undo_stack = QUndoStack(self)
+        self.imports = ImportActions(ctx, self)
         self._language = language()
         self.share_timer = QTimer(self)
         self.share_timer.setInterval(30_000)
@@ -108,6 +110,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         bar.clear()
         file_menu = bar.addMenu(tr("&File"))
+        self._action(file_menu, tr("Import &roster…"), None, self.imports.import_roster)
+        self._action(file_menu, tr("Import &inspections…"), None, self.imports.import_inspections)
+        self._action(file_menu, tr("Template for &paper sheets…"), None, self.imports.save_template)
+        file_menu.addSeparator()
         self._action(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         inspect_menu = bar.addMenu(tr("&Inspection"))
         self._action(inspect_menu, tr("&New inspection"), QKeySequence.StandardKey.New, self.new_inspection)
