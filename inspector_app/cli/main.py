@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_gui(args: argparse.Namespace) -> int:
     try:
-        from inspector_app.gui.app import run  # imported only here: commands never load Qt
+        from inspector_app.gui.app import (
+            run,  # imported only here: commands never load Qt
+        )
     except ImportError as exc:
         print(tr("The desktop window is not available: {detail}", detail=exc), file=sys.stderr)
         return 1

@@ -19,7 +19,11 @@ from inspector_app.core.paths import resources_dir
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.roster.models import Department as RosterDepartment
 from inspector_app.core.roster.models import StaffMember, load_roster
-from inspector_app.core.roster_store import apply_roster, current_roster, departments_for
+from inspector_app.core.roster_store import (
+    apply_roster,
+    current_roster,
+    departments_for,
+)
 from inspector_app.core.store.models import Department
 from inspector_app.core.workspace import Workspace
 
@@ -94,7 +98,10 @@ def generate(ws: Workspace, inspections: int, seed: int = 1, days: int = 90, end
 
 def _follow_up(ws: Workspace, rng: random.Random, end: datetime) -> None:
     """Like a real office: most past-deadline items were fixed and re-inspected, some only reported fixed."""
-    from inspector_app.core.rectification import RectificationService, list_rectifications
+    from inspector_app.core.rectification import (
+        RectificationService,
+        list_rectifications,
+    )
 
     service = RectificationService(ws, actor="demo")
     with service.batch():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-
 class AppError(Exception):
     """An expected failure with a message meant for the user."""
 

@@ -16,7 +16,12 @@ from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
 from inspector_app.core.errors import NotFoundError
 from inspector_app.core.i18n import tr
 from inspector_app.core.inspections import to_local
-from inspector_app.core.scoring import InspectionScore, ScoreEntry, entry_points, score_inspection
+from inspector_app.core.scoring import (
+    InspectionScore,
+    ScoreEntry,
+    entry_points,
+    score_inspection,
+)
 from inspector_app.core.store.models import Deduction, Department, Inspection, Staff
 from inspector_app.core.workspace import Workspace
 

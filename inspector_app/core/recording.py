@@ -6,13 +6,12 @@ validation and scoring rules apply to every entry, wherever it comes from.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-
-import sqlite3
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -35,7 +34,7 @@ from inspector_app.core.store.models import (
     new_id,
     utcnow,
 )
-from inspector_app.core.workspace import Workspace
+from inspector_app.core.workspace import Workspace, WriteService
 
 MAX_COUNT = 99
 MAX_NOTE = 2000
@@ -89,34 +88,11 @@ class NewDeduction:
     recorded_at: datetime | None = None  # aware; now when absent
 
 
-class Recorder:
-    """Writes inspections and deductions for one workspace."""
+class Recorder(WriteService):
+    """Writes inspections and deductions for one workspace (`batch()`: several calls, one transaction)."""
 
     def __init__(self, workspace: Workspace, actor: str | None = None):
-        self.ws = workspace
-        self.actor = actor or workspace.settings.inspector.name or "inspector"
-        self._batch: Session | None = None
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Run several recording calls as one transaction: all of them are stored, or none (imports)."""
-        if self._batch is not None:
-            raise StateError("batches do not nest")
-        self.ws.take_sequence_ready()  # device id and sequence read before this transaction takes the lock
-        with self.ws.db.write() as session:
-            self._batch = session
-            try:
-                yield
-            finally:
-                self._batch = None
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        if self._batch is not None:
-            yield self._batch
-        else:
-            with self.ws.db.write() as session:
-                yield session
+        super().__init__(workspace, actor or workspace.settings.inspector.name or "inspector")
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Cursor]:

@@ -10,17 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.store import audit
-from inspector_app.core.store.models import Deduction, Department, Inspection, Rectification, Staff, utcnow
-from inspector_app.core.workspace import Workspace
+from inspector_app.core.store.models import (
+    Deduction,
+    Department,
+    Inspection,
+    Rectification,
+    Staff,
+    utcnow,
+)
+from inspector_app.core.workspace import Workspace, WriteService
 
 STATUSES = ("open", "rectified", "verified", "overdue")
 
@@ -70,29 +73,11 @@ def list_rectifications(ws: Workspace, status: str | None = None, department: st
     return views
 
 
-class RectificationService:
+class RectificationService(WriteService):
+    """Follow-up of rectification items (`batch()`: a whole re-inspection round in one transaction)."""
+
     def __init__(self, ws: Workspace, actor: str | None = None):
-        self.ws = ws
-        self.actor = actor or ws.settings.inspector.name or "office"
-        self._batch: Session | None = None
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Several updates in one transaction (all or none), e.g. a re-inspection round or demo data."""
-        with self.ws.db.write() as session:
-            self._batch = session
-            try:
-                yield
-            finally:
-                self._batch = None
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        if self._batch is not None:
-            yield self._batch
-        else:
-            with self.ws.db.write() as session:
-                yield session
+        super().__init__(ws, actor or ws.settings.inspector.name or "office")
 
     def _get(self, session, rectification_id: str) -> Rectification:  # noqa: ANN001
         rect = session.get(Rectification, rectification_id)

@@ -19,7 +19,6 @@ from inspector_app.core.store import audit
 from inspector_app.core.store.models import Department, Staff, utcnow
 from inspector_app.core.workspace import Workspace
 
-
 # Which kinds of department each kind of checklist target visits.
 KINDS_FOR_TARGET = {
     Target.WINDOW: ("window",),

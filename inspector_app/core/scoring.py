@@ -14,7 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from inspector_app.core.checklists.models import ChargeTo, Checklist, Item, ScoredScoring
+from inspector_app.core.checklists.models import (
+    ChargeTo,
+    Checklist,
+    Item,
+    ScoredScoring,
+)
 
 ROUND = 4  # points are kept to 4 decimals so float sums never show 0.30000000000000004
 

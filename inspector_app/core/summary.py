@@ -16,8 +16,19 @@ from sqlalchemy import func, select
 from inspector_app.core.checklists.models import ScoredScoring
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.i18n import tr
-from inspector_app.core.scoring import ROUND, ScoreEntry, clamp_percent, score_inspection
-from inspector_app.core.store.models import Deduction, Department, Inspection, Staff, utcnow
+from inspector_app.core.scoring import (
+    ROUND,
+    ScoreEntry,
+    clamp_percent,
+    score_inspection,
+)
+from inspector_app.core.store.models import (
+    Deduction,
+    Department,
+    Inspection,
+    Staff,
+    utcnow,
+)
 from inspector_app.core.workspace import Workspace
 
 

@@ -6,23 +6,31 @@ even if the process is killed), and a second instance gets a clear message inste
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-import threading
-
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists import Checklist, ChecklistLibrary, content_hash
 from inspector_app.core.checklists.models import Checklist as ChecklistModel
-from inspector_app.core.errors import DataFolderBusy, NotFoundError
+from inspector_app.core.errors import DataFolderBusy, NotFoundError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.paths import forms_dir
 from inspector_app.core.settings import Settings, load_settings, save_settings
 from inspector_app.core.store.database import Database, open_database
-from inspector_app.core.store.models import ChecklistSnapshot, Deduction, DeviceState, Inspection, utcnow
+from inspector_app.core.store.models import (
+    ChecklistSnapshot,
+    Deduction,
+    DeviceState,
+    Inspection,
+    utcnow,
+)
 
 LOCK_FILE = ".lock"
 PUBLISHED_FORMS = Path("published") / "forms"
@@ -156,3 +164,33 @@ class Workspace:
             value = self._next_seq
             self._next_seq += 1
             return value
+
+
+class WriteService:
+    """A service writing to the workspace: each call is one durable transaction, or, inside `batch()`,
+    all calls share one transaction (all stored, or none: imports, re-inspection rounds, demo data)."""
+
+    def __init__(self, ws: Workspace, actor: str):
+        self.ws = ws
+        self.actor = actor
+        self._batch: Session | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        if self._batch is not None:
+            raise StateError("batches do not nest")
+        self.ws.take_sequence_ready()  # device id and sequence need their own transactions: read them first
+        with self.ws.db.write() as session:
+            self._batch = session
+            try:
+                yield
+            finally:
+                self._batch = None
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        if self._batch is not None:
+            yield self._batch
+        else:
+            with self.ws.db.write() as session:
+                yield session

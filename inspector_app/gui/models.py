@@ -13,26 +13,27 @@ from inspector_app.core.inspection_state import Entry
 Index = QModelIndex | QPersistentModelIndex
 
 
-class EntriesModel(QAbstractTableModel):
-    """The deductions of the open inspection; voided ones stay visible, greyed and struck through."""
+class RowTableModel(QAbstractTableModel):
+    """Rows of one kind under fixed headers: subclasses only say what a cell shows (`row_data`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, headers: list[str]) -> None:
         super().__init__()
-        self._entries: list[Entry] = []
-        # most telling first: at laptop width the item's full text (last) is what gets cut
-        self._headers = [tr("No."), tr("Time"), tr("Item"), tr("Person / department"), tr("Count"), tr("Points"),
-                         tr("Note"), tr("What is checked")]
+        self._headers = headers
+        self._rows: list[Any] = []
 
-    def set_entries(self, entries: list[Entry]) -> None:
+    def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
-        self._entries = list(entries)
+        self._rows = list(rows)
         self.endResetModel()
 
-    def entry(self, row: int) -> Entry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+    def row_at(self, row: int) -> Any:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._headers)
@@ -43,16 +44,35 @@ class EntriesModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.entry(index.row())
-        if entry is None:
-            return None
+        row = self.row_at(index.row()) if index.isValid() else None
+        return None if row is None else self.row_data(row, index.column(), role)
+
+    def row_data(self, row: Any, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+
+class EntriesModel(RowTableModel):
+    """The deductions of the open inspection; voided ones stay visible, greyed and struck through."""
+
+    def __init__(self) -> None:
+        # most telling first: at laptop width the item's full text (last) is what gets cut
+        super().__init__([tr("No."), tr("Time"), tr("Item"), tr("Person / department"), tr("Count"), tr("Points"),
+                          tr("Note"), tr("What is checked")])
+
+    def set_entries(self, entries: list[Entry]) -> None:
+        self.set_rows(entries)
+
+    def entry(self, row: int) -> Entry | None:
+        return self.row_at(row)
+
+    def row_data(self, entry: Entry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             head = f" [{tr('department head')} ×{entry.multiplier:g}]" if entry.multiplier != 1 else ""
             note = entry.note + (f" 📷{entry.photos}" if entry.photos else "")
             if entry.voided:
                 note = f"[{tr('void')}: {entry.void_reason}] {note}"
             return [entry.seq, entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
-                    f"-{entry.points:g}", note, entry.item_text][index.column()]
+                    f"-{entry.points:g}", note, entry.item_text][column]
         if role == Qt.ItemDataRole.ForegroundRole and entry.voided:
             return QColor(150, 150, 150)
         if role == Qt.ItemDataRole.FontRole and entry.voided:

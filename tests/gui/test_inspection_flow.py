@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from inspector_app.core.inspection_state import load_state
-from inspector_app.core.inspections import InspectionFilter, list_inspections
+from inspector_app.core.inspections import list_inspections
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.pages.review_dialog import ReviewDialog
 

@@ -11,7 +11,12 @@ from inspector_app.core.importing.models import (
     ImportFile,
     import_schema,
 )
-from inspector_app.core.importing.run import ImportPlan, ImportReport, check_import, import_inspections
+from inspector_app.core.importing.run import (
+    ImportPlan,
+    ImportReport,
+    check_import,
+    import_inspections,
+)
 from inspector_app.core.importing.table import COLUMNS
 from inspector_app.core.importing.template import write_import_template
 

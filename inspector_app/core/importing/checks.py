@@ -17,7 +17,11 @@ from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.errors import Problem
 from inspector_app.core.fileformat import Path_
 from inspector_app.core.i18n import tr
-from inspector_app.core.importing.models import ImportedDeduction, ImportedInspection, PartialInspection
+from inspector_app.core.importing.models import (
+    ImportedDeduction,
+    ImportedInspection,
+    PartialInspection,
+)
 from inspector_app.core.importing.source import Source
 from inspector_app.core.store.models import Department, Inspection, Staff
 from inspector_app.core.workspace import Workspace

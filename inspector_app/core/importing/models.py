@@ -10,7 +10,14 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, WithJsonSchema
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 from inspector_app.core.checklists.models import Strict
 from inspector_app.core.fileformat import schema_json

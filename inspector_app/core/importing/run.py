@@ -16,7 +16,12 @@ from pydantic import ValidationError
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.i18n import tr
 from inspector_app.core.importing.checks import Accepted, Checker
-from inspector_app.core.importing.models import NAIVE_IS_LOCAL, Envelope, ImportedInspection, salvage
+from inspector_app.core.importing.models import (
+    NAIVE_IS_LOCAL,
+    Envelope,
+    ImportedInspection,
+    salvage,
+)
 from inspector_app.core.importing.source import Source, read_json
 from inspector_app.core.importing.table import read_table
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder

@@ -15,7 +15,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from inspector_app.core.errors import InputError, Problem
-from inspector_app.core.fileformat import Path_, line_for, parse_text, pydantic_reason, read_text
+from inspector_app.core.fileformat import (
+    Path_,
+    line_for,
+    parse_text,
+    pydantic_reason,
+    read_text,
+)
 from inspector_app.core.i18n import tr
 
 Locate = Callable[[Path_], "tuple[int | None, str]"]

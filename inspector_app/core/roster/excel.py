@@ -9,7 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from inspector_app.core.roster.models import KIND_LABELS_ZH, Department, DepartmentKind, Roster
+from inspector_app.core.roster.models import (
+    KIND_LABELS_ZH,
+    Department,
+    DepartmentKind,
+    Roster,
+)
 from inspector_app.core.roster.table import COLUMNS
 
 HEADERS = [zh for zh, _, _ in COLUMNS.values()]

@@ -14,7 +14,14 @@ from pydantic import Field, field_validator, model_validator
 
 from inspector_app.core.checklists.models import Strict
 from inspector_app.core.errors import InputError, Problem
-from inspector_app.core.fileformat import Path_, line_for, parse_text, read_text, schema_json, validate_data
+from inspector_app.core.fileformat import (
+    Path_,
+    line_for,
+    parse_text,
+    read_text,
+    schema_json,
+    validate_data,
+)
 from inspector_app.core.i18n import tr
 
 DEPARTMENT_CODE_PATTERN = r"^\S{1,32}$"  # Chinese allowed: a table import uses the name as the code

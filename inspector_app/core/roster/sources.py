@@ -114,7 +114,9 @@ def _csv_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook  # openpyxl is slow to import; only XLSX users pay for it
+    from openpyxl import (
+        load_workbook,  # openpyxl is slow to import; only XLSX users pay for it
+    )
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

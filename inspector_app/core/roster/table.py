@@ -15,7 +15,13 @@ from pydantic import ValidationError
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.fileformat import pydantic_reason
 from inspector_app.core.i18n import tr
-from inspector_app.core.roster.models import KIND_LABELS_ZH, Department, DepartmentKind, Roster, StaffMember
+from inspector_app.core.roster.models import (
+    KIND_LABELS_ZH,
+    Department,
+    DepartmentKind,
+    Roster,
+    StaffMember,
+)
 from inspector_app.core.roster.sources import Row, read_rows
 
 # canonical column -> (Chinese header used in templates, English header, other spellings people use)

@@ -64,7 +64,12 @@ class HotInserts:
 
     def __init__(self, engine: Engine):
         from inspector_app.core.store.fastpath import TableInsert
-        from inspector_app.core.store.models import AuditEvent, Deduction, Photo, Rectification
+        from inspector_app.core.store.models import (
+            AuditEvent,
+            Deduction,
+            Photo,
+            Rectification,
+        )
 
         self.deductions = TableInsert(Deduction.__table__, engine)  # type: ignore[arg-type]
         self.rectifications = TableInsert(Rectification.__table__, engine)  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -44,6 +43,7 @@ from inspector_app.core.inspections import (
 from inspector_app.core.roster_store import current_roster
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.widgets.inspection_view import (
     InspectionDialog,
     mode_text,
@@ -56,19 +56,17 @@ PAGE_SIZE = 200
 NUMERIC_COLUMNS = {6, 7, 8}
 
 
-class InspectionsModel(QAbstractTableModel):
+class InspectionsModel(RowTableModel):
     """A lazily filled window on the history: rows arrive a page at a time, when the view asks for more."""
 
     def __init__(self, page_size: int = PAGE_SIZE) -> None:
-        super().__init__()
+        super().__init__([tr("Start time"), tr("Department / window"), tr("Checklist"), tr("Inspector"),
+                          tr("Mode"), tr("Status"), tr("Entries"), tr("Points"), tr("Score")])
         self.page_size = page_size
         self._fetch: Callable[[int, int], list[InspectionRow]] = lambda offset, limit: []
-        self._rows: list[InspectionRow] = []
         self._total = 0
         self._exhausted = True
         self.titles: dict[str, str] = {}
-        self._headers = [tr("Start time"), tr("Department / window"), tr("Checklist"), tr("Inspector"),
-                         tr("Mode"), tr("Status"), tr("Entries"), tr("Points"), tr("Score")]
 
     def set_source(self, fetch: Callable[[int, int], list[InspectionRow]], total: int) -> None:
         """Start over with a new query (`fetch(offset, limit)`) and its row count; loads the first page."""
@@ -81,9 +79,6 @@ class InspectionsModel(QAbstractTableModel):
     @property
     def total(self) -> int:
         return self._total
-
-    def row_at(self, row: int) -> InspectionRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802 - Qt API
         return not parent.isValid() and not self._exhausted and len(self._rows) < self._total
@@ -101,22 +96,7 @@ class InspectionsModel(QAbstractTableModel):
         self._rows.extend(page)
         self.endInsertRows()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row())
-        if row is None:
-            return None
-        column = index.column()
+    def row_data(self, row: InspectionRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             inspector = row.inspector + (f"、{row.co_inspector}" if row.co_inspector else "")
             score = "" if row.score is None else f"{row.score:g}" + ("" if row.passed else f" ({tr('FAILED')})")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -40,6 +39,7 @@ from inspector_app.core.rectification import (
 from inspector_app.core.roster_store import current_roster
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.widgets.tables import compact_combo, fit_columns
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,47 +53,23 @@ def status_label(status: str) -> str:
             "verified": tr("verified")}.get(status, status)
 
 
-class RectificationsModel(QAbstractTableModel):
+class RectificationsModel(RowTableModel):
     """Rectification items, overdue first (then open, rectified, verified), each group by deadline."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[RectificationView] = []
-        self._headers = [tr("Status"), tr("Deadline"), tr("Department / window"), tr("Item"),
-                         tr("Person"), tr("Rectification required"), tr("Finding")]
+        super().__init__([tr("Status"), tr("Deadline"), tr("Department / window"), tr("Item"),
+                          tr("Person"), tr("Rectification required"), tr("Finding")])
 
     def set_rows(self, rows: list[RectificationView]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(rows, key=lambda r: ORDER.get(r.status, 9))  # stable: keeps the core's deadline order
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RectificationView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rows(self) -> list[RectificationView]:
-        return list(self._rows)
+        super().set_rows(sorted(rows, key=lambda r: ORDER.get(r.status, 9)))  # stable: keeps the deadline order
 
     def row_of(self, rectification_id: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == rectification_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row())
-        if row is None:
-            return None
+    def row_data(self, row: RectificationView, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return [status_label(row.status), row.deadline.isoformat(), row.department, row.item_code,
-                    row.person or "—", row.requirement, row.note][index.column()]
+                    row.person or "—", row.requirement, row.note][column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.requirement}\n{row.note}".strip()
         if row.status == "overdue":

@@ -11,7 +11,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -37,50 +36,21 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import tr
 from inspector_app.core.summary import MonthlySummary, monthly_summary
 from inspector_app.core.summary_export import write_xlsx
+from inspector_app.core.texttable import cell
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.operations import Progress
 from inspector_app.gui.widgets.bar_chart import BarChart
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowTableModel):
     """A read-only table of already computed values (numbers right-aligned)."""
 
-    def __init__(self, headers: list[str]) -> None:
-        super().__init__()
-        self._headers = headers
-        self._rows: list[list[Any]] = []
-
-    def set_rows(self, rows: list[list[Any]]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        value = self._rows[index.row()][index.column()]
+    def row_data(self, row: list[Any], column: int, role: int) -> Any:
+        value = row[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):

@@ -8,8 +8,6 @@ Create Date: 2026-11-22 18:38:29.841098
 import sqlalchemy as sa
 from alembic import op
 
-
-
 # The audit trail is append-only and nothing recorded is ever deleted: the database itself refuses.
 PROTECTIONS = [
     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events "
