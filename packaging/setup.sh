@@ -13,7 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 # Qt (PySide6) on Linux needs these shared libraries even offscreen; python3-venv for the virtual environment.
 apt_packages=(python3-venv python3-pip libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
               libfreetype6 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-              libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
+              libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libx11-xcb1 libxcb-shm0
+              libxcb-sync1 libxcb-xfixes0 libxcb-render0 libxcb-xkb1)
 if [ "$mode" = "--test" ]; then
   # xvfb for screenshots of the real window, poppler-utils to look at and check PDFs.
   apt_packages+=(xvfb xauth poppler-utils)
