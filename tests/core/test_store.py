@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from inspector_app.core.errors import AppError, DataFolderBusy
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
@@ -296,3 +296,32 @@ def test_a_reader_is_not_blocked_while_the_app_commits(demo_workspace, recorder,
     finally:
         event.remove(demo_workspace.db.engine, "commit", read_during_write)
     assert reads == [1]
+
+
+def test_upgrading_a_0001_store_keeps_its_data(tmp_path):
+    """A laptop on the first schema opens with the current app: migrated, nothing lost, audit intact."""
+    from inspector_app.core.demo import generate
+    from inspector_app.core.store.audit import verify
+    from inspector_app.core.store.database import Database
+    from inspector_app.core.store.migrate import HEAD_REVISION, current_revision, upgrade
+
+    data = tmp_path / "old"
+    data.mkdir()
+    old = Database(data / "inspector.db")
+    upgrade(old.engine, "0001")
+    assert current_revision(old.engine) == "0001"
+    old_ws = Workspace(data, old, None)  # the store as the first release left it
+    generate(old_ws, 5, seed=9)
+    with old.read() as session:
+        before = session.execute(text("SELECT id, points, note FROM deductions ORDER BY seq")).all()
+    old.close()
+    ws = Workspace.open(data)  # opening migrates to head
+    try:
+        assert current_revision(ws.db.engine) == HEAD_REVISION
+        with ws.db.read() as session:
+            assert session.execute(text("SELECT id, points, note FROM deductions ORDER BY seq")).all() == before
+            report = verify(session)
+        assert before and report.ok, report.problems
+        assert ws.db.integrity_check() == "ok"
+    finally:
+        ws.close()

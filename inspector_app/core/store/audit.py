@@ -24,6 +24,8 @@ from inspector_app.core.store.models import (
     ChecklistSnapshot,
     Deduction,
     Department,
+    Document,
+    HandSignature,
     Inspection,
     Photo,
     Rectification,
@@ -39,6 +41,8 @@ AUDITED: dict[str, type[Base]] = {
     "photo": Photo,
     "department": Department,
     "staff": Staff,
+    "document": Document,
+    "hand_signature": HandSignature,
 }
 _AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
 _INSERT_EVENTS = insert(_AUDIT_TABLE)

@@ -224,6 +224,45 @@ class Rectification(Base):
     deduction: Mapped[Deduction] = relationship(back_populates="rectification")
 
 
+class Document(Base):
+    """A document the app issued (inspection sheet, rectification notice, bulletin): its number and hash.
+
+    Numbers are unique without a network: the inspector's prefix plus this device's own sequence.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (CheckConstraint("kind IN ('sheet', 'notice', 'bulletin')", name="kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    inspection_id: Mapped[str | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"))
+    month: Mapped[str | None] = mapped_column(String(7))
+    device_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the final (signed) file
+    path: Mapped[str] = mapped_column(String(256))  # relative to the data folder
+    signed_by: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+
+class HandSignature(Base):
+    """A handwritten signature drawn on the signature pad for one inspection (inspector or department)."""
+
+    __tablename__ = "hand_signatures"
+    __table_args__ = (CheckConstraint("role IN ('inspector', 'department')", name="role"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    signer_name: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(256))  # PNG, relative to the data folder
+    signed_at: Mapped[datetime]
+    voided_at: Mapped[datetime | None]
+
+
 class AuditEvent(Base):
     """Append-only: each event carries the hash of the one before (triggers forbid UPDATE and DELETE).
 
