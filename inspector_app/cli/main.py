@@ -29,7 +29,7 @@ def _configure_stdio() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from inspector_app.cli import commands_data, commands_forms, commands_records
+    from inspector_app.cli import commands_data, commands_forms, commands_identity, commands_records
 
     parser = argparse.ArgumentParser(
         prog="inspector-app",
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_forms.register(commands)
     commands_data.register(commands)
     commands_records.register(commands)
+    commands_identity.register(commands)
     return parser
 
 

@@ -76,6 +76,9 @@ def generate(ws: Workspace, inspections: int, seed: int = 1, days: int = 90, end
     """
     rng = random.Random(seed)
     loaded = ensure_demo_roster(ws)
+    from inspector_app.core.identity import ensure_demo_identity  # imported here: identity imports workspace
+
+    ensure_demo_identity(ws)  # the demo inspector signs like a real one (passphrase: DEMO_PASSPHRASE)
     roster = current_roster(ws)
     checklists: list[Checklist] = [c for c in ws.library if not c.training]
     weights = [6 if c.id == "svc-001-assessment" else 1 for c in checklists]

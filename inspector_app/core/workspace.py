@@ -28,6 +28,7 @@ from inspector_app.core.store.models import (
     ChecklistSnapshot,
     Deduction,
     DeviceState,
+    Document,
     Inspection,
     utcnow,
 )
@@ -146,9 +147,9 @@ class Workspace:
         if self._next_seq is None:
             device = self.device_id
             with self.db.read() as session:
-                highest = max(
-                    session.scalar(select(func.max(Inspection.seq)).where(Inspection.device_id == device)) or 0,
-                    session.scalar(select(func.max(Deduction.seq)).where(Deduction.device_id == device)) or 0,
+                highest = max(  # every table numbered from this device's sequence
+                    session.scalar(select(func.max(table.seq)).where(table.device_id == device)) or 0
+                    for table in (Inspection, Deduction, Document)
                 )
             self._next_seq = highest + 1
 

@@ -8,7 +8,6 @@ Create Date: 2026-11-22 19:35:37.198638
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0002'
 down_revision = '0001'
 branch_labels = None

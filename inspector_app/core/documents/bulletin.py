@@ -1,0 +1,183 @@
+"""The monthly bulletin (月度通报): the month's results for the whole hospital, as PDF and as XLSX.
+
+It is read at the monthly meeting and posted: the summary line, departments ranked (rank 1 = fewest
+points), a chart of points per department, staff with deductions, problems that keep coming back, and
+rectifications past their deadline. The numbers are monthly_summary's, so the bulletin, the summary screen
+and the pay deductions the audit office applies are the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from inspector_app.core.documents.bulletin_data import (
+    overdue_items,
+    ranking,
+    repeat_problems,
+)
+from inspector_app.core.documents.chart import points_chart
+from inspector_app.core.documents.layout import (
+    FRAME_WIDTH,
+    data_table,
+    heading,
+    long_date,
+    month_text,
+    para,
+    points,
+    styles,
+    title_block,
+)
+from inspector_app.core.documents.pages import build_pdf
+from inspector_app.core.i18n import tr_lang
+from inspector_app.core.summary import (
+    DepartmentRow,
+    MonthlySummary,
+    monthly_summary,
+    parse_month,
+)
+from inspector_app.core.summary_export import _department_rows, _person_rows
+from inspector_app.core.texttable import display_width
+from inspector_app.core.workspace import Workspace
+
+
+def bulletin_title(month: str, lang: str) -> str:
+    return tr_lang(lang, "Service Quality Inspection Bulletin, {month}", month=month_text(month, lang))
+
+
+def _ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
+    rows = [[d.rank, d.name, d.inspections, d.occurrences, points(d.total_points), points(d.pay_percent),
+             "" if d.average_score is None else points(d.average_score), d.failed if d.scored_inspections else ""]
+            for d in ranked]
+    header = [tr_lang(lang, "Rank"), tr_lang(lang, "Department / window"), tr_lang(lang, "Inspections"),
+              tr_lang(lang, "Occurrences"), tr_lang(lang, "Total points"), tr_lang(lang, "Pay deducted %"),
+              tr_lang(lang, "Average score"), tr_lang(lang, "Failed")]
+    return data_table(header, rows, [11, 50, 18, 18, 19, 20, 19, 19], "clcccccc",
+                      tr_lang(lang, "No department was inspected this month."))
+
+
+def _persons(summary: MonthlySummary, lang: str) -> Flowable:
+    head = tr_lang(lang, "(head)")
+    rows = [[p.rank, p.staff_no, p.name + (head if p.is_head else ""), p.department, p.occurrences,
+             points(p.points), points(p.pay_percent)] for p in summary.persons]
+    header = [tr_lang(lang, "Rank"), tr_lang(lang, "Staff no."), tr_lang(lang, "Name"),
+              tr_lang(lang, "Department / window"), tr_lang(lang, "Occurrences"), tr_lang(lang, "Points"),
+              tr_lang(lang, "Pay deducted %")]
+    return data_table(header, rows, [11, 18, 30, 50, 20, 20, 25], "ccllccc",
+                      tr_lang(lang, "No staff member lost points this month."))
+
+
+def _repeats(ws: Workspace, month: str, lang: str) -> Flowable:
+    rows = [[r.department, f"{r.item_code}  {r.item_text}", r.occurrences, r.inspections]
+            for r in repeat_problems(ws, month, lang)]
+    header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Times"),
+              tr_lang(lang, "Inspections")]
+    return data_table(header, rows, [44, 90, 20, 20], "llcc",
+                      tr_lang(lang, "No problem was found twice in the same department this month."))
+
+
+def _overdue(ws: Workspace, today: date, lang: str) -> Flowable:
+    rows = [[o.department, f"{o.item_code}  {o.item_text}", o.person or "", o.deadline.isoformat(),
+             o.days_overdue] for o in overdue_items(ws, today, lang)]
+    header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
+              tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")]
+    return data_table(header, rows, [40, 70, 22, 22, 20], "llccc",
+                      tr_lang(lang, "No rectification is overdue."))
+
+
+def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
+                    today: date | None = None) -> bytes:
+    """The 月度通报 of `month` (YYYY-MM) as PDF bytes; overdue rectifications are as of `today`."""
+    month = parse_month(month)
+    today = today or date.today()
+    summary = monthly_summary(ws, month)
+    s = styles()
+    hospital, office = ws.settings.hospital, ws.settings.inspector.office
+    title = bulletin_title(month, lang)
+    ranked, idle = ranking(summary)
+    charged = [d for d in ranked if d.total_points > 0]
+    line = tr_lang(lang, "In {month} there were {inspections} inspections: {occurrences} problems, {points} points "
+                         "deducted; {departments} departments and {persons} staff members lost points.",
+                   month=month_text(month, lang), inspections=summary.inspections,
+                   occurrences=summary.occurrences, points=points(summary.total_points),
+                   departments=len(charged), persons=len(summary.persons))
+    story: list[Flowable] = [
+        *title_block(hospital, title, number, lang, tr_lang(lang, "Issued {date}", date=long_date(today, lang))),
+        Spacer(1, 3 * mm), para(line, s["intro"]), Spacer(1, 2 * mm),
+        heading(tr_lang(lang, "1. Department ranking")), _ranking(ranked, lang),
+        para(tr_lang(lang, "Ranked from fewest to most points; equal points share a rank. Pay deducted % is of the "
+                           "department's own points. Training inspections are not counted."), s["small"]),
+    ]
+    if idle:
+        names = "、".join(d.name for d in idle)
+        story.append(para(tr_lang(lang, "Not inspected this month: {names}.", names=names), s["small"]))
+    chart = points_chart([(d.name, d.total_points) for d in charged], FRAME_WIDTH,
+                         tr_lang(lang, "points deducted"))
+    if chart is not None:
+        # the heading stays with its chart: never a lone heading at the foot of a page
+        story += [Spacer(1, 4 * mm), KeepTogether([heading(tr_lang(lang, "Points per department")), chart])]
+    story += [
+        Spacer(1, 4 * mm), heading(tr_lang(lang, "2. Staff with deductions")), _persons(summary, lang),
+        Spacer(1, 4 * mm), heading(tr_lang(lang, "3. Repeat problems")), _repeats(ws, month, lang),
+        Spacer(1, 4 * mm),
+        heading(tr_lang(lang, "4. Overdue rectifications (as of {date})", date=long_date(today, lang))),
+        _overdue(ws, today, lang),
+        Spacer(1, 8 * mm), para(f"{office}　{long_date(today, lang)}", s["number"]),
+    ]
+    return build_pdf(story, hospital=hospital, title=title, number=number, lang=lang, author=office)
+
+
+def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "zh",
+                        today: date | None = None) -> None:
+    """The bulletin's tables as a workbook: department ranking, staff, repeat problems, overdue items."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    month = parse_month(month)
+    summary = monthly_summary(ws, month)
+    ranked, idle = ranking(summary)
+    departments = _department_rows(replace(summary, departments=ranked + idle))
+    for row in departments[len(ranked):]:
+        row[0] = None  # not inspected: no rank (as in the PDF)
+    department_header = [tr_lang(lang, h) for h in (
+        "Rank", "Code", "Department / window", "Inspections", "Occurrences", "Department points", "Staff points",
+        "Total points", "Pay deducted %", "Average score", "Failed")]
+    person_header = [tr_lang(lang, h) for h in (
+        "Rank", "Staff no.", "Name", "Department / window", "Department head", "Occurrences", "Points",
+        "Pay deducted %")]
+    repeats = [[r.department, r.item_code, r.item_text, r.occurrences, r.inspections]
+               for r in repeat_problems(ws, month, lang)]
+    overdue = [[o.department, o.item_code, o.item_text, o.person or "", o.deadline, o.days_overdue]
+               for o in overdue_items(ws, today, lang)]
+    sheets = [
+        (tr_lang(lang, "Department ranking"), department_header, departments),
+        (tr_lang(lang, "Staff deductions"), person_header, _person_rows(summary)),
+        (tr_lang(lang, "Repeat problems"), [tr_lang(lang, "Department / window"), tr_lang(lang, "Code"),
+                                            tr_lang(lang, "Inspection item"), tr_lang(lang, "Times"),
+                                            tr_lang(lang, "Inspections")], repeats),
+        (tr_lang(lang, "Overdue rectifications"), [tr_lang(lang, "Department / window"), tr_lang(lang, "Code"),
+                                                   tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
+                                                   tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")],
+         overdue),
+    ]
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        for row in rows:
+            sheet.append(row)
+        for column in sheet.columns:
+            longest = max(display_width(str(c.value)) for c in column if c.value is not None)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest + 2))
+        sheet.freeze_panes = "A2"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)

@@ -1,0 +1,113 @@
+"""The office (综合办公室) as a small certificate authority in a folder it chooses.
+
+`office.key.pem` (encrypted) and `office.cert.pem` (self-signed root, issuing inspectors only). Every issued
+certificate is also kept in `issued/<serial>.pem`, so the office can later see whom it enrolled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+
+from inspector_app.core.errors import AppError, StateError
+from inspector_app.core.i18n import tr
+from inspector_app.core.identity import certs, storage
+from inspector_app.core.identity.passphrase import check_new, encode
+
+
+@dataclass(frozen=True)
+class OfficeStatus:
+    folder: Path
+    exists: bool
+    name: str = ""
+    fingerprint: str = ""
+    not_after: dt.datetime | None = None
+    issued: int = 0
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """An issued certificate: the office compares `key_fingerprint` with the one the inspector reads out."""
+
+    path: Path
+    subject_name: str
+    staff_no: str
+    fingerprint: str
+    key_fingerprint: str
+    not_after: dt.datetime
+
+
+def office_paths(folder: Path | str) -> tuple[Path, Path]:
+    base = Path(folder)
+    return base / storage.OFFICE_KEY_FILE, base / storage.OFFICE_CERT_FILE
+
+
+def office_init(folder: Path | str, name: str, passphrase: str) -> OfficeStatus:
+    """Create the office key and root certificate; an existing office is never replaced (it would orphan
+    every inspector it enrolled)."""
+    secret = check_new(passphrase)
+    if not name.strip():
+        raise AppError(tr("The office needs a name, e.g. the hospital and the office."))
+    key_file, cert_file = office_paths(folder)
+    if key_file.exists() or cert_file.exists():
+        raise StateError(tr("An office already exists in {path}; it was kept.", path=Path(folder)))
+    key = certs.new_key()
+    cert = certs.office_root(key, name)
+    storage.make_private_dir(Path(folder))
+    storage.write_atomic(cert_file, storage.cert_pem(cert))
+    storage.write_atomic(key_file, storage.encrypted_pem(key, secret), private=True)
+    return office_status(folder)
+
+
+def load_office_certificate(folder: Path | str) -> x509.Certificate:
+    """The office root certificate: what the office trusts when it verifies signed sheets."""
+    _, cert_file = office_paths(folder)
+    if not cert_file.exists():
+        raise StateError(tr("There is no office in {path}: create it first (office init).", path=Path(folder)))
+    return storage.load_own_certificate(cert_file)
+
+
+def office_status(folder: Path | str) -> OfficeStatus:
+    base = Path(folder)
+    key_file, cert_file = office_paths(base)
+    if not (key_file.exists() and cert_file.exists()):
+        return OfficeStatus(base, exists=False)
+    cert = load_office_certificate(base)
+    issued = len(list((base / storage.ISSUED_DIR).glob("*.pem"))) if (base / storage.ISSUED_DIR).is_dir() else 0
+    return OfficeStatus(base, True, certs.name_part(cert.subject, x509.NameOID.COMMON_NAME),
+                        storage.fingerprint(cert), cert.not_valid_after_utc, issued)
+
+
+def check_request(path: Path, csr: x509.CertificateSigningRequest) -> None:
+    """A request the office will sign: intact, an acceptable key, and naming a person with a 工号."""
+    if not csr.is_signature_valid:
+        raise storage.problem(path, tr("the request's signature does not match its key (damaged or altered)"))
+    if not certs.acceptable_key(csr.public_key()):
+        raise storage.problem(path, tr("the request's key type is not accepted"))
+    person = certs.Person.from_name(csr.subject)
+    if not person.name or not person.staff_no:
+        raise storage.problem(path, tr("the request does not name the inspector and the staff number"))
+
+
+def office_enrol(folder: Path | str, passphrase: str, request_path: Path | str, out_path: Path | str) -> Enrolment:
+    """Issue a certificate for an inspector's request; writes it with the office certificate appended."""
+    request_file, target = Path(request_path), Path(out_path)
+    key_file, _ = office_paths(folder)
+    office_cert = load_office_certificate(folder)
+    csr = storage.load_request(request_file)
+    check_request(request_file, csr)
+    if not certs.valid_now(office_cert):
+        raise AppError(tr("The office certificate expired on {date}; create a new office.",
+                          date=office_cert.not_valid_after_utc.date()))
+    office_key = storage.load_private_key(key_file, encode(passphrase), tr("The office passphrase is wrong."))
+    if not storage.same_key(office_key.public_key(), office_cert.public_key()):
+        raise AppError(tr("The office key and certificate in {path} do not belong together.", path=Path(folder)))
+    cert = certs.issue(office_key, office_cert, csr.subject, csr.public_key())  # type: ignore[arg-type]
+    storage.write_output(target, storage.cert_pem(cert, office_cert))
+    storage.write_atomic(Path(folder) / storage.ISSUED_DIR / f"{cert.serial_number:032x}.pem", storage.cert_pem(cert))
+    person = certs.Person.from_name(cert.subject)
+    return Enrolment(target, person.name, person.staff_no, storage.fingerprint(cert),
+                     storage.key_fingerprint(cert.public_key()), cert.not_valid_after_utc)

@@ -1,0 +1,200 @@
+"""Where identity files live and how they are read and written.
+
+Writes are atomic (a crash leaves the old file, never half a key) and private keys get mode 0600. Reads of
+files the user brings (requests, certificates) report the file and the reason as a `Problem`, so a bad file
+is refused with plain words and nothing is changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.types import (
+    PrivateKeyTypes,
+    PublicKeyTypes,
+)
+
+from inspector_app.core.errors import AppError, InputError, Problem
+from inspector_app.core.i18n import tr
+
+IDENTITY_DIR = "identity"
+KEY_FILE = "inspector.key.pem"
+CERT_FILE = "inspector.cert.pem"
+TRUST_DIR = "trust"
+OFFICE_DIR = "office"
+OFFICE_KEY_FILE = "office.key.pem"
+OFFICE_CERT_FILE = "office.cert.pem"
+ISSUED_DIR = "issued"
+MAX_PEM_BYTES = 1024 * 1024  # certificates and requests are a few KB; anything bigger is not one
+
+
+def identity_dir(data_dir: Path) -> Path:
+    return data_dir / IDENTITY_DIR
+
+
+def key_path(data_dir: Path) -> Path:
+    return identity_dir(data_dir) / KEY_FILE
+
+
+def cert_path(data_dir: Path) -> Path:
+    return identity_dir(data_dir) / CERT_FILE
+
+
+def trust_dir(data_dir: Path) -> Path:
+    return data_dir / TRUST_DIR
+
+
+def default_office_dir(data_dir: Path) -> Path:
+    return data_dir / OFFICE_DIR
+
+
+def make_private_dir(folder: Path) -> None:
+    """A folder only the user can list (POSIX); on Windows the user profile already is."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+
+
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write via a temporary file and rename; `private` files are created with mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o600 if private else 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if private and os.name == "posix":
+                os.fchmod(handle.fileno(), 0o600)  # a left-over tmp file could have kept a wider mode
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user chose (request, issued certificate); a failure names the file."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise problem(path, tr("cannot write the file: {detail}", detail=exc.strerror or str(exc))) from None
+
+
+def problem(path: Path | str, reason: str) -> InputError:
+    return InputError([Problem(str(path), None, "", reason)])
+
+
+def read_small(path: Path) -> bytes:
+    """A user-supplied file's bytes, or InputError naming it (missing, unreadable, too large)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_PEM_BYTES:
+            raise problem(path, tr("file is too large ({size} bytes)", size=size))
+        return path.read_bytes()
+    except OSError as exc:
+        raise problem(path, tr("cannot read the file: {detail}", detail=exc.strerror or str(exc))) from None
+
+
+def _kind_problem(path: Path, data: bytes, expected: str) -> InputError | None:
+    """A plain reason when the file is obviously something else than `expected`."""
+    if b"-----BEGIN" not in data:
+        return problem(path, tr("not a PEM text file (it should start with -----BEGIN {kind}-----)", kind=expected))
+    if b"PRIVATE KEY-----" in data:
+        if expected == "CERTIFICATE":
+            return problem(path, tr("this file holds a private key, not a certificate; never hand out private keys"))
+        return problem(path, tr("this file holds a private key, not an enrolment request; never hand out "
+                                "private keys"))
+    if expected != "CERTIFICATE REQUEST" and b"BEGIN CERTIFICATE REQUEST" in data:
+        return problem(path, tr("this is an enrolment request, not a certificate"))
+    if expected == "CERTIFICATE REQUEST" and b"BEGIN CERTIFICATE-----" in data:
+        return problem(path, tr("this is a certificate, not an enrolment request"))
+    return None
+
+
+def load_certificates(path: Path) -> list[x509.Certificate]:
+    """All certificates of a PEM file (one or a bundle), or InputError naming the file and the reason."""
+    data = read_small(path)
+    wrong = _kind_problem(path, data, "CERTIFICATE")
+    if wrong is not None:
+        raise wrong
+    try:
+        return x509.load_pem_x509_certificates(data)
+    except ValueError:
+        raise problem(path, tr("the certificate is damaged or not a certificate")) from None
+
+
+def load_request(path: Path) -> x509.CertificateSigningRequest:
+    data = read_small(path)
+    wrong = _kind_problem(path, data, "CERTIFICATE REQUEST")
+    if wrong is not None:
+        raise wrong
+    try:
+        return x509.load_pem_x509_csr(data)
+    except ValueError:
+        raise problem(path, tr("the enrolment request is damaged or not a request")) from None
+
+
+def load_private_key(path: Path, passphrase: bytes, wrong_message: str) -> PrivateKeyTypes:
+    """Decrypt a key file; a wrong passphrase gives `wrong_message` and nothing about the key's bytes."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise AppError(tr("The key file {path} is missing.", path=path)) from None
+    except OSError as exc:
+        raise AppError(tr("Cannot read the key file {path}: {detail}", path=path,
+                          detail=exc.strerror or str(exc))) from None
+    if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
+        raise AppError(tr("The key file {path} is damaged or not protected by a passphrase; it was not used.",
+                          path=path))
+    try:
+        return serialization.load_pem_private_key(data, password=passphrase)
+    except (ValueError, TypeError):
+        raise AppError(wrong_message) from None
+
+
+def encrypted_pem(key: PrivateKeyTypes, passphrase: bytes) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.BestAvailableEncryption(passphrase))
+
+
+def load_own_certificate(path: Path) -> x509.Certificate:
+    """The single certificate in one of our own files (damaged → AppError naming it)."""
+    if not path.exists():
+        raise AppError(tr("The certificate file {path} is missing.", path=path))
+    certs = load_certificates(path)
+    return certs[0]
+
+
+def cert_pem(*certs: x509.Certificate) -> bytes:
+    return b"".join(cert.public_bytes(serialization.Encoding.PEM) for cert in certs)
+
+
+def _colon_hex(digest: bytes) -> str:
+    return ":".join(f"{byte:02X}" for byte in digest)
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    """SHA-256 of the certificate, as people compare it over the phone (AB:CD:…)."""
+    return _colon_hex(cert.fingerprint(hashes.SHA256()))
+
+
+def fingerprint_hex(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def key_fingerprint(public_key: PublicKeyTypes) -> str:
+    """SHA-256 of the public key: the same for a request and the certificate issued for it."""
+    der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return _colon_hex(hashlib.sha256(der).digest())
+
+
+def same_key(a: PublicKeyTypes, b: PublicKeyTypes) -> bool:
+    fmt = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return a.public_bytes(*fmt) == b.public_bytes(*fmt)
+
