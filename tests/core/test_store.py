@@ -13,10 +13,20 @@ from sqlalchemy import event, select, text
 from inspector_app.core.errors import AppError, DataFolderBusy
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.store.database import DB_FILE
-from inspector_app.core.store.migrate import HEAD_REVISION, current_revision, script_head
+from inspector_app.core.store.migrate import (
+    HEAD_REVISION,
+    current_revision,
+    script_head,
+)
 from inspector_app.core.store.models import Deduction, Inspection
 from inspector_app.core.workspace import Workspace
-from tests.helpers.fixtures import child_env, local_time, make_image, open_demo_workspace, sqlite_rows
+from tests.helpers.fixtures import (
+    child_env,
+    local_time,
+    make_image,
+    open_demo_workspace,
+    sqlite_rows,
+)
 
 
 def _pragma(connection, name: str):  # noqa: ANN001
@@ -303,15 +313,22 @@ def test_upgrading_a_0001_store_keeps_its_data(tmp_path):
     from inspector_app.core.demo import generate
     from inspector_app.core.store.audit import verify
     from inspector_app.core.store.database import Database
-    from inspector_app.core.store.migrate import HEAD_REVISION, current_revision, upgrade
+    from inspector_app.core.store.migrate import (
+        HEAD_REVISION,
+        current_revision,
+    )
 
     data = tmp_path / "old"
-    data.mkdir()
+    ws = Workspace.open(data)
+    generate(ws, 5, seed=9)
+    ws.close()
     old = Database(data / "inspector.db")
-    upgrade(old.engine, "0001")
+    from alembic import command
+
+    from inspector_app.core.store.migrate import alembic_config
+
+    command.downgrade(alembic_config(old.engine), "0001")  # the store as the first release left it
     assert current_revision(old.engine) == "0001"
-    old_ws = Workspace(data, old, None)  # the store as the first release left it
-    generate(old_ws, 5, seed=9)
     with old.read() as session:
         before = session.execute(text("SELECT id, points, note FROM deductions ORDER BY seq")).all()
     old.close()
