@@ -29,7 +29,13 @@ def _configure_stdio() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from inspector_app.cli import commands_data, commands_forms, commands_identity, commands_records
+    from inspector_app.cli import (
+        commands_data,
+        commands_forms,
+        commands_identity,
+        commands_records,
+        commands_reports,
+    )
 
     parser = argparse.ArgumentParser(
         prog="inspector-app",
@@ -47,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_data.register(commands)
     commands_records.register(commands)
     commands_identity.register(commands)
+    commands_reports.register(commands)
     return parser
 
 

@@ -1,0 +1,92 @@
+"""Issuing documents: number → render → (sign) → store and register. One path for the CLI and the GUI.
+
+Only a finished (locked) inspection gets a signed sheet: what was signed can no longer change. Notices and
+bulletins are printed and handed out; they are numbered and registered but not signed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from inspector_app.core.documents.bulletin import render_bulletin, write_bulletin_xlsx
+from inspector_app.core.documents.notice import notice_departments, render_notice
+from inspector_app.core.documents.numbering import next_document_number, record_document
+from inspector_app.core.documents.sheet import render_sheet
+from inspector_app.core.documents.signing import sign_pdf
+from inspector_app.core.errors import NotFoundError, StateError
+from inspector_app.core.i18n import tr
+from inspector_app.core.store.models import Department, Inspection
+from inspector_app.core.summary import parse_month
+from inspector_app.core.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Issued:
+    number: str
+    path: Path  # absolute, inside the data folder
+    signed_by: str | None = None
+    self_signed: bool = False
+
+
+def _inspection(ws: Workspace, inspection_id: str) -> Inspection:
+    with ws.db.read() as session:
+        inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFoundError(tr("No inspection with id {id}", id=inspection_id))
+    return inspection
+
+
+def issue_sheet(ws: Workspace, inspection_id: str, passphrase: str, *, lang: str = "zh") -> Issued:
+    """The inspection sheet, signed (PAdES) with the inspector's key."""
+    from inspector_app.core.identity import load_signing_identity
+
+    inspection = _inspection(ws, inspection_id)
+    if inspection.status != "finished":
+        raise StateError(tr("Finish the inspection before signing its sheet: a signed sheet cannot change."))
+    identity = load_signing_identity(ws, passphrase)  # a wrong passphrase stops here, before a number is used
+    number = next_document_number(ws, "sheet")
+    pdf = render_sheet(ws, inspection_id, number, lang=lang)
+    signed = sign_pdf(pdf, identity.as_pyhanko_signer(), number=number,
+                      reason=tr("Inspection sheet {number}", number=number), location=ws.settings.hospital)
+    signer = ws.settings.inspector.name or None
+    document = record_document(ws, number=number, kind="sheet", pdf_bytes=signed, inspection_id=inspection_id,
+                               department_id=inspection.department_id, signed_by=signer)
+    return Issued(number, ws.data_dir / document.path, signer, identity.self_signed)
+
+
+def issue_notices(ws: Workspace, inspection_id: str, department: str | None = None, *,
+                  lang: str = "zh") -> list[Issued]:
+    """One rectification notice per department with live deductions (or only `department`)."""
+    inspection = _inspection(ws, inspection_id)
+    if inspection.status != "finished":
+        raise StateError(tr("Finish the inspection before issuing rectification notices."))
+    targets = notice_departments(ws, inspection_id)
+    if department:
+        targets = [t for t in targets if department in t]
+        if not targets:
+            raise NotFoundError(tr("This inspection found no problems in {department}.", department=department))
+    issued = []
+    for code, _name in targets:
+        number = next_document_number(ws, "notice")
+        pdf = render_notice(ws, inspection_id, code, number, lang=lang)
+        with ws.db.read() as session:
+            department_id = session.query(Department.id).filter(Department.code == code).scalar()
+        document = record_document(ws, number=number, kind="notice", pdf_bytes=pdf, inspection_id=inspection_id,
+                                   department_id=department_id)
+        issued.append(Issued(number, ws.data_dir / document.path))
+    return issued
+
+
+def issue_bulletin(ws: Workspace, month: str, *, lang: str = "zh", today: date | None = None) -> Issued:
+    month = parse_month(month)
+    number = next_document_number(ws, "bulletin")
+    pdf = render_bulletin(ws, month, number, lang=lang, today=today)
+    document = record_document(ws, number=number, kind="bulletin", pdf_bytes=pdf, month=month)
+    return Issued(number, ws.data_dir / document.path)
+
+
+def bulletin_xlsx(ws: Workspace, month: str, out: Path, *, lang: str = "zh") -> Path:
+    write_bulletin_xlsx(ws, parse_month(month), out, lang=lang)
+    return out

@@ -1,0 +1,134 @@
+"""`report` and `verify` on demo data: signed sheets verify, tampering of any kind fails, nothing hangs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from inspector_app.cli.main import main
+from inspector_app.core.i18n import set_language
+from inspector_app.core.identity import DEMO_PASSPHRASE, PASSPHRASE_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    data = tmp_path_factory.mktemp("reports") / "data"
+    assert main(["--data-dir", str(data), "--lang", "en", "demo-data", "--inspections", "25", "--seed", "6",
+                 "--days", "20"]) == 0
+    yield data
+    set_language("zh")
+
+
+@pytest.fixture
+def run(demo, capsys, monkeypatch):
+    monkeypatch.setenv(PASSPHRASE_ENV, DEMO_PASSPHRASE)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(demo), "--lang", "en", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def _inspection_with_deductions(run) -> str:
+    code, out, _ = run("inspections", "list", "--format", "json")
+    return next(r["id"] for r in json.loads(out) if r["deductions"] > 0 and r["status"] == "finished")
+
+
+@pytest.fixture
+def sheet(run, tmp_path) -> Path:
+    path = tmp_path / "sheet.pdf"
+    code, out, err = run("report", "sheet", _inspection_with_deductions(run), "-o", str(path))
+    assert code == 0, err
+    return path
+
+
+def test_signed_sheet_verifies_and_says_who_when_and_which(run, sheet):
+    code, out, _ = run("verify", str(sheet))
+    assert code == 0, out
+    assert "演示督查员 (D001)" in out and "Document number: D001-" in out and "VALID" in out
+
+
+@pytest.mark.parametrize("change", ["flip", "append", "truncate"])
+def test_any_change_fails_with_a_reason(run, sheet, tmp_path, change):
+    data = bytearray(sheet.read_bytes())
+    if change == "flip":
+        data[len(data) // 3] ^= 0x01
+    elif change == "append":
+        data += b"\n% added later\n"
+    else:
+        data = data[:-200]
+    tampered = tmp_path / f"{change}.pdf"
+    tampered.write_bytes(bytes(data))
+    code, out, _ = run("verify", str(tampered))
+    assert code == 1 and "NOT VALID" in out and "Problem:" in out
+    if change == "append":
+        assert "added to the file after it was signed" in out
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils not installed")
+def test_pdfsig_agrees_on_the_issued_sheet(sheet):
+    out = subprocess.run(["pdfsig", str(sheet)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in out and "Total document signed" in out and "演示督查员" in out
+
+
+def test_sheet_of_a_draft_is_refused(run, tmp_path, demo):
+    from inspector_app.core.recording import NewInspection, Recorder
+    from inspector_app.core.workspace import Workspace
+
+    ws = Workspace.open(demo)
+    try:
+        draft = Recorder(ws).start(NewInspection("svc-001-assessment", "W-REG", "测试")).id
+    finally:
+        ws.close()
+    code, _, err = run("report", "sheet", draft, "-o", str(tmp_path / "x.pdf"))
+    assert code == 1 and "Finish the inspection" in err
+
+
+def test_wrong_passphrase_is_a_plain_error(run, tmp_path, monkeypatch):
+    secret = tmp_path / "wrong.txt"
+    secret.write_text("not-the-passphrase\n", encoding="utf-8")
+    monkeypatch.delenv(PASSPHRASE_ENV)
+    code, _, err = run("report", "sheet", _inspection_with_deductions(run), "-o", str(tmp_path / "x.pdf"),
+                       "--passphrase-file", str(secret))
+    assert code == 1 and "Traceback" not in err and "passphrase" in err.lower()
+
+
+def test_no_terminal_and_no_passphrase_fails_fast(demo, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != PASSPHRASE_ENV} | {"INSPECTOR_APP_LANG": "en"}
+    result = subprocess.run([sys.executable, "-m", "inspector_app", "--data-dir", str(demo), "report", "sheet",
+                             "any-id", "-o", str(tmp_path / "x.pdf")], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
+    assert result.returncode == 1 and "passphrase is needed" in result.stderr
+
+
+def test_notice_and_bulletin_in_both_formats(run, tmp_path):
+    inspection = _inspection_with_deductions(run)
+    code, out, _ = run("report", "notice", inspection, "-o", str(tmp_path / "notice.pdf"))
+    assert code == 0 and out.count("Rectification notice") >= 1
+    assert all(Path(line.split(": ", 1)[1]).read_bytes().startswith(b"%PDF") for line in out.splitlines())
+    month = date.today().strftime("%Y-%m")
+    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.pdf"))
+    assert code == 0 and (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.xlsx"))
+    assert code == 0 and "科室排名" in load_workbook(tmp_path / "b.xlsx").sheetnames
+    code, _, err = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.doc"))
+    assert code == 1 and ".xlsx" in err
+
+
+def test_a_sheet_from_another_office_is_not_trusted(run, sheet, tmp_path):
+    """A fresh data folder trusts no office: the same file fails there (and says why)."""
+    other = tmp_path / "other"
+    code = main(["--data-dir", str(other), "--lang", "en", "verify", str(sheet)])
+    assert code == 1
