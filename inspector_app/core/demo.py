@@ -76,7 +76,8 @@ def generate(ws: Workspace, inspections: int, seed: int = 1, days: int = 90, end
     """
     rng = random.Random(seed)
     loaded = ensure_demo_roster(ws)
-    from inspector_app.core.identity import ensure_demo_identity  # imported here: identity imports workspace
+    # imported here, not at the top: the identity package imports the workspace module
+    from inspector_app.core.identity import ensure_demo_identity
 
     ensure_demo_identity(ws)  # the demo inspector signs like a real one (passphrase: DEMO_PASSPHRASE)
     roster = current_roster(ws)
