@@ -37,6 +37,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo.add_argument("--inspections", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--days", type=int, default=90, help=tr("spread over the last D days"))
+    demo.add_argument("--sign-sheets", action="store_true",
+                      help=tr("also sign each demo inspection's sheet with the demo inspector's key"))
     demo.set_defaults(handler=demo_data)
 
     summary = commands.add_parser("summary", help=tr("monthly summary per department and person"))
@@ -130,7 +132,7 @@ def demo_data(args: argparse.Namespace) -> int:
     if not 0 <= args.inspections <= 1_000_000:
         raise InputError([Problem("--inspections", None, "", tr("must be from 0 to 1000000"))])
     with open_workspace(args, write=True) as ws:
-        result = generate(ws, args.inspections, seed=args.seed, days=args.days)
+        result = generate(ws, args.inspections, seed=args.seed, days=args.days, sign_sheets=args.sign_sheets)
         folder = ws.data_dir
     print(tr("Demo data in {path}: {inspections} inspections with {deductions} deductions recorded{roster}.",
              path=folder, inspections=result.inspections, deductions=result.deductions,

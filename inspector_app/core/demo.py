@@ -69,7 +69,7 @@ def _pick_note(rng: random.Random, category: str) -> str:
 
 
 def generate(ws: Workspace, inspections: int, seed: int = 1, days: int = 90, end: datetime | None = None,
-             progress: Callable[[int, int], bool] | None = None) -> DemoResult:
+             progress: Callable[[int, int], bool] | None = None, sign_sheets: bool = False) -> DemoResult:
     """Record `inspections` finished demo inspections spread over the last `days` days.
 
     `progress(done, total)` is called after each inspection; returning False stops early (cancel).
@@ -97,7 +97,24 @@ def generate(ws: Workspace, inspections: int, seed: int = 1, days: int = 90, end
         if progress is not None and progress(done, inspections) is False:
             break
     _follow_up(ws, rng, end)
+    if sign_sheets:
+        _sign_sheets(ws)
     return DemoResult(done, deductions, loaded)
+
+
+def _sign_sheets(ws: Workspace) -> None:
+    """Sign the demo inspections' sheets with the demo inspector's key, as a real inspector would."""
+    from inspector_app.core.documents.issue import issue_sheet
+    from inspector_app.core.identity import DEMO_PASSPHRASE, load_signing_identity
+    from inspector_app.core.inspections import InspectionFilter, list_inspections
+    from inspector_app.core.store.models import Document
+
+    identity = load_signing_identity(ws, DEMO_PASSPHRASE)
+    with ws.db.read() as session:
+        signed = set(session.scalars(select(Document.inspection_id).where(Document.kind == "sheet")))
+    for row in list_inspections(ws, InspectionFilter(status="finished")):
+        if row.origin == "demo" and row.id not in signed:
+            issue_sheet(ws, row.id, identity=identity)
 
 
 def _follow_up(ws: Workspace, rng: random.Random, end: datetime) -> None:

@@ -132,3 +132,14 @@ def test_a_sheet_from_another_office_is_not_trusted(run, sheet, tmp_path):
     other = tmp_path / "other"
     code = main(["--data-dir", str(other), "--lang", "en", "verify", str(sheet)])
     assert code == 1
+
+
+def test_demo_inspections_are_signed_like_real_ones(tmp_path, capsys):
+    data = tmp_path / "signed-demo"
+    assert main(["--data-dir", str(data), "--lang", "en", "demo-data", "--inspections", "4", "--sign-sheets"]) == 0
+    sheets = sorted((data / "documents").rglob("*.pdf"))
+    assert len(sheets) == 4
+    capsys.readouterr()
+    for sheet in sheets:
+        assert main(["--data-dir", str(data), "--lang", "en", "verify", str(sheet)]) == 0
+        assert "演示督查员" in capsys.readouterr().out

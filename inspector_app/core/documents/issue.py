@@ -16,6 +16,7 @@ from inspector_app.core.documents.numbering import next_document_number, record_
 from inspector_app.core.documents.sheet import render_sheet
 from inspector_app.core.documents.signing import sign_pdf
 from inspector_app.core.errors import NotFoundError, StateError
+from inspector_app.core.identity import SigningIdentity
 from inspector_app.core.i18n import tr
 from inspector_app.core.store.models import Department, Inspection
 from inspector_app.core.summary import parse_month
@@ -38,14 +39,17 @@ def _inspection(ws: Workspace, inspection_id: str) -> Inspection:
     return inspection
 
 
-def issue_sheet(ws: Workspace, inspection_id: str, passphrase: str, *, lang: str = "zh") -> Issued:
-    """The inspection sheet, signed (PAdES) with the inspector's key."""
+def issue_sheet(ws: Workspace, inspection_id: str, passphrase: str | None = None, *, lang: str = "zh",
+                identity: SigningIdentity | None = None) -> Issued:
+    """The inspection sheet, signed (PAdES) with the inspector's key (unlocked with `passphrase`, or an
+    `identity` already unlocked when many sheets are signed in a row)."""
     from inspector_app.core.identity import load_signing_identity
 
     inspection = _inspection(ws, inspection_id)
     if inspection.status != "finished":
         raise StateError(tr("Finish the inspection before signing its sheet: a signed sheet cannot change."))
-    identity = load_signing_identity(ws, passphrase)  # a wrong passphrase stops here, before a number is used
+    if identity is None:  # a wrong passphrase stops here, before a number is used
+        identity = load_signing_identity(ws, passphrase or "")
     number = next_document_number(ws, "sheet")
     pdf = render_sheet(ws, inspection_id, number, lang=lang)
     signed = sign_pdf(pdf, identity.as_pyhanko_signer(), number=number,
