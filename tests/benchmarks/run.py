@@ -19,7 +19,20 @@ sys.path.insert(0, str(HERE.parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _quiet_qt() -> None:
+    """The offscreen platform warns on every window resize ("does not support propagateSizeHints"):
+    noise that would bury the figures."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(kind, context, message) -> None:  # noqa: ANN001
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def main() -> int:
+    _quiet_qt()
     import bench_core
 
     suites = {"core": bench_core.ALL}
