@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from inspector_app.core.errors import InputError, Problem
+from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 
 PHOTO_DIR = "photos"
@@ -58,13 +58,7 @@ def store_bytes(data_dir: Path, data: bytes, extension: str) -> tuple[str, str]:
     relative = f"{PHOTO_DIR}/{digest[:2]}/{digest}{extension}"
     target = data_dir / relative
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        write_atomic(target, data)
     return digest, relative
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from pydantic import Field
 
 from inspector_app.core.checklists.models import Strict
 from inspector_app.core.fileformat import load_model
+from inspector_app.core.files import write_atomic
 
 SETTINGS_FILE = "settings.json"
 
@@ -37,10 +37,5 @@ def load_settings(data_dir: Path) -> Settings:
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
     """Write atomically: a crash mid-save leaves the old file, never half a file."""
-    path = data_dir / SETTINGS_FILE
-    tmp = path.with_suffix(".json.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(settings.model_dump(mode="json"), handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    text = json.dumps(settings.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    write_atomic(data_dir / SETTINGS_FILE, text.encode("utf-8"))

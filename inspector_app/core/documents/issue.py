@@ -16,8 +16,8 @@ from inspector_app.core.documents.numbering import next_document_number, record_
 from inspector_app.core.documents.sheet import render_sheet
 from inspector_app.core.documents.signing import sign_pdf
 from inspector_app.core.errors import NotFoundError, StateError
-from inspector_app.core.identity import SigningIdentity
 from inspector_app.core.i18n import tr
+from inspector_app.core.identity import SigningIdentity
 from inspector_app.core.store.models import Department, Inspection
 from inspector_app.core.summary import parse_month
 from inspector_app.core.workspace import Workspace

@@ -9,7 +9,6 @@ with their SHA-256 and an audit event, so a printed copy can later be matched to
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from inspector_app.core.errors import InputError, Problem
+from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 from inspector_app.core.store import audit
 from inspector_app.core.store.models import Document, utcnow
@@ -72,17 +72,6 @@ def document_path(number: str, when: datetime | None = None) -> str:
     return f"{DOCUMENT_DIR}/{moment:%Y-%m}/{number}.pdf"
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """tmp + fsync + rename: a crash leaves the old file or none, never half a PDF."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
-
-
 def record_document(ws: Workspace, *, number: str, kind: str, pdf_bytes: bytes, inspection_id: str | None = None,
                     department_id: str | None = None, month: str | None = None, path: str | None = None,
                     signed_by: str | None = None) -> Document:
@@ -99,7 +88,7 @@ def record_document(ws: Workspace, *, number: str, kind: str, pdf_bytes: bytes, 
     if Path(relative).is_absolute() or not target.is_relative_to(ws.data_dir.resolve()):
         raise _bad("path", tr("documents are kept inside the data folder, not at {path}", path=relative))
     if not target.exists() or target.read_bytes() != pdf_bytes:
-        write_atomically(target, pdf_bytes)
+        write_atomic(target, pdf_bytes)
     device = ws.device_id
     with ws.db.write() as session:
         if session.scalar(select(Document.id).where(Document.number == number)) is not None:

@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from inspector_app.core.documents.numbering import write_atomically
 from inspector_app.core.errors import InputError, NotFoundError, Problem
+from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 from inspector_app.core.store import audit
 from inspector_app.core.store.models import HandSignature, Inspection, utcnow
@@ -69,7 +69,7 @@ def save_hand_signature(ws: Workspace, inspection_id: str, role: str, signer_nam
     relative = f"{SIGNATURE_DIR}/{digest}.png"
     target = ws.data_dir / relative
     if not target.exists():
-        write_atomically(target, png_bytes)  # written before the row commits, as photos are
+        write_atomic(target, png_bytes)  # written before the row commits, as photos are
     with ws.db.write() as session:
         if session.get(Inspection, inspection_id) is None:
             raise NotFoundError(tr("No inspection with id {id}", id=inspection_id))

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 )
 
 from inspector_app.core.errors import AppError, InputError, Problem
+from inspector_app.core.files import write_atomic  # noqa: F401 - used here and re-exported
 from inspector_app.core.i18n import tr
 
 IDENTITY_DIR = "identity"
@@ -57,25 +58,6 @@ def make_private_dir(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
         os.chmod(folder, 0o700)
-
-
-def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
-    """Write via a temporary file and rename; `private` files are created with mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o600 if private else 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if private and os.name == "posix":
-                os.fchmod(handle.fileno(), 0o600)  # a left-over tmp file could have kept a wider mode
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_output(path: Path, data: bytes) -> None:
