@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0002"  # tests/core/store/test_migrate.py keeps this equal to Alembic's head
+HEAD_REVISION = "0003"  # tests/core/store/test_migrate.py keeps this equal to Alembic's head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,0 +1,97 @@
+"""The central share (a mounted network folder or a USB stick) and its documented layout.
+
+    <share>/incoming/    batches pushed by laptops: batch-<device8>-<batch_id>.zip (see bundle_format.py);
+                         a copy in progress is named .batch-….zip.part and never seen under its final name
+    <share>/published/   what the office signs for the laptops: checklists, roster, certificates,
+                         rectification status
+    <share>/archive/     batches the office has merged
+    <share>/quarantine/  batches the office refused, each beside <name>.reason.json (code, message, time)
+
+The share root itself is never created: a missing root means the stick or the network is not there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+FOLDERS = ("incoming", "published", "archive", "quarantine")
+
+
+class Share:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    @property
+    def incoming(self) -> Path:
+        return self.path / "incoming"
+
+    @property
+    def published(self) -> Path:
+        return self.path / "published"
+
+    @property
+    def archive(self) -> Path:
+        return self.path / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.path / "quarantine"
+
+    def reachable(self) -> bool:
+        """True when the root is a directory we can write into (a read-only mount is not reachable)."""
+        try:
+            if not self.path.is_dir():
+                return False
+            probe = self.path / f".probe-{uuid.uuid4().hex}"
+            fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            try:
+                os.write(fd, b"probe")
+            finally:
+                os.close(fd)
+            probe.unlink()
+        except OSError:
+            return False
+        return True
+
+    def ensure_layout(self) -> None:
+        for name in FOLDERS:
+            (self.path / name).mkdir(exist_ok=True)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (best effort: Windows and some network file systems cannot open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write under a hidden .part name, fsync, then rename: the final name only ever holds a whole file."""
+    part = target.with_name(f".{target.name}.part")
+    with part.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(part, target)
+    fsync_dir(target.parent)
+
+
+def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20) -> None:
+    """Copy a file the same way as `write_atomic`, streaming (bundles can be large)."""
+    part = target.with_name(f".{target.name}.part")
+    with source.open("rb") as src, part.open("wb") as dst:
+        while block := src.read(chunk):
+            dst.write(block)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(part, target)
+    fsync_dir(target.parent)
