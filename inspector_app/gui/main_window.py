@@ -40,6 +40,7 @@ from inspector_app.gui.pages.review_dialog import ReviewDialog
 from inspector_app.gui.pages.settings_page import SettingsPage
 from inspector_app.gui.pages.start_page import StartPage
 from inspector_app.gui.pages.summary_page import SummaryPage
+from inspector_app.gui.reports import ReportActions
 from inspector_app.gui.shortcuts import SHORTCUTS, ShortcutSheet
 
 PAGES = ("Inspect", "History", "Rectification", "Monthly summary", "Settings")
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.undo_stack = QUndoStack(self)
         self.imports = ImportActions(ctx, self)
+        self.reports = ReportActions(ctx, self, self._selected_inspection)
         self._language = language()
         self.share_timer = QTimer(self)
         self.share_timer.setInterval(30_000)
@@ -131,6 +133,12 @@ class MainWindow(QMainWindow):
         for index, name in enumerate(PAGES):
             self._action(go_menu, tr(name), QKeySequence(f"Ctrl+{index + 1}"),
                          lambda checked=False, i=index: self.nav.setCurrentRow(i))
+        documents_menu = bar.addMenu(tr("&Documents"))
+        self.sign_action = self._action(documents_menu, tr("&Sign inspection sheet…"), None,
+                                        lambda: self.reports.sign_sheet(prefer_selected=self.nav.currentRow() == 1))
+        self._action(documents_menu, tr("Print &rectification notices…"), None,
+                     lambda: self.reports.print_notices(prefer_selected=True))
+        self._action(documents_menu, tr("Monthly &bulletin…"), None, self.reports.monthly_bulletin)
         help_menu = bar.addMenu(tr("&Help"))
         self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
                      lambda: ShortcutSheet(self).exec())
@@ -267,6 +275,15 @@ class MainWindow(QMainWindow):
         self.ctx.changes.rectifications.emit()
         self.statusBar().showMessage(tr("Inspection finished and locked."), 8000)
         self.inspection_finished.emit(inspection_id)
+        self.reports.after_finish(inspection_id)  # sign now, or later from History
+
+    def _selected_inspection(self) -> str | None:
+        """The inspection selected on the History page (when that page was ever shown); a draft is refused
+        by the action itself, with the reason."""
+        if 1 not in self._built:
+            return None
+        row = self.history_page.selected_row()
+        return row.id if row is not None else None
 
     # -- settings, language, geometry -----------------------------------------------------------------------
     def _settings_changed(self) -> None:

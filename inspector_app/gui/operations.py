@@ -132,7 +132,7 @@ class Operations(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
-        self._running: set[Operation] = set()
+        self._running: dict[Operation, _Signals] = {}
 
     def run(self, label: str, work: Callable[[Progress], Any], *, on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[str], None] | None = None, cancellable: bool = True) -> Operation:
@@ -142,22 +142,31 @@ class Operations(QObject):
         signals.done.connect(operation._done)
         signals.failed.connect(operation._failed)
         signals.cancelled.connect(operation._cancelled)
-        operation.finished.connect(lambda: self._finished(operation, signals))
+        operation.finished.connect(self._finished)  # a bound slot: no closure outliving this object
         handle = Progress(signals.progress.emit, operation._cancel)
-        self._running.add(operation)
+        self._running[operation] = signals
         self.started.emit(operation)
         self.pool.start(_Task(work, signals, handle))
         return operation
 
-    def _finished(self, operation: Operation, signals: _Signals) -> None:
-        self._running.discard(operation)
-        signals.deleteLater()
-        operation.deleteLater()
+    @Slot()
+    def _finished(self) -> None:
+        operation = self.sender()
+        signals = self._running.pop(operation, None)  # type: ignore[call-overload]
+        if signals is not None:
+            signals.deleteLater()
+        if isinstance(operation, Operation):
+            operation.deleteLater()
 
     @property
     def running(self) -> int:
         return len(self._running)
 
     def wait(self, msecs: int = 30000) -> bool:
-        """Wait for all work to end (closing the window, tests)."""
-        return self.pool.waitForDone(msecs)
+        """Wait for all work to end and deliver its results (closing the window, tests): nothing is left
+        queued for objects about to be deleted."""
+        from PySide6.QtCore import QCoreApplication
+
+        done = self.pool.waitForDone(msecs)
+        QCoreApplication.processEvents()
+        return done

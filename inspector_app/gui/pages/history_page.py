@@ -44,6 +44,7 @@ from inspector_app.core.roster_store import current_roster
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import RowTableModel
+from inspector_app.gui.reports import open_sign_dialog, print_notices
 from inspector_app.gui.widgets.inspection_view import (
     InspectionDialog,
     mode_text,
@@ -156,6 +157,12 @@ class HistoryPage(QWidget):
         open_button = QPushButton(tr("Open…"))
         open_button.setAccessibleName(tr("Open the selected inspection"))
         open_button.clicked.connect(self.open_selected)
+        self.sign_button = QPushButton(tr("Sign sheet…"))
+        self.sign_button.setAccessibleName(tr("Sign the inspection sheet of the selected inspection"))
+        self.sign_button.clicked.connect(self.sign_selected)
+        self.notices_button = QPushButton(tr("Rectification notices…"))
+        self.notices_button.setAccessibleName(tr("Print the rectification notices of the selected inspection"))
+        self.notices_button.clicked.connect(self.notices_selected)
 
         filters = QGridLayout()
         filters.addWidget(self.since_on, 0, 0)
@@ -174,6 +181,8 @@ class HistoryPage(QWidget):
         filters.setColumnStretch(3, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.total, 1)
+        bottom.addWidget(self.sign_button)
+        bottom.addWidget(self.notices_button)
         bottom.addWidget(open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -189,6 +198,8 @@ class HistoryPage(QWidget):
         for combo in (self.department, self.checklist, self.status):
             combo.currentIndexChanged.connect(lambda _: self.reload())
         self.inspector.editingFinished.connect(self.reload)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_document_buttons())
+        self.model.modelReset.connect(self._update_document_buttons)
         ctx.changes.inspections.connect(self._inspections_changed)
         ctx.changes.roster.connect(self.refresh)
         self.refresh()
@@ -280,6 +291,31 @@ class HistoryPage(QWidget):
         index = self.table.currentIndex()
         if index.isValid():
             self._activated(index)
+
+    def selected_row(self) -> InspectionRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _update_document_buttons(self) -> None:
+        """Documents exist only for finished inspections: a draft can still change."""
+        row = self.selected_row()
+        finished = row is not None and row.status == "finished"
+        for button in (self.sign_button, self.notices_button):
+            button.setEnabled(finished)
+        tip = "" if finished or row is None else tr("Finish the inspection first: documents are issued for "
+                                                    "finished inspections only.")
+        for button in (self.sign_button, self.notices_button):
+            button.setToolTip(tip)
+
+    def sign_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            open_sign_dialog(self.ctx, self, row.id)
+
+    def notices_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            print_notices(self.ctx, self, row.id)
 
     def open_inspection(self, inspection_id: str) -> InspectionDialog | None:
         try:

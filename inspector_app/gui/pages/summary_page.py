@@ -37,10 +37,11 @@ from inspector_app.core.i18n import tr
 from inspector_app.core.summary import MonthlySummary, monthly_summary
 from inspector_app.core.summary_export import write_xlsx
 from inspector_app.core.texttable import cell
+from inspector_app.gui import reports
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import RowTableModel
-from inspector_app.gui.operations import Progress
+from inspector_app.gui.operations import Operation, Progress
 from inspector_app.gui.widgets.bar_chart import BarChart
 
 Index = QModelIndex | QPersistentModelIndex
@@ -92,6 +93,10 @@ class SummaryPage(QWidget):
         self.export_button.setAccessibleName(tr("Export the monthly summary as an Excel file"))
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export_xlsx)
+        self.bulletin_button = QPushButton(tr("Bulletin PDF…"))
+        self.bulletin_button.setAccessibleName(tr("Issue the monthly bulletin as a PDF and show the print preview"))
+        self.bulletin_button.setEnabled(False)
+        self.bulletin_button.clicked.connect(self.bulletin_pdf)
         self.busy = QLabel(tr("Calculating…"))
         self.busy.setObjectName("summaryBusy")
         self.busy.setVisible(False)
@@ -128,6 +133,7 @@ class SummaryPage(QWidget):
         top.addWidget(self.busy)
         top.addStretch(1)
         top.addWidget(self.export_button)
+        top.addWidget(self.bulletin_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.totals)
@@ -188,10 +194,18 @@ class SummaryPage(QWidget):
         most_first = sorted(summary.departments, key=lambda d: (-d.total_points, d.rank))
         self.chart.set_bars([(d.name, d.total_points) for d in most_first])
         self.export_button.setEnabled(True)
+        self.bulletin_button.setEnabled(True)
 
     def _inspections_changed(self) -> None:
         if self.isVisible() and self.summary is not None:
             self.show_summary()
+
+    def bulletin_pdf(self) -> Operation | None:
+        """Issue the bulletin (月度通报) of the month on screen and preview it for printing."""
+        if self.summary is None:
+            show_error(self, tr("Show a month's summary first."))
+            return None
+        return reports.bulletin_pdf(self.ctx, self, self.summary.month)
 
     def export_xlsx(self) -> Path | None:
         """Save the summary on screen as an XLSX workbook; returns the path written."""
