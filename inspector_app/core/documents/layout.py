@@ -217,15 +217,17 @@ def info_table(pairs: Sequence[tuple[str, str]], span_last: bool = False) -> Tab
         row = list(cells[i]) + (list(cells[i + 1]) if i + 1 < len(cells) else ["", ""])
         rows.append(row)
     extra: list[tuple] = []
-    if span_last and len(cells) % 2:
+    spanned = span_last and len(cells) % 2
+    if spanned:
         extra.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+    last_label_row = len(rows) - (2 if spanned else 1)  # a spanned last row has no label in column 3
     label = 26 * mm
     widths = [label, FRAME_WIDTH / 2 - label, label, FRAME_WIDTH / 2 - label]
     table = Table(rows, colWidths=widths)
     table.setStyle(plain_style([
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (0, -1), HEAD_FILL),
-        ("BACKGROUND", (2, 0), (2, -1), HEAD_FILL),
+        ("BACKGROUND", (2, 0), (2, last_label_row), HEAD_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
