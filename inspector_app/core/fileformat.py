@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from inspector_app.core.errors import InputError, Problem
+from inspector_app.core.files import read_limited
 from inspector_app.core.i18n import tr
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
@@ -80,13 +81,7 @@ def parse_text(text: str, file: str) -> Parsed:
 def read_text(path: Path) -> str:
     """Read a UTF-8 file with size and encoding checks that name the file."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError([Problem(name, None, "", tr("cannot read the file: {detail}", detail=exc.strerror or str(exc)))]) from exc
-    if size > MAX_FILE_BYTES:
-        raise InputError([Problem(name, None, "", tr("file is too large ({size} bytes)", size=size))])
-    raw = path.read_bytes()
+    raw = read_limited(path, MAX_FILE_BYTES)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -35,3 +35,19 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """A user-supplied file's bytes, or an InputError naming it (missing, unreadable, too large): the size
+    is checked before reading, so a huge file is refused without being loaded."""
+    from inspector_app.core.errors import InputError, Problem
+    from inspector_app.core.i18n import tr
+
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError([Problem(str(path), None, "", tr("file is too large ({size} bytes)", size=size))])
+        return path.read_bytes()
+    except OSError as exc:
+        reason = tr("cannot read the file: {detail}", detail=exc.strerror or str(exc))
+        raise InputError([Problem(str(path), None, "", reason)]) from exc

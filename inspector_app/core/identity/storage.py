@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 )
 
 from inspector_app.core.errors import AppError, InputError, Problem
-from inspector_app.core.files import write_atomic  # noqa: F401 - used here and re-exported
+from inspector_app.core.files import read_limited, write_atomic  # noqa: F401 - write_atomic re-exported
 from inspector_app.core.i18n import tr
 
 IDENTITY_DIR = "identity"
@@ -74,13 +74,7 @@ def problem(path: Path | str, reason: str) -> InputError:
 
 def read_small(path: Path) -> bytes:
     """A user-supplied file's bytes, or InputError naming it (missing, unreadable, too large)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_PEM_BYTES:
-            raise problem(path, tr("file is too large ({size} bytes)", size=size))
-        return path.read_bytes()
-    except OSError as exc:
-        raise problem(path, tr("cannot read the file: {detail}", detail=exc.strerror or str(exc))) from None
+    return read_limited(path, MAX_PEM_BYTES)
 
 
 def _kind_problem(path: Path, data: bytes, expected: str) -> InputError | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.fileformat import MAX_FILE_BYTES
+from inspector_app.core.files import read_limited
 from inspector_app.core.i18n import tr
 
 MAX_ROWS = 50_000  # data rows (the header row aside)
@@ -43,13 +44,7 @@ def read_rows(path: Path) -> list[Row]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(path, tr("file is too large ({size} bytes)", size=size))
-        return path.read_bytes()
-    except OSError as exc:
-        raise _fail(path, tr("cannot read the file: {detail}", detail=exc.strerror or str(exc))) from exc
+    return read_limited(path, MAX_FILE_BYTES)
 
 
 def _limited(path: Path, rows: Iterable[tuple[int, list[Any]]]) -> list[Row]:

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from inspector_app.core.store.models import Base
 import inspector_app.core.sync.models  # noqa: F401,E402,I001 - registers sync_batches on Base.metadata
+from inspector_app.core.store.models import Base
 
 config = context.config
 engine = config.attributes["engine"]
