@@ -7,6 +7,7 @@ UI language) with exit code 1; a busy data folder exits 3; bad usage exits 2 (ar
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -57,7 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _no_display() -> bool:
+    """On Linux without X11/Wayland (a server, an SSH session) Qt would abort: say so instead."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    if _no_display():
+        print(tr("The desktop window needs a screen (no DISPLAY or WAYLAND_DISPLAY is set). The commands work "
+                 "without one: see inspector-app --help."), file=sys.stderr)
+        return 1
     try:
         from inspector_app.gui.app import (
             run,  # imported only here: commands never load Qt

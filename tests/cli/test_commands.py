@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import io
 import json
 import shutil
@@ -169,3 +170,12 @@ def test_console_script_runs_without_a_display(tmp_path):
     assert "3 inspections" in result.stdout
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, env=env, timeout=60)
     assert version.returncode == 0 and "inspector-app" in version.stdout
+
+
+def test_no_screen_gives_a_plain_message_not_a_qt_abort(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "inspector_app", "--data-dir", str(tmp_path / "d"), "--lang",
+                             "en"], capture_output=True, text=True, timeout=60, env=env,
+                            cwd=Path(__file__).resolve().parents[2])
+    if sys.platform.startswith("linux"):
+        assert result.returncode == 1 and "needs a screen" in result.stderr
