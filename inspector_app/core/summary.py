@@ -58,7 +58,7 @@ class DepartmentRow:
     scored_inspections: int = 0
     average_score: float | None = None
     failed: int = 0
-    rank: int = 0  # 1 = fewest points (best service); equal points share a rank
+    rank: int = 0  # 1 = fewest points (best service); equal points share a rank; 0 = not inspected this month
 
 
 @dataclass
@@ -173,7 +173,12 @@ def monthly_summary(ws: Workspace, month: str) -> MonthlySummary:
     summary.total_points = round(summary.total_points, ROUND)
     summary.departments = list(departments.values())
     summary.persons = list(persons.values())
-    _rank(summary.departments, lambda r: r.total_points, lambda r: r.code)
+    # Only departments inspected (or charged through their staff) this month are ranked: one nobody
+    # visited has 0 points, and ranking it first would read as praise. The others follow with rank 0.
+    ranked = [d for d in summary.departments if d.inspections or d.occurrences or d.total_points]
+    idle = sorted((d for d in summary.departments if d not in ranked), key=lambda d: d.code)
+    _rank(ranked, lambda r: r.total_points, lambda r: r.code)
+    summary.departments = ranked + idle
     _rank(summary.persons, lambda r: -r.points, lambda r: r.staff_no)
     return summary
 

@@ -21,7 +21,7 @@ def _department_header() -> list[str]:
 
 
 def _department_rows(summary: MonthlySummary) -> list[list]:
-    return [[d.rank, d.code, d.name, d.inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
+    return [[d.rank or "", d.code, d.name, d.inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
              d.pay_percent, "" if d.average_score is None else d.average_score, d.failed]
             for d in summary.departments]
 

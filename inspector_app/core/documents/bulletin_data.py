@@ -6,7 +6,7 @@ summary, only finished, non-training inspections and live (not voided) entries c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -41,19 +41,11 @@ class OverdueItem:
 def ranking(summary: MonthlySummary) -> tuple[list[DepartmentRow], list[DepartmentRow]]:
     """(departments ranked, departments not inspected) as the bulletin prints them.
 
-    The summary ranks every department, and one nobody inspected has 0 points and so shares rank 1; printed,
-    that reads as praise. The bulletin ranks the departments inspected this month (or charged through their
-    staff) in the summary's order with its rule — fewest points first, equal points share a rank — and
-    names the others separately as not inspected.
+    The summary ranks the departments inspected this month (or charged through their staff); the bulletin
+    prints that ranking and names the others separately as not inspected.
     """
-    ranked: list[DepartmentRow] = []
-    previous, rank = None, 0
-    for row in summary.departments:  # already in rank order
-        if row.inspections or row.total_points:
-            if row.total_points != previous:
-                rank, previous = len(ranked) + 1, row.total_points
-            ranked.append(replace(row, rank=rank))
-    idle = [row for row in summary.departments if not (row.inspections or row.total_points)]
+    ranked = [row for row in summary.departments if row.rank]  # the summary ranks only departments in play
+    idle = [row for row in summary.departments if not row.rank]
     return ranked, idle
 
 

@@ -186,7 +186,7 @@ class SummaryPage(QWidget):
                                "deducted", month=summary.month, inspections=summary.inspections,
                                occurrences=summary.occurrences, points=cell(summary.total_points)))
         self.departments_model.set_rows([
-            [d.rank, d.name, d.inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
+            [d.rank or tr("not inspected"), d.name, d.inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
              d.pay_percent, d.average_score, d.failed] for d in summary.departments])
         self.persons_model.set_rows([
             [p.rank, p.staff_no, p.name, p.department, tr("yes") if p.is_head else "", p.occurrences, p.points,
