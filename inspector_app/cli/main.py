@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_identity,
         commands_records,
         commands_reports,
+        commands_sync,
     )
 
     parser = argparse.ArgumentParser(
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_records.register(commands)
     commands_identity.register(commands)
     commands_reports.register(commands)
+    commands_sync.register(commands)
     return parser
 
 

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         ctx.ops.started.connect(self._operation_started)
         ctx.ops.error.connect(lambda message: show_error(self, message))
         ctx.changes.settings.connect(self._settings_changed)
+        ctx.changes.inspections.connect(self.update_sync_status)
         self._build()
         self._restore_geometry()
         draft = self.start_page.latest_draft()
@@ -160,13 +161,14 @@ class MainWindow(QMainWindow):
                 child.deleteLater()
         self.share_label = QLabel()
         self.share_label.setObjectName("status_share")
-        self.pending_label = QLabel(tr("Waiting to send: {count} batches", count=0))
+        self.pending_label = QLabel()
         self.pending_label.setObjectName("status_pending")
-        self.sync_label = QLabel(tr("Last sync: never"))
+        self.sync_label = QLabel()
         self.sync_label.setObjectName("status_sync")
         for label in (self.share_label, self.pending_label, self.sync_label):
             bar.addPermanentWidget(label)
         self.update_share_status()
+        self.update_sync_status()
 
     # -- status -------------------------------------------------------------------------------------------
     def update_share_status(self) -> None:
@@ -178,6 +180,14 @@ class MainWindow(QMainWindow):
         else:
             self.share_label.setText(tr("Share: not reachable"))
         self.share_label.setToolTip(folder or "")
+
+    def update_sync_status(self) -> None:
+        from inspector_app.core.sync.status import sync_status
+
+        status = sync_status(self.ctx.ws)
+        self.pending_label.setText(tr("Waiting to send: {count} inspections", count=status.waiting))
+        when = status.last_sent.astimezone().strftime("%Y-%m-%d %H:%M") if status.last_sent else None
+        self.sync_label.setText(tr("Last sync: {when}", when=when) if when else tr("Last sync: never"))
 
     def _operation_started(self, operation: Operation) -> None:
         bar = QProgressBar()

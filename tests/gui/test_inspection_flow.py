@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from inspector_app.core.i18n import tr
 from inspector_app.core.inspection_state import load_state
 from inspector_app.core.inspections import list_inspections
 from inspector_app.core.workspace import Workspace
@@ -93,6 +94,7 @@ def test_whole_inspection(main_window, qtbot, monkeypatch):
     row = next(r for r in list_inspections(ws) if r.id == inspection_id)
     assert row.status == "finished" and row.mode == "covert" and row.co_inspector == "李督查"
     assert row.points == 12 and row.deductions == 4
+    assert main_window.pending_label.text() == tr("Waiting to send: {count} inspections", count=1)
 
 
 def test_draft_reopens_after_the_window_closes(gui_workspace, open_window, qtbot, gui_data):
