@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_data,
         commands_forms,
         commands_identity,
+        commands_merge,
         commands_records,
         commands_reports,
         commands_sync,
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_identity.register(commands)
     commands_reports.register(commands)
     commands_sync.register(commands)
+    commands_merge.register(commands)
     return parser
 
 

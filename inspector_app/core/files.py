@@ -1,38 +1,67 @@
-"""Writing files so that a crash leaves the old file or the new one, never half of one."""
+"""Writing files so that a crash leaves the old file or the new one, never half of one.
+
+New content goes to a hidden `.<name>.<random>.part` file, is fsynced, renamed over the final name, and the
+folder is fsynced so the rename itself survives a power cut. Readers of a shared folder skip `.part` files.
+"""
 
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 
+def _part_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")  # unique: threads and processes never share one
+
+
 def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
-    """Write via a temporary file, fsync, rename, and fsync the folder (so the rename itself survives a
-    power cut). `private` files (keys) are created with mode 0600."""
+    """Write `data` to `path` atomically; `private` files (keys) are created with mode 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    part = _part_name(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o600 if private else 0o644)
+    fd = os.open(part, flags, 0o600 if private else 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
             if private and os.name == "posix":
-                os.fchmod(handle.fileno(), 0o600)  # a left-over tmp file could have kept a wider mode
+                os.fchmod(handle.fileno(), 0o600)  # a left-over file could have kept a wider mode
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(part, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows has no directory handles to fsync; NTFS journals the rename
-    fd = os.open(folder, os.O_RDONLY)
+def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20) -> None:
+    """Copy a file the same way, streaming (bundles can be large)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = _part_name(target)
+    try:
+        with source.open("rb") as src, part.open("wb") as dst:
+            while block := src.read(chunk):
+                dst.write(block)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    fsync_folder(target.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename durable (best effort: Windows and some network file systems cannot open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 

@@ -16,6 +16,9 @@ import os
 import uuid
 from pathlib import Path
 
+from inspector_app.core.files import copy_atomic, write_atomic  # noqa: F401 - re-exported for sync
+from inspector_app.core.files import fsync_folder as fsync_dir  # noqa: F401 - re-exported for sync
+
 FOLDERS = ("incoming", "published", "archive", "quarantine")
 
 
@@ -58,40 +61,3 @@ class Share:
     def ensure_layout(self) -> None:
         for name in FOLDERS:
             (self.path / name).mkdir(exist_ok=True)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable (best effort: Windows and some network file systems cannot open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write under a hidden .part name, fsync, then rename: the final name only ever holds a whole file."""
-    part = target.with_name(f".{target.name}.part")
-    with part.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(part, target)
-    fsync_dir(target.parent)
-
-
-def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20) -> None:
-    """Copy a file the same way as `write_atomic`, streaming (bundles can be large)."""
-    part = target.with_name(f".{target.name}.part")
-    with source.open("rb") as src, part.open("wb") as dst:
-        while block := src.read(chunk):
-            dst.write(block)
-        dst.flush()
-        os.fsync(dst.fileno())
-    os.replace(part, target)
-    fsync_dir(target.parent)

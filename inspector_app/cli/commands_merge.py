@@ -1,0 +1,109 @@
+"""`inspector-app merge`: the office merges pushed batches into the central database.
+
+Exit 0 when every bundle merged (or had been merged before) without conflict; 1 when one was quarantined or
+refused, or a row conflicted — the report says which, so a scheduled job can alert someone.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cryptography import x509
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import tr
+from inspector_app.core.identity.office import load_office_certificate
+from inspector_app.core.identity.storage import load_certificates
+from inspector_app.core.merge import (
+    BundleOutcome,
+    ShareReport,
+    merge_files,
+    merge_share,
+    open_central,
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    merge = commands.add_parser("merge", help=tr("office: merge pushed batches into the central database"))
+    merge.add_argument("--central", required=True, metavar="URL",
+                       help=tr("central database URL, e.g. sqlite:///D:/office/central.db"))
+    merge.add_argument("--share", metavar="PATH", help=tr("merge every batch in the shared folder's incoming/"))
+    merge.add_argument("bundles", nargs="*", metavar="BUNDLE", help=tr("batch files to merge (not moved)"))
+    merge.add_argument("--files", metavar="DIR",
+                       help=tr("where photos, signatures and sheets are kept (default: files/ beside a SQLite "
+                               "central database)"))
+    merge.add_argument("--office-dir", metavar="DIR", help=tr("trust the office certificate in this office folder"))
+    merge.add_argument("--trust", action="append", default=[], metavar="CERT.pem",
+                       help=tr("trust this office certificate (may be repeated)"))
+    merge.set_defaults(handler=run_merge)
+
+
+def _trusted(args: argparse.Namespace) -> list[x509.Certificate]:
+    trusted = [load_office_certificate(Path(args.office_dir).expanduser())] if args.office_dir else []
+    for item in args.trust:
+        trusted += load_certificates(Path(item).expanduser())
+    if not trusted:
+        raise AppError(tr("Say whose signatures to trust: --office-dir DIR or --trust CERT.pem."))
+    return trusted
+
+
+def _files_dir(args: argparse.Namespace) -> Path:
+    if args.files:
+        return Path(args.files).expanduser()
+    try:
+        url = make_url(args.central)
+    except ArgumentError:
+        raise AppError(tr("The central database URL is not one the office can open ({detail}).",
+                          detail="ArgumentError")) from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).parent / "files"
+    raise AppError(tr("Give --files DIR: where to keep photos, signatures and sheets."))
+
+
+def _line(outcome: BundleOutcome) -> str:
+    if outcome.status in ("quarantined", "refused"):
+        label = tr("quarantined") if outcome.status == "quarantined" else tr("refused")
+        return tr("{name}: {label} ({code}): {message}", name=outcome.name, label=label,
+                  code=outcome.reason_code, message=outcome.message)
+    if outcome.status == "gone":
+        return tr("{name}: taken by another merge", name=outcome.name)
+    if outcome.status == "already_merged":
+        return tr("{name}: merged before, nothing changed", name=outcome.name)
+    result = outcome.result
+    assert result is not None
+    return tr("{name}: merged: {inserted} new, {unchanged} unchanged, {conflicts} conflict(s)", name=outcome.name,
+              inserted=result.inserted, unchanged=result.unchanged, conflicts=len(result.conflicts))
+
+
+def _print(report: ShareReport) -> None:
+    for outcome in report.outcomes:
+        print(_line(outcome))
+        for conflict in outcome.result.conflicts if outcome.result else ():
+            print("  " + tr("conflict: {entity} {id} differs from the central copy (kept aside)",
+                            entity=conflict.entity, id=conflict.entity_id))
+    merged = sum(o.status in ("merged", "already_merged") for o in report.outcomes)
+    conflicts = sum(len(o.result.conflicts) for o in report.with_conflicts if o.result)
+    print(tr("{merged} of {total} batch(es) merged, {refused} quarantined or refused, {conflicts} conflict(s).",
+             merged=merged, total=len(report.outcomes), refused=len(report.refused), conflicts=conflicts))
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    if bool(args.share) == bool(args.bundles):
+        raise AppError(tr("Give either --share PATH or batch files, not both and not neither."))
+    trusted = _trusted(args)
+    files = _files_dir(args)
+    if args.share and not Path(args.share).is_dir():
+        raise AppError(tr("The shared folder {path} cannot be reached.", path=args.share))
+    central = open_central(args.central)
+    try:
+        if args.share:
+            report = merge_share(central, Path(args.share).expanduser(), trusted, files)
+        else:
+            report = merge_files(central, [Path(b).expanduser() for b in args.bundles], trusted, files)
+    finally:
+        central.close()
+    _print(report)
+    return 0 if report.clean else 1

@@ -1,0 +1,186 @@
+"""The central database's schema: what the office keeps of every merged batch (its own metadata, not the laptop's).
+
+Content tables are keyed by the laptops' UUIDs and hold, beside the columns people query, the row's canonical
+JSON (`payload`) and its SHA-256 (`content_hash`): "same UUID, different content" is then one comparison, and
+the incoming version of such a row is kept aside in `conflicts`, never written over the first one.
+Portable types only (SQLite now, PostgreSQL later): times are stored as naive UTC (UTCDateTime, as locally).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from inspector_app.core.store.models import NAMING, UTCDateTime
+
+ID = String(64)
+HASH = String(64)
+
+
+class CentralBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, str: Text}  # noqa: RUF012
+
+
+class Batch(CentralBase):
+    """One merged batch: who sent it from which laptop, the bundle it came in, and what the merge found."""
+
+    __tablename__ = "batches"
+
+    batch_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    device_id: Mapped[str] = mapped_column(ID)
+    staff_no: Mapped[str] = mapped_column(String(32), index=True)
+    inspector_name: Mapped[str]
+    bundle_name: Mapped[str] = mapped_column(String(255))
+    bundle_sha256: Mapped[str] = mapped_column(HASH)
+    created_at: Mapped[datetime]
+    merged_at: Mapped[datetime]
+    inspections: Mapped[int] = mapped_column(Integer)
+    inserted: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    conflicts: Mapped[int] = mapped_column(Integer)
+
+
+class Content:
+    """Columns every merged row has: its canonical JSON and that JSON's SHA-256."""
+
+    content_hash: Mapped[str] = mapped_column(HASH)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Department(Content, CentralBase):
+    __tablename__ = "departments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str]
+    kind: Mapped[str] = mapped_column(String(32))
+
+
+class ChecklistSnapshot(Content, CentralBase):
+    __tablename__ = "checklist_snapshots"
+
+    id: Mapped[str] = mapped_column(HASH, primary_key=True)  # the snapshot's own content hash, as on the laptop
+    checklist_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class Inspection(Content, CentralBase):
+    __tablename__ = "inspections"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.batch_id"), index=True)
+    checklist_hash: Mapped[str] = mapped_column(ForeignKey("checklist_snapshots.id"))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), index=True)
+    inspector_name: Mapped[str]
+    inspector_no: Mapped[str | None] = mapped_column(String(32), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    local_month: Mapped[str] = mapped_column(String(7), index=True)
+    device_id: Mapped[str] = mapped_column(ID)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class Deduction(Content, CentralBase):
+    __tablename__ = "deductions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(64))
+    charged_to: Mapped[str] = mapped_column(String(16))
+    staff_no: Mapped[str | None] = mapped_column(String(32), index=True)
+    staff_name: Mapped[str | None]
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), index=True)
+    department_code: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+    points: Mapped[float] = mapped_column(Float)
+    note: Mapped[str]
+    recorded_at: Mapped[datetime]
+    local_month: Mapped[str] = mapped_column(String(7), index=True)
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None]
+
+
+class Rectification(Content, CentralBase):
+    __tablename__ = "rectifications"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    deduction_id: Mapped[str] = mapped_column(ForeignKey("deductions.id"), index=True)
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class Photo(Content, CentralBase):
+    __tablename__ = "photos"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    deduction_id: Mapped[str] = mapped_column(ForeignKey("deductions.id"), index=True)
+    sha256: Mapped[str] = mapped_column(HASH)
+    media_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime]
+    voided_at: Mapped[datetime | None]
+    file_path: Mapped[str | None] = mapped_column(String(255))  # under the files folder; None: not sent
+
+
+class HandSignature(Content, CentralBase):
+    __tablename__ = "hand_signatures"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    signer_name: Mapped[str]
+    sha256: Mapped[str] = mapped_column(HASH)
+    signed_at: Mapped[datetime]
+    voided_at: Mapped[datetime | None]
+    file_path: Mapped[str | None] = mapped_column(String(255))
+
+
+class Document(Content, CentralBase):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    inspection_id: Mapped[str | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"))
+    month: Mapped[str | None] = mapped_column(String(7))
+    sha256: Mapped[str] = mapped_column(HASH)
+    signed_by: Mapped[str | None]
+    created_at: Mapped[datetime]
+    file_path: Mapped[str | None] = mapped_column(String(255))
+
+
+class Conflict(CentralBase):
+    """An incoming row whose UUID the office already holds with other content; kept for a person to decide."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("entity", "entity_id", "incoming_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(ID)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.batch_id"), index=True)
+    existing_hash: Mapped[str] = mapped_column(HASH)
+    incoming_hash: Mapped[str] = mapped_column(HASH)
+    incoming: Mapped[dict[str, Any]] = mapped_column(JSON)
+    found_at: Mapped[datetime]
+
+
+CONTENT_TABLES: tuple[type[Content], ...] = (Department, ChecklistSnapshot, Inspection, Deduction, Rectification,
+                                             Photo, HandSignature, Document)

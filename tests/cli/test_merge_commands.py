@@ -1,0 +1,88 @@
+"""`inspector-app merge` end to end: real bundles, a real office folder, exit codes and the report."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from inspector_app.cli import commands_merge
+from inspector_app.cli import main as cli_main
+from inspector_app.core.identity import storage
+from tests.core.test_merge import Laptop
+
+
+@pytest.fixture(scope="module")
+def laptop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Laptop]:
+    made = Laptop(tmp_path_factory.mktemp("laptop"))
+    yield made
+    made.ws.close()
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """`inspector-app --lang en ARGS` → (exit code, stdout, stderr); `merge` is added if main.py lacks it."""
+    original = cli_main.build_parser
+
+    def build() -> argparse.ArgumentParser:
+        parser = original()
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        if "merge" not in sub.choices:
+            commands_merge.register(sub)
+        return parser
+
+    monkeypatch.setattr(cli_main, "build_parser", build)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = cli_main.main(["--data-dir", str(tmp_path / "data"), "--lang", "en", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_merge_a_share(laptop: Laptop, run, tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    (share / "incoming").mkdir(parents=True)
+    for bundle in laptop.bundles[:2]:
+        shutil.copy2(bundle, share / "incoming")
+    central = f"sqlite:///{tmp_path / 'office' / 'central.db'}"
+    office = str(storage.default_office_dir(laptop.ws.data_dir))
+    code, out, err = run("merge", "--central", central, "--share", str(share), "--office-dir", office)
+    assert code == 0, err
+    assert out.count(": merged: ") == 2 and "2 of 2 batch(es) merged, 0 quarantined or refused, 0 conflict(s)." in out
+    assert (tmp_path / "office" / "files").is_dir() and len(list((share / "archive").iterdir())) == 2
+
+    (share / "incoming" / laptop.bundles[2].name).write_bytes(b"broken")
+    code, out, _ = run("merge", "--central", central, "--share", str(share), "--office-dir", office)
+    assert code == 1 and "quarantined (corrupt_zip)" in out and "1 quarantined or refused" in out
+
+
+def test_merge_files_with_a_conflict(laptop: Laptop, run, tmp_path: Path) -> None:
+    cert = tmp_path / "office.pem"
+    cert.write_bytes(storage.cert_pem(*laptop.trusted))
+    central = f"sqlite:///{tmp_path / 'central.db'}"
+    code, out, err = run("merge", "--central", central, "--trust", str(cert), str(laptop.bundles[0]),
+                         str(laptop.conflict))
+    assert code == 1, err
+    assert f"conflict: deductions {laptop.changed}" in out and "1 conflict(s)." in out
+    assert laptop.bundles[0].exists() and laptop.conflict.exists()  # named files are never moved
+    code, out, _ = run("merge", "--central", central, "--trust", str(cert), str(laptop.bundles[0]))
+    assert code == 0 and "merged before, nothing changed" in out
+
+
+def test_usage_errors(laptop: Laptop, run, tmp_path: Path) -> None:
+    central = f"sqlite:///{tmp_path / 'central.db'}"
+    code, _, err = run("merge", "--central", central, str(laptop.bundles[0]))
+    assert code == 1 and "--office-dir DIR or --trust CERT.pem" in err
+    code, _, err = run("merge", "--central", central, "--trust", "x.pem")
+    assert code == 1 and "--share PATH or batch files" in err
+    cert = tmp_path / "office.pem"
+    cert.write_bytes(storage.cert_pem(*laptop.trusted))
+    code, _, err = run("merge", "--central", "nonsense://x", "--files", str(tmp_path / "f"), "--trust", str(cert),
+                       str(laptop.bundles[0]))
+    assert code == 1 and "central database URL" in err
+    assert not (tmp_path / "central.db").exists()

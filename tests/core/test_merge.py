@@ -1,0 +1,294 @@
+"""The office's merge into the central database, with real bundles from real pushes (no mocks)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import inspect, select
+
+from inspector_app.core.demo import generate
+from inspector_app.core.identity import (
+    DEMO_PASSPHRASE,
+    load_signing_identity,
+    trusted_office_certs,
+)
+from inspector_app.core.merge import (
+    CentralDB,
+    default_url,
+    merge_bundle,
+    merge_files,
+    merge_share,
+    open_central,
+)
+from inspector_app.core.merge import models as m
+from inspector_app.core.merge.migrate import HEAD_REVISION, script_head
+from inspector_app.core.recording import NewInspection, Recorder
+from inspector_app.core.store.audit import canonical
+from inspector_app.core.store.models import Deduction, Inspection
+from inspector_app.core.sync import open_bundle, push
+from inspector_app.core.sync.bundle_format import DATA, MANIFEST, SIGNATURE, bundle_name
+from inspector_app.core.sync.signing import sign_bytes
+from inspector_app.core.workspace import Workspace
+from tests.helpers.fixtures import ASSESSMENT, open_demo_workspace
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def resigned(ws: Workspace, source: Path, folder: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A new batch built from `source`: data edited, new batch id, manifest re-signed by the same inspector."""
+    content = members(source)
+    data = json.loads(content[DATA])
+    edit(data)
+    content[DATA] = canonical(data).encode("utf-8")
+    manifest = json.loads(content[MANIFEST])
+    manifest["batch_id"] = str(uuid.uuid4())
+    for member in manifest["members"]:
+        if member["name"] == DATA:
+            member.update(sha256=hashlib.sha256(content[DATA]).hexdigest(), size=len(content[DATA]))
+    content[MANIFEST] = canonical(manifest).encode("utf-8")
+    content[SIGNATURE] = sign_bytes(load_signing_identity(ws, DEMO_PASSPHRASE).private_key, content[MANIFEST])
+    target = folder / bundle_name(manifest["device_id"], manifest["batch_id"])
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in content.items():
+            zf.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
+    return target
+
+
+class Laptop:
+    """One demo laptop and the bundles it pushed: a (3 inspections), b, c (1 each), and `conflict`: a copy of
+    a's data with one deduction's note changed, signed by the same inspector."""
+
+    def __init__(self, root: Path):
+        self.ws = open_demo_workspace(root / "data")
+        generate(self.ws, 3, seed=7, sign_sheets=True)
+        share = root / "share"
+        share.mkdir()
+        self.bundles: list[Path] = []
+        for n in range(3):
+            if n:
+                recorder = Recorder(self.ws, actor="tester")
+                started = recorder.start(NewInspection(checklist_id=ASSESSMENT, department="W-REG",
+                                                       inspector_name="演示督查员"))
+                recorder.finish(started.id)
+            report = push(self.ws, share, DEMO_PASSPHRASE)
+            assert report.bundle is not None
+            self.bundles.append(shutil.copy2(report.bundle, root / report.bundle.name))
+        self.trusted = trusted_office_certs(self.ws)
+
+        def change_note(data: dict[str, Any]) -> None:
+            deduction = next(d for r in data["inspections"] for d in r["deductions"])
+            self.changed = deduction["id"]
+            deduction["note"] = deduction["note"] + "（改）"
+
+        self.conflict = resigned(self.ws, self.bundles[0], root, change_note)
+
+
+@pytest.fixture(scope="module")
+def laptop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Laptop]:
+    made = Laptop(tmp_path_factory.mktemp("laptop"))
+    yield made
+    made.ws.close()
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[CentralDB]:
+    db = open_central(default_url(tmp_path / "office"))
+    yield db
+    db.close()
+
+
+def snapshot(central: CentralDB) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, sorted, without the columns that say when or in which run: a batch's counts
+    (a department the first batch inserted is unchanged for the next) are a log of the run, not content."""
+    skip = {"merged_at", "found_at", "inserted", "unchanged"}
+    found = {}
+    with central.read() as session:
+        for table in m.CentralBase.metadata.sorted_tables:
+            columns = [c for c in table.columns if c.name not in skip and not (table.name == "conflicts"
+                                                                                and c.name == "id")]
+            rows = session.execute(select(*columns)).all()
+            found[table.name] = sorted(tuple(json.dumps(v, sort_keys=True, default=str) for v in row)
+                                        for row in rows)
+    return found
+
+
+def count(central: CentralDB, table: type[Any]) -> int:
+    with central.read() as session:
+        return len(session.scalars(select(table)).all())
+
+
+# -- schema ------------------------------------------------------------------------------------------------
+def test_migrations_match_the_models(central: CentralDB) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    assert script_head() == HEAD_REVISION
+    with central.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), m.CentralBase.metadata)
+    assert [d for d in diff if not (isinstance(d, tuple) and d[0] == "remove_table"
+                                    and d[1].name == "central_alembic_version")] == []
+    with central.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert "inspections" in inspect(central.engine).get_table_names()
+
+
+# -- one bundle ----------------------------------------------------------------------------------------------
+def test_merge_one_bundle_equals_the_laptop(laptop: Laptop, central: CentralDB, tmp_path: Path) -> None:
+    verified = open_bundle(laptop.bundles[0], laptop.trusted)
+    files = tmp_path / "files"
+    result = merge_bundle(central, verified, files)
+    assert result.inserted > 0 and result.conflicts == () and not result.already_merged
+    with laptop.ws.db.read() as local, central.read() as session:
+        ids = set(session.scalars(select(m.Inspection.id)))
+        assert ids == set(verified.manifest.inspection_ids)
+        laptop_deductions = {d.id: (d.points, d.note, d.count, d.inspection_id)
+                             for d in local.scalars(select(Deduction).where(Deduction.inspection_id.in_(ids)))}
+        central_deductions = {d.id: (d.points, d.note, d.count, d.inspection_id)
+                              for d in session.scalars(select(m.Deduction))}
+        assert central_deductions == laptop_deductions and laptop_deductions
+        for row in session.scalars(select(m.Inspection)):
+            local_row = local.get(Inspection, row.id)
+            assert local_row is not None and (row.seq, row.finished_at) == (local_row.seq, local_row.finished_at)
+        batch = session.get(m.Batch, result.batch_id)
+        assert batch is not None and batch.inserted == result.inserted and batch.inspections == 3
+        stored = [d for d in session.scalars(select(m.Document)) if d.file_path]
+        assert stored and all((files / d.file_path).read_bytes().startswith(b"%PDF") for d in stored)
+        for d in stored:
+            assert hashlib.sha256((files / d.file_path).read_bytes()).hexdigest() in d.file_path
+
+    before = snapshot(central)
+    again = merge_bundle(central, open_bundle(laptop.bundles[0], laptop.trusted), files)
+    assert again.already_merged and again.inserted == 0 and snapshot(central) == before
+
+
+def test_a_conflict_is_kept_aside_and_the_first_row_untouched(laptop: Laptop, central: CentralDB,
+                                                               tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    merge_bundle(central, open_bundle(laptop.bundles[0], laptop.trusted), files)
+    with central.read() as session:
+        original = session.get(m.Deduction, laptop.changed)
+        assert original is not None
+        note, digest = original.note, original.content_hash
+    result = merge_bundle(central, open_bundle(laptop.conflict, laptop.trusted), files)
+    assert [(c.entity, c.entity_id) for c in result.conflicts] == [("deductions", laptop.changed)]
+    assert result.inserted == 0 and result.unchanged > 0
+    with central.read() as session:
+        row = session.get(m.Deduction, laptop.changed)
+        assert row is not None and (row.note, row.content_hash) == (note, digest)
+        conflict = session.scalars(select(m.Conflict)).one()
+        assert (conflict.existing_hash, conflict.batch_id) == (digest, result.batch_id)
+        assert conflict.incoming["note"] == note + "（改）" and conflict.incoming_hash != digest
+    merge_bundle(central, open_bundle(laptop.conflict, laptop.trusted), files)
+    assert count(central, m.Conflict) == 1
+
+
+# -- order does not matter -------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def reference(laptop: Laptop, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[Any, ...]]]:
+    folder = tmp_path_factory.mktemp("reference")
+    db = open_central(default_url(folder))
+    try:
+        merge_files(db, laptop.bundles, laptop.trusted, folder / "files")
+        return snapshot(db)
+    finally:
+        db.close()
+
+
+@settings(max_examples=6, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from([0, 1, 2]), min_size=3, max_size=6).filter(lambda xs: set(xs) == {0, 1, 2}))
+def test_any_order_and_duplicates_give_the_same_content(laptop: Laptop, reference: dict[str, Any],
+                                                        tmp_path_factory: pytest.TempPathFactory,
+                                                        order: list[int]) -> None:
+    folder = tmp_path_factory.mktemp("order")
+    db = open_central(default_url(folder))
+    try:
+        report = merge_files(db, [laptop.bundles[i] for i in order], laptop.trusted, folder / "files")
+        assert report.clean and sum(o.status == "merged" for o in report.outcomes) == 3
+        assert snapshot(db) == reference
+    finally:
+        db.close()
+
+
+# -- the share ---------------------------------------------------------------------------------------------------
+def test_merge_share_archives_the_good_and_quarantines_the_bad(laptop: Laptop, central: CentralDB,
+                                                               tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    (share / "incoming").mkdir(parents=True)
+    good = Path(shutil.copy2(laptop.bundles[1], share / "incoming"))
+    bad = share / "incoming" / laptop.bundles[2].name
+    bad.write_bytes(laptop.bundles[2].read_bytes()[:500])
+    (share / "incoming" / ".batch-x.zip.part").write_bytes(b"in progress")
+    report = merge_share(central, share, laptop.trusted, tmp_path / "files")
+    assert [(o.name, o.status) for o in report.outcomes] == sorted([(good.name, "merged"),
+                                                                      (bad.name, "quarantined")])
+    assert not report.clean and [o.reason_code for o in report.refused] == ["corrupt_zip"]
+    assert sorted(p.name for p in (share / "incoming").iterdir()) == [".batch-x.zip.part"]
+    assert (share / "archive" / good.name).read_bytes() == laptop.bundles[1].read_bytes()
+    reason = json.loads((share / "quarantine" / f"{bad.name}.reason.json").read_text(encoding="utf-8"))
+    assert reason["reason_code"] == "corrupt_zip" and (share / "quarantine" / bad.name).is_file()
+    assert count(central, m.Batch) == 1
+
+    shutil.copy2(laptop.bundles[1], share / "incoming")  # pushed again: already merged and archived
+    again = merge_share(central, share, laptop.trusted, tmp_path / "files")
+    assert [o.status for o in again.outcomes] == ["already_merged"] and again.clean
+    assert [p.name for p in (share / "archive").iterdir()] == [good.name]
+    assert sorted(p.name for p in (share / "incoming").iterdir()) == [".batch-x.zip.part"]
+
+
+def test_merge_files_reports_a_refused_bundle_without_moving_it(laptop: Laptop, central: CentralDB,
+                                                                tmp_path: Path) -> None:
+    bad = tmp_path / "bad.zip"
+    bad.write_text("not a zip")
+    report = merge_files(central, [bad, laptop.bundles[1]], [], tmp_path / "files")  # nobody trusted
+    assert [o.status for o in report.outcomes] == ["refused", "refused"]
+    assert [o.reason_code for o in report.outcomes] == ["corrupt_zip", "unknown_signer"] and bad.exists()
+    assert count(central, m.Batch) == 0
+
+
+# -- two merges at once ---------------------------------------------------------------------------------------------
+def test_two_concurrent_merges_make_no_duplicates_and_lose_nothing(laptop: Laptop, reference: dict[str, Any],
+                                                                   tmp_path: Path) -> None:
+    url = default_url(tmp_path / "office")
+    open_central(url).close()
+    bundles = [*laptop.bundles, *laptop.bundles]
+    errors: list[BaseException] = []
+    reports = []
+    start = threading.Barrier(2)
+
+    def run(order: list[Path]) -> None:
+        db = open_central(url)
+        try:
+            start.wait()
+            reports.append(merge_files(db, order, laptop.trusted, tmp_path / "files"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=run, args=(order,)) for order in (bundles, bundles[::-1])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors and len(reports) == 2 and all(r.clean for r in reports)
+    assert sum(o.status == "merged" for r in reports for o in r.outcomes) == 3
+    db = CentralDB(url)
+    try:
+        assert snapshot(db) == reference
+    finally:
+        db.close()
