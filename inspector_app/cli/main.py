@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_records,
         commands_reports,
         commands_sync,
+        commands_training,
     )
 
     parser = argparse.ArgumentParser(
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_reports.register(commands)
     commands_sync.register(commands)
     commands_merge.register(commands)
+    commands_training.register(commands)
     return parser
 
 
