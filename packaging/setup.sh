@@ -16,8 +16,9 @@ apt_packages=(python3-venv python3-pip libegl1 libgl1 libopengl0 libxkbcommon0 l
               libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libx11-xcb1 libxcb-shm0
               libxcb-sync1 libxcb-xfixes0 libxcb-render0 libxcb-xkb1)
 if [ "$mode" = "--test" ]; then
-  # xvfb for screenshots of the real window, poppler-utils to look at and check PDFs.
-  apt_packages+=(xvfb xauth poppler-utils)
+  # xvfb for screenshots of the real window, poppler-utils to look at and check PDFs, postgresql for the
+  # throwaway server the central-merge tests start on 127.0.0.1 (tests/helpers/postgres.py).
+  apt_packages+=(xvfb xauth poppler-utils postgresql)
 fi
 if command -v apt-get >/dev/null 2>&1; then
   missing=()

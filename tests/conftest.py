@@ -17,3 +17,4 @@ import pytest  # noqa: E402
 pytest.register_assert_rewrite("tests.helpers")
 
 from tests.helpers.fixtures import *  # noqa: E402,F401,F403  (fixtures are found by name in this module)
+from tests.helpers.postgres import postgres_cluster, postgres_url  # noqa: E402,F401 - a real server for merges

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 
@@ -104,9 +104,18 @@ def laptop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Laptop]:
     made.ws.close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """Each call: a fresh, empty central database of the backend under test (a real PostgreSQL server)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    counter = iter(range(1000))
+    return lambda: default_url(tmp_path / f"office-{next(counter)}")
+
+
 @pytest.fixture
-def central(tmp_path: Path) -> Iterator[CentralDB]:
-    db = open_central(default_url(tmp_path / "office"))
+def central(new_url: Callable[[], str]) -> Iterator[CentralDB]:
+    db = open_central(new_url())
     yield db
     db.close()
 
@@ -141,9 +150,10 @@ def test_migrations_match_the_models(central: CentralDB) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), m.CentralBase.metadata)
     assert [d for d in diff if not (isinstance(d, tuple) and d[0] == "remove_table"
                                     and d[1].name == "central_alembic_version")] == []
-    with central.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    if central.engine.dialect.name == "sqlite":
+        with central.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert "inspections" in inspect(central.engine).get_table_names()
 
 
@@ -209,13 +219,14 @@ def reference(laptop: Laptop, tmp_path_factory: pytest.TempPathFactory) -> dict[
         db.close()
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, database=None)
+@settings(max_examples=6, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from([0, 1, 2]), min_size=3, max_size=6).filter(lambda xs: set(xs) == {0, 1, 2}))
 def test_any_order_and_duplicates_give_the_same_content(laptop: Laptop, reference: dict[str, Any],
                                                         tmp_path_factory: pytest.TempPathFactory,
-                                                        order: list[int]) -> None:
+                                                        new_url: Callable[[], str], order: list[int]) -> None:
     folder = tmp_path_factory.mktemp("order")
-    db = open_central(default_url(folder))
+    db = open_central(new_url())
     try:
         report = merge_files(db, [laptop.bundles[i] for i in order], laptop.trusted, folder / "files")
         assert report.clean and sum(o.status == "merged" for o in report.outcomes) == 3
@@ -262,8 +273,9 @@ def test_merge_files_reports_a_refused_bundle_without_moving_it(laptop: Laptop, 
 
 # -- two merges at once ---------------------------------------------------------------------------------------------
 def test_two_concurrent_merges_make_no_duplicates_and_lose_nothing(laptop: Laptop, reference: dict[str, Any],
-                                                                   tmp_path: Path) -> None:
-    url = default_url(tmp_path / "office")
+                                                                   tmp_path: Path,
+                                                                   new_url: Callable[[], str]) -> None:
+    url = new_url()
     open_central(url).close()
     bundles = [*laptop.bundles, *laptop.bundles]
     errors: list[BaseException] = []
