@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -11,42 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app.cli import commands_identity
 from inspector_app.cli import main as cli_main
 from inspector_app.core.identity import PASSPHRASE_ENV
 from inspector_app.core.identity.passphrase import NEW_PASSPHRASE_ENV
 from inspector_app.core.paths import DATA_ENV
 from tests.helpers.fixtures import child_env
 
-# main.py may not register the identity commands yet: add them to the real parser when missing
 RUN_MAIN = """
-import argparse, sys
-from inspector_app.cli import commands_identity, main as cli_main
-original = cli_main.build_parser
-def build():
-    parser = original()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "profile" not in sub.choices:
-        commands_identity.register(sub)
-    return parser
-cli_main.build_parser = build
-sys.exit(cli_main.main(sys.argv[1:]))
+import sys
+from inspector_app.cli.main import main
+sys.exit(main(sys.argv[1:]))
 """
 
 
 @pytest.fixture
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """`inspector-app --data-dir <tmp> --lang en ARGS` → (exit code, stdout, stderr)."""
-    original = cli_main.build_parser
-
-    def build() -> argparse.ArgumentParser:
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "profile" not in sub.choices:
-            commands_identity.register(sub)
-        return parser
-
-    monkeypatch.setattr(cli_main, "build_parser", build)
     monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
     monkeypatch.delenv(NEW_PASSPHRASE_ENV, raising=False)
     data = tmp_path / "data"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from inspector_app.cli import commands_merge
 from inspector_app.cli import main as cli_main
 from inspector_app.core.identity import storage
 from tests.core.test_merge import Laptop
@@ -25,17 +23,6 @@ def laptop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Laptop]:
 @pytest.fixture
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """`inspector-app --lang en ARGS` → (exit code, stdout, stderr); `merge` is added if main.py lacks it."""
-    original = cli_main.build_parser
-
-    def build() -> argparse.ArgumentParser:
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "merge" not in sub.choices:
-            commands_merge.register(sub)
-        return parser
-
-    monkeypatch.setattr(cli_main, "build_parser", build)
-
     def invoke(*args: str) -> tuple[int, str, str]:
         code = cli_main.main(["--data-dir", str(tmp_path / "data"), "--lang", "en", *args])
         out, err = capsys.readouterr()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from inspector_app.cli import commands_training
 from inspector_app.cli import main as cli_main
 from inspector_app.core.paths import forms_dir
 
@@ -19,17 +17,6 @@ PACK = PACKS / "001-assessment.scenarios.json"
 @pytest.fixture
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """`inspector-app --lang en ARGS` → (exit code, stdout, stderr); `training` is added if main.py lacks it."""
-    original = cli_main.build_parser
-
-    def build() -> argparse.ArgumentParser:
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "training" not in sub.choices:
-            commands_training.register(sub)
-        return parser
-
-    monkeypatch.setattr(cli_main, "build_parser", build)
-
     def invoke(*args: str) -> tuple[int, str, str]:
         code = cli_main.main(["--data-dir", str(tmp_path / "data"), "--lang", "en", *args])
         out, err = capsys.readouterr()
