@@ -42,6 +42,7 @@ from inspector_app.gui.pages.start_page import StartPage
 from inspector_app.gui.pages.summary_page import SummaryPage
 from inspector_app.gui.reports import ReportActions
 from inspector_app.gui.shortcuts import SHORTCUTS, ShortcutSheet
+from inspector_app.gui.sync_actions import SyncActions
 
 PAGES = ("Inspect", "History", "Rectification", "Monthly summary", "Settings")
 LAZY_PAGES = (HistoryPage, RectificationPage, SummaryPage, SettingsPage)  # pages 1-4, in PAGES order
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.undo_stack = QUndoStack(self)
         self.imports = ImportActions(ctx, self)
+        self.syncing = SyncActions(ctx, self)
         self.reports = ReportActions(ctx, self, self._selected_inspection)
         self._language = language()
         self.share_timer = QTimer(self)
@@ -113,6 +115,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         bar.clear()
         file_menu = bar.addMenu(tr("&File"))
+        self._action(file_menu, tr("&Send to the share…"), QKeySequence("Ctrl+Shift+S"), self.syncing.sync)
+        file_menu.addSeparator()
         self._action(file_menu, tr("Import &roster…"), None, self.imports.import_roster)
         self._action(file_menu, tr("Import &inspections…"), None, self.imports.import_inspections)
         self._action(file_menu, tr("Template for &paper sheets…"), None, self.imports.save_template)

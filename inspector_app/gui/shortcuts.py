@@ -25,6 +25,7 @@ SHORTCUTS = (
     ("Ctrl+Z / Ctrl+Y", "Undo / redo recording or voiding"),
     ("Ctrl+V", "Paste a photo from the clipboard (in the photo list)"),
     ("Ctrl+Shift+Enter", "Review and finish the inspection"),
+    ("Ctrl+Shift+S", "Send finished inspections to the share"),
     ("Ctrl+1 … Ctrl+5", "Inspect, History, Rectification, Monthly summary, Settings"),
     ("F1", "This list"),
     ("Ctrl+Q", "Quit (everything recorded is already saved)"),

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.i18n import set_language
+from inspector_app.core.i18n import set_language, tr
 from inspector_app.core.inspection_state import load_state
 from inspector_app.core.roster_store import current_roster
 from inspector_app.core.workspace import Workspace
@@ -167,3 +167,45 @@ def test_data_folder_in_use_is_reported(gui_workspace, gui_data):
                              "demo-data", "--inspections", "1"], capture_output=True, text=True, timeout=120,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 3 and "already using" in result.stderr
+
+
+def test_send_to_the_share_from_the_window(main_window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from inspector_app.core.identity import DEMO_PASSPHRASE, ensure_demo_identity
+    from inspector_app.core.recording import NewInspection, Recorder
+    from inspector_app.core.sync.status import sync_status
+
+    ws = main_window.ctx.ws
+    ensure_demo_identity(ws)
+    recorder = Recorder(ws)
+    recorder.finish(recorder.start(NewInspection("svc-001-assessment", "W-REG", "测试督查员")).id)
+    share = tmp_path / "share"
+    share.mkdir()
+    ws.update_settings(share_folder=str(share))
+    assert sync_status(ws).waiting == 1
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (DEMO_PASSPHRASE, True))
+    with qtbot.waitSignal(main_window.ctx.changes.inspections, timeout=30000):
+        main_window.syncing.sync()
+    assert len(list((share / "incoming").glob("batch-*.zip"))) == 1
+    assert sync_status(ws).waiting == 0
+    assert main_window.pending_label.text() == tr("Waiting to send: {count} inspections", count=0)
+
+
+def test_wrong_passphrase_when_sending_is_a_message(main_window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from inspector_app.core.identity import ensure_demo_identity
+    from inspector_app.core.recording import NewInspection, Recorder
+
+    ws = main_window.ctx.ws
+    ensure_demo_identity(ws)
+    recorder = Recorder(ws)
+    recorder.finish(recorder.start(NewInspection("svc-001-assessment", "W-REG", "测试督查员")).id)
+    (tmp_path / "share").mkdir()
+    ws.update_settings(share_folder=str(tmp_path / "share"))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("wrong-passphrase", True))
+    main_window.syncing.sync()
+    qtbot.waitUntil(lambda: _visible_message() is not None, timeout=30000)
+    _visible_message().close()
+    assert not list((tmp_path / "share" / "incoming").glob("batch-*.zip"))
