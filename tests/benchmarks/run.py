@@ -42,6 +42,12 @@ def main() -> int:
         suites["gui"] = bench_gui.ALL
     except ImportError:
         pass
+    try:
+        import bench_merge  # the central-merge benchmarks
+
+        suites["merge"] = bench_merge.ALL
+    except ImportError:
+        pass
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", help="benchmark function names (e.g. bench_record)")
     parser.add_argument("--json", help="also write the figures as JSON to this file")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.files import write_atomic
@@ -57,23 +57,49 @@ def store_members(verified: VerifiedBundle, files_dir: Path) -> int:
     return written
 
 
-def _merge_row(session: Session, row: Row, batch_id: str) -> ConflictRef | bool:
-    """True: inserted; False: unchanged; a ConflictRef: same id, other content (recorded once)."""
-    current = session.get(row.table, row.id)
-    if current is None:
-        session.add(row.table(**row.columns, content_hash=row.content_hash, payload=row.payload))
-        session.flush()
-        return True
-    if current.content_hash == row.content_hash:
-        return False
+CHUNK = 500  # ids per IN (…) query: well under every database's parameter limit
+
+
+def _merge_rows(session: Session, rows: list[Row], batch_id: str) -> tuple[int, int, list[ConflictRef]]:
+    """Set-based, table by table in the bundle's order (parents before children): one query finds which ids
+    exist and with what content hash, one bulk INSERT adds the new rows. A row whose id exists with other
+    content is a conflict, recorded once and never written over."""
+    inserted = unchanged = 0
+    conflicts: list[ConflictRef] = []
+    by_table: dict[type[m.Content], list[Row]] = {}
+    for row in rows:
+        by_table.setdefault(row.table, []).append(row)
+    for table, group in by_table.items():
+        known: dict[str, str] = {}
+        ids = [row.id for row in group]
+        for start in range(0, len(ids), CHUNK):
+            query = select(table.id, table.content_hash).where(table.id.in_(ids[start:start + CHUNK]))
+            for key, digest in session.execute(query):
+                known[key] = digest
+        new = []
+        for row in group:
+            current = known.get(row.id)
+            if current is None:
+                new.append({**row.columns, "content_hash": row.content_hash, "payload": row.payload})
+                known[row.id] = row.content_hash
+                inserted += 1
+            elif current == row.content_hash:
+                unchanged += 1
+            else:
+                _record_conflict(session, row, current, batch_id)
+                conflicts.append(ConflictRef(row.entity, row.id))
+        if new:
+            session.execute(insert(table), new)
+    return inserted, unchanged, conflicts
+
+
+def _record_conflict(session: Session, row: Row, existing_hash: str, batch_id: str) -> None:
     seen = session.scalar(select(m.Conflict.id).where(m.Conflict.entity == row.entity, m.Conflict.entity_id == row.id,
                                                       m.Conflict.incoming_hash == row.content_hash))
     if seen is None:
-        session.add(m.Conflict(entity=row.entity, entity_id=row.id, batch_id=batch_id,
-                               existing_hash=current.content_hash, incoming_hash=row.content_hash,
-                               incoming=row.payload, found_at=utcnow()))
+        session.add(m.Conflict(entity=row.entity, entity_id=row.id, batch_id=batch_id, existing_hash=existing_hash,
+                               incoming_hash=row.content_hash, incoming=row.payload, found_at=utcnow()))
         session.flush()
-    return ConflictRef(row.entity, row.id)
 
 
 def merge_bundle(central: CentralDB, verified: VerifiedBundle, files_dir: Path | str) -> MergeResult:
@@ -100,16 +126,7 @@ def merge_bundle(central: CentralDB, verified: VerifiedBundle, files_dir: Path |
                             inspections=len(manifest.inspection_ids), inserted=0, unchanged=0, conflicts=0)
             session.add(batch)
             session.flush()
-        inserted = unchanged = 0
-        conflicts: list[ConflictRef] = []
-        for row in rows:
-            outcome = _merge_row(session, row, batch_id)
-            if isinstance(outcome, ConflictRef):
-                conflicts.append(outcome)
-            elif outcome:
-                inserted += 1
-            else:
-                unchanged += 1
+        inserted, unchanged, conflicts = _merge_rows(session, rows, batch_id)
         if created:
             batch.inserted, batch.unchanged, batch.conflicts = inserted, unchanged, len(conflicts)
         return MergeResult(batch_id, inserted, unchanged, tuple(conflicts))

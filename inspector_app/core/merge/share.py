@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
+from sqlalchemy import select
 
+from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.service import MergeResult, merge_bundle
 from inspector_app.core.sync.bundle import file_sha256
@@ -55,9 +57,19 @@ class ShareReport:
 
 def _merge_one(central: CentralDB, path: Path, trusted: list[x509.Certificate], files_dir: Path,
                limits: Limits) -> BundleOutcome:
+    merged = _batch_of(central, path)
+    if merged:  # byte-identical to a bundle verified and merged already: nothing to check or write again
+        return BundleOutcome(path.name, "already_merged", MergeResult(merged, already_merged=True))
     verified = open_bundle(path, trusted, limits=limits)
     result = merge_bundle(central, verified, files_dir)
     return BundleOutcome(path.name, "already_merged" if result.already_merged else "merged", result)
+
+
+def _batch_of(central: CentralDB, path: Path) -> str:
+    """The batch id of an already merged bundle with exactly these bytes, else ""."""
+    digest = file_sha256(path)
+    with central.read() as session:
+        return session.scalar(select(m.Batch.batch_id).where(m.Batch.bundle_sha256 == digest).limit(1)) or ""
 
 
 def _archive(share: Share, path: Path) -> None:

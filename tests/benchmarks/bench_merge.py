@@ -1,0 +1,236 @@
+"""Central-merge benchmarks: real signed batch bundles merged into SQLite and PostgreSQL, each with a baseline.
+
+Setup (built once per run, shared by both functions): a laptop workspace with the demo roster and identity,
+N finished inspections of 50 person deductions each (svc-001-assessment), one signed batch bundle per
+inspection. Each figure's baseline is a raw executemany of the same number of rows of similar width into a
+plain table, one transaction per bundle, in the same run on the same database server.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from benchlib import Figure
+
+from inspector_app.core.checklists.models import ChargeTo
+from inspector_app.core.demo import ensure_demo_roster
+from inspector_app.core.identity import (
+    DEMO_PASSPHRASE,
+    ensure_demo_identity,
+    load_signing_identity,
+    trusted_office_certs,
+)
+from inspector_app.core.merge import default_url, merge_files, open_central
+from inspector_app.core.merge.database import SQLITE_PRAGMAS
+from inspector_app.core.merge.rows import bundle_rows
+from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
+from inspector_app.core.roster_store import current_roster, departments_for
+from inspector_app.core.sync.bundle import build_bundle
+from inspector_app.core.sync.push import record_new_batch
+from inspector_app.core.sync.verify import open_bundle
+from inspector_app.core.workspace import Workspace
+
+BUNDLES = int(os.environ.get("BENCH_MERGE_BUNDLES", "1000"))
+DEDUCTIONS = 50
+BUILD_BUDGET_S = 180.0  # scale N down when building 1,000 bundles would take longer than this here
+CHECKLIST = "svc-001-assessment"
+
+
+@dataclass
+class _Setup:
+    root: Path
+    bundles: list[Path]
+    trusted: list
+    template: list[dict]  # one bundle's rows as (columns + content_hash + payload JSON): the baseline's width
+    build_s: float
+
+
+_CACHE: _Setup | None = None
+
+
+def _setup() -> _Setup:
+    global _CACHE
+    if _CACHE is not None:
+        return _CACHE
+    started = time.perf_counter()
+    root = Path(tempfile.mkdtemp(prefix="inspector-bench-merge-"))
+    ws = Workspace.open(root / "laptop")
+    ensure_demo_roster(ws)
+    ensure_demo_identity(ws)
+    identity = load_signing_identity(ws, DEMO_PASSPHRASE)
+    roster = current_roster(ws)
+    checklist = ws.library.get(CHECKLIST)
+    items = [item.code for item in checklist.items() if item.charge_to is ChargeTo.PERSON]
+    departments = [d for d in departments_for(checklist, roster) if roster.staff_of(d.code)]
+    recorder = Recorder(ws, actor="bench")
+    name, number = ws.settings.inspector.name, ws.settings.inspector.staff_no or None
+    out = root / "bundles"
+    bundles: list[Path] = []
+    target = BUNDLES
+    base = datetime.now().astimezone() - timedelta(days=20)
+    index = 0
+    while index < target:
+        department = departments[index % len(departments)]
+        staff = [s.staff_no for s in roster.staff_of(department.code)]
+        moment = base + timedelta(minutes=index)
+        with recorder.batch():
+            inspection = recorder.start(NewInspection(CHECKLIST, department.code, name, number,
+                                                      location=department.name, started_at=moment), checklist)
+            for n in range(DEDUCTIONS):
+                recorder.record(inspection.id, NewDeduction(items[n % len(items)], [staff[n % len(staff)]], 1,
+                                                            f"基准 {n}", recorded_at=moment))
+            recorder.finish(inspection.id)
+        batch = record_new_batch(ws)
+        assert batch is not None
+        path = out / batch.bundle_name
+        build_bundle(ws, identity, batch.batch_id, batch.created_at, list(batch.inspection_ids), path)
+        bundles.append(path)
+        index += 1
+        if index == 20 and target == BUNDLES:  # extrapolate; scale down if the full set is too slow to build
+            per = (time.perf_counter() - started) / index
+            if per * BUNDLES > BUILD_BUDGET_S:
+                target = max(50, int(BUILD_BUDGET_S / per) // 50 * 50)
+                print(f"bench_merge: building {BUNDLES} bundles would take ~{per * BUNDLES:.0f}s; "
+                      f"using {target}", file=sys.stderr)
+    trusted = trusted_office_certs(ws)
+    ws.close()
+    verified = open_bundle(bundles[0], trusted)
+    template = [dict(row.columns, content_hash=row.content_hash,
+                     payload=json.dumps(row.payload, ensure_ascii=False, default=str))
+                for row in bundle_rows(verified.manifest, verified.data)]
+    _CACHE = _Setup(root, bundles, trusted, template, time.perf_counter() - started)
+    print(f"bench_merge: built {len(bundles)} bundles × {DEDUCTIONS} deductions in {_CACHE.build_s:.1f}s",
+          file=sys.stderr)
+    return _CACHE
+
+
+def _raw_rows(setup: _Setup, count: int) -> tuple[list[tuple], list[str]]:
+    """`count` rows shaped like the deduction rows of a bundle (widest table): id, 14 columns, hash, payload."""
+    rows = []
+    deductions = [r for r in setup.template if "item_code" in r] or setup.template
+    keys = [k for k in deductions[0] if k != "id"]
+    for n in range(count):
+        template = deductions[n % len(deductions)]
+        rows.append((str(uuid.uuid4()), *(None if template.get(k) is None else str(template[k]) for k in keys)))
+    return rows, keys
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if n < total % parts else 0) for n in range(parts)]
+
+
+def _raw_sqlite(folder: Path, total: int, setup: _Setup) -> float:
+    rows, keys = _raw_rows(setup, total)
+    connection = sqlite3.connect(folder / "raw.db", isolation_level=None)
+    for pragma in SQLITE_PRAGMAS:
+        connection.execute(pragma)
+    columns = ", ".join(f'"{k}" TEXT' for k in keys)
+    connection.execute(f"CREATE TABLE raw (id TEXT PRIMARY KEY, {columns})")
+    sql = f"INSERT INTO raw VALUES ({', '.join('?' for _ in range(len(keys) + 1))})"
+    start, at = time.perf_counter(), 0
+    for size in _split(total, len(setup.bundles)):
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(sql, rows[at:at + size])
+        connection.execute("COMMIT")
+        at += size
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return elapsed
+
+
+def _raw_postgres(dsn: str, total: int, setup: _Setup) -> float:
+    import psycopg
+
+    rows, keys = _raw_rows(setup, total)
+    with psycopg.connect(dsn) as connection:
+        columns = ", ".join(f'"{k}" TEXT' for k in keys)
+        connection.execute(f"CREATE TABLE raw (id TEXT PRIMARY KEY, {columns})")
+        connection.commit()
+        sql = f"INSERT INTO raw VALUES ({', '.join('%s' for _ in range(len(keys) + 1))})"
+        start, at = time.perf_counter(), 0
+        for size in _split(total, len(setup.bundles)):
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows[at:at + size])
+            connection.commit()
+            at += size
+        return time.perf_counter() - start
+
+
+def _merge_figures(backend: str, url: str, folder: Path, raw: Callable[[int, _Setup], float], rows_target: float) -> list[Figure]:
+    setup = _setup()
+    n = len(setup.bundles)
+    label = f"merge {n} bundles × {DEDUCTIONS} deductions into {backend}"
+    central = open_central(url)
+    files = folder / "files"
+    try:
+        start = time.perf_counter()
+        report = merge_files(central, setup.bundles, setup.trusted, files)
+        merge_s = time.perf_counter() - start
+        refused = [o for o in report.outcomes if o.result is None]
+        assert not refused, refused[:3]
+        rows = sum(o.result.inserted for o in report.outcomes)
+        start = time.perf_counter()
+        again = merge_files(central, setup.bundles, setup.trusted, files)
+        remerge_s = time.perf_counter() - start
+        assert all(o.result is not None and o.result.already_merged for o in again.outcomes)
+    finally:
+        central.close()
+    raw_s = raw(rows, setup)
+    rate, raw_rate = rows / merge_s, rows / raw_s
+    print(f"bench_merge: {backend}: {rows} rows merged in {merge_s:.2f}s, re-merged in {remerge_s:.2f}s, "
+          f"raw executemany {raw_s:.2f}s", file=sys.stderr)
+    return [
+        Figure(f"{label}: rows/s", rate, "rows/s", raw_rate, "raw executemany, one transaction per bundle",
+               f">= {rows_target:,.0f} rows/s", rate >= rows_target),
+        Figure(f"{label}: merge time", merge_s, "s", raw_s, "raw executemany of the same rows",
+               "ratio <= 2", merge_s / raw_s <= 2),
+        Figure(f"re-merge the same {n} bundles into {backend}: rows/s", rows / remerge_s, "rows/s", raw_rate,
+               "raw executemany, one transaction per bundle", ">= 100,000 rows/s", rows / remerge_s >= 100_000),
+    ]
+
+
+def bench_merge_sqlite() -> list[Figure]:
+    with tempfile.TemporaryDirectory(prefix="inspector-bench-central-") as name:
+        folder = Path(name)
+        return _merge_figures("SQLite", default_url(folder), folder,
+                              lambda rows, setup: _raw_sqlite(folder, rows, setup), 20_000)
+
+
+def bench_merge_postgres() -> list[Figure]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from helpers.postgres import Cluster, _bin_dir
+
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        print("bench_merge_postgres: PostgreSQL is not installed here; skipped", file=sys.stderr)
+        return []
+    cluster = Cluster(bin_dir)
+    try:
+        url = cluster.new_database()
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        with tempfile.TemporaryDirectory(prefix="inspector-bench-central-") as name:
+            return _merge_figures("PostgreSQL", url, Path(name),
+                                  lambda rows, setup: _raw_postgres(dsn, rows, setup), 10_000)
+    finally:
+        cluster.stop()
+
+
+@atexit.register
+def _cleanup() -> None:
+    if _CACHE is not None:
+        shutil.rmtree(_CACHE.root, ignore_errors=True)
+
+
+ALL = [bench_merge_sqlite, bench_merge_postgres]
