@@ -209,8 +209,9 @@ def render_sheet(ws: Workspace, inspection_id: str, number: str, *, lang: str = 
         story += [Spacer(1, 4 * mm), *photos]
     sources = _sources(state, lang)
     if sources:
-        story += [Spacer(1, 3 * mm), *sources]
-    story += [Spacer(1, 6 * mm), KeepTogether([heading(tr_lang(lang, "Signatures")),
-                                               _signatures(state, hand_signatures(ws, inspection_id), lang)])]
+        story += [Spacer(1, 3 * mm), *sources[:-2]]
+    # the last lines of the sources travel with the signatures: a signature never stands alone on a page
+    story += [KeepTogether([*sources[-2:], Spacer(1, 6 * mm), heading(tr_lang(lang, "Signatures")),
+                            _signatures(state, hand_signatures(ws, inspection_id), lang)])]
     return build_pdf(story, hospital=hospital, title=title, number=number, lang=lang,
                      watermark=detail.inspection.training, author=state.inspector)
