@@ -15,6 +15,7 @@ class Changes(QObject):
     rectifications = Signal()
     roster = Signal()
     settings = Signal()
+    sync = Signal()  # what is waiting to be sent may have changed (finished, imported, sent) — not per entry
 
 
 class GuiContext:

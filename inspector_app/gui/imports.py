@@ -105,6 +105,7 @@ class ImportActions:
 
         def done(message: str) -> None:
             self.ctx.changes.inspections.emit()
+            self.ctx.changes.sync.emit()
             self.ctx.changes.rectifications.emit()
             QMessageBox.information(self.parent, tr("Import inspections"), message)
 

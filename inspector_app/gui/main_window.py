@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         ctx.ops.started.connect(self._operation_started)
         ctx.ops.error.connect(lambda message: show_error(self, message))
         ctx.changes.settings.connect(self._settings_changed)
-        ctx.changes.inspections.connect(self.update_sync_status)
+        ctx.changes.sync.connect(self.update_sync_status)
         self._build()
         self._restore_geometry()
         draft = self.start_page.latest_draft()
@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         self.inspect.setCurrentWidget(self.start_page)
         self.ctx.changes.inspections.emit()
         self.ctx.changes.rectifications.emit()
+        self.ctx.changes.sync.emit()
         self.statusBar().showMessage(tr("Inspection finished and locked."), 8000)
         self.inspection_finished.emit(inspection_id)
         self.reports.after_finish(inspection_id)  # sign now, or later from History

@@ -43,7 +43,7 @@ class SyncActions:
         ws = self.ctx.ws
 
         def done(report) -> None:  # noqa: ANN001 - a core PushReport
-            self.ctx.changes.inspections.emit()  # the status bar recounts what is waiting
+            self.ctx.changes.sync.emit()  # the status bar recounts what is waiting
             self.window.statusBar().showMessage(report.message(), 10_000)
 
         self.ctx.ops.run(tr("Sending to the share"), lambda progress: push(ws, folder, passphrase),

@@ -185,7 +185,7 @@ def test_send_to_the_share_from_the_window(main_window, qtbot, tmp_path, monkeyp
     ws.update_settings(share_folder=str(share))
     assert sync_status(ws).waiting == 1
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (DEMO_PASSPHRASE, True))
-    with qtbot.waitSignal(main_window.ctx.changes.inspections, timeout=30000):
+    with qtbot.waitSignal(main_window.ctx.changes.sync, timeout=30000):
         main_window.syncing.sync()
     assert len(list((share / "incoming").glob("batch-*.zip"))) == 1
     assert sync_status(ws).waiting == 0
