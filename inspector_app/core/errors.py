@@ -34,6 +34,11 @@ class InputError(AppError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    @classmethod
+    def single(cls, place: str, reason: str, *, field: str = "", line: int | None = None) -> "InputError":
+        """One problem about one file (or entry, document…): the common case."""
+        return cls([Problem(place, line, field, reason)])
+
 
 class NotFoundError(AppError):
     pass

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector_app.core.errors import InputError, Problem
+from inspector_app.core.errors import InputError
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 
@@ -30,7 +30,7 @@ class StoredPhoto:
 
 
 def _problem(path: Path, reason: str) -> InputError:
-    return InputError([Problem(str(path), None, "", reason)])
+    return InputError.single(str(path), reason)
 
 
 def downscale(raw: bytes, max_px: int, name: Path) -> tuple[bytes, str, str]:

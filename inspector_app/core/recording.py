@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo
-from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
+from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.photos import store_photo
 from inspector_app.core.scoring import entry_points
@@ -61,7 +61,7 @@ def local_date(moment: datetime, offset_min: int) -> date:
 
 
 def _bad(field_name: str, reason: str) -> InputError:
-    return InputError([Problem(tr("entry"), None, field_name, reason)])
+    return InputError.single(tr("entry"), reason, field=field_name)
 
 
 @dataclass(frozen=True)

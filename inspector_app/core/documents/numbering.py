@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from inspector_app.core.errors import InputError, Problem
+from inspector_app.core.errors import InputError
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 from inspector_app.core.store import audit
@@ -30,7 +30,7 @@ _PREFIX_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
 
 
 def _bad(field: str, reason: str) -> InputError:
-    return InputError([Problem(tr("document"), None, field, reason)])
+    return InputError.single(tr("document"), reason, field=field)
 
 
 def _kind_code(kind: str) -> str:

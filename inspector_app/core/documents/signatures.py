@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from inspector_app.core.errors import InputError, NotFoundError, Problem
+from inspector_app.core.errors import InputError, NotFoundError
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 from inspector_app.core.store import audit
@@ -34,7 +34,7 @@ class SignatureView(NamedTuple):
 
 
 def _bad(field: str, reason: str) -> InputError:
-    return InputError([Problem(tr("signature"), None, field, reason)])
+    return InputError.single(tr("signature"), reason, field=field)
 
 
 def _check_png(png_bytes: bytes) -> None:

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
     PublicKeyTypes,
 )
 
-from inspector_app.core.errors import AppError, InputError, Problem
+from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.files import read_limited, write_atomic  # noqa: F401 - write_atomic re-exported
 from inspector_app.core.i18n import tr
 
@@ -69,7 +69,7 @@ def write_output(path: Path, data: bytes) -> None:
 
 
 def problem(path: Path | str, reason: str) -> InputError:
-    return InputError([Problem(str(path), None, "", reason)])
+    return InputError.single(str(path), reason)
 
 
 def read_small(path: Path) -> bytes:

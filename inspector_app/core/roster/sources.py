@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from inspector_app.core.errors import InputError, Problem
+from inspector_app.core.errors import InputError
 from inspector_app.core.fileformat import MAX_FILE_BYTES
 from inspector_app.core.files import read_limited
 from inspector_app.core.i18n import tr
@@ -28,7 +28,7 @@ Row = tuple[int, list[str]]  # (row number as the spreadsheet shows it, cell tex
 
 
 def _fail(path: Path, reason: str, line: int | None = None) -> InputError:
-    return InputError([Problem(str(path), line, "", reason)])
+    return InputError.single(str(path), reason, line=line)
 
 
 def read_rows(path: Path) -> list[Row]:
