@@ -9,7 +9,7 @@ first: it is then reported as `gone`, not as an error.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,6 +24,9 @@ from inspector_app.core.sync.bundle import file_sha256
 from inspector_app.core.sync.quarantine import quarantine
 from inspector_app.core.sync.share import Share, fsync_dir
 from inspector_app.core.sync.verify import Limits, Quarantine, open_bundle
+
+# progress(done, total) after each bundle; returning False stops the run before the next bundle (the GUI's cancel)
+ProgressFn = Callable[[int, int], bool]
 
 Status = Literal["merged", "already_merged", "quarantined", "refused", "gone"]
 
@@ -101,11 +104,15 @@ def incoming_bundles(share: Share) -> list[Path]:
 
 
 def merge_share(central: CentralDB, share_path: Path | str, trusted_certs: list[x509.Certificate],
-                files_dir: Path | str, limits: Limits | None = None) -> ShareReport:
+                files_dir: Path | str, limits: Limits | None = None,
+                progress: ProgressFn | None = None) -> ShareReport:
     """Merge every bundle in the share's incoming/ folder, archiving or quarantining each."""
     share, files, limits = Share(share_path), Path(files_dir), limits or Limits()
-    outcomes = []
-    for path in incoming_bundles(share):
+    outcomes: list[BundleOutcome] = []
+    waiting = incoming_bundles(share)
+    for path in waiting:
+        if progress is not None and not progress(len(outcomes), len(waiting)):
+            break
         try:
             outcome = _merge_one(central, path, trusted_certs, files, limits)
         except Quarantine as refusal:
@@ -117,19 +124,25 @@ def merge_share(central: CentralDB, share_path: Path | str, trusted_certs: list[
             continue
         _archive(share, path)
         outcomes.append(outcome)
+    if progress is not None:
+        progress(len(outcomes), len(waiting))
     return ShareReport(tuple(outcomes))
 
 
 def merge_files(central: CentralDB, bundle_paths: Iterable[Path | str] | Sequence[Path | str],
                 trusted_certs: list[x509.Certificate], files_dir: Path | str,
-                limits: Limits | None = None) -> ShareReport:
+                limits: Limits | None = None, progress: ProgressFn | None = None) -> ShareReport:
     """Merge bundles named on the command line; nothing is moved (a refused one is only reported)."""
     files, limits = Path(files_dir), limits or Limits()
-    outcomes = []
-    for item in bundle_paths:
-        path = Path(item)
+    outcomes: list[BundleOutcome] = []
+    paths = [Path(item) for item in bundle_paths]
+    for path in paths:
+        if progress is not None and not progress(len(outcomes), len(paths)):
+            break
         try:
             outcomes.append(_merge_one(central, path, trusted_certs, files, limits))
         except Quarantine as refusal:
             outcomes.append(BundleOutcome(path.name, "refused", None, refusal.reason_code, refusal.message))
+    if progress is not None:
+        progress(len(outcomes), len(paths))
     return ShareReport(tuple(outcomes))
