@@ -6,7 +6,9 @@ language rebuilds the pages in place (the open inspection stays open).
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -27,25 +29,26 @@ from PySide6.QtWidgets import (
 from inspector_app import __version__
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, set_language, tr
-from inspector_app.core.inspection_state import load_state
-from inspector_app.core.recording import Recorder
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.imports import ImportActions
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation
-from inspector_app.gui.pages.history_page import HistoryPage
 from inspector_app.gui.pages.record_page import RecordPage
-from inspector_app.gui.pages.rectification_page import RectificationPage
-from inspector_app.gui.pages.review_dialog import ReviewDialog
-from inspector_app.gui.pages.settings_page import SettingsPage
 from inspector_app.gui.pages.start_page import StartPage
-from inspector_app.gui.pages.summary_page import SummaryPage
 from inspector_app.gui.reports import ReportActions
 from inspector_app.gui.shortcuts import SHORTCUTS, ShortcutSheet
 from inspector_app.gui.sync_actions import SyncActions
 
 PAGES = ("Inspect", "History", "Rectification", "Monthly summary", "Settings")
-LAZY_PAGES = (HistoryPage, RectificationPage, SummaryPage, SettingsPage)  # pages 1-4, in PAGES order
+if TYPE_CHECKING:
+    from inspector_app.gui.pages.history_page import HistoryPage
+    from inspector_app.gui.pages.rectification_page import RectificationPage
+    from inspector_app.gui.pages.settings_page import SettingsPage
+    from inspector_app.gui.pages.summary_page import SummaryPage
+
+# pages 1-4, in PAGES order: module and class, imported and built on first show (start-up pays for neither)
+LAZY_PAGES = (("history_page", "HistoryPage"), ("rectification_page", "RectificationPage"),
+              ("summary_page", "SummaryPage"), ("settings_page", "SettingsPage"))
 
 
 class MainWindow(QMainWindow):
@@ -220,7 +223,8 @@ class MainWindow(QMainWindow):
     def page(self, index: int) -> QWidget:
         """The page at `index`, built the first time it is needed."""
         if index not in self._built:
-            page = LAZY_PAGES[index - 1](self.ctx)
+            module, name = LAZY_PAGES[index - 1]
+            page = getattr(importlib.import_module(f"inspector_app.gui.pages.{module}"), name)(self.ctx)
             placeholder = self.pages.widget(index)
             self.pages.insertWidget(index, page)
             self.pages.removeWidget(placeholder)
@@ -273,6 +277,10 @@ class MainWindow(QMainWindow):
         self.inspect.setCurrentWidget(self.record_page)
 
     def finish_inspection(self, inspection_id: str) -> None:
+        from inspector_app.core.inspection_state import load_state
+        from inspector_app.core.recording import Recorder
+        from inspector_app.gui.pages.review_dialog import ReviewDialog
+
         state = load_state(self.ctx.ws, inspection_id)
         dialog = ReviewDialog(state, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:

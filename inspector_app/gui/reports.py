@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QDate, Qt
@@ -27,20 +29,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.documents.issue import (
-    Issued,
-    bulletin_xlsx,
-    issue_bulletin,
-    issue_notices,
-)
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 from inspector_app.core.inspection_state import load_state
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation, Progress
-from inspector_app.gui.pages.sign_dialog import SignDialog
 from inspector_app.gui.printing import print_preview, render_pages
+
+if TYPE_CHECKING:  # the documents (reportlab, pyHanko) load on first use, not at start-up
+    from inspector_app.core.documents.issue import Issued
+    from inspector_app.gui.pages.sign_dialog import SignDialog
+
+
+def _documents() -> ModuleType:
+    """The documents module, imported where first needed (usually on a worker thread), not at start-up."""
+    from inspector_app.core.documents import issue
+
+    return issue
 
 
 def tell(parent: QWidget, text: str) -> None:
@@ -52,6 +58,8 @@ def tell(parent: QWidget, text: str) -> None:
 
 def open_sign_dialog(ctx: GuiContext, parent: QWidget, inspection_id: str) -> SignDialog | None:
     """The sign dialog for a finished inspection; a draft is refused with the reason."""
+    from inspector_app.gui.pages.sign_dialog import SignDialog
+
     try:
         if load_state(ctx.ws, inspection_id).status != "finished":
             show_error(parent, tr("Finish the inspection before signing its sheet: a signed sheet cannot change."))
@@ -95,7 +103,7 @@ def print_notices(ctx: GuiContext, parent: QWidget, inspection_id: str) -> Opera
     """Issue the inspection's rectification notices (one per department) and preview them for printing."""
     ws = ctx.ws
     return _issue_and_preview(
-        ctx, parent, tr("Rectification notices"), lambda: issue_notices(ws, inspection_id),
+        ctx, parent, tr("Rectification notices"), lambda: _documents().issue_notices(ws, inspection_id),
         lambda issued: tr("Rectification notices {numbers}", numbers="、".join(d.number for d in issued)),
         tr("This inspection found no problems: there is no rectification notice to print."))
 
@@ -104,7 +112,7 @@ def bulletin_pdf(ctx: GuiContext, parent: QWidget, month: str) -> Operation:
     """Issue the month's bulletin (月度通报) and preview it for printing."""
     ws = ctx.ws
     return _issue_and_preview(
-        ctx, parent, tr("Monthly bulletin {month}", month=month), lambda: [issue_bulletin(ws, month)],
+        ctx, parent, tr("Monthly bulletin {month}", month=month), lambda: [_documents().issue_bulletin(ws, month)],
         lambda issued: tr("Monthly bulletin {number}", number=issued[0].number), "")
 
 
@@ -117,7 +125,7 @@ def bulletin_excel(ctx: GuiContext, parent: QWidget, month: str) -> Operation | 
         return None
     path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
     ws = ctx.ws
-    return ctx.ops.run(tr("Monthly bulletin {month}", month=month), lambda p: bulletin_xlsx(ws, month, path),
+    return ctx.ops.run(tr("Monthly bulletin {month}", month=month), lambda p: _documents().bulletin_xlsx(ws, month, path),
                        on_done=lambda written: tell(parent, tr("Written: {path}", path=written)), cancellable=False,
                        on_error=lambda message: show_error(parent if shiboken6.isValid(parent) else None, message))
 
