@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 from inspector_app import __version__
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, set_language, tr
+from inspector_app.core.start_snapshot import write_snapshot
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.imports import ImportActions
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.navigation import PAGES
 from inspector_app.gui.operations import Operation
 from inspector_app.gui.pages.record_page import RecordPage
 from inspector_app.gui.pages.start_page import StartPage
@@ -39,7 +41,6 @@ from inspector_app.gui.reports import ReportActions
 from inspector_app.gui.shortcuts import SHORTCUTS, ShortcutSheet
 from inspector_app.gui.sync_actions import SyncActions
 
-PAGES = ("Inspect", "History", "Rectification", "Monthly summary", "Settings")
 if TYPE_CHECKING:
     from inspector_app.gui.pages.history_page import HistoryPage
     from inspector_app.gui.pages.rectification_page import RectificationPage
@@ -334,7 +335,8 @@ class MainWindow(QMainWindow):
         geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
         try:
             self.ctx.ws.update_settings(window_geometry=geometry)
-        except (AppError, OSError):  # geometry is a convenience: never block closing for it
+            write_snapshot(self.ctx.ws.data_dir, self.start_page.current_snapshot())  # the next quick start
+        except (AppError, OSError):  # geometry and the snapshot are conveniences: never block closing for them
             pass
         self.share_timer.stop()
         self.ctx.ops.wait(10_000)

@@ -1,6 +1,14 @@
-"""Starting an inspection (checklist, department/window, co-inspector, 明查/暗访, location) or resuming a draft."""
+"""Starting an inspection (checklist, department/window, co-inspector, 明查/暗访, location) or resuming a draft.
+
+The page reads its choices either from the open workspace or, during a cold start, from the start snapshot
+(core/start_snapshot.py) while the workspace is still opening; nothing here imports the store at module
+level, so the quick start window can show this page before SQLAlchemy has loaded.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,22 +29,37 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
-from inspector_app.core.inspections import InspectionFilter, list_inspections
-from inspector_app.core.recording import NewInspection, Recorder
-from inspector_app.core.roster_store import current_roster, departments_for
-from inspector_app.gui.context import GuiContext
+from inspector_app.core.start_snapshot import Choice, StartSnapshot, snapshot_of
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.widgets.tables import compact_combo
+
+if TYPE_CHECKING:
+    from inspector_app.gui.context import GuiContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+@dataclass(frozen=True)
+class StartForm:
+    """What the user has chosen or typed so far (handed from the quick start window to the real one)."""
+
+    checklist: str | None
+    department: str | None
+    co_inspector: str
+    location: str
+    covert: bool
+    pending: tuple[str, str | None] | None  # ("start", None) or ("open", inspection id) asked before ready
+
+
 class StartPage(QWidget):
     opened = Signal(str)  # inspection id (new or resumed)
+    waiting = Signal()  # quick mode: the user asked to start or resume before the workspace was open
 
-    def __init__(self, ctx: GuiContext, parent: QWidget | None = None):
+    def __init__(self, ctx: GuiContext | None, parent: QWidget | None = None, *,
+                 snapshot: StartSnapshot | None = None):
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx, self.snapshot = ctx, snapshot
+        self.pending: tuple[str, str | None] | None = None
         self.checklist = compact_combo()
         self.checklist.setAccessibleName(tr("Checklist"))
         self.department = compact_combo()
@@ -80,7 +103,7 @@ class StartPage(QWidget):
 
         self.drafts = QListWidget()
         self.drafts.setAccessibleName(tr("Unfinished inspections"))
-        self.drafts.itemActivated.connect(lambda item: self.opened.emit(item.data(ID_ROLE)))
+        self.drafts.itemActivated.connect(lambda item: self._open(item.data(ID_ROLE)))
         resume = QPushButton(tr("Continue selected"))
         resume.setAccessibleName(tr("Continue the selected unfinished inspection"))
         resume.clicked.connect(self._resume)
@@ -92,48 +115,112 @@ class StartPage(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(new_box, 3)
         layout.addWidget(drafts_box, 2)
-        ctx.changes.inspections.connect(self.refresh_drafts)
-        ctx.changes.roster.connect(self._fill_departments)
-        ctx.changes.settings.connect(self._show_inspector)
+        if ctx is not None:
+            ctx.changes.inspections.connect(self.refresh_drafts)
+            ctx.changes.roster.connect(self._fill_departments)
+            ctx.changes.settings.connect(self._show_inspector)
         self.refresh()
 
-    def refresh(self) -> None:
+    # -- where the choices come from: the open workspace, or the snapshot while it opens -----------------
+    def _checklist_choices(self) -> list[Choice]:
+        if self.ctx is None:
+            return [Choice(c.id, c.label) for c in self.snapshot.checklists] if self.snapshot else []
         lang = language()
+        return [Choice(c.id, c.title.get(lang)) for c in self.ctx.ws.library if not c.training]
+
+    def _department_choices(self, checklist_id: str) -> list[Choice]:
+        if self.ctx is None:
+            return list(self.snapshot.departments(checklist_id)) if self.snapshot else []
+        from inspector_app.core.roster_store import current_roster, departments_for
+
+        return [Choice(d.code, f"{d.name}（{d.kind.label}）")
+                for d in departments_for(self.ctx.ws.library.get(checklist_id), current_roster(self.ctx.ws))]
+
+    def _draft_choices(self) -> list[Choice]:
+        if self.ctx is None:
+            return list(self.snapshot.drafts) if self.snapshot else []
+        from inspector_app.core.inspections import InspectionFilter, list_inspections
+
+        return [Choice(row.id, f"{row.started_at[:16].replace('T', ' ')}  {row.department}  "
+                               f"{row.checklist_id}  ({tr('{count} entries', count=row.deductions)})")
+                for row in list_inspections(self.ctx.ws, InspectionFilter(status="draft"))]
+
+    def _inspector_text(self) -> str:
+        if self.ctx is None:
+            text = self.snapshot.inspector if self.snapshot else ""
+        else:
+            profile = self.ctx.ws.settings.inspector
+            text = f"{profile.name}（{profile.staff_no}）" if profile.name else ""
+        return text or tr("not set — enter your name in Settings")
+
+    def current_snapshot(self) -> StartSnapshot:
+        """What this page shows, for the next cold start (only with an open workspace)."""
+        assert self.ctx is not None
+        drafts = tuple(Choice(self.drafts.item(i).data(ID_ROLE), self.drafts.item(i).text())
+                       for i in range(self.drafts.count()))
+        return snapshot_of(self.ctx.ws, language(), drafts)
+
+    # -- filling the page ----------------------------------------------------------------------------------
+    def refresh(self) -> None:
         self.checklist.blockSignals(True)
         self.checklist.clear()
-        for checklist in self.ctx.ws.library:
-            if not checklist.training:
-                self.checklist.addItem(checklist.title.get(lang), checklist.id)
+        for choice in self._checklist_choices():
+            self.checklist.addItem(choice.label, choice.id)
         self.checklist.blockSignals(False)
         self._fill_departments()
         self._show_inspector()
         self.refresh_drafts()
 
     def _show_inspector(self) -> None:
-        profile = self.ctx.ws.settings.inspector
-        self.inspector.setText(f"{profile.name}（{profile.staff_no}）" if profile.name else
-                               tr("not set — enter your name in Settings"))
+        self.inspector.setText(self._inspector_text())
 
     def _fill_departments(self) -> None:
         checklist_id = self.checklist.currentData()
         if not checklist_id:
             return
-        roster = current_roster(self.ctx.ws)
         current = self.department.currentData()
         self.department.clear()
-        for department in departments_for(self.ctx.ws.library.get(checklist_id), roster):
-            self.department.addItem(f"{department.name}（{department.kind.label}）", department.code)
+        for choice in self._department_choices(checklist_id):
+            self.department.addItem(choice.label, choice.id)
         index = self.department.findData(current)
         if index >= 0:
             self.department.setCurrentIndex(index)
 
     def refresh_drafts(self) -> None:
         self.drafts.clear()
-        for row in list_inspections(self.ctx.ws, InspectionFilter(status="draft")):
-            item = QListWidgetItem(f"{row.started_at[:16].replace('T', ' ')}  {row.department}  "
-                                   f"{row.checklist_id}  ({tr('{count} entries', count=row.deductions)})")
-            item.setData(ID_ROLE, row.id)
+        for choice in self._draft_choices():
+            item = QListWidgetItem(choice.label)
+            item.setData(ID_ROLE, choice.id)
             self.drafts.addItem(item)
+
+    # -- handing over from the quick start window ------------------------------------------------------------
+    def form(self) -> StartForm:
+        return StartForm(self.checklist.currentData(), self.department.currentData(), self.co_inspector.text(),
+                         self.location.text(), self.covert_mode.isChecked(), self.pending)
+
+    def take_over(self, form: StartForm) -> None:
+        """Carry on with what the user did in the quick start window: choices, typing, a start asked for."""
+        for combo, wanted in ((self.checklist, form.checklist), (self.department, form.department)):
+            index = combo.findData(wanted)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.co_inspector.setText(form.co_inspector)
+        self.location.setText(form.location)
+        (self.covert_mode if form.covert else self.open_mode).setChecked(True)
+        if form.pending == ("start", None):
+            self.start()
+        elif form.pending is not None and form.pending[1]:
+            self.opened.emit(form.pending[1])
+
+    def _open(self, inspection_id: str) -> None:
+        if self.ctx is None:
+            self._wait(("open", inspection_id))
+        else:
+            self.opened.emit(inspection_id)
+
+    def _wait(self, action: tuple[str, str | None]) -> None:
+        self.pending = action
+        self.waiting.emit()
 
     def latest_draft(self) -> str | None:
         return self.drafts.item(0).data(ID_ROLE) if self.drafts.count() else None
@@ -141,9 +228,14 @@ class StartPage(QWidget):
     def _resume(self) -> None:
         item = self.drafts.currentItem() or (self.drafts.item(0) if self.drafts.count() else None)
         if item is not None:
-            self.opened.emit(item.data(ID_ROLE))
+            self._open(item.data(ID_ROLE))
 
     def start(self) -> None:
+        if self.ctx is None:
+            self._wait(("start", None))
+            return
+        from inspector_app.core.recording import NewInspection, Recorder
+
         profile = self.ctx.ws.settings.inspector
         code = self.department.currentData()
         if code is None or self.department.currentText() != self.department.itemText(self.department.currentIndex()):

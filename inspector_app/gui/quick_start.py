@@ -1,0 +1,101 @@
+"""Cold start in two steps: the start page at once, the workspace behind it.
+
+Importing SQLAlchemy and pydantic and opening the store takes most of a cold start. When the data folder
+has a start snapshot (core/start_snapshot.py), a light window that looks like the main window shows the
+start page from it straight away, and a thread opens the workspace meanwhile (the GIL is free while the
+event loop waits, so the window stays responsive). When the workspace is open the real main window takes
+the user's choices, typing and any start or resume they already asked for, and replaces the light one.
+
+Only PySide6 and stdlib-light modules are imported at module level here; keep it that way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QWidget
+
+from inspector_app.core.i18n import tr
+from inspector_app.core.start_snapshot import StartSnapshot
+from inspector_app.gui.navigation import PAGES
+from inspector_app.gui.pages.start_page import StartPage
+
+
+def menu_titles() -> list[str]:
+    """The main window's menu bar (checked against it by a test), drawn disabled until it is ready."""
+    return [tr("&File"), tr("&Inspection"), tr("&Edit"), tr("&Go"), tr("&Documents"), tr("&Help")]
+
+
+class QuickStartWindow(QMainWindow):
+    """The main window's look with only the start page working, filled from the snapshot."""
+
+    def __init__(self, snapshot: StartSnapshot, geometry: str | None):
+        super().__init__()
+        self.setObjectName("quickStartWindow")
+        self.setWindowTitle(tr("Service inspection — {hospital}", hospital=snapshot.hospital))
+        nav = QListWidget()
+        nav.setObjectName("nav")
+        nav.setAccessibleName(tr("Sections of the app"))
+        nav.addItems([tr(name) for name in PAGES])
+        nav.setFixedWidth(max(130, nav.sizeHintForColumn(0) + 40))
+        nav.setCurrentRow(0)
+        nav.setEnabled(False)
+        self.start_page = StartPage(None, snapshot=snapshot)
+        self.start_page.waiting.connect(self._waiting)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(nav)
+        row.addWidget(self.start_page, 1)
+        self.setCentralWidget(central)
+        for title in menu_titles():
+            self.menuBar().addMenu(title).setEnabled(False)
+        self.statusBar().showMessage(tr("Opening your data…"))
+        if not (geometry and self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))):
+            self.resize(1280, 760)
+
+    def _waiting(self) -> None:
+        self.statusBar().showMessage(tr("Opening your data… it continues by itself in a moment."))
+
+
+class _Delivery(QObject):
+    """Carries the opened workspace (or the error) from the loader thread to the GUI thread (queued)."""
+
+    ready = Signal(object)
+    failed = Signal(object)
+
+
+class WorkspaceLoader:
+    """Opens the workspace on a thread and warms what the main window will need; results on the GUI thread."""
+
+    def __init__(self, data_dir: Path, on_ready: Callable[[Any], None], on_failed: Callable[[BaseException], None]):
+        self.data_dir = data_dir
+        self._delivery = _Delivery()
+        self._delivery.ready.connect(on_ready)
+        self._delivery.failed.connect(on_failed)
+        self._thread = threading.Thread(target=self._load, name="workspace-loader", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _load(self) -> None:
+        try:
+            from inspector_app.core.roster_store import current_roster
+            from inspector_app.core.workspace import Workspace
+
+            ws = Workspace.open(self.data_dir)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, which tells the user
+            self._delivery.failed.emit(exc)
+            return
+        try:  # warm-up only: a failure here surfaces again, properly reported, when the window uses it
+            _ = ws.library
+            current_roster(ws)
+            import inspector_app.gui.main_window  # noqa: F401 - its imports, so building it is quick
+        except Exception:  # noqa: BLE001, S110
+            pass
+        self._delivery.ready.emit(ws)

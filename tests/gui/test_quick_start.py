@@ -1,0 +1,79 @@
+"""Cold start in two steps: the quick start window from the snapshot, then the real window takes over."""
+
+from __future__ import annotations
+
+from inspector_app.core.inspections import InspectionFilter, list_inspections
+from inspector_app.core.start_snapshot import read_snapshot, write_snapshot
+from inspector_app.gui.quick_start import QuickStartWindow, WorkspaceLoader, menu_titles
+
+
+def _quick_window(qtbot, ws):
+    snapshot = read_snapshot(ws.data_dir, "zh")
+    assert snapshot is not None
+    quick = QuickStartWindow(snapshot, None)
+    qtbot.addWidget(quick)
+    quick.show()
+    qtbot.waitExposed(quick)
+    return quick
+
+
+def test_main_window_leaves_a_snapshot_the_quick_window_shows(main_window, qtbot):
+    main_window.close()  # closing writes the snapshot for the next start
+    quick = _quick_window(qtbot, main_window.ctx.ws)
+    page, real = quick.start_page, main_window.start_page
+    assert [page.checklist.itemText(i) for i in range(page.checklist.count())] == \
+           [real.checklist.itemText(i) for i in range(real.checklist.count())]
+    page.checklist.setCurrentIndex(page.checklist.findData("svc-001-assessment"))
+    real.checklist.setCurrentIndex(real.checklist.findData("svc-001-assessment"))
+    assert [page.department.itemData(i) for i in range(page.department.count())] == \
+           [real.department.itemData(i) for i in range(real.department.count())]
+    assert page.inspector.text() == real.inspector.text() == "测试督查员（T001）"
+    titles = [action.text() for action in main_window.menuBar().actions()]
+    assert menu_titles() == [t for t in titles if t in menu_titles()]
+    assert [a.text() for a in quick.menuBar().actions()] == menu_titles()
+
+
+def test_a_start_asked_for_in_the_quick_window_happens_in_the_real_one(gui_workspace, open_window, qtbot):
+    first = open_window(gui_workspace)
+    write_snapshot(gui_workspace.data_dir, first.start_page.current_snapshot())
+    quick = _quick_window(qtbot, gui_workspace)
+    page = quick.start_page
+    page.checklist.setCurrentIndex(page.checklist.findData("svc-001-assessment"))
+    page.department.setCurrentIndex(2)  # not the first: the choice itself must carry over
+    code, label = page.department.currentData(), page.department.currentText()
+    page.location.setText("门诊一楼")
+    page.covert_mode.setChecked(True)
+    with qtbot.waitSignal(page.waiting):
+        page.start()  # before the workspace is open: remembered, nothing recorded yet
+    assert list_inspections(gui_workspace, InspectionFilter(status="draft")) == []
+    assert "Opening" in quick.statusBar().currentMessage() or "正在" in quick.statusBar().currentMessage()
+
+    first.start_page.take_over(page.form())
+    qtbot.waitUntil(lambda: first.inspect.currentWidget() is first.record_page)
+    [draft] = list_inspections(gui_workspace, InspectionFilter(status="draft"))
+    assert draft.checklist_id == "svc-001-assessment" and label.startswith(draft.department)
+    assert first.start_page.department.currentData() == code
+    state = first.record_page.state
+    assert state.location == "门诊一楼" and state.mode == "covert"
+
+
+def test_loader_opens_the_workspace_on_a_thread_and_delivers_it(tmp_path, qtbot):
+    delivered: list = []
+    loader = WorkspaceLoader(tmp_path / "data", delivered.append, delivered.append)
+    with qtbot.waitSignal(loader._delivery.ready, timeout=30_000):
+        loader.start()
+    [ws] = delivered
+    try:
+        assert ws.data_dir == tmp_path / "data"
+    finally:
+        ws.close()
+
+
+def test_loader_reports_a_busy_data_folder(gui_workspace, qtbot):
+    from inspector_app.core.errors import DataFolderBusy
+
+    failures: list = []
+    loader = WorkspaceLoader(gui_workspace.data_dir, lambda ws: ws.close(), failures.append)
+    with qtbot.waitSignal(loader._delivery.failed, timeout=30_000):
+        loader.start()
+    assert isinstance(failures[0], DataFolderBusy)
