@@ -7,8 +7,10 @@ to open with a note.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -79,7 +81,7 @@ class RectificationService(WriteService):
     def __init__(self, ws: Workspace, actor: str | None = None):
         super().__init__(ws, actor or ws.settings.inspector.name or "office")
 
-    def _get(self, session, rectification_id: str) -> Rectification:  # noqa: ANN001
+    def _get(self, session, rectification_id: str) -> Rectification:
         rect = session.get(Rectification, rectification_id)
         if rect is None:
             raise NotFoundError(tr("No rectification item with id {id}", id=rectification_id))
@@ -112,3 +114,26 @@ class RectificationService(WriteService):
                 rect.rectified_note = note.strip() or rect.rectified_note
             rect.updated_at = utcnow()
             audit.record(session, self.actor, "verified" if fixed else "reopened", "rectification", rect)
+
+    def apply_published(self, statuses: Iterable[Any]) -> int:
+        """The office's published status of items this laptop holds, each only when newer than the local row
+        (`updated_at`); voided items and unknown ids are left alone, nothing is deleted. Returns how many changed.
+
+        `statuses` are sync's RectificationStatus models (id, status, rectified_at/_note, verified_at/_by,
+        updated_at), duck-typed so the core does not depend on the sync package.
+        """
+        changed = 0
+        with self._session() as session:
+            for status in statuses:
+                rect = session.get(Rectification, status.id)
+                if rect is None or rect.status == "void" or status.updated_at <= rect.updated_at:
+                    continue
+                rect.status = status.status
+                rect.rectified_at = status.rectified_at or rect.rectified_at
+                rect.rectified_note = status.rectified_note or rect.rectified_note
+                rect.verified_at, rect.verified_by = ((status.verified_at, status.verified_by)
+                                                      if status.status == "verified" else (None, None))
+                rect.updated_at = status.updated_at
+                audit.record(session, self.actor, "published_status", "rectification", rect)
+                changed += 1
+        return changed

@@ -1,0 +1,236 @@
+"""The office publishes, laptops pull: real keys, real files on a share folder, and every refusal keeping the
+old version (bad signature, wrong hash, unknown signer, broken payload, an older index replayed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from inspector_app.core.demo import generate
+from inspector_app.core.identity import (
+    DEMO_PASSPHRASE,
+    ensure_demo_identity,
+    office_init,
+)
+from inspector_app.core.identity.storage import default_office_dir
+from inspector_app.core.rectification import list_rectifications
+from inspector_app.core.store.audit import verify
+from inspector_app.core.store.models import AuditEvent, Rectification, Staff
+from inspector_app.core.sync import published_format as fmt
+from inspector_app.core.sync.publish import publish
+from inspector_app.core.sync.pull import load_received, pull
+from inspector_app.core.sync.run import sync_with_share
+from inspector_app.core.workspace import Workspace
+from tests.helpers.fixtures import ASSESSMENT, REPO
+
+FORM = REPO / "forms" / "001-assessment.yaml"
+
+
+@pytest.fixture
+def laptop(demo_workspace: Workspace) -> Workspace:
+    ensure_demo_identity(demo_workspace)  # enrolled by the demo office, which the laptop trusts
+    return demo_workspace
+
+
+@pytest.fixture
+def office(laptop: Workspace) -> Path:
+    return default_office_dir(laptop.data_dir)
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    return folder
+
+
+def checklist_v2(tmp_path: Path, version: int = 2, title: str = "考核细则（修订）") -> Path:
+    text = FORM.read_text(encoding="utf-8").replace("version: 1\n", f"version: {version}\n", 1)
+    text = text.replace("zh: 优质服务提升行动考核（扣分细则）", f"zh: {title}", 1)
+    path = tmp_path / "office-forms" / f"assessment-v{version}-{abs(hash(title))}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def roster_without(tmp_path: Path, ws: Workspace, staff_no: str) -> Path:
+    from inspector_app.core.roster_store import current_roster
+
+    roster = current_roster(ws).model_dump(mode="json")
+    roster["staff"] = [s for s in roster["staff"] if s["staff_no"] != staff_no]
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def index_of(share: Path) -> dict:
+    return json.loads((share / "published" / fmt.INDEX).read_text(encoding="utf-8"))
+
+
+def item_path(share: Path, kind: str) -> Path:
+    index = index_of(share)
+    item = next(i for i in index["items"] if i["kind"] == kind)
+    return share / "published" / index["folder"] / item["name"]
+
+
+def test_publish_then_pull_installs_checklist_and_roster(laptop, office, share, tmp_path):
+    with laptop.db.read() as session:
+        staff_no = session.scalars(select(Staff.staff_no).order_by(Staff.staff_no).limit(1)).one()
+    report = publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)],
+                     roster=roster_without(tmp_path, laptop, staff_no))
+    assert report.version == 1 and {i.kind for i in report.items} == {"checklist", "roster", "certificate"}
+    assert not list((share / "published").glob(".*.part"))
+    pulled = pull(laptop, share)
+    assert not pulled.refused, pulled.refused
+    assert laptop.library.get(ASSESSMENT).version == 2  # the bundled v1 is superseded
+    with laptop.db.read() as session:
+        assert session.scalar(select(Staff.active).where(Staff.staff_no == staff_no)) is False
+        assert session.scalar(select(AuditEvent).where(AuditEvent.actor.like("%综合办公室%")).limit(1)) is not None
+        assert verify(session).ok
+    assert load_received(laptop).version == 1
+    again = pull(laptop, share)
+    assert again.up_to_date and not again.installed and not again.refused
+    reopened = Workspace.open(laptop.data_dir, exclusive=False)  # a restart still finds the pulled checklist
+    try:
+        assert reopened.library.get(ASSESSMENT).version == 2
+    finally:
+        reopened.close()
+
+
+def test_publishing_only_a_roster_keeps_the_checklists(laptop, office, share, tmp_path):
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
+    second = publish(office, share, DEMO_PASSPHRASE, roster=roster_without(tmp_path, laptop, "none"))
+    assert second.version == 2 and "checklist" in {i.kind for i in second.items}
+    assert "checklist:" + ASSESSMENT not in second.new
+    assert sorted(p.name for p in (share / "published").iterdir() if p.name.startswith("v")) == ["v000001",
+                                                                                                  "v000002"]
+    publish(office, share, DEMO_PASSPHRASE)  # the oldest folder goes; the previous stays for laptops reading it
+    assert sorted(p.name for p in (share / "published").iterdir() if p.name.startswith("v")) == ["v000002",
+                                                                                                  "v000003"]
+    assert not pull(laptop, share).refused
+    assert laptop.library.get(ASSESSMENT).version == 2
+
+
+def test_a_bad_checklist_publishes_nothing(laptop, office, share, tmp_path):
+    bad = checklist_v2(tmp_path)
+    bad.write_text(bad.read_text(encoding="utf-8").replace("quote: 每月", "quote: 不在标准里的话每月", 1), encoding="utf-8")
+    from inspector_app.core.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        publish(office, share, DEMO_PASSPHRASE, checklists=[bad])
+    assert str(bad) in str(caught.value)
+    assert not (share / "published" / fmt.INDEX).exists()
+
+
+def _published(laptop, office, share, tmp_path) -> None:
+    """Version 1 pulled (checklist v2), then version 2 published with checklist v3, not yet pulled."""
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
+    assert not pull(laptop, share).refused
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")])
+
+
+def _refused_keeps_v2(laptop, share, words: str) -> None:
+    report = pull(laptop, share)
+    assert report.refused and words in " ".join(p.reason for p in report.refused), report.refused
+    assert laptop.reload_library().get(ASSESSMENT).version == 2
+    assert load_received(laptop).version == 1
+
+
+def test_bad_index_signature_is_refused(laptop, office, share, tmp_path, english):
+    _published(laptop, office, share, tmp_path)
+    index = index_of(share)
+    index["published_at"] = "2020-01-01T00:00:00Z"  # any change breaks the signature
+    (share / "published" / fmt.INDEX).write_text(json.dumps(index), encoding="utf-8")
+    _refused_keeps_v2(laptop, share, "altered")
+
+
+def test_wrong_hash_is_refused(laptop, office, share, tmp_path, english):
+    _published(laptop, office, share, tmp_path)
+    path = item_path(share, "checklist")
+    path.write_bytes(path.read_bytes().replace("第三版".encode(), "第四版".encode()))
+    _refused_keeps_v2(laptop, share, "does not match the publication index")
+
+
+def test_bad_item_signature_is_refused(laptop, office, share, tmp_path, english):
+    _published(laptop, office, share, tmp_path)
+    sig = Path(str(item_path(share, "checklist")) + ".sig")
+    sig.write_bytes(Path(str(item_path(share, "certificate")) + ".sig").read_bytes())
+    _refused_keeps_v2(laptop, share, "signature over this file")
+
+
+def test_unknown_signer_is_refused(laptop, share, tmp_path, english):
+    publish(default_office_dir(laptop.data_dir), share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
+    assert not pull(laptop, share).refused
+    stranger = tmp_path / "stranger-office"
+    office_init(stranger, "冒名办公室", DEMO_PASSPHRASE)
+    shutil.rmtree(share / "published")
+    publish(stranger, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")])
+    _refused_keeps_v2(laptop, share, "unknown signer")
+
+
+def test_broken_payload_is_refused_even_when_signed(laptop, office, share, tmp_path, english, monkeypatch):
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
+    assert not pull(laptop, share).refused
+    # the office's own tool could write a roster the app cannot load: signed, hashed, and still refused
+    from inspector_app.core.sync import publish as publishing
+
+    monkeypatch.setattr(publishing, "roster_payload", lambda path: publishing.Payload(
+        "roster", "roster", "roster.yaml", b"departments: [unclosed"))
+    publish(office, share, DEMO_PASSPHRASE, roster=tmp_path / "ignored.yaml")
+    report = pull(laptop, share)
+    assert report.refused and "roster.yaml" in report.refused[0].file and "YAML" in report.refused[0].reason
+    assert load_received(laptop).version == 1
+    assert laptop.library.get(ASSESSMENT).version == 2
+
+
+def test_replayed_older_index_is_refused(laptop, office, share, tmp_path, english):
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
+    old = share.parent / "old-published"
+    shutil.copytree(share / "published", old)
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")])
+    assert not pull(laptop, share).refused
+    assert laptop.library.get(ASSESSMENT).version == 3
+    shutil.rmtree(share / "published")
+    shutil.copytree(old, share / "published")  # an old copy of the share (or a stick from last month)
+    report = pull(laptop, share)
+    assert report.refused and "older than the one already received" in report.refused[0].reason
+    assert laptop.reload_library().get(ASSESSMENT).version == 3 and load_received(laptop).version == 2
+
+
+def test_rectification_status_is_applied_and_audited(laptop, office, share, tmp_path):
+    generate(laptop, 12, seed=11)
+    with laptop.db.read() as session:
+        rect = session.scalars(select(Rectification).where(Rectification.status.in_(("open", "rectified")))
+                               .limit(1)).one()
+    later = datetime.now(timezone.utc) + timedelta(minutes=1)
+    status_file = tmp_path / "status.json"
+    status_file.write_text(json.dumps({"format": fmt.STATUS_FORMAT, "version": 1, "items": [
+        {"id": rect.id, "status": "verified", "verified_at": later.isoformat(), "verified_by": "办公室复查",
+         "updated_at": later.isoformat()},
+        {"id": "no-such-item", "status": "verified", "updated_at": later.isoformat()}]}), encoding="utf-8")
+    publish(office, share, DEMO_PASSPHRASE, rectifications=status_file)
+    report = pull(laptop, share)
+    assert not report.refused and report.installed
+    views = {v.id: v for v in list_rectifications(laptop)}
+    assert views[rect.id].status == "verified"
+    with laptop.db.read() as session:
+        assert session.get(Rectification, rect.id).verified_by == "办公室复查"
+        events = session.scalars(select(AuditEvent).where(AuditEvent.entity_id == rect.id,
+                                                          AuditEvent.action == "published_status")).all()
+        assert len(events) == 1 and verify(session).ok
+
+
+def test_sync_without_passphrase_only_pulls(laptop, office, share, tmp_path):
+    generate(laptop, 2, seed=3)
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
+    report = sync_with_share(laptop, share, None)
+    assert report.push is None and report.waiting == 2 and not report.pull.refused
+    assert not (share / "incoming").exists() or not list((share / "incoming").iterdir())
+    report = sync_with_share(laptop, share, DEMO_PASSPHRASE)
+    assert report.ok and report.push is not None and report.push.inspections == 2 and report.waiting == 0
+    assert report.pull.up_to_date
