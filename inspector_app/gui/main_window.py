@@ -34,6 +34,7 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.imports import ImportActions
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.navigation import PAGES
+from inspector_app.gui.office_dialog import add_office_menu
 from inspector_app.gui.operations import Operation
 from inspector_app.gui.pages.record_page import RecordPage
 from inspector_app.gui.pages.start_page import StartPage
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.share_timer.setInterval(30_000)
         self.share_timer.timeout.connect(self.update_share_status)
         self.share_timer.start()
+        self.syncing.start(self.share_timer)  # automatic sync when the share becomes reachable
         ctx.ops.started.connect(self._operation_started)
         ctx.ops.error.connect(lambda message: show_error(self, message))
         ctx.changes.settings.connect(self._settings_changed)
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
         self._action(documents_menu, tr("Print &rectification notices…"), None,
                      lambda: self.reports.print_notices(prefer_selected=True))
         self._action(documents_menu, tr("Monthly &bulletin…"), None, self.reports.monthly_bulletin)
+        add_office_menu(self, bar)  # 办公室: merge batches (gui/office_dialog.py)
         help_menu = bar.addMenu(tr("&Help"))
         self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
                      lambda: ShortcutSheet(self).exec())

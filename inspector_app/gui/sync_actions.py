@@ -1,23 +1,82 @@
-"""Sync from the window: send finished inspections to the share, in the background, then update the status.
+"""Sync from the window: by hand (File menu), and by itself whenever the share becomes reachable.
 
-The share folder is asked for once (and kept in Settings); the passphrase every time (it is never stored).
+The share is watched two ways: a QFileSystemWatcher on the share folder, its parent (a USB stick or a network
+drive appearing) and its published/ folder (the office publishing), plus the window's 30 s timer for mounts a
+watcher cannot see. A sync pushes then pulls (core/sync/run.py). The passphrase is asked once per session, only
+when inspections wait to be sent, and kept in memory only; without it an automatic sync still pulls and the
+status bar says what waits.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMainWindow
 
 from inspector_app.core.i18n import tr
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 
+SETTLE_MS = 700  # a stick being mounted changes the folder several times: sync once it settles
 
-class SyncActions:
+
+class SyncActions(QObject):
+    synced = Signal(object)  # the core SyncReport of every finished sync, by hand or automatic
+    failed = Signal(str)
+
     def __init__(self, ctx: GuiContext, window: QMainWindow):
+        super().__init__(window)
         self.ctx, self.window = ctx, window
+        self._passphrase: str | None = None  # this session only: never written anywhere
+        self._running = False
+        self._reachable: bool | None = None
+        self._index_stamp: int | None = None
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(lambda _path: self._settle.start())
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.check_share)
+        ctx.changes.settings.connect(self.check_share)
 
+    def start(self, timer: QTimer) -> None:
+        """Begin watching: the window's share timer re-checks too (network mounts a watcher cannot see)."""
+        timer.timeout.connect(self.check_share)
+        self.check_share()
+
+    # -- watching -----------------------------------------------------------------------------------------
+    def _watch(self, folder: Path | None) -> None:
+        wanted = {str(p) for p in ((folder, folder.parent, folder / "published") if folder else ()) if p.is_dir()}
+        current = set(self.watcher.directories())
+        if current - wanted:
+            self.watcher.removePaths(sorted(current - wanted))
+        if wanted - current:
+            self.watcher.addPaths(sorted(wanted - current))
+
+    def _stamp(self, folder: Path) -> int | None:
+        try:
+            return (folder / "published" / "index.json").stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def check_share(self) -> None:
+        """Sync when the share has just become reachable, or the office published since the last look."""
+        setting = self.ctx.ws.settings.share_folder
+        folder = Path(setting) if setting else None
+        self._watch(folder)
+        reachable = bool(folder and folder.is_dir())
+        became = reachable and self._reachable is not True
+        self._reachable = reachable
+        if not reachable or folder is None:
+            return
+        stamp = self._stamp(folder)
+        published = stamp != self._index_stamp
+        self._index_stamp = stamp
+        if became or published:
+            self.run_sync(str(folder), by_hand=False)
+
+    # -- syncing ------------------------------------------------------------------------------------------
     def share_folder(self) -> str | None:
         folder = self.ctx.ws.settings.share_folder
         if folder:
@@ -31,21 +90,50 @@ class SyncActions:
         return chosen
 
     def sync(self) -> None:
-        from inspector_app.core.sync import push
+        """By hand: ask for the passphrase when something waits to be sent and it is not known yet."""
+        from inspector_app.core.sync.status import sync_status
 
         folder = self.share_folder()
         if not folder:
             return
-        passphrase, ok = QInputDialog.getText(self.window, tr("Send to the share"),
-                                              tr("Passphrase of your signing key:"), QLineEdit.EchoMode.Password)
-        if not ok:
+        if self._passphrase is None and sync_status(self.ctx.ws).waiting:
+            passphrase, ok = QInputDialog.getText(self.window, tr("Send to the share"),
+                                                  tr("Passphrase of your signing key:"), QLineEdit.EchoMode.Password)
+            if ok and passphrase:
+                self._passphrase = passphrase
+        self.run_sync(folder, by_hand=True)
+
+    def forget_passphrase(self) -> None:
+        self._passphrase = None
+
+    def run_sync(self, folder: str, *, by_hand: bool) -> None:
+        from inspector_app.core.sync.run import sync_with_share
+
+        if self._running:
             return
-        ws = self.ctx.ws
+        self._running = True
+        ws, passphrase = self.ctx.ws, self._passphrase
 
-        def done(report) -> None:  # noqa: ANN001 - a core PushReport
+        def done(report) -> None:
+            self._running = False
+            if report.push_error:
+                self._passphrase = None  # a wrong passphrase is asked again next time
             self.ctx.changes.sync.emit()  # the status bar recounts what is waiting
-            self.window.statusBar().showMessage(report.message(), 10_000)
+            if report.pull.installed:
+                self.ctx.changes.roster.emit()
+                self.ctx.changes.rectifications.emit()
+            self.window.statusBar().showMessage(" ".join(report.lines()), 15_000)
+            if by_hand and not report.ok:
+                show_error(self.window, report.message())
+            self.synced.emit(report)
 
-        self.ctx.ops.run(tr("Sending to the share"), lambda progress: push(ws, folder, passphrase),
-                         on_done=done, on_error=lambda message: show_error(self.window, message),
-                         cancellable=False)
+        def error(message: str) -> None:
+            self._running = False
+            if by_hand:
+                show_error(self.window, message)
+            else:
+                self.window.statusBar().showMessage(message, 15_000)
+            self.failed.emit(message)
+
+        self.ctx.ops.run(tr("Syncing with the share"), lambda progress: sync_with_share(ws, folder, passphrase),
+                         on_done=done, on_error=error, cancellable=False)

@@ -1,0 +1,207 @@
+"""The central office's page: merge the batches laptops pushed to the share, with progress, cancel and a report.
+
+A thin window over core/merge (merge_share): the central database (by default a SQLite file in this data
+folder), the share, and the office folder whose certificate decides which inspectors are trusted. The merge
+runs through ctx.ops; cancelling stops between two batches (each batch is merged whole or not at all).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenuBar,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import tr
+from inspector_app.gui.context import GuiContext
+from inspector_app.gui.messages import show_error
+
+CENTRAL_DIR = "central"
+
+
+def add_office_menu(window: QMainWindow, bar: QMenuBar) -> None:
+    """The Office menu (办公室), added by MainWindow._build_menus."""
+    menu = bar.addMenu(tr("&Office"))
+    action = QAction(tr("&Merge batches…"), window)
+    action.setObjectName("mergeBatchesAction")
+    action.triggered.connect(lambda: OfficeDialog(window.ctx, window).open())  # type: ignore[attr-defined]
+    menu.addAction(action)
+
+
+def _files_dir(url: str, data_dir: Path) -> Path:
+    """Beside a SQLite central database (as the merge command does), else in this data folder."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - a bad URL is reported by open_central with a plain message
+        return data_dir / CENTRAL_DIR / "files"
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database).parent / "files"
+    return data_dir / CENTRAL_DIR / "files"
+
+
+class OfficeDialog(QDialog):
+    merged = Signal(object)  # the core ShareReport, once shown
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None):
+        from inspector_app.core.identity import default_office_dir
+        from inspector_app.core.merge import default_url
+
+        super().__init__(parent)
+        self.ctx = ctx
+        self.operation = None
+        self.setObjectName("officeDialog")
+        self.setWindowTitle(tr("Merge batches into the central database"))
+        data = ctx.ws.data_dir
+        self.central = QLineEdit(default_url(data / CENTRAL_DIR))
+        self.share = QLineEdit(ctx.ws.settings.share_folder or "")
+        self.office = QLineEdit(str(default_office_dir(data)))
+        form = QFormLayout()
+        form.addRow(tr("Central database"), self.central)
+        form.addRow(tr("Shared folder"), self._with_browse(self.share))
+        form.addRow(tr("Office folder (trusted certificate)"), self._with_browse(self.office))
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.merge_button = QPushButton(tr("Merge"))
+        self.merge_button.setDefault(True)
+        self.merge_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.merge_button)
+        row.addWidget(self.cancel_button)
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("mergeReport")
+        self.table.setHorizontalHeaderLabels([tr("Batch"), tr("Result"), tr("Details")])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(close)
+        self.resize(820, 480)
+
+    def _with_browse(self, field: QLineEdit) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field, 1)
+        browse = QToolButton()
+        browse.setText(tr("Browse…"))
+        browse.clicked.connect(lambda: self._browse(field))
+        row.addWidget(browse)
+        return box
+
+    def _browse(self, field: QLineEdit) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, tr("Choose a folder"), field.text() or str(Path.home()))
+        if chosen:
+            field.setText(chosen)
+
+    def start(self) -> None:
+        from inspector_app.core.identity.office import load_office_certificate
+        from inspector_app.core.merge import merge_share, open_central
+
+        share, url = Path(self.share.text().strip()), self.central.text().strip()
+        if not share.is_dir():
+            show_error(self, tr("The shared folder {path} cannot be reached.", path=share))
+            return
+        try:
+            trusted = [load_office_certificate(Path(self.office.text().strip()))]
+        except AppError as exc:
+            show_error(self, str(exc))
+            return
+        files = _files_dir(url, self.ctx.ws.data_dir)
+
+        def work(progress):
+            central = open_central(url)
+            try:
+                return merge_share(central, share, trusted, files, progress=progress.report)
+            finally:
+                central.close()
+
+        self.table.setRowCount(0)
+        self.summary.setText(tr("Merging…"))
+        self.merge_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.operation = self.ctx.ops.run(tr("Merging batches"), work, on_done=self.show_report,
+                                          on_error=self._failed, cancellable=True)
+        self.operation.progress.connect(self._progress)
+        self.operation.finished.connect(self._finished)
+
+    def cancel(self) -> None:
+        if self.operation is not None:
+            self.operation.cancel()
+            self.summary.setText(tr("Stopping after the current batch…"))
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _finished(self) -> None:
+        if self.operation is not None and self.operation.was_cancelled:
+            self.summary.setText(tr("Cancelled. Batches merged so far stay merged; the rest wait in the share."))
+        self.operation = None
+        self.merge_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _failed(self, message: str) -> None:
+        self.summary.setText(message)
+        show_error(self, message)
+
+    def show_report(self, report) -> None:
+        labels = {"merged": tr("merged"), "already_merged": tr("merged before"), "quarantined": tr("quarantined"),
+                  "refused": tr("refused"), "gone": tr("taken by another merge")}
+        rows: list[tuple[str, str, str]] = []
+        for outcome in report.outcomes:
+            if outcome.result is not None and not outcome.result.already_merged:
+                detail = tr("{inserted} new, {unchanged} unchanged, {conflicts} conflict(s)",
+                            inserted=outcome.result.inserted, unchanged=outcome.result.unchanged,
+                            conflicts=len(outcome.result.conflicts))
+            else:
+                detail = f"{outcome.reason_code}: {outcome.message}" if outcome.reason_code else ""
+            rows.append((outcome.name, labels.get(outcome.status, outcome.status), detail))
+            for conflict in outcome.result.conflicts if outcome.result else ():
+                rows.append(("", tr("conflict"), tr("conflict: {entity} {id} differs from the central copy (kept "
+                                                    "aside)", entity=conflict.entity, id=conflict.entity_id)))
+        self.table.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        merged = sum(o.status in ("merged", "already_merged") for o in report.outcomes)
+        conflicts = sum(len(o.result.conflicts) for o in report.with_conflicts if o.result)
+        self.summary.setText(tr("{merged} of {total} batch(es) merged, {refused} quarantined or refused, "
+                                "{conflicts} conflict(s).", merged=merged, total=len(report.outcomes),
+                                refused=len(report.refused), conflicts=conflicts))
+        self.merged.emit(report)
