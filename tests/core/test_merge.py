@@ -304,3 +304,39 @@ def test_two_concurrent_merges_make_no_duplicates_and_lose_nothing(laptop: Lapto
         assert snapshot(db) == reference
     finally:
         db.close()
+
+
+# -- groups, progress -------------------------------------------------------------------------------------------
+def test_progress_can_stop_the_run_between_bundles(laptop: Laptop, central: CentralDB, tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append((done, total))
+        return done < 1  # stop before the second bundle
+
+    share = tmp_path / "share"
+    (share / "incoming").mkdir(parents=True)
+    for bundle in laptop.bundles:
+        shutil.copy2(bundle, share / "incoming")
+    report = merge_share(central, share, laptop.trusted, tmp_path / "files", progress=progress)
+    assert [o.status for o in report.outcomes] == ["merged"] and count(central, m.Batch) == 1
+    assert calls == [(0, 3), (1, 3), (1, 3)]  # before each bundle, then the final count
+    assert len(list((share / "archive").iterdir())) == 1 and len(list((share / "incoming").iterdir())) == 2
+    rest = merge_share(central, share, laptop.trusted, tmp_path / "files")
+    assert [o.status for o in rest.outcomes] == ["merged", "merged"] and count(central, m.Batch) == 3
+
+
+def test_a_bundle_the_database_refuses_does_not_drag_its_group_down(laptop: Laptop, central: CentralDB,
+                                                                     tmp_path: Path) -> None:
+    def foreign_department(data: dict[str, Any]) -> None:
+        deduction = next(d for r in data["inspections"] for d in r["deductions"])
+        deduction["department_id"] = str(uuid.uuid4())  # in no bundle and no table: a foreign key breaks
+
+    bad = resigned(laptop.ws, laptop.bundles[0], tmp_path, foreign_department)
+    report = merge_files(central, [laptop.bundles[1], bad, laptop.bundles[2]], laptop.trusted, tmp_path / "files")
+    assert [(o.status, o.reason_code) for o in report.outcomes] == [("merged", ""), ("refused", "bad_data"),
+                                                                    ("merged", "")]
+    assert count(central, m.Batch) == 2
+    with central.read() as session:
+        merged = set(session.scalars(select(m.Inspection.batch_id)))
+    assert merged == {o.result.batch_id for o in report.outcomes if o.result}

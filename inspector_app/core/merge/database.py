@@ -1,8 +1,11 @@
 """Opening the central database by URL: SQLite (WAL, foreign keys, BEGIN IMMEDIATE writers) or any SQLAlchemy URL.
 
 Several merges may run at once (two office PCs, a scheduled job): every write is one transaction, on SQLite
-taken with BEGIN IMMEDIATE so writers queue instead of deadlocking, and `write()` retries a transaction that
-lost a race (a lock timeout, or a unique constraint another merge satisfied first).
+taken with BEGIN IMMEDIATE (and a busy timeout) so writers queue instead of deadlocking, and `transaction()`
+retries one that lost a race, recognised by the driver's error code, never by its message: on PostgreSQL
+SQLSTATE 40001 (serialization failure), 40P01 (deadlock) and 23505 (a unique key another merge inserted first);
+on SQLite SQLITE_BUSY / SQLITE_LOCKED and a primary-key or unique clash. Any other error (a foreign key the
+data breaks, a lost connection) is raised at once.
 """
 
 from __future__ import annotations
@@ -17,13 +20,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import (
-    ArgumentError,
-    DBAPIError,
-    IntegrityError,
-    NoSuchModuleError,
-    OperationalError,
-)
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import AppError
@@ -63,12 +60,21 @@ def create_central_engine(url: str) -> Engine:
     return engine
 
 
-def _retryable(exc: DBAPIError) -> bool:
-    if isinstance(exc, IntegrityError):
-        return True
-    text = str(exc.orig).lower() if exc.orig is not None else ""
-    return isinstance(exc, OperationalError) and any(w in text for w in ("locked", "busy", "deadlock",
-                                                                          "could not serialize"))
+RACE_SQLSTATES = frozenset({"40001", "40P01", "23505"})  # serialization failure, deadlock, unique violation
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+RACE_SQLITE_CODES = frozenset({1555, 2067})  # SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE
+
+
+def race_lost(exc: BaseException) -> bool:
+    """True when `exc` says another writer got in first, so running the same transaction again is right."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    sqlstate = getattr(orig, "sqlstate", None)  # psycopg
+    if sqlstate is not None:
+        return sqlstate in RACE_SQLSTATES
+    code = getattr(orig, "sqlite_errorcode", None)  # sqlite3 (Python 3.11+)
+    if code is None:
+        return False
+    return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED) or code in RACE_SQLITE_CODES
 
 
 class CentralDB:
@@ -83,9 +89,9 @@ class CentralDB:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
-    def transaction(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one write transaction, again from the start when it lost a race (at most ATTEMPTS)."""
-        for attempt in range(1, ATTEMPTS + 1):
+    def transaction(self, work: Callable[[Session], T], attempts: int = ATTEMPTS) -> T:
+        """Run `work` in one write transaction, again from the start when it lost a race (at most `attempts`)."""
+        for attempt in range(1, attempts + 1):
             try:
                 with self.engine.connect().execution_options(write=True) as connection, \
                         Session(bind=connection, expire_on_commit=False) as session:
@@ -97,7 +103,7 @@ class CentralDB:
                         raise
                 return result
             except DBAPIError as exc:
-                if attempt == ATTEMPTS or not _retryable(exc):
+                if attempt == attempts or not race_lost(exc):
                     raise
                 log.info("central: transaction lost a race (%s); retry %d", type(exc).__name__, attempt)
                 time.sleep(random.uniform(0.01, 0.05) * attempt)

@@ -1,26 +1,43 @@
-"""Merging one verified bundle into the central database: all of it in one transaction, or nothing.
+"""Merging verified bundles into the central database: each bundle all of it, or nothing.
 
 A row whose UUID is new is inserted; one already there with the same content hash is left alone; one with
 other content is a conflict, kept aside in `conflicts` with the incoming JSON and never written over the
 first. A batch merged before (same id, same bundle hash) changes nothing, so merging is idempotent, and
 since rows are only ever added the result does not depend on the order bundles arrive in.
+
+Speed (issue #5): `merge_bundles` merges a group of verified bundles in one transaction, set-based: one
+query for the group's batches, one for every id the group holds (all tables at once), then one multi-row
+INSERT per table. Each bundle is classified in order against what the database held plus what the bundles
+before it in the group added, so every bundle gets exactly the result it would get merged alone, in that order.
+Why a group per transaction is safe:
+- all or nothing still holds per bundle: the group commits whole or not at all, and nothing outside the
+  database (archive or quarantine moves) happens before the commit;
+- a bundle that breaks the transaction (data the database refuses) cannot drag the others down: the group is
+  then merged again one bundle per transaction, and only that bundle fails (`Quarantine("bad_data")`);
+- after a crash before the commit nothing of the group is in the database and every bundle is still in
+  incoming/; after the commit a bundle not yet archived is found by its hash and archived (a no-op merge).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, Dialect, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector_app.core.files import write_atomic
+from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
-from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.merge.database import CentralDB, race_lost
 from inspector_app.core.merge.rows import Row, bundle_rows, member_path
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.sync.bundle import file_sha256
-from inspector_app.core.sync.verify import VerifiedBundle
+from inspector_app.core.sync.verify import Quarantine, VerifiedBundle
 
 
 @dataclass(frozen=True)
@@ -57,78 +74,184 @@ def store_members(verified: VerifiedBundle, files_dir: Path) -> int:
     return written
 
 
-CHUNK = 500  # ids per IN (…) query: well under every database's parameter limit
+CHUNK = 500  # ids per IN (…) list, and parameters per lookup query kept under every database's limit
+_ENTITY = {table: table.__tablename__ for table in m.CONTENT_TABLES}  # type: ignore[attr-defined]
 
 
-def _merge_rows(session: Session, rows: list[Row], batch_id: str) -> tuple[int, int, list[ConflictRef]]:
-    """Set-based, table by table in the bundle's order (parents before children): one query finds which ids
-    exist and with what content hash, one bulk INSERT adds the new rows. A row whose id exists with other
-    content is a conflict, recorded once and never written over."""
-    inserted = unchanged = 0
-    conflicts: list[ConflictRef] = []
-    by_table: dict[type[m.Content], list[Row]] = {}
-    for row in rows:
-        by_table.setdefault(row.table, []).append(row)
-    for table, group in by_table.items():
-        known: dict[str, str] = {}
-        ids = [row.id for row in group]
-        for start in range(0, len(ids), CHUNK):
-            query = select(table.id, table.content_hash).where(table.id.in_(ids[start:start + CHUNK]))
-            for key, digest in session.execute(query):
-                known[key] = digest
-        new = []
-        for row in group:
-            current = known.get(row.id)
+@dataclass(frozen=True)
+class Prepared:
+    """A verified bundle ready to merge: its rows and its file hash, computed outside any transaction."""
+
+    verified: VerifiedBundle
+    bundle_hash: str
+    rows: list[Row]
+
+    @property
+    def batch_id(self) -> str:
+        return str(self.verified.manifest.batch_id)
+
+
+def prepare(verified: VerifiedBundle, files_dir: Path | str, bundle_hash: str = "") -> Prepared:
+    """Rows built and files stored (before the transaction, see store_members)."""
+    store_members(verified, Path(files_dir))
+    return Prepared(verified, bundle_hash or file_sha256(verified.path),
+                    bundle_rows(verified.manifest, verified.data))
+
+
+def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[str, str], str]:
+    """(table, id) -> content hash of every row of the group the database holds: one query per table
+    (PostgreSQL: `= ANY(array)`), or per CHUNK ids (SQLite's IN list)."""
+    wanted: dict[type[m.Content], set[str]] = {}
+    for item in prepared:
+        for row in item.rows:
+            wanted.setdefault(row.table, set()).add(row.id)
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    known: dict[tuple[str, str], str] = {}
+    for table, ids in wanted.items():
+        entity, keys = _ENTITY[table], sorted(ids)
+        head = f"SELECT id, content_hash FROM {quote(entity)} WHERE id"
+        if dialect.paramstyle == "qmark":
+            chunks = [(f"{head} IN ({', '.join('?' * len(part))})", tuple(part))
+                      for part in (keys[start:start + CHUNK] for start in range(0, len(keys), CHUNK))]
+        else:
+            chunks = [(f"{head} = ANY(%s)", (keys,))]
+        for sql, params in chunks:
+            known.update({(entity, key): digest for key, digest in connection.exec_driver_sql(sql, params)})
+    return known
+
+
+@dataclass(frozen=True)
+class _Insert:
+    """A table's plain INSERT with its columns' bind processors, built once per dialect: rows then go to the
+    driver's executemany as tuples, without a compile or a dict per row (on PostgreSQL psycopg pipelines them)."""
+
+    sql: str
+    names: tuple[str, ...]
+    convert: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def of(table: type[m.Content], dialect: Dialect) -> _Insert:
+        columns = list(table.__table__.columns)  # type: ignore[attr-defined]
+        quote = dialect.identifier_preparer.quote
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        sql = (f"INSERT INTO {quote(table.__tablename__)} ({', '.join(quote(c.name) for c in columns)}) "  # type: ignore[attr-defined]
+               f"VALUES ({', '.join(mark for _ in columns)})")
+        convert = []
+        for n, column in enumerate(columns):
+            process = None if column.name == "payload" else column.type.bind_processor(dialect)
+            if process is not None:
+                convert.append((n, process))
+        return _Insert(sql, tuple(c.name for c in columns), tuple(convert))
+
+    def params(self, row: Row) -> tuple[Any, ...]:
+        values = [row.payload_json if name == "payload" else row.content_hash if name == "content_hash"
+                  else row.columns[name] for name in self.names]
+        for n, process in self.convert:
+            if values[n] is not None:
+                values[n] = process(values[n])
+        return tuple(values)
+
+
+def _insert_rows(connection: Connection, table: type[m.Content], rows: list[Row]) -> None:
+    """One executemany; the payload goes in as the canonical JSON already written, not serialised again."""
+    plan = _Insert.of(table, connection.dialect)
+    connection.exec_driver_sql(plan.sql, [plan.params(row) for row in rows])
+
+
+def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeResult]:
+    connection = session.connection()
+    ids = sorted({item.batch_id for item in prepared})
+    batches = dict(connection.execute(select(m.Batch.batch_id, m.Batch.bundle_sha256)
+                                      .where(m.Batch.batch_id.in_(ids))).all())
+    known = _known_hashes(connection, prepared)
+    seen_conflicts: set[tuple[str, str, str]] = set()  # within the group; the database is asked on insert
+    new_batches: list[dict[str, Any]] = []
+    new_rows: dict[type[m.Content], list[Row]] = {}
+    new_conflicts: list[dict[str, Any]] = []
+    results = []
+    now = utcnow()
+    for item in prepared:
+        manifest, batch_id = item.verified.manifest, item.batch_id
+        if batches.get(batch_id) == item.bundle_hash:
+            results.append(MergeResult(batch_id, already_merged=True))
+            continue
+        inserted = unchanged = 0
+        conflicts: list[ConflictRef] = []
+        for row in item.rows:
+            key = (row.entity, row.id)
+            current = known.get(key)
             if current is None:
-                new.append({**row.columns, "content_hash": row.content_hash, "payload": row.payload})
-                known[row.id] = row.content_hash
+                new_rows.setdefault(row.table, []).append(row)
+                known[key] = row.content_hash
                 inserted += 1
             elif current == row.content_hash:
                 unchanged += 1
             else:
-                _record_conflict(session, row, current, batch_id)
                 conflicts.append(ConflictRef(row.entity, row.id))
-        if new:
-            session.execute(insert(table), new)
-    return inserted, unchanged, conflicts
+                marker = (row.entity, row.id, row.content_hash)
+                if marker not in seen_conflicts:
+                    seen_conflicts.add(marker)
+                    new_conflicts.append({"entity": row.entity, "entity_id": row.id, "batch_id": batch_id,
+                                          "existing_hash": current, "incoming_hash": row.content_hash,
+                                          "incoming": row.payload, "found_at": now})
+        if batch_id not in batches:  # else: the same batch rebuilt on the laptop (new signature): rows decide
+            batches[batch_id] = item.bundle_hash
+            new_batches.append({
+                "batch_id": batch_id, "device_id": manifest.device_id, "staff_no": manifest.inspector.staff_no,
+                "inspector_name": manifest.inspector.name, "bundle_name": item.verified.path.name,
+                "bundle_sha256": item.bundle_hash, "created_at": manifest.created_at, "merged_at": now,
+                "inspections": len(manifest.inspection_ids), "inserted": inserted, "unchanged": unchanged,
+                "conflicts": len(conflicts)})
+        results.append(MergeResult(batch_id, inserted, unchanged, tuple(conflicts)))
+    if new_batches:
+        connection.execute(insert(m.Batch), new_batches)
+    for table in m.CONTENT_TABLES:  # parents before children, over the whole group
+        if new_rows.get(table):
+            _insert_rows(connection, table, new_rows[table])
+    if new_conflicts:
+        _insert_conflicts(session, new_conflicts)
+    return results
 
 
-def _record_conflict(session: Session, row: Row, existing_hash: str, batch_id: str) -> None:
-    seen = session.scalar(select(m.Conflict.id).where(m.Conflict.entity == row.entity, m.Conflict.entity_id == row.id,
-                                                      m.Conflict.incoming_hash == row.content_hash))
-    if seen is None:
-        session.add(m.Conflict(entity=row.entity, entity_id=row.id, batch_id=batch_id, existing_hash=existing_hash,
-                               incoming_hash=row.content_hash, incoming=row.payload, found_at=utcnow()))
-        session.flush()
+def _insert_conflicts(session: Session, conflicts: list[dict[str, Any]]) -> None:
+    """A conflict already recorded by another batch is recorded once (entity, id, incoming hash are unique)."""
+    connection = session.connection()
+    for conflict in conflicts:
+        seen = connection.execute(select(m.Conflict.id).where(
+            m.Conflict.entity == conflict["entity"], m.Conflict.entity_id == conflict["entity_id"],
+            m.Conflict.incoming_hash == conflict["incoming_hash"])).first()
+        if seen is None:
+            connection.execute(insert(m.Conflict), [conflict])
+
+
+def merge_prepared(central: CentralDB, prepared: Sequence[Prepared]) -> list[MergeResult | Quarantine]:
+    """Merge a group in one transaction; if the database refuses it, each bundle alone (see the docstring).
+
+    Returns one entry per bundle, in order: its result, or the Quarantine refusing a bundle whose data the
+    central database cannot take (a reference to a department it does not send, say).
+    """
+    if not prepared:
+        return []
+    try:
+        return list(central.transaction(lambda session: _merge_group(session, prepared),
+                                        attempts=3 if len(prepared) > 1 else 8))
+    except DBAPIError as exc:
+        if len(prepared) == 1 and (race_lost(exc) or not isinstance(exc, IntegrityError)):
+            raise  # lost every race, or the database itself failed: not this bundle's fault
+        if len(prepared) == 1:
+            return [Quarantine("bad_data", tr("The batch's data does not fit the central database ({detail}).",
+                                               detail=type(exc.orig).__name__ if exc.orig else type(exc).__name__))]
+    found: list[MergeResult | Quarantine] = []
+    for item in prepared:
+        found += merge_prepared(central, [item])
+    return found
 
 
 def merge_bundle(central: CentralDB, verified: VerifiedBundle, files_dir: Path | str) -> MergeResult:
-    """Merge a verified bundle in one transaction (retried as a whole when another merge got in first)."""
-    manifest = verified.manifest
-    batch_id = str(manifest.batch_id)
-    bundle_hash = file_sha256(verified.path)
-    with central.read() as session:
-        done = session.get(m.Batch, batch_id)
-        if done is not None and done.bundle_sha256 == bundle_hash:
-            return MergeResult(batch_id, already_merged=True)
-    rows = bundle_rows(manifest, verified.data)
-    store_members(verified, Path(files_dir))
-
-    def work(session: Session) -> MergeResult:
-        batch = session.get(m.Batch, batch_id)
-        if batch is not None and batch.bundle_sha256 == bundle_hash:
-            return MergeResult(batch_id, already_merged=True)  # another merge finished it meanwhile
-        created = batch is None
-        if batch is None:  # else: the same batch rebuilt on the laptop (new signature): rows decide
-            batch = m.Batch(batch_id=batch_id, device_id=manifest.device_id, staff_no=manifest.inspector.staff_no,
-                            inspector_name=manifest.inspector.name, bundle_name=verified.path.name,
-                            bundle_sha256=bundle_hash, created_at=manifest.created_at, merged_at=utcnow(),
-                            inspections=len(manifest.inspection_ids), inserted=0, unchanged=0, conflicts=0)
-            session.add(batch)
-            session.flush()
-        inserted, unchanged, conflicts = _merge_rows(session, rows, batch_id)
-        if created:
-            batch.inserted, batch.unchanged, batch.conflicts = inserted, unchanged, len(conflicts)
-        return MergeResult(batch_id, inserted, unchanged, tuple(conflicts))
-
-    return central.transaction(work)
+    """Merge one verified bundle in one transaction (retried as a whole when another merge got in first)."""
+    (outcome,) = merge_prepared(central, [prepare(verified, files_dir)])
+    if isinstance(outcome, Quarantine):
+        raise outcome
+    return outcome

@@ -1,15 +1,18 @@
 """Merging what laptops pushed: every bundle in the share's incoming/ (then archived or quarantined), or files.
 
 Each bundle is checked (open_bundle) before a byte of it is used; a refused one goes to quarantine/ with its
-reason and the run goes on. A merged one is moved to archive/ only after its transaction committed, so a crash
-in between merges it again next time (a no-op). Another merge running on the same share may take a bundle
-first: it is then reported as `gone`, not as an error.
+reason and the run goes on. Bundles are taken a window at a time: one query finds those merged before (by
+their bytes' hash), the rest are verified (each distinct signer certificate's chain checked once per run) and
+merged a group per transaction (service.py says why that is safe). A merged one is moved to archive/ only
+after its group committed, so a crash in between merges it again next time (a no-op). Another merge running
+on the same share may take a bundle first: it is then reported as `gone`, not as an error.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,11 +22,20 @@ from sqlalchemy import select
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
-from inspector_app.core.merge.service import MergeResult, merge_bundle
+from inspector_app.core.merge.service import (
+    MergeResult,
+    Prepared,
+    merge_prepared,
+    prepare,
+)
 from inspector_app.core.sync.bundle import file_sha256
 from inspector_app.core.sync.quarantine import quarantine
 from inspector_app.core.sync.share import Share, fsync_dir
-from inspector_app.core.sync.verify import Limits, Quarantine, open_bundle
+from inspector_app.core.sync.verify import Limits, Quarantine, SignerCache, open_bundle
+
+GROUP_BUNDLES = 64  # bundles looked up together, and at most merged in one transaction
+GROUP_ROWS = 5_000  # … or fewer, once their rows reach this many
+LOCK_NAME = ".merge.lock"
 
 # progress(done, total) after each bundle; returning False stops the run before the next bundle (the GUI's cancel)
 ProgressFn = Callable[[int, int], bool]
@@ -58,23 +70,6 @@ class ShareReport:
         return not self.refused and not self.with_conflicts
 
 
-def _merge_one(central: CentralDB, path: Path, trusted: list[x509.Certificate], files_dir: Path,
-               limits: Limits) -> BundleOutcome:
-    merged = _batch_of(central, path)
-    if merged:  # byte-identical to a bundle verified and merged already: nothing to check or write again
-        return BundleOutcome(path.name, "already_merged", MergeResult(merged, already_merged=True))
-    verified = open_bundle(path, trusted, limits=limits)
-    result = merge_bundle(central, verified, files_dir)
-    return BundleOutcome(path.name, "already_merged" if result.already_merged else "merged", result)
-
-
-def _batch_of(central: CentralDB, path: Path) -> str:
-    """The batch id of an already merged bundle with exactly these bytes, else ""."""
-    digest = file_sha256(path)
-    with central.read() as session:
-        return session.scalar(select(m.Batch.batch_id).where(m.Batch.bundle_sha256 == digest).limit(1)) or ""
-
-
 def _archive(share: Share, path: Path) -> None:
     """Move a merged bundle to archive/ (a same-name, same-content copy there means: just drop this one)."""
     share.archive.mkdir(parents=True, exist_ok=True)
@@ -103,46 +98,131 @@ def incoming_bundles(share: Share) -> list[Path]:
                   and p.is_file())
 
 
+
+
+@contextmanager
+def _share_lock(share: Share) -> Iterator[None]:
+    """Held while a refused bundle is moved aside, so two merges never quarantine the same bundle twice
+    (an advisory lock on share/.merge.lock where the platform has one; the move itself is atomic anyway)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the existence check and the atomic rename are the only guard
+        yield
+        return
+    with (share.path / LOCK_NAME).open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _window_hashes(paths: Sequence[Path]) -> dict[Path, str]:
+    """The SHA-256 of each bundle still there (another merge may have moved one away meanwhile)."""
+    found = {}
+    for path in paths:
+        try:
+            found[path] = file_sha256(path)
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def _merged_before(central: CentralDB, digests: Iterable[str]) -> dict[str, str]:
+    """bundle SHA-256 -> batch id, for bundles with exactly these bytes verified and merged already."""
+    wanted = sorted(set(digests))
+    with central.read() as session:
+        return dict(session.execute(select(m.Batch.bundle_sha256, m.Batch.batch_id)
+                                    .where(m.Batch.bundle_sha256.in_(wanted))).all()) if wanted else {}
+
+
+class _Run:
+    """One pass over a list of bundles: skip the merged, verify the rest, merge them a group per transaction.
+
+    `share` set: refused bundles are quarantined and merged ones archived (after their group committed);
+    unset: bundles named on the command line, only reported.
+    """
+
+    def __init__(self, central: CentralDB, trusted: list[x509.Certificate], files: Path, limits: Limits,
+                 share: Share | None):
+        self.central, self.trusted, self.files, self.limits, self.share = central, trusted, files, limits, share
+        self.outcomes: dict[int, BundleOutcome] = {}
+        self.pending: list[tuple[int, Path, Prepared]] = []
+
+    def refuse(self, index: int, path: Path, refusal: Quarantine) -> None:
+        if self.share is None:
+            self.outcomes[index] = BundleOutcome(path.name, "refused", None, refusal.reason_code, refusal.message)
+            return
+        with _share_lock(self.share):
+            if not path.exists():
+                self.outcomes[index] = BundleOutcome(path.name, "gone")
+                return
+            quarantine(self.share, path, refusal)
+        self.outcomes[index] = BundleOutcome(path.name, "quarantined", None, refusal.reason_code, refusal.message)
+
+    def done(self, index: int, path: Path, result: MergeResult) -> None:
+        if self.share is not None:
+            _archive(self.share, path)
+        status: Status = "already_merged" if result.already_merged else "merged"
+        self.outcomes[index] = BundleOutcome(path.name, status, result)
+
+    def take(self, index: int, path: Path, digest: str | None, merged: dict[str, str]) -> None:
+        if digest is None:
+            self.outcomes[index] = BundleOutcome(path.name, "gone")
+        elif digest in merged:  # byte-identical to a bundle verified and merged already: nothing to check
+            self.done(index, path, MergeResult(merged[digest], already_merged=True))
+        else:
+            try:
+                verified = open_bundle(path, self.trusted, limits=self.limits, signers=self.signers)
+                self.pending.append((index, path, prepare(verified, self.files, digest)))
+            except Quarantine as refusal:
+                self.refuse(index, path, refusal)
+            if sum(len(item.rows) for _, _, item in self.pending) >= GROUP_ROWS:
+                self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        for (index, path, _), outcome in zip(pending, merge_prepared(self.central, [p for _, _, p in pending]),
+                                             strict=True):
+            if isinstance(outcome, Quarantine):
+                self.refuse(index, path, outcome)
+            else:
+                self.done(index, path, outcome)
+
+    def run(self, paths: Sequence[Path], progress: ProgressFn | None) -> ShareReport:
+        self.signers = SignerCache()
+        handled, stopped = 0, False
+        for start in range(0, len(paths), GROUP_BUNDLES):
+            window = paths[start:start + GROUP_BUNDLES]
+            digests = _window_hashes(window)
+            merged = _merged_before(self.central, digests.values())
+            for offset, path in enumerate(window):
+                if progress is not None and not progress(handled, len(paths)):
+                    stopped = True
+                    break
+                self.take(start + offset, path, digests.get(path), merged)
+                handled += 1
+            self.flush()
+            if stopped:
+                break
+        report = ShareReport(tuple(self.outcomes[i] for i in sorted(self.outcomes)))
+        if progress is not None:
+            progress(len(report.outcomes), len(paths))
+        return report
+
+
 def merge_share(central: CentralDB, share_path: Path | str, trusted_certs: list[x509.Certificate],
                 files_dir: Path | str, limits: Limits | None = None,
                 progress: ProgressFn | None = None) -> ShareReport:
     """Merge every bundle in the share's incoming/ folder, archiving or quarantining each."""
-    share, files, limits = Share(share_path), Path(files_dir), limits or Limits()
-    outcomes: list[BundleOutcome] = []
-    waiting = incoming_bundles(share)
-    for path in waiting:
-        if progress is not None and not progress(len(outcomes), len(waiting)):
-            break
-        try:
-            outcome = _merge_one(central, path, trusted_certs, files, limits)
-        except Quarantine as refusal:
-            if not path.exists():
-                outcomes.append(BundleOutcome(path.name, "gone"))
-                continue
-            quarantine(share, path, refusal)
-            outcomes.append(BundleOutcome(path.name, "quarantined", None, refusal.reason_code, refusal.message))
-            continue
-        _archive(share, path)
-        outcomes.append(outcome)
-    if progress is not None:
-        progress(len(outcomes), len(waiting))
-    return ShareReport(tuple(outcomes))
+    share = Share(share_path)
+    return _Run(central, trusted_certs, Path(files_dir), limits or Limits(), share).run(incoming_bundles(share),
+                                                                                          progress)
 
 
 def merge_files(central: CentralDB, bundle_paths: Iterable[Path | str] | Sequence[Path | str],
                 trusted_certs: list[x509.Certificate], files_dir: Path | str,
                 limits: Limits | None = None, progress: ProgressFn | None = None) -> ShareReport:
     """Merge bundles named on the command line; nothing is moved (a refused one is only reported)."""
-    files, limits = Path(files_dir), limits or Limits()
-    outcomes: list[BundleOutcome] = []
     paths = [Path(item) for item in bundle_paths]
-    for path in paths:
-        if progress is not None and not progress(len(outcomes), len(paths)):
-            break
-        try:
-            outcomes.append(_merge_one(central, path, trusted_certs, files, limits))
-        except Quarantine as refusal:
-            outcomes.append(BundleOutcome(path.name, "refused", None, refusal.reason_code, refusal.message))
-    if progress is not None:
-        progress(len(outcomes), len(paths))
-    return ShareReport(tuple(outcomes))
+    return _Run(central, trusted_certs, Path(files_dir), limits or Limits(), None).run(paths, progress)
