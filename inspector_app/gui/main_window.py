@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
 
         status = sync_status(self.ctx.ws)
         self.pending_label.setText(tr("Waiting to send: {count} inspections", count=status.waiting))
-        when = status.last_sent.astimezone().strftime("%Y-%m-%d %H:%M") if status.last_sent else None
+        when = status.last_sync.astimezone().strftime("%Y-%m-%d %H:%M") if status.last_sync else None
         self.sync_label.setText(tr("Last sync: {when}", when=when) if when else tr("Last sync: never"))
 
     def _operation_started(self, operation: Operation) -> None:

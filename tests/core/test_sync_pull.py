@@ -3,6 +3,7 @@ old version (bad signature, wrong hash, unknown signer, broken payload, an older
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -25,6 +26,7 @@ from inspector_app.core.sync import published_format as fmt
 from inspector_app.core.sync.publish import publish
 from inspector_app.core.sync.pull import load_received, pull
 from inspector_app.core.sync.run import sync_with_share
+from inspector_app.core.sync.status import sync_status
 from inspector_app.core.workspace import Workspace
 from tests.helpers.fixtures import ASSESSMENT, REPO
 
@@ -177,7 +179,7 @@ def test_broken_payload_is_refused_even_when_signed(laptop, office, share, tmp_p
     publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
     assert not pull(laptop, share).refused
     # the office's own tool could write a roster the app cannot load: signed, hashed, and still refused
-    from inspector_app.core.sync import publish as publishing
+    publishing = importlib.import_module("inspector_app.core.sync.publish")  # the module, not the function
 
     monkeypatch.setattr(publishing, "roster_payload", lambda path: publishing.Payload(
         "roster", "roster", "roster.yaml", b"departments: [unclosed"))
@@ -228,8 +230,11 @@ def test_rectification_status_is_applied_and_audited(laptop, office, share, tmp_
 def test_sync_without_passphrase_only_pulls(laptop, office, share, tmp_path):
     generate(laptop, 2, seed=3)
     publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)])
+    assert sync_status(laptop).last_sync is None
     report = sync_with_share(laptop, share, None)
     assert report.push is None and report.waiting == 2 and not report.pull.refused
+    status = sync_status(laptop)
+    assert status.last_sent is None and status.last_sync == status.last_received is not None
     assert not (share / "incoming").exists() or not list((share / "incoming").iterdir())
     report = sync_with_share(laptop, share, DEMO_PASSPHRASE)
     assert report.ok and report.push is not None and report.push.inspections == 2 and report.waiting == 0

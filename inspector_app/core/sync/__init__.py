@@ -1,7 +1,8 @@
-"""Offline-first sync, first part: laptops push signed batches of finished inspections to a central share.
+"""Offline-first sync: laptops push signed batches to a central share and pull what the office published.
 
-share.py documents the share's layout, bundle_format.py the batch format; push.py is the laptop side and
-verify.py / quarantine.py the office's checks before a batch is merged. Qt-free.
+share.py documents the share's layout, bundle_format.py the batch format, published_format.py the office's
+publication; push.py and pull.py are the laptop side (run.py: one sync = push then pull), publish.py and
+verify.py / quarantine.py the office's. Qt-free.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from inspector_app.core.sync.bundle_format import (
     json_schemas,
 )
 from inspector_app.core.sync.models import SyncBatch
+from inspector_app.core.sync.publish import PublishReport, publish
+from inspector_app.core.sync.pull import PullReport, pull
 from inspector_app.core.sync.push import PushReport, SentBatch, push
 from inspector_app.core.sync.quarantine import quarantine
+from inspector_app.core.sync.run import SyncReport, sync_with_share
 from inspector_app.core.sync.share import Share
 from inspector_app.core.sync.verify import (
     Limits,
@@ -29,15 +33,21 @@ __all__ = [
     "InspectionRecord",
     "Limits",
     "Manifest",
+    "PublishReport",
+    "PullReport",
     "PushReport",
     "Quarantine",
     "SentBatch",
     "Share",
     "SyncBatch",
+    "SyncReport",
     "VerifiedBundle",
     "bundle_name",
     "json_schemas",
     "open_bundle",
+    "publish",
+    "pull",
     "push",
     "quarantine",
+    "sync_with_share",
 ]

@@ -127,6 +127,7 @@ def pull(ws: Workspace, share_path: Path | str) -> PullReport:
         return report
     if index.version == state.version:
         report.up_to_date = True
+        _save_received(ws, state.model_copy(update={"received_at": datetime.now(timezone.utc)}))
         return report
     received = dict(state.items)
     for item in sorted(index.items, key=lambda i: fmt.KIND_ORDER[i.kind]):

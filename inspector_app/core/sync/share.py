@@ -2,8 +2,17 @@
 
     <share>/incoming/    batches pushed by laptops: batch-<device8>-<batch_id>.zip (see bundle_format.py);
                          a copy in progress is named .batch-….zip.part and never seen under its final name
-    <share>/published/   what the office signs for the laptops: checklists, roster, certificates,
-                         rectification status
+    <share>/published/   what the office signs for the laptops (`office publish`, see published_format.py):
+        index.json           the signed index: version counter, time, per item kind, key, SHA-256, size
+        v<NNNNNN>/<item>     each item's payload (checklist YAML, roster YAML/JSON, office certificates PEM,
+                             rectification status JSON) beside <item>.sig, the office's detached signature;
+                             a new version folder is complete before index.json is replaced, and the folder
+                             before it is kept for laptops still reading it
+                         Laptops verify against the office certificates they trust and refuse an older index.
+                         Rectification status: the central database holds each item as the laptop sent it
+                         (merging never overwrites), so the office's later decisions (verified on
+                         re-inspection…) come from a status file it writes; publish combines both by item, the
+                         later `updated_at` winning, and a laptop applies an item only when it is newer.
     <share>/archive/     batches the office has merged
     <share>/quarantine/  batches the office refused, each beside <name>.reason.json (code, message, time)
 

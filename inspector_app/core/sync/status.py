@@ -1,4 +1,5 @@
-"""What the status bar shows about sync: inspections waiting to be sent, and when the last batch went out."""
+"""What the status bar shows about sync: inspections waiting to be sent, when the last batch went out, and when
+the office's publication was last taken."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from inspector_app.core.workspace import Workspace
 class SyncStatus:
     waiting: int  # finished, non-training inspections not yet in the share
     last_sent: datetime | None
+    last_received: datetime | None = None  # the last pull that read the office's publication
+
+    @property
+    def last_sync(self) -> datetime | None:
+        return max((t for t in (self.last_sent, self.last_received) if t is not None), default=None)
 
 
 def sync_status(ws: Workspace) -> SyncStatus:
@@ -29,4 +35,6 @@ def sync_status(ws: Workspace) -> SyncStatus:
         finished = set(session.scalars(select(Inspection.id).where(Inspection.status == "finished",
                                                                    Inspection.training.is_(False))))
         last_sent = session.scalar(select(func.max(SyncBatch.sent_at)))
-    return SyncStatus(len((finished - batched) | unsent), last_sent)
+    from inspector_app.core.sync.pull import load_received
+
+    return SyncStatus(len((finished - batched) | unsent), last_sent, load_received(ws).received_at)
