@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from inspector_app import __version__
+from inspector_app.core.crash import maybe_test_crash
 from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import initial_language, set_language, tr
 
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR",
                         help=tr("local data folder (default: $INSPECTOR_APP_DATA, else the user data folder)"))
     parser.add_argument("--lang", choices=("zh", "en"), help=tr("language of messages (default: Chinese)"))
+    # hidden: open the window, wait until it is shown, exit 0 (the built program's smoke test)
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = commands.add_parser("gui", help=tr("open the desktop window"))
     gui.set_defaults(handler=run_gui)
@@ -98,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "handler", run_gui)
     try:
+        maybe_test_crash(getattr(args, "command", None))
         return handler(args)
     except InputError as exc:
         for problem in exc.problems:
@@ -112,6 +116,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
         sys.stderr.close()
         return 0
+    except Exception:  # noqa: BLE001 - a bug, not a user mistake: a crash report for the office
+        return _crashed(args)
+
+
+CRASH_EXIT = 4
+
+
+def _crashed(args: argparse.Namespace) -> int:
+    from inspector_app.core.crash import write_crash_report
+    from inspector_app.core.paths import resolve_data_dir
+
+    error = sys.exc_info()
+    try:
+        path = write_crash_report(error, resolve_data_dir(args.data_dir))  # type: ignore[arg-type]
+    except OSError:
+        path = None
+    print(tr("Unexpected error: {detail}", detail=error[1]), file=sys.stderr)
+    if path is not None:
+        print(tr("A crash report was written to {path}. Please send this file to the office.", path=path),
+              file=sys.stderr)
+    return CRASH_EXIT
+
+
 
 
 if __name__ == "__main__":  # pragma: no cover

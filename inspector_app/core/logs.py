@@ -1,24 +1,46 @@
-"""Log files in the data folder (rotated), so errors shown to users in plain words keep their details."""
+"""Log files in the data folder (rotated), so errors shown to users in plain words keep their details.
+
+`<data>/logs/inspector-app.log`, 1 MB × 5 older files; crash reports (core/crash.py) quote its last lines.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 LOG_DIR = "logs"
 LOG_FILE = "inspector-app.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
+
+
+def log_dir(data_dir: Path) -> Path:
+    return data_dir / LOG_DIR
+
+
+def log_file(data_dir: Path) -> Path:
+    return log_dir(data_dir) / LOG_FILE
 
 
 def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     """Send the app's log to <data>/logs/inspector-app.log (1 MB × 5 files); returns the file's path."""
-    folder = data_dir / LOG_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_FILE
+    path = log_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def tail_lines(path: Path, count: int) -> list[str]:
+    """The last `count` lines of a log file (empty when there is none); undecodable bytes replaced."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return [line.rstrip("\n") for line in deque(handle, maxlen=count)]
+    except OSError:
+        return []
