@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from inspector_app.core.checklists.library import ChecklistLibrary
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.i18n import language, tr
-from inspector_app.core.paths import forms_dir
+from inspector_app.core.paths import forms_dir, resolve_data_dir
+from inspector_app.core.settings import load_settings
 from inspector_app.core.training import (
     KEY,
     Calibration,
@@ -50,6 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     cal.add_argument("--scenario", required=True, metavar="FILE", help=tr("the scenario pack"))
     cal.add_argument("--attempts", required=True, nargs="+", action="extend", metavar="FILE")
     cal.add_argument("--format", choices=("text", "json"), default="text")
+    cal.add_argument("--pdf", metavar="FILE", help=tr("also write the calibration report as PDF"))
     cal.add_argument("--forms", **forms)
     cal.set_defaults(handler=run_calibrate)
 
@@ -150,4 +153,10 @@ def run_calibrate(args: argparse.Namespace) -> int:
                          indent=2))
     else:
         print("\n".join(_calibration_text(result)))
+    if args.pdf:
+        from inspector_app.core.documents.calibration_report import write_calibration
+
+        hospital = load_settings(resolve_data_dir(args.data_dir)).hospital
+        written = write_calibration(Path(args.pdf), pack, result, hospital=hospital, lang=language())
+        print(tr("Written: {path}", path=written), file=sys.stderr)
     return 0

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from inspector_app import __version__
 from inspector_app.core.crash import maybe_test_crash
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR",
                         help=tr("local data folder (default: $INSPECTOR_APP_DATA, else the user data folder)"))
     parser.add_argument("--lang", choices=("zh", "en"), help=tr("language of messages (default: Chinese)"))
+    parser.add_argument("--training", action="store_true",
+                        help=tr("training mode: use the separate training data folder (DIR/training), whose "
+                                "inspections are never sent or merged"))
     # hidden: open the window, wait until it is shown, exit 0 (the built program's smoke test)
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -88,6 +92,13 @@ def run_gui(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _training_data_dir(data_dir: str | None) -> Path:
+    from inspector_app.core.paths import resolve_data_dir
+    from inspector_app.core.training.mode import prepare_training_dir
+
+    return prepare_training_dir(resolve_data_dir(data_dir))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _configure_stdio()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -101,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "handler", run_gui)
     try:
+        if args.training:  # every command then works on <data>/training/ (core/training/mode.py)
+            args.data_dir = str(_training_data_dir(args.data_dir))
         maybe_test_crash(getattr(args, "command", None))
         return handler(args)
     except InputError as exc:

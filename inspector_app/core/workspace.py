@@ -68,7 +68,12 @@ class Workspace:
             if lock is not None:
                 lock.release()
             raise
-        return cls(data_dir, database, lock)
+        workspace = cls(data_dir, database, lock)
+        if workspace.settings.training:  # training data lives apart (core/training/mode.py)
+            from inspector_app.core.training.mode import enter_training
+
+            enter_training(workspace, copy_roster=exclusive)
+        return workspace
 
     def close(self) -> None:
         self.db.close()

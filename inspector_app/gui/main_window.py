@@ -41,6 +41,7 @@ from inspector_app.gui.pages.start_page import StartPage
 from inspector_app.gui.reports import ReportActions
 from inspector_app.gui.shortcuts import SHORTCUTS, ShortcutSheet
 from inspector_app.gui.sync_actions import SyncActions
+from inspector_app.gui.training import TrainingMode, add_training_menu
 
 if TYPE_CHECKING:
     from inspector_app.gui.pages.history_page import HistoryPage
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         ctx.ops.error.connect(lambda message: show_error(self, message))
         ctx.changes.settings.connect(self._settings_changed)
         ctx.changes.sync.connect(self.update_sync_status)
+        self.training = TrainingMode(self)
         self._build()
         self._restore_geometry()
         draft = self.start_page.latest_draft()
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self.record_page.finish_requested.connect(self.finish_inspection)
         self._build_menus()
         self._build_status_bar()
+        self.training.apply()  # banner, title and colour in training mode
         self.nav.setCurrentRow(0)
         if inspection_id:
             self.open_inspection(inspection_id)
@@ -151,6 +154,7 @@ class MainWindow(QMainWindow):
                      lambda: self.reports.print_notices(prefer_selected=True))
         self._action(documents_menu, tr("Monthly &bulletin…"), None, self.reports.monthly_bulletin)
         add_office_menu(self, bar)  # 办公室: merge batches (gui/office_dialog.py)
+        add_training_menu(self, bar)
         help_menu = bar.addMenu(tr("&Help"))
         self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
                      lambda: ShortcutSheet(self).exec())
@@ -343,6 +347,7 @@ class MainWindow(QMainWindow):
             pass
         self.share_timer.stop()
         self.ctx.ops.wait(10_000)
+        self.training.close()
         event.accept()
 
     def _about(self) -> None:

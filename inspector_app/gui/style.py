@@ -10,3 +10,12 @@ QLabel#preview { color: #1f6fb2; font-weight: bold; }
 QPushButton#recordButton { font-weight: bold; padding: 6px 18px; }
 QStatusBar QLabel { padding: 0 8px; }
 """
+
+# Training mode (gui/training/mode.py): set on the main window on top of STYLE, so it cannot be mistaken
+# for real inspections — an orange banner and an orange accent instead of the blue one.
+TRAINING_STYLE = """
+QToolBar#trainingBar { background: #e8710a; border: none; padding: 0; spacing: 0; }
+QLabel#trainingBanner { background: #e8710a; color: white; font-size: 13pt; font-weight: bold; padding: 5px; }
+QListWidget#nav { background: #fff1e3; }
+QListWidget#nav::item:selected { background: #c25e0c; color: white; }
+"""

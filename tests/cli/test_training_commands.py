@@ -103,3 +103,32 @@ def test_calibrate(run, tmp_path: Path) -> None:
 def test_schema(run) -> None:
     code, out, _ = run("training", "schema", "attempt")
     assert code == 0 and "deductions" in json.loads(out)["properties"]
+
+
+def test_calibrate_writes_the_pdf_report(run, tmp_path: Path) -> None:
+    import pypdfium2
+
+    attempts = [{"trainee": t, "pack": "drill-001-assessment", "scenario": "a2-late",
+                 "deductions": [{"item": "A2", "charged_to": "T201" if t == "甲" else "T202"}]} for t in ("甲", "乙")]
+    pdf = tmp_path / "report.pdf"
+    code, _, err = run("training", "calibrate", "--scenario", str(PACK), "--attempts",
+                       _attempt(tmp_path / "all.json", attempts), "--pdf", str(pdf))
+    assert code == 0 and str(pdf) in err
+    document = pypdfium2.PdfDocument(str(pdf))
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    assert "Training calibration report" in text and "TRAINING" in text and "甲" in text and "乙" in text
+
+
+def test_training_flag_uses_the_training_folder_and_never_syncs(run, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from inspector_app.core.settings import load_settings
+
+    monkeypatch.setenv("INSPECTOR_APP_PASSPHRASE", "demo-passphrase")
+    share = tmp_path / "share"
+    share.mkdir()
+    code, out, err = run("--training", "sync", "--share", str(share))
+    assert code == 1 and "training workspace" in (out + err)
+    assert list(share.rglob("*.zip")) == []  # no batch sent
+    assert load_settings(tmp_path / "data" / "training").training
+    assert not (tmp_path / "data" / "inspector.db").exists()  # production untouched

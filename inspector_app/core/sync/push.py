@@ -21,6 +21,7 @@ from inspector_app.core.sync.bundle import build_bundle, file_sha256
 from inspector_app.core.sync.bundle_format import bundle_name
 from inspector_app.core.sync.models import SyncBatch
 from inspector_app.core.sync.share import Share, copy_atomic
+from inspector_app.core.training.mode import refuse_if_training
 from inspector_app.core.workspace import Workspace
 
 OUTBOX = "outbox"
@@ -63,6 +64,7 @@ class PushReport:
 
 def push(ws: Workspace, share_path: Path | str, passphrase: str) -> PushReport:
     """Send every finished, non-training inspection not yet in a batch (and any batch left unsent)."""
+    refuse_if_training(ws)  # a training workspace sends nothing, ever
     share = Share(share_path)
     if not share.reachable():
         raise AppError(tr("The shared folder {path} cannot be reached (not connected, missing or read-only). "

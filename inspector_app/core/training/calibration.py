@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inspector_app.core.training.grading import grade
 from inspector_app.core.training.models import Attempt
@@ -41,6 +41,7 @@ class Calibration:
     item_accuracy: dict[str, float]  # item -> share of decisions on it matching the key, all trainees
     kappa: dict[str, dict[str, float | None]]  # rater -> rater -> κ; raters are the trainees and "key"
     units: int = 0  # (scenario, item) decisions over the scenarios attempted
+    attempted: dict[str, int] = field(default_factory=dict)  # trainee -> scenarios attempted
 
 
 def _decisions(attempt: Attempt) -> set[str]:
@@ -91,4 +92,5 @@ def calibrate(pack: Pack, attempts_by_trainee: Mapping[str, Sequence[Attempt]]) 
             scores[trainee] = round(sum(grades) / len(grades), 1)
     return Calibration(pack.id, scores, accuracy,
                        {item: round(sum(v) / len(v), 4) for item, v in sorted(per_item.items())},
-                       kappa, sum(len(universe[sid]) for sid in attempted))
+                       kappa, sum(len(universe[sid]) for sid in attempted),
+                       {trainee: len(by_scenario) for trainee, by_scenario in latest.items()})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from pydantic import Field, RootModel
+from pydantic import AwareDatetime, Field, RootModel
 
 from inspector_app.core.checklists.models import (
     CODE_PATTERN,
@@ -81,6 +81,7 @@ class Attempt(Strict):
     pack: Annotated[str, Field(min_length=1)]
     scenario: Annotated[str, Field(min_length=1)]
     deductions: list[RecordedDeduction] = Field(default_factory=list)
+    submitted_at: AwareDatetime | None = Field(default=None, description="When the drill was submitted")
 
 
 class AttemptList(RootModel[list[Attempt]]):

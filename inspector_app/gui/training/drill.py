@@ -1,0 +1,375 @@
+"""The drill: read a scenario, record deductions as in a real inspection, submit, see what was right.
+
+The item tree is the record page's own widget (search by text, code, pinyin initials); people are ticked,
+or the department charged, with the same rules (an item charged to the department cannot be charged to a
+person). Submitting stores the attempt in the training workspace (core/training/drills.py) and shows the
+result screen (result.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.checklists.models import ChargeTo
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import language, tr
+from inspector_app.core.training import (
+    DEPARTMENT,
+    Attempt,
+    Pack,
+    RecordedDeduction,
+    Scenario,
+    grade,
+    rule_points,
+)
+from inspector_app.core.training.drills import save_attempt
+from inspector_app.gui.context import GuiContext
+from inspector_app.gui.messages import confirm, show_error
+from inspector_app.gui.training.result import DrillResult, target_name
+from inspector_app.gui.widgets.item_tree import ItemTree
+from inspector_app.gui.widgets.tables import compact_combo
+
+TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PersonPicker(QWidget):
+    """The people in the scene, ticked (space or click), or the department instead."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.people = QListWidget()
+        self.people.setAccessibleName(tr("People to charge"))
+        self.people.itemChanged.connect(lambda _: self.changed.emit())
+        self.department = QCheckBox(tr("Charge the department (no person)"))
+        self.department.setAccessibleName(tr("Charge the department"))
+        self.department.toggled.connect(self._department_toggled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(tr("Who (space ticks a person):")))
+        layout.addWidget(self.people, 1)
+        layout.addWidget(self.department)
+        self._forced = False
+
+    def load(self, scenario: Scenario) -> None:
+        self.people.blockSignals(True)
+        self.people.clear()
+        for person in scenario.people:
+            entry = QListWidgetItem(target_name(scenario, person.staff_id))
+            entry.setData(TARGET_ROLE, person.staff_id)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+            self.people.addItem(entry)
+        self.people.blockSignals(False)
+        self.reset()
+
+    def item_charges(self, charge_to: ChargeTo) -> None:
+        """An item charged to the department ticks (and locks) 'the department'."""
+        department_only = charge_to is ChargeTo.DEPARTMENT
+        self.department.setEnabled(not department_only)
+        if department_only:
+            self.department.setChecked(True)
+        elif self._forced:
+            self.department.setChecked(False)
+        self._forced = department_only
+
+    def targets(self) -> list[str]:
+        if self.department.isChecked():
+            return [DEPARTMENT]
+        return [self.people.item(i).data(TARGET_ROLE) for i in range(self.people.count())
+                if self.people.item(i).checkState() == Qt.CheckState.Checked]
+
+    def tick(self, staff_id: str) -> None:
+        for i in range(self.people.count()):
+            if self.people.item(i).data(TARGET_ROLE) == staff_id:
+                self.people.item(i).setCheckState(Qt.CheckState.Checked)
+
+    def reset(self) -> None:
+        self.people.blockSignals(True)
+        for i in range(self.people.count()):
+            self.people.item(i).setCheckState(Qt.CheckState.Unchecked)
+        self.people.blockSignals(False)
+        if not self._forced:
+            self.department.setChecked(False)
+
+    def _department_toggled(self, on: bool) -> None:
+        self.people.setEnabled(not on)
+        self.changed.emit()
+
+
+class DrillDialog(QDialog):
+    """Pick a pack and a scenario, record, submit; the result screen replaces the drill in the same window."""
+
+    submitted = Signal(object)  # the Grade
+
+    def __init__(self, ctx: GuiContext, packs: list[Pack], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.packs = packs
+        self.entries: list[RecordedDeduction] = []
+        self.setWindowTitle(tr("Training drill"))
+        self.setObjectName("drillDialog")
+        self.resize(1240, 700)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._build_drill())
+        self.result = DrillResult()
+        self.result.again.connect(self._again)
+        self.result.next.connect(self._next)
+        self.result.close_requested.connect(self.accept)
+        self.stack.addWidget(self.result)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        for pack in packs:
+            self.pack.addItem(pack.data.title.get(language()), pack.id)
+        self._pack_changed()
+
+    # -- layout -------------------------------------------------------------------------------------------
+    def _build_drill(self) -> QWidget:
+        self.pack = compact_combo(24)
+        self.pack.setAccessibleName(tr("Scenario pack"))
+        self.pack.currentIndexChanged.connect(lambda _: self._pack_changed())
+        self.scenario = compact_combo(24)
+        self.scenario.setAccessibleName(tr("Scenario"))
+        self.scenario.currentIndexChanged.connect(lambda _: self._scenario_changed())
+        trainee = QLabel(tr("Trainee: {name}", name=self.trainee))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Scenario pack")))
+        top.addWidget(self.pack, 1)
+        top.addWidget(QLabel(tr("Scenario")))
+        top.addWidget(self.scenario, 1)
+        top.addWidget(trainee)
+
+        self.scene = QTextBrowser()
+        self.scene.setAccessibleName(tr("The scene"))
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setAccessibleName(tr("Picture of the scene"))
+        scene_box = QGroupBox(tr("What you see"))
+        scene_layout = QVBoxLayout(scene_box)
+        scene_layout.addWidget(self.scene, 1)
+        scene_layout.addWidget(self.picture)
+
+        self.items = ItemTree()
+        self.items.item_selected.connect(self._item_selected)
+        self.items.item_chosen.connect(lambda code: (self._item_selected(code), self.who.people.setFocus()))
+
+        self.who = PersonPicker()
+        self.who.changed.connect(self._update_preview)
+        self.count = QSpinBox()
+        self.count.setRange(1, 99)
+        self.count.setAccessibleName(tr("Number of occurrences"))
+        self.count.valueChanged.connect(lambda _: self._update_preview())
+        self.preview = QLabel()
+        self.preview.setObjectName("preview")
+        self.preview.setWordWrap(True)
+        record = QPushButton(tr("Record deduction"))
+        record.setObjectName("recordButton")
+        record.setAccessibleName(tr("Record deduction"))
+        record.clicked.connect(self.record)
+        self.recorded = QTableWidget(0, 4)
+        self.recorded.setAccessibleName(tr("Deductions recorded in this drill"))
+        self.recorded.setHorizontalHeaderLabels([tr("Item"), tr("Who"), tr("Count"), tr("Points")])
+        self.recorded.verticalHeader().setVisible(False)
+        self.recorded.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.recorded.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.recorded.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        remove = QPushButton(tr("Remove selected"))
+        remove.setAccessibleName(tr("Remove the selected deduction"))
+        remove.clicked.connect(self.remove_selected)
+        self.submit_button = QPushButton(tr("Submit for grading"))
+        self.submit_button.setAccessibleName(tr("Submit the drill for grading"))
+        self.submit_button.clicked.connect(self.submit)
+        form = QFormLayout()
+        form.addRow(tr("Count"), self.count)
+        entry_box = QGroupBox(tr("Record a deduction"))
+        entry = QVBoxLayout(entry_box)
+        entry.addWidget(self.who, 1)
+        entry.addLayout(form)
+        entry.addWidget(self.preview)
+        entry.addWidget(record)
+        buttons = QHBoxLayout()
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(entry_box, 3)
+        right_layout.addWidget(self.recorded, 2)
+        right_layout.addLayout(buttons)
+
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.addWidget(scene_box)
+        columns.addWidget(self.items)
+        columns.addWidget(right)
+        columns.setSizes([360, 480, 380])
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(columns, 1)
+        return page
+
+    @property
+    def trainee(self) -> str:
+        return self.ctx.ws.settings.inspector.name or tr("trainee")
+
+    # -- choosing ---------------------------------------------------------------------------------------------
+    @property
+    def current_pack(self) -> Pack:
+        return self.packs[max(0, self.pack.currentIndex())]
+
+    @property
+    def current_scenario(self) -> Scenario:
+        return self.current_pack.scenario(self.scenario.currentData())
+
+    def choose(self, pack_id: str, scenario_id: str) -> None:
+        self.pack.setCurrentIndex(self.pack.findData(pack_id))
+        self.scenario.setCurrentIndex(self.scenario.findData(scenario_id))
+
+    def _pack_changed(self) -> None:
+        if not self.packs:
+            return
+        pack = self.current_pack
+        self.items.load(pack.checklist)
+        self.scenario.blockSignals(True)
+        self.scenario.clear()
+        for number, scenario in enumerate(pack.data.scenarios, 1):
+            self.scenario.addItem(f"{number}. {scenario.title.get(language())}", scenario.id)
+        self.scenario.blockSignals(False)
+        self._scenario_changed()
+
+    def _scenario_changed(self) -> None:
+        if self.scenario.currentIndex() < 0:
+            return
+        scenario, lang = self.current_scenario, language()
+        people = "".join(f"<li>{target_name(scenario, p.staff_id)}"
+                         + (f" · {p.role.get(lang)}" if p.role else "") + "</li>" for p in scenario.people)
+        self.scene.setHtml(f"<h3>{scenario.title.get(lang)}</h3><p><b>{tr('Department')}:</b> "
+                           f"{scenario.department}</p><p style='font-size:12pt'>{scenario.scene.get(lang)}</p>"
+                           + (f"<p><b>{tr('People present')}:</b></p><ul>{people}</ul>" if people else ""))
+        picture = None
+        if scenario.picture and self.current_pack.file:
+            from pathlib import Path
+
+            pixmap = QPixmap(str(Path(self.current_pack.file).parent / scenario.picture))
+            picture = None if pixmap.isNull() else pixmap.scaledToWidth(320, Qt.TransformationMode.SmoothTransformation)
+        self.picture.setVisible(picture is not None)
+        if picture is not None:
+            self.picture.setPixmap(picture)
+        self.who.load(scenario)
+        self.entries = []
+        self._show_entries()
+        self.stack.setCurrentIndex(0)
+
+    def _item_selected(self, code: str) -> None:
+        self.who.item_charges(self.current_pack.checklist.item(code).charge_to)
+        self._update_preview()
+
+    # -- recording ----------------------------------------------------------------------------------------------
+    def _update_preview(self) -> None:
+        code, targets = self.items.current_code(), self.who.targets()
+        if not code:
+            self.preview.setText(tr("Pick an item from the checklist."))
+        elif not targets:
+            self.preview.setText(tr("Tick the people responsible, or charge the department."))
+        else:
+            parts = [f"{target_name(self.current_scenario, t)} −{self._points(code, t, self.count.value()):g}"
+                     for t in targets]
+            self.preview.setText(tr("Will deduct: {list}", list="；".join(parts)))
+
+    def _points(self, code: str, target: str, count: int) -> float:
+        return rule_points(self.current_pack.checklist, self.current_scenario, code, target, count) or 0.0
+
+    def record(self) -> bool:
+        """Add the entry in the form to the drill; True when added."""
+        code, targets = self.items.current_code(), self.who.targets()
+        if not code:
+            show_error(self, tr("Pick an item from the checklist first."))
+            return False
+        if not targets:
+            show_error(self, tr("Tick the people responsible, or charge the department."))
+            return False
+        self.entries += [RecordedDeduction(item=code, charged_to=t, count=self.count.value()) for t in targets]
+        self.who.reset()
+        self.count.setValue(1)
+        self._show_entries()
+        self.items.search.setFocus()
+        return True
+
+    def remove_selected(self) -> None:
+        rows = sorted({index.row() for index in self.recorded.selectionModel().selectedRows()}, reverse=True)
+        for row in rows:
+            del self.entries[row]
+        self._show_entries()
+
+    def _show_entries(self) -> None:
+        self.recorded.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            cells = [entry.item, target_name(self.current_scenario, entry.charged_to), str(entry.count),
+                     f"{self._points(entry.item, entry.charged_to, entry.count):g}"]
+            for column, text in enumerate(cells):
+                self.recorded.setItem(row, column, QTableWidgetItem(text))
+        self.recorded.resizeColumnToContents(0)
+        self.items.mark(Counter(e.item for e in self.entries for _ in range(e.count)))
+        self._update_preview()
+
+    # -- submitting -----------------------------------------------------------------------------------------------
+    def submit(self) -> None:
+        if not self.entries and not confirm(self, tr("Submit for grading"),
+                                            tr("You recorded nothing. Submit anyway (nothing to deduct)?")):
+            return
+        pack, scenario = self.current_pack, self.current_scenario
+        attempt = Attempt(trainee=self.trainee, pack=pack.id, scenario=scenario.id, deductions=list(self.entries),
+                          submitted_at=datetime.now().astimezone())
+        try:
+            save_attempt(self.ctx.ws, attempt)
+            result = grade(pack, scenario.id, attempt)
+        except AppError as exc:
+            show_error(self, str(exc))
+            return
+        self.result.show_grade(pack, scenario, result)
+        self.stack.setCurrentWidget(self.result)
+        self.submitted.emit(result)
+
+    def _again(self) -> None:
+        self._scenario_changed()
+
+    def _next(self) -> None:
+        index = self.scenario.currentIndex() + 1
+        if index < self.scenario.count():
+            self.scenario.setCurrentIndex(index)
+        else:
+            self._scenario_changed()
+
+    def reject(self) -> None:  # Esc or the close button: do not drop recorded entries silently
+        if self.stack.currentIndex() == 0 and self.entries and not confirm(
+                self, tr("Training drill"), tr("Leave this drill? The entries recorded in it are not kept.")):
+            return
+        super().reject()
