@@ -6,8 +6,6 @@ import argparse
 import logging
 import os
 import sys
-import traceback
-from types import TracebackType
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -19,6 +17,12 @@ from inspector_app.core.logs import setup_logging
 from inspector_app.core.paths import resolve_data_dir, resources_dir
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.context import GuiContext
+from inspector_app.gui.desktop import (
+    brand_application,
+    install_crash_handler,
+    smoke_exit,
+)
+from inspector_app.gui.first_run import run_first_run_wizard
 from inspector_app.gui.main_window import MainWindow
 from inspector_app.gui.operations import Operations
 from inspector_app.gui.style import STYLE
@@ -55,18 +59,12 @@ def create_main_window(ws: Workspace) -> MainWindow:
     return MainWindow(ctx)
 
 
-def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-    """Unexpected errors: details to the log file, a plain message to the user, the app keeps running."""
-    log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
-    message = str(value) if isinstance(value, AppError) else tr("Something went wrong: {detail}", detail=value)
-    QMessageBox.warning(None, tr("Cannot do that"), message + "\n\n" + tr("Details are in the log file."))
-
-
 def run(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("inspector-app")
     app.setApplicationDisplayName(tr("Service inspection"))
+    brand_application(app)
     setup_logging(data_dir)
     try:
         ws = Workspace.open(data_dir)
@@ -78,10 +76,15 @@ def run(args: argparse.Namespace) -> int:
         return exc.exit_code
     if not getattr(args, "lang", None) and not os.environ.get(LANGUAGE_ENV):
         set_language(ws.settings.language)
-    sys.excepthook = _excepthook
+    install_crash_handler(data_dir)
+    smoke = getattr(args, "smoke_test", False)
     try:
+        if not smoke and not run_first_run_wizard(ws):
+            return 0  # cancelled: nothing was set up, the next start asks again
         window = create_main_window(ws)
         window.show()
+        if smoke:
+            smoke_exit(app, window)
         return app.exec()
     finally:
         ws.close()

@@ -1,0 +1,103 @@
+"""The app as a desktop program: its icon, crash reports from the event loop, the About box, and the hidden
+smoke-test exit the built program's test uses (`inspector-app --smoke-test`)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from inspector_app import __version__
+from inspector_app.core.crash import CRASH_DIR, write_crash_report
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import tr
+from inspector_app.core.logs import log_dir
+from inspector_app.core.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+# (component, licence) shown in the About box; the font's licence text ships in resources/fonts/
+LICENCES = (
+    ("WenQuanYi Micro Hei 文泉驿微米黑", "Apache-2.0"),
+    ("Qt 6 / PySide6", "LGPL-3.0"),
+    ("Python", "PSF-2.0"),
+    ("SQLAlchemy, Alembic, pydantic, pyHanko, openpyxl, pypinyin, platformdirs, filelock", "MIT"),
+    ("ReportLab, cryptography, psycopg", "BSD / Apache-2.0 / LGPL-3.0"),
+    ("pypdfium2 (PDFium)", "Apache-2.0 / BSD-3-Clause"),
+)
+
+
+def app_icon() -> QIcon:
+    """The application icon in every size we ship (title bars, task bar, Alt+Tab)."""
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("inspector-app-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+def brand_application(app: QApplication) -> None:
+    """Icon and desktop-entry name (packaging/inspector-app.desktop), so task bars group and label the app."""
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("inspector-app")
+
+
+def install_crash_handler(data_dir: Path) -> None:
+    """Unexpected errors in the event loop: the details to the log and a crash report in
+    <data>/crash-reports/, a plain message naming that file; the app keeps running."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if isinstance(value, AppError):  # expected, already in plain words
+            QMessageBox.warning(None, tr("Cannot do that"), str(value) + "\n\n" + tr("Details are in the log file."))
+            return
+        try:
+            where = str(write_crash_report((kind, value, tb), data_dir))
+        except OSError:
+            where = str(data_dir / CRASH_DIR)
+        QMessageBox.warning(None, tr("Cannot do that"),
+                            tr("Something went wrong: {detail}", detail=value) + "\n\n"
+                            + tr("A crash report was written to {path}. Please send this file to the office.",
+                                 path=where))
+
+    sys.excepthook = hook
+
+
+def about_text(data_dir: Path) -> str:
+    lines = [tr("Service inspection {version}", version=__version__), "",
+             tr("Data folder: {path}", path=data_dir), tr("Log files: {path}", path=log_dir(data_dir)),
+             tr("Crash reports: {path}", path=data_dir / CRASH_DIR), "", tr("Licences:")]
+    lines += [f"  {component}: {licence}" for component, licence in LICENCES]
+    return "\n".join(lines)
+
+
+def show_about(parent: QWidget | None, data_dir: Path) -> None:
+    QMessageBox.about(parent, tr("About"), about_text(data_dir))
+
+
+def smoke_exit(app: QApplication, window: QWidget, timeout_ms: int = 30000) -> None:
+    """--smoke-test: exit 0 as soon as the main window is on screen, 1 if it is not within the timeout."""
+    timer = QTimer(app)
+    waited = [0]
+
+    def check() -> None:
+        waited[0] += timer.interval()
+        handle = window.windowHandle()
+        if window.isVisible() and handle is not None and handle.isExposed():
+            if sys.stdout is not None:  # the windowed Windows build has no console
+                print(f"smoke test: main window shown ({window.windowTitle()})", flush=True)
+            timer.stop()
+            app.exit(0)
+        elif waited[0] >= timeout_ms:
+            if sys.stderr is not None:
+                print("smoke test: the main window was not shown", file=sys.stderr, flush=True)
+            timer.stop()
+            app.exit(1)
+
+    timer.timeout.connect(check)
+    timer.start(50)
