@@ -28,6 +28,7 @@ class Settings(Strict):
     font_size: int = Field(default=11, ge=8, le=24)
     photo_max_px: int = Field(default=1600, ge=320, le=8000, description="Photos are downscaled to this size")
     window_geometry: str | None = Field(default=None, description="Opaque GUI state")
+    first_run_done: bool = Field(default=False, description="The first-run wizard was completed")
     training: bool = Field(default=False, description="A training workspace (<data>/training/): every "
                                                       "inspection is a training one and nothing is sent")
 

@@ -19,14 +19,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QToolButton,
     QWidget,
 )
 
-from inspector_app import __version__
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, set_language, tr
 from inspector_app.core.start_snapshot import write_snapshot
@@ -351,8 +349,9 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _about(self) -> None:
-        QMessageBox.about(self, tr("About"), tr("Service inspection {version}\nData folder: {path}",
-                                                version=__version__, path=self.ctx.ws.data_dir))
+        from inspector_app.gui.desktop import show_about  # version, folders, licences
+
+        show_about(self, self.ctx.ws.data_dir)
 
 
 __all__ = ["MainWindow", "SHORTCUTS"]
