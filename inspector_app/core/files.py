@@ -6,6 +6,7 @@ folder is fsynced so the rename itself survives a power cut. Readers of a shared
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -30,14 +31,19 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
             os.fsync(handle.fileno())
         os.replace(part, path)
     except BaseException:
-        part.unlink(missing_ok=True)
+        _discard(part)
         raise
     fsync_folder(path.parent)
 
 
-def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20) -> None:
-    """Copy a file the same way, streaming (bundles can be large)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20, *, make_folder: bool = True) -> None:
+    """Copy a file the same way, streaming (bundles can be large).
+
+    `make_folder=False` is for a removable share: if its folder is gone (stick pulled out, network lost), the
+    copy fails instead of creating the folder on the local disk under an empty mount point.
+    """
+    if make_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
     part = _part_name(target)
     try:
         with source.open("rb") as src, part.open("wb") as dst:
@@ -47,9 +53,15 @@ def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20) -> None:
             os.fsync(dst.fileno())
         os.replace(part, target)
     except BaseException:
-        part.unlink(missing_ok=True)
+        _discard(part)
         raise
     fsync_folder(target.parent)
+
+
+def _discard(part: Path) -> None:
+    """Remove a half-written part file; never hide the original error behind a second one (folder gone)."""
+    with contextlib.suppress(OSError):
+        part.unlink(missing_ok=True)
 
 
 def fsync_folder(folder: Path) -> None:

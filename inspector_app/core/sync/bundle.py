@@ -143,9 +143,21 @@ def build_bundle(ws: Workspace, identity: SigningIdentity, batch_id: str, create
                  inspection_ids: list[str], target: Path) -> str:
     """Write the signed bundle to `target` (atomically); returns the zip's SHA-256."""
     data, sources = collect(ws, inspection_ids)
-    person = Person.from_name(identity.certificate.subject)
     part = target.with_name(f".{target.name}.part")
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_zip(ws, identity, batch_id, created_at, inspection_ids, part, data, sources)
+    except BaseException:
+        part.unlink(missing_ok=True)  # a full disk must not leave a half bundle behind in the outbox
+        raise
+    os.replace(part, target)
+    fsync_dir(target.parent)
+    return file_sha256(target)
+
+
+def _write_zip(ws: Workspace, identity: SigningIdentity, batch_id: str, created_at: datetime,
+               inspection_ids: list[str], part: Path, data: bytes, sources: dict[str, Path]) -> None:
+    person = Person.from_name(identity.certificate.subject)
     with zipfile.ZipFile(part, "w") as zf:
         members = [_write(zf, _info(fmt.DATA, created_at, True), data)]
         members += [_write(zf, _info(name, created_at, False), sources[name]) for name in sorted(sources)]
@@ -160,9 +172,6 @@ def build_bundle(ws: Workspace, identity: SigningIdentity, batch_id: str, create
         _write(zf, _info(fmt.SIGNATURE, created_at, False), sign_bytes(identity.private_key, manifest_bytes))
     with part.open("rb+") as handle:
         os.fsync(handle.fileno())
-    os.replace(part, target)
-    fsync_dir(target.parent)
-    return file_sha256(target)
 
 
 def file_sha256(path: Path) -> str:

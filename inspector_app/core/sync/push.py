@@ -3,10 +3,13 @@
 Order matters for crashes: (1) the batch and its inspections are recorded in `sync_batches`; (2) the bundle
 is built in `<data>/outbox/`; (3) it is copied to `incoming/` under a .part name, fsynced and renamed;
 (4) `sent_at` is set. A push cut short anywhere re-sends the same batch next time; sending twice is harmless.
+A full disk or a share that goes away mid-copy ends in an AppError (never a half-visible bundle), and the
+next push removes the hidden part file a killed copy left behind.
 """
 
 from __future__ import annotations
 
+import errno
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +76,10 @@ def push(ws: Workspace, share_path: Path | str, passphrase: str) -> PushReport:
     if not identity.enrolled:
         raise AppError(tr("Your certificate is not yet issued by the office, so the office would refuse the batch. "
                           "Enrol first (profile request), then upload."))
-    share.ensure_layout()
+    try:
+        share.ensure_layout()
+    except OSError as exc:
+        raise _failed(exc, tr("The upload to the shared folder {path} was interrupted", path=share.path)) from exc
     sent = [_send(ws, share, identity, batch, resent=True) for batch in unsent_batches(ws)]
     batch = record_new_batch(ws)
     if batch is not None:
@@ -119,12 +125,35 @@ def _outbox_bundle(ws: Workspace, identity: SigningIdentity, batch: SyncBatch) -
 
 
 def _send(ws: Workspace, share: Share, identity: SigningIdentity, batch: SyncBatch, *, resent: bool) -> SentBatch:
-    source, digest = _outbox_bundle(ws, identity, batch)
+    try:
+        source, digest = _outbox_bundle(ws, identity, batch)
+    except OSError as exc:
+        raise _failed(exc, tr("The batch could not be written in the data folder {path}", path=ws.data_dir)) from exc
     target = share.incoming / batch.bundle_name
-    if not (target.is_file() and file_sha256(target) == digest):
-        copy_atomic(source, target)
+    try:
+        _drop_parts(share, batch.bundle_name)
+        if not (target.is_file() and file_sha256(target) == digest):
+            copy_atomic(source, target, make_folder=False)  # a vanished share must not reappear on the local disk
+    except OSError as exc:
+        raise _failed(exc, tr("The upload to the shared folder {path} was interrupted", path=share.path)) from exc
     with ws.db.write() as session:
         row = session.get(SyncBatch, batch.batch_id)
         assert row is not None
         row.sent_at = utcnow()
     return SentBatch(batch.batch_id, target, len(batch.inspection_ids), resent)
+
+
+def _drop_parts(share: Share, name: str) -> None:
+    """Remove hidden part files an earlier, killed copy of this batch left (the batch id is ours alone)."""
+    for stale in share.incoming.glob(f".{name}.*.part"):
+        stale.unlink(missing_ok=True)
+
+
+def _failed(exc: OSError, what: str) -> AppError:
+    """A plain message for a full disk or a share that went away; the batch is kept and sent next time."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = tr("the disk is full")
+    else:
+        reason = exc.strerror or type(exc).__name__
+    return AppError(tr("{what} ({reason}). Nothing was lost: the inspections stay on this computer and are sent "
+                       "with the next upload.", what=what, reason=reason))
