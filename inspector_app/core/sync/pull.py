@@ -130,6 +130,7 @@ def pull(ws: Workspace, share_path: Path | str) -> PullReport:
         _save_received(ws, state.model_copy(update={"received_at": datetime.now(timezone.utc)}))
         return report
     received = dict(state.items)
+    new_checklists = False
     for item in sorted(index.items, key=lambda i: fmt.KIND_ORDER[i.kind]):
         if received.get(f"{item.kind}:{item.key}") == item.sha256:
             continue
@@ -146,6 +147,9 @@ def pull(ws: Workspace, share_path: Path | str) -> PullReport:
         received[f"{item.kind}:{item.key}"] = item.sha256
         if line:
             report.installed.append(line)
+            new_checklists = new_checklists or item.kind == "checklist"
+    if new_checklists:
+        ws.reload_library()  # once for the whole pull: each reload re-checks every form
     complete = not report.refused
     _save_received(ws, fmt.ReceivedState(version=index.version if complete else state.version,
                                          index_sha256=digest if complete else state.index_sha256,
@@ -190,8 +194,7 @@ def _checklist(ws: Workspace, staged: Path, source: Path, index: fmt.PublishedIn
     target = ws.data_dir / PUBLISHED_FORMS / f"{safe}-v{checklist.version}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(staged, target.with_name(target.name + ".part"))
-    os.replace(target.with_name(target.name + ".part"), target)
-    ws.reload_library()
+    os.replace(target.with_name(target.name + ".part"), target)  # the library is reloaded once, after the pull
     return tr("Checklist {title} version {version} received.", title=checklist.title.get(language()), version=checklist.version)
 
 
