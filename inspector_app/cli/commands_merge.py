@@ -1,5 +1,7 @@
 """`inspector-app merge`: the office merges pushed batches into the central database.
 
+`merge --central URL --summary YYYY-MM` prints the month's central summary and ranking instead (summary.py).
+
 Exit 0 when every bundle merged (or had been merged before) without conflict; 1 when one was quarantined or
 refused, or a row conflicted — the report says which, so a scheduled job can alert someone.
 """
@@ -7,6 +9,7 @@ refused, or a row conflicted — the report says which, so a scheduled job can a
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from cryptography import x509
@@ -24,6 +27,9 @@ from inspector_app.core.merge import (
     merge_share,
     open_central,
 )
+from inspector_app.core.merge.summary import CentralSummary, central_summary
+from inspector_app.core.summary import parse_month
+from inspector_app.core.texttable import cell, render_table
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,6 +44,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--office-dir", metavar="DIR", help=tr("trust the office certificate in this office folder"))
     merge.add_argument("--trust", action="append", default=[], metavar="CERT.pem",
                        help=tr("trust this office certificate (may be repeated)"))
+    merge.add_argument("--summary", metavar="YYYY-MM",
+                       help=tr("instead of merging: the month's summary and ranking from the central database"))
+    merge.add_argument("--format", choices=("table", "json"), default="table", help=tr("summary output format"))
     merge.set_defaults(handler=run_merge)
 
 
@@ -90,7 +99,37 @@ def _print(report: ShareReport) -> None:
              merged=merged, total=len(report.outcomes), refused=len(report.refused), conflicts=conflicts))
 
 
+def _summary_text(summary: CentralSummary) -> str:
+    departments = render_table(
+        [tr("Rank"), tr("Code"), tr("Department / window"), tr("Inspections"), tr("Occurrences"),
+         tr("Total points")],
+        [[d.rank, d.code, d.name, d.inspections, d.deductions, cell(d.points)] for d in summary.departments])
+    persons = render_table(
+        [tr("Rank"), tr("Staff no."), tr("Name"), tr("Code"), tr("Occurrences"), tr("Total points"),
+         tr("Pay deducted %")],
+        [[p.rank, p.staff_no, p.name, p.department_code, p.deductions, cell(p.points), cell(p.pay_percent)]
+         for p in summary.persons])
+    return "\n".join([tr("Central summary {month}", month=summary.month), "", tr("Departments and windows"),
+                      departments, "", tr("Staff with deductions"), persons]) + "\n"
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    month = parse_month(args.summary)
+    central = open_central(args.central)
+    try:
+        summary = central_summary(central, month)
+    finally:
+        central.close()
+    if args.format == "json":
+        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(_summary_text(summary), end="")
+    return 0
+
+
 def run_merge(args: argparse.Namespace) -> int:
+    if args.summary:
+        return run_summary(args)
     if bool(args.share) == bool(args.bundles):
         raise AppError(tr("Give either --share PATH or batch files, not both and not neither."))
     trusted = _trusted(args)

@@ -73,3 +73,31 @@ def test_usage_errors(laptop: Laptop, run, tmp_path: Path) -> None:
                        str(laptop.bundles[0]))
     assert code == 1 and "central database URL" in err
     assert not (tmp_path / "central.db").exists()
+
+
+def test_central_summary_of_a_month(laptop: Laptop, run, tmp_path: Path) -> None:
+    import json
+
+    cert = tmp_path / "office.pem"
+    cert.write_bytes(storage.cert_pem(*laptop.trusted))
+    central = f"sqlite:///{tmp_path / 'central.db'}"
+    code, _, err = run("merge", "--central", central, "--trust", str(cert), *map(str, laptop.bundles))
+    assert code == 0, err
+    month = _first_month(laptop)
+    code, out, err = run("merge", "--central", central, "--summary", month, "--format", "json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["month"] == month and summary["departments"] and summary["departments"][0]["rank"] == 1
+    code, out, _ = run("merge", "--central", central, "--summary", month)
+    assert code == 0 and f"Central summary {month}" in out and "Departments and windows" in out
+    code, _, err = run("merge", "--central", central, "--summary", "2026-13")
+    assert code == 1 and "YYYY-MM" in err
+
+
+def _first_month(laptop: Laptop) -> str:
+    from sqlalchemy import select
+
+    from inspector_app.core.store.models import Inspection
+
+    with laptop.ws.db.read() as session:
+        return min(session.scalars(select(Inspection.local_month)))

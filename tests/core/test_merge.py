@@ -36,6 +36,7 @@ from inspector_app.core.merge.migrate import HEAD_REVISION, script_head
 from inspector_app.core.recording import NewInspection, Recorder
 from inspector_app.core.store.audit import canonical
 from inspector_app.core.store.models import Deduction, Inspection
+from inspector_app.core.store.models import Department as LocalDepartment
 from inspector_app.core.sync import open_bundle, push
 from inspector_app.core.sync.bundle_format import DATA, MANIFEST, SIGNATURE, bundle_name
 from inspector_app.core.sync.signing import sign_bytes
@@ -340,3 +341,58 @@ def test_a_bundle_the_database_refuses_does_not_drag_its_group_down(laptop: Lapt
     with central.read() as session:
         merged = set(session.scalars(select(m.Inspection.batch_id)))
     assert merged == {o.result.batch_id for o in report.outcomes if o.result}
+
+
+# -- central summary and its migration ----------------------------------------------------------------------------
+def test_c0002_adds_the_summary_indexes_to_a_database_with_data(laptop: Laptop, new_url: Callable[[], str],
+                                                                tmp_path: Path) -> None:
+    from inspector_app.core.merge.migrate import CENTRAL, current_revision
+
+    url = new_url()
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    db = CentralDB(url)
+    try:
+        CENTRAL.upgrade(db.engine, "c0001")
+        assert current_revision(db.engine) == "c0001"
+        assert merge_files(db, laptop.bundles, laptop.trusted, tmp_path / "files").clean
+        before = snapshot(db)
+        CENTRAL.upgrade(db.engine)
+        assert current_revision(db.engine) == HEAD_REVISION == "c0002"
+        names = {ix["name"] for table in ("deductions", "inspections", "batches")
+                 for ix in inspect(db.engine).get_indexes(table)}
+        assert {"ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department",
+                "ix_batches_bundle_sha256"} <= names
+        assert snapshot(db) == before
+    finally:
+        db.close()
+
+
+def test_central_summary_adds_up_the_laptops_deductions(laptop: Laptop, central: CentralDB, tmp_path: Path) -> None:
+    from inspector_app.core.merge.summary import central_summary
+
+    merge_files(central, laptop.bundles, laptop.trusted, tmp_path / "files")
+    with central.read() as session:
+        ids = set(session.scalars(select(m.Inspection.id)))
+    with laptop.ws.db.read() as local:
+        live = [d for d in local.scalars(select(Deduction).where(Deduction.inspection_id.in_(ids)))
+                if d.voided_at is None]
+        codes = {d.id: local.get(LocalDepartment, d.department_id).code for d in live}  # type: ignore[union-attr]
+        staff = {d.id: d.staff.staff_no for d in live if d.staff is not None}
+    months = {d.local_month for d in live}
+    assert live and months
+    for month in months:
+        summary = central_summary(central, month)
+        expected: dict[str, float] = {}
+        people: dict[str, float] = {}
+        for d in live:
+            if d.local_month == month:
+                expected[codes[d.id]] = expected.get(codes[d.id], 0) + d.points
+                if d.id in staff:
+                    people[staff[d.id]] = people.get(staff[d.id], 0) + d.points
+        charged = {row.code: row.points for row in summary.departments if row.deductions}
+        assert charged == pytest.approx(expected)
+        assert {p.staff_no: p.points for p in summary.persons} == pytest.approx(people)
+        ranks = [row.rank for row in summary.departments]
+        assert ranks == sorted(ranks) and ranks[0] == 1
+        assert all(p.pay_percent == min(100.0, round(p.points, 4)) for p in summary.persons)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -45,7 +46,7 @@ class Batch(CentralBase):
     staff_no: Mapped[str] = mapped_column(String(32), index=True)
     inspector_name: Mapped[str]
     bundle_name: Mapped[str] = mapped_column(String(255))
-    bundle_sha256: Mapped[str] = mapped_column(HASH)
+    bundle_sha256: Mapped[str] = mapped_column(HASH, index=True)  # "these bytes were merged before"
     created_at: Mapped[datetime]
     merged_at: Mapped[datetime]
     inspections: Mapped[int] = mapped_column(Integer)
@@ -80,6 +81,7 @@ class ChecklistSnapshot(Content, CentralBase):
 
 class Inspection(Content, CentralBase):
     __tablename__ = "inspections"
+    __table_args__ = (Index("ix_inspections_month_department", "local_month", "department_id"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     batch_id: Mapped[str] = mapped_column(ForeignKey("batches.batch_id"), index=True)
@@ -97,6 +99,12 @@ class Inspection(Content, CentralBase):
 
 class Deduction(Content, CentralBase):
     __tablename__ = "deductions"
+    # the central monthly summary (summary.py) reads these indexes alone, never the wide rows (migration c0002)
+    __table_args__ = (
+        Index("ix_deductions_month_department", "local_month", "department_id", "voided_at", "points"),
+        Index("ix_deductions_month_staff", "local_month", "staff_no", "voided_at", "points", "staff_name",
+              "department_code"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
