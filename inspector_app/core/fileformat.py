@@ -36,7 +36,17 @@ class Parsed:
     lines: dict[Path_, int]  # field path -> 1-based line where its value starts
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[str]) -> None:
+MAX_DEPTH = 64  # no format of ours nests deeper than ~8; a hostile file must not exhaust the stack
+
+
+class _TooComplex(Exception):
+    """The node tree is nested too deeply, or YAML aliases repeat more values than the file could hold."""
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[str], budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > MAX_DEPTH:
+        raise _TooComplex
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -45,10 +55,10 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[
             if key in seen:
                 problems.append(f"{key_node.start_mark.line + 1}\x00{key}")
             seen.add(key)
-            _walk(value_node, path + (key,), lines, problems)
+            _walk(value_node, path + (key,), lines, problems, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            _walk(child, path + (index,), lines, problems)
+            _walk(child, path + (index,), lines, problems, budget)
 
 
 def parse_text(text: str, file: str) -> Parsed:
@@ -63,12 +73,17 @@ def parse_text(text: str, file: str) -> Parsed:
         raise InputError([Problem(file, line, "", tr("not valid YAML/JSON: {detail}", detail=exc.problem))]) from exc
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", tr("not valid YAML/JSON: {detail}", detail=str(exc)))]) from exc
+    except RecursionError:
+        raise _too_complex(file) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
     duplicates: list[str] = []
     if node is not None:
-        _walk(node, (), lines, duplicates)
+        try:  # a tree without aliases has fewer nodes than characters; an alias bomb has billions
+            _walk(node, (), lines, duplicates, [len(text) + 10_000])
+        except _TooComplex:
+            raise _too_complex(file) from None
     if duplicates:
         problems = []
         for entry in duplicates:
@@ -76,6 +91,10 @@ def parse_text(text: str, file: str) -> Parsed:
             problems.append(Problem(file, int(line), key, tr("key '{key}' appears twice", key=key)))
         raise InputError(problems)
     return Parsed(data, lines)
+
+
+def _too_complex(file: str) -> InputError:
+    return InputError([Problem(file, None, "", tr("nested too deeply, or repeats values too often (YAML aliases)"))])
 
 
 def read_text(path: Path) -> str:
