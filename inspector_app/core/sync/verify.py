@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -27,6 +28,10 @@ from inspector_app.core.sync.signing import signature_valid
 MB = 1024 * 1024
 M = TypeVar("M", bound=fmt.Model)
 SMALL_MEMBERS = {fmt.MANIFEST, fmt.SIGNATURE, fmt.SIGNER, fmt.DATA}  # read into memory during the checks
+# what zipfile raises for damaged bytes inside a zip that opened; zlib.error is none of the others (a flipped
+# bit in a deflate stream: "invalid distance too far back")
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+               KeyError)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,9 @@ class VerifiedBundle:
                 data = _read_member(zf, zf.getinfo(name), self.limits)
             except KeyError:
                 raise Quarantine("missing_member", tr("The batch has no member {name}.", name=name)) from None
+            except DAMAGED_ZIP as exc:  # the file changed on the share since it was checked
+                raise Quarantine("corrupt_zip", tr("The batch is not a readable zip file ({detail}).",
+                                                   detail=type(exc).__name__)) from None
         if len(data) != listed.size or hashlib.sha256(data).hexdigest() != listed.sha256:
             raise Quarantine("member_mismatch", tr("The member {name} of the batch was changed.", name=name))
         return data
@@ -213,7 +221,7 @@ def open_bundle(path: Path | str, trusted_office_certs: list[x509.Certificate], 
             return _verify(bundle, zf, trusted_office_certs, limits, signers)
     except Quarantine:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, KeyError) as exc:
+    except DAMAGED_ZIP as exc:
         # damaged data inside a zip that opened (bad CRC, broken deflate stream, unsupported method …)
         raise Quarantine("corrupt_zip", tr("The batch is not a readable zip file ({detail}).",
                                            detail=type(exc).__name__)) from None
