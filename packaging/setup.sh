@@ -2,13 +2,17 @@
 # Set up a fresh Debian/Ubuntu machine for inspector-app: the system libraries Qt needs, then a virtual
 # environment in .venv with the app installed from this checkout.
 #   bash packaging/setup.sh          # to run the app
-#   bash packaging/setup.sh --test   # also the test tools (pytest, pytest-qt, hypothesis) and test servers
+#   bash packaging/setup.sh --test   # also the test tools (pytest, pytest-qt, hypothesis, PyInstaller) and test servers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-app}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+if [ -n "$sudo" ] && ! command -v sudo >/dev/null 2>&1; then
+  echo "Not root and no sudo: run this script as root once, or install sudo." >&2
+  exit 1
+fi
 
 # Qt (PySide6) on Linux needs these shared libraries even offscreen; python3-venv for the virtual environment.
 apt_packages=(python3-venv python3-pip libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
@@ -17,8 +21,9 @@ apt_packages=(python3-venv python3-pip libegl1 libgl1 libopengl0 libxkbcommon0 l
               libxcb-sync1 libxcb-xfixes0 libxcb-render0 libxcb-xkb1)
 if [ "$mode" = "--test" ]; then
   # xvfb for screenshots of the real window, poppler-utils to look at and check PDFs, postgresql for the
-  # throwaway server the central-merge tests start on 127.0.0.1 (tests/helpers/postgres.py).
-  apt_packages+=(xvfb xauth poppler-utils postgresql)
+  # throwaway server the central-merge tests start on 127.0.0.1 (tests/helpers/postgres.py), binutils
+  # (objdump) without which PyInstaller refuses to build on Linux (tests/test_frozen_build.py).
+  apt_packages+=(xvfb xauth poppler-utils postgresql binutils)
 fi
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
@@ -33,6 +38,12 @@ else
   echo "apt-get not found: install Qt's system libraries (EGL, xkbcommon, fontconfig) yourself." >&2
 fi
 
+# Debian 11 / Ubuntu 20.04 ship an older Python: say so plainly instead of failing deep inside pip.
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  echo "inspector-app needs Python 3.10 or newer; this machine has $(python3 --version 2>&1 || echo 'no python3')." >&2
+  echo "Use Debian 12 / Ubuntu 22.04 or newer, or install python3.11 and run: python3.11 -m venv .venv" >&2
+  exit 1
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$mode" = "--test" ]; then

@@ -208,7 +208,7 @@ class RosterPage(QWizardPage):
                             "try the app, or import the hospital's roster (CSV, Excel or YAML)."))
         self.demo.setText(tr("Use the &demo hospital (示例市人民医院, fictional)"))
         self.file.setText(tr("&Import a roster file"))
-        self.choose.setText(tr("Choose &file…"))
+        self.choose.setText(tr("Ch&oose file…"))
         self.good_rows.setText(tr("Import only the valid rows"))
         for widget, name in ((self.demo, tr("Use the demo hospital")), (self.file, tr("Import a roster file")),
                              (self.path, tr("Roster file")), (self.choose, tr("Choose the roster file")),
