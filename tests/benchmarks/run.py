@@ -48,14 +48,20 @@ def main() -> int:
         suites["merge"] = bench_merge.ALL
     except ImportError:
         pass
+    try:
+        import central_load  # a year of central data in PostgreSQL, then the monthly summary queries
+
+        suites["central"] = central_load.ALL
+    except ImportError:
+        pass
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", nargs="*", help="benchmark function names (e.g. bench_record)")
+    parser.add_argument("--only", nargs="*", help="benchmark function or suite names (e.g. bench_record, merge)")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     args = parser.parse_args()
     figures = []
-    for suite in suites.values():
+    for name, suite in suites.items():
         for bench in suite:
-            if args.only and bench.__name__ not in args.only:
+            if args.only and bench.__name__ not in args.only and name not in args.only:
                 continue
             for figure in bench():
                 print(figure.line(), flush=True)
