@@ -7,7 +7,8 @@ Fills a new central database (schema by open_central, so at the newest migration
 one batch per inspector per working day over a year, 20 deductions per inspection, 40 departments and 2,000
 staff; 10,000,000 deductions is the issue's year. Rows have the real columns and a JSON payload of the real
 width; their hashes are random (no merge reads them here). Then times the two queries of core/merge/summary.py
-for a month with the c0002 indexes, and again without them (the baseline: same queries, same data).
+for a month with the c0002 indexes, and again on c0001's month-only indexes (the baseline: same
+queries, same data).
 Without --url a throwaway cluster is started (tests/helpers/postgres.py).
 """
 
@@ -35,6 +36,7 @@ from inspector_app.core.merge.summary import department_ranking, person_ranking
 
 INSPECTORS, DEPARTMENTS, STAFF, PER_INSPECTION = 50, 40, 2_000, 20
 C0002 = ("ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department")
+C0001 = ("ix_deductions_local_month", "ix_inspections_local_month")  # replaced by c0002's
 TZ = timezone(timedelta(hours=8))
 ITEMS = [f"A{n:02d}" for n in range(1, 31)]
 DEDUCTION_COLUMNS = ("id", "inspection_id", "item_code", "charged_to", "staff_no", "staff_name", "department_id",
@@ -133,9 +135,12 @@ def _set_indexes(dsn: str, present: bool) -> None:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as connection:
-        for name in C0002:
+        for name in (*C0002, *C0001):
             connection.execute(f"DROP INDEX IF EXISTS {name}")
-        if present:  # as migration c0002 makes them
+        if not present:  # the schema before c0002: month-only indexes
+            connection.execute("CREATE INDEX ix_deductions_local_month ON deductions (local_month)")
+            connection.execute("CREATE INDEX ix_inspections_local_month ON inspections (local_month)")
+        else:  # as migration c0002 makes them
             connection.execute("CREATE INDEX ix_deductions_month_department ON deductions "
                                "(local_month, department_id, voided_at, points)")
             connection.execute("CREATE INDEX ix_deductions_month_staff ON deductions "
@@ -148,7 +153,7 @@ def _set_indexes(dsn: str, present: bool) -> None:
 def figures(url: str, deductions: int) -> list[Figure]:
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     open_central(url).close()
-    _set_indexes(dsn, present=False)  # load first, index after: what a bulk import would do
+    _set_indexes(dsn, present=False)  # load with c0001's indexes, then build c0002's
     fill_s, written = fill(dsn, deductions)
     start = time.perf_counter()
     _set_indexes(dsn, present=True)
@@ -163,9 +168,9 @@ def figures(url: str, deductions: int) -> list[Figure]:
     scale = f"{written:,} deductions"
     return [
         Figure(f"central monthly department ranking, {scale}", with_dept, "s", raw_dept,
-               "same query without the c0002 indexes", "<= 1 s", with_dept <= 1.0),
+               "same query on c0001's indexes (month only)", "<= 1 s", with_dept <= 1.0),
         Figure(f"central monthly person ranking (pay %), {scale}", with_person, "s", raw_person,
-               "same query without the c0002 indexes", "<= 1 s", with_person <= 1.0),
+               "same query on c0001's indexes (month only)", "<= 1 s", with_person <= 1.0),
         Figure(f"central load: COPY {scale} (with inspections, batches)", written / fill_s, "rows/s",
                written / fill_s, "itself (the generator's rate)", "-", None),
     ]

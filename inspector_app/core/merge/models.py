@@ -92,7 +92,7 @@ class Inspection(Content, CentralBase):
     mode: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
-    local_month: Mapped[str] = mapped_column(String(7), index=True)
+    local_month: Mapped[str] = mapped_column(String(7))  # indexed with department_id (c0002)
     device_id: Mapped[str] = mapped_column(ID)
     seq: Mapped[int] = mapped_column(Integer)
 
@@ -118,7 +118,7 @@ class Deduction(Content, CentralBase):
     points: Mapped[float] = mapped_column(Float)
     note: Mapped[str]
     recorded_at: Mapped[datetime]
-    local_month: Mapped[str] = mapped_column(String(7), index=True)
+    local_month: Mapped[str] = mapped_column(String(7))  # leads both c0002 indexes
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str | None]
 
