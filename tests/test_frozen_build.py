@@ -92,9 +92,19 @@ def test_demo_data_signed_sheet_verifies(built, tmp_path):
     assert verified.returncode == 0, verified.stdout + verified.stderr
     pdf.write_bytes(pdf.read_bytes() + b"\n%appended")
     assert run(built, "--data-dir", str(data), "verify", str(pdf), home=tmp_path).returncode == 1
-    # the migrations ran from the bundled Alembic folder: the store is at the newest revision
     audit = run(built, "--data-dir", str(data), "audit", "verify", home=tmp_path)
     assert audit.returncode == 0, audit.stderr
+    # the office's side: a signed batch through a share, merged into a new central database (whose
+    # migrations come from the bundled Alembic folder like the laptop's)
+    share = tmp_path / "share"
+    share.mkdir()
+    sent = run(built, "--data-dir", str(data), "sync", "--share", str(share), home=tmp_path,
+               INSPECTOR_APP_PASSPHRASE="demo-passphrase")
+    assert sent.returncode == 0, sent.stderr
+    merged = run(built, "--data-dir", str(data), "merge", "--central", f"sqlite:///{tmp_path / 'central.db'}",
+                 "--share", str(share), "--office-dir", str(data / "office"), home=tmp_path)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert (tmp_path / "central.db").stat().st_size > 0 and list((share / "archive").rglob("*.zip"))
 
 
 def test_window_opens_offscreen(built, tmp_path):
@@ -116,4 +126,4 @@ def test_bundle_carries_data_and_leaves_out_what_we_do_not_use(built):
     assert not unwanted
     assert not (internal / "pytest").exists() and not (internal / "hypothesis").exists()
     total_mb = float(built.report.splitlines()[1].split()[1])
-    assert total_mb < 400, built.report
+    assert total_mb < 300, built.report  # 222 MB on Linux when measured
