@@ -171,7 +171,8 @@ def test_inspection_import_is_all_or_nothing(import_ws: Workspace, tmp_path_fact
         where = data.draw(st.sampled_from(list(leaves(body))))
         body = replaced(body, where, data.draw(hostile_values))
     if data.draw(st.booleans()):  # a fresh start time: a valid file is new, not a refused duplicate
-        for inspection in body.get("inspections") or [] if isinstance(body, dict) else []:
+        found = body.get("inspections") if isinstance(body, dict) else None
+        for inspection in found if isinstance(found, list) else []:
             if isinstance(inspection, dict) and inspection.get("started_at") == "2026-03-05T09:30:00+08:00":
                 inspection["started_at"] = f"2026-03-{data.draw(st.integers(1, 28)):02d}T08:00:00+08:00"
     raw = json.dumps(body, ensure_ascii=False, allow_nan=True).encode()
