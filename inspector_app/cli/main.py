@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspector_app import __version__
-from inspector_app.core.crash import maybe_test_crash
 from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import initial_language, set_language, tr
 
 Handler = Callable[[argparse.Namespace], int]
+TEST_CRASH_ENV = "INSPECTOR_APP_TEST_CRASH"  # core.crash.TEST_CRASH_ENV
 
 
 def _configure_stdio() -> None:
@@ -52,11 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR",
                         help=tr("local data folder (default: $INSPECTOR_APP_DATA, else the user data folder)"))
     parser.add_argument("--lang", choices=("zh", "en"), help=tr("language of messages (default: Chinese)"))
+    # hidden: open the window, wait until it is shown, exit 0 (the built program's smoke test)
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--training", action="store_true",
                         help=tr("training mode: use the separate training data folder (DIR/training), whose "
                                 "inspections are never sent or merged"))
-    # hidden: open the window, wait until it is shown, exit 0 (the built program's smoke test)
-    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = commands.add_parser("gui", help=tr("open the desktop window"))
     gui.set_defaults(handler=run_gui)
@@ -99,6 +99,33 @@ def _training_data_dir(data_dir: str | None) -> Path:
     return prepare_training_dir(resolve_data_dir(data_dir))
 
 
+WINDOW_FLAGS = {"--smoke-test", "--training"}
+WINDOW_OPTIONS = {"--data-dir", "--lang"}
+
+
+def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`inspector-app [--data-dir D] [--lang L] [--training] [gui]` just opens the window: parsed here without
+    building every command's parser, which would import the whole core and slow the window's start.
+    None for anything else (a command, --help, --version, a mistake): the full parser handles it."""
+    values: dict[str, object] = {"data_dir": None, "lang": None, "smoke_test": False, "training": False,
+                                 "command": None}
+    tokens = list(argv)
+    while tokens:
+        token = tokens.pop(0)
+        name, _, inline = token.partition("=")
+        if token in WINDOW_FLAGS:
+            values[token[2:].replace("-", "_")] = True
+        elif name in WINDOW_OPTIONS and (inline or tokens):
+            values[name[2:].replace("-", "_")] = inline or tokens.pop(0)
+        elif token == "gui" and values["command"] is None:
+            values["command"] = "gui"
+        else:
+            return None
+    if values["lang"] not in (None, "zh", "en"):
+        return None
+    return argparse.Namespace(**values, handler=run_gui)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _configure_stdio()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -108,13 +135,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     known, _ = early.parse_known_args(argv)
     if known.lang:
         set_language(known.lang)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = window_only(argv) or build_parser().parse_args(argv)
     handler: Handler = getattr(args, "handler", run_gui)
     try:
+        if os.environ.get(TEST_CRASH_ENV):  # the crash-report test (the module loads only when needed)
+            from inspector_app.core.crash import maybe_test_crash
+
+            maybe_test_crash(getattr(args, "command", None))
         if args.training:  # every command then works on <data>/training/ (core/training/mode.py)
             args.data_dir = str(_training_data_dir(args.data_dir))
-        maybe_test_crash(getattr(args, "command", None))
         return handler(args)
     except InputError as exc:
         for problem in exc.problems:
@@ -150,8 +179,6 @@ def _crashed(args: argparse.Namespace) -> int:
         print(tr("A crash report was written to {path}. Please send this file to the office.", path=path),
               file=sys.stderr)
     return CRASH_EXIT
-
-
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,9 @@
-"""Starting the desktop app: Qt application, bundled CJK font, logging, the data folder, the main window."""
+"""Starting the desktop app: Qt application, bundled CJK font, logging, the data folder, the main window.
+
+Start-up speed matters (the window is opened many times a day), so this module imports the store, the
+pages and the wizard only inside the functions that need them; with a start snapshot the quick start
+window (gui/quick_start.py) is on screen before they have loaded.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,33 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from inspector_app.core.demo import ensure_demo_roster
-from inspector_app.core.errors import AppError, DataFolderBusy
-from inspector_app.core.i18n import LANGUAGE_ENV, set_language, tr
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import LANGUAGE_ENV, LANGUAGES, language, set_language, tr
 from inspector_app.core.logs import setup_logging
 from inspector_app.core.paths import resolve_data_dir, resources_dir
-from inspector_app.core.workspace import Workspace
-from inspector_app.gui.context import GuiContext
+from inspector_app.core.start_snapshot import (
+    read_settings,
+    read_snapshot,
+    write_snapshot,
+)
 from inspector_app.gui.desktop import (
     brand_application,
     install_crash_handler,
     smoke_exit,
 )
-from inspector_app.gui.first_run import run_first_run_wizard
-from inspector_app.gui.main_window import MainWindow
-from inspector_app.gui.operations import Operations
+from inspector_app.gui.quick_start import QuickStart, startup_mark
 from inspector_app.gui.style import STYLE
+
+if TYPE_CHECKING:
+    from inspector_app.core.workspace import Workspace
+    from inspector_app.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 FONT_FILE = "wqy-microhei.ttc"
@@ -50,6 +62,11 @@ def install_font(app: QApplication, point_size: int) -> list[str]:
 
 def create_main_window(ws: Workspace) -> MainWindow:
     """The window over an open workspace (tests and `run` use the same path)."""
+    from inspector_app.core.demo import ensure_demo_roster
+    from inspector_app.gui.context import GuiContext
+    from inspector_app.gui.main_window import MainWindow
+    from inspector_app.gui.operations import Operations
+
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     install_font(app, ws.settings.font_size)
@@ -59,6 +76,48 @@ def create_main_window(ws: Workspace) -> MainWindow:
     return MainWindow(ctx)
 
 
+def save_start_snapshot(window: MainWindow) -> None:
+    """What the start page shows, for the next quick start (a cache: a failure only means a slower start)."""
+    try:
+        write_snapshot(window.ctx.ws.data_dir, window.start_page.current_snapshot())
+    except (AppError, OSError) as exc:
+        log.warning("start snapshot not written: %s", exc)
+
+
+def _language_fixed(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "lang", None) or os.environ.get(LANGUAGE_ENV))
+
+
+def _show_main_window(app: QApplication, ws: Workspace, args: argparse.Namespace) -> MainWindow:
+    if not _language_fixed(args):
+        set_language(ws.settings.language)
+    window = create_main_window(ws)
+    window.show()
+    if getattr(args, "smoke_test", False):
+        smoke_exit(app, window)
+    QTimer.singleShot(0, lambda: save_start_snapshot(window))
+    return window
+
+
+def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) -> QuickStart | None:
+    """The two-step start when the last run left a start snapshot (not for the training workspace, whose
+    window must look different from the first moment)."""
+    settings = read_settings(data_dir)
+    if settings.get("training"):
+        return None
+    if not _language_fixed(args) and settings.get("language") in LANGUAGES:
+        set_language(settings["language"])
+    snapshot = read_snapshot(data_dir, language())
+    if snapshot is None:
+        return None
+    font_size = settings.get("font_size")
+    install_font(app, font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11)
+    app.setStyleSheet(STYLE)
+    geometry = settings.get("window_geometry")
+    return QuickStart(app, data_dir, snapshot, geometry if isinstance(geometry, str) else None,
+                      lambda ws: _show_main_window(app, ws, args))
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -66,6 +125,17 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName(tr("Service inspection"))
     brand_application(app)
     setup_logging(data_dir)
+    install_crash_handler(data_dir)
+    quick = _quick_start(app, data_dir, args)
+    if quick is not None:
+        try:
+            return quick.exec()
+        finally:
+            quick.close()
+    from inspector_app.core.errors import DataFolderBusy
+    from inspector_app.core.workspace import Workspace
+    from inspector_app.gui.first_run import run_first_run_wizard
+
     try:
         ws = Workspace.open(data_dir)
     except DataFolderBusy as exc:
@@ -74,17 +144,14 @@ def run(args: argparse.Namespace) -> int:
     except AppError as exc:
         QMessageBox.critical(None, tr("Service inspection"), str(exc))
         return exc.exit_code
-    if not getattr(args, "lang", None) and not os.environ.get(LANGUAGE_ENV):
+    if not _language_fixed(args):
         set_language(ws.settings.language)
-    install_crash_handler(data_dir)
-    smoke = getattr(args, "smoke_test", False)
     try:
-        if not smoke and not run_first_run_wizard(ws):
+        if not getattr(args, "smoke_test", False) and not run_first_run_wizard(ws):
             return 0  # cancelled: nothing was set up, the next start asks again
-        window = create_main_window(ws)
-        window.show()
-        if smoke:
-            smoke_exit(app, window)
+        _show_main_window(app, ws, args)
+        startup_mark("interactive")
+        startup_mark("ready")
         return app.exec()
     finally:
         ws.close()

@@ -14,7 +14,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from inspector_app import __version__
-from inspector_app.core.crash import CRASH_DIR, write_crash_report
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 from inspector_app.core.logs import log_dir
@@ -56,6 +55,11 @@ def install_crash_handler(data_dir: Path) -> None:
         if isinstance(value, AppError):  # expected, already in plain words
             QMessageBox.warning(None, tr("Cannot do that"), str(value) + "\n\n" + tr("Details are in the log file."))
             return
+        from inspector_app.core.crash import (  # loaded when needed, not at start
+            CRASH_DIR,
+            write_crash_report,
+        )
+
         try:
             where = str(write_crash_report((kind, value, tb), data_dir))
         except OSError:
@@ -69,6 +73,8 @@ def install_crash_handler(data_dir: Path) -> None:
 
 
 def about_text(data_dir: Path) -> str:
+    from inspector_app.core.crash import CRASH_DIR
+
     lines = [tr("Service inspection {version}", version=__version__), "",
              tr("Data folder: {path}", path=data_dir), tr("Log files: {path}", path=log_dir(data_dir)),
              tr("Crash reports: {path}", path=data_dir / CRASH_DIR), "", tr("Licences:")]

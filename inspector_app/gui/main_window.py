@@ -151,8 +151,8 @@ class MainWindow(QMainWindow):
         self._action(documents_menu, tr("Print &rectification notices…"), None,
                      lambda: self.reports.print_notices(prefer_selected=True))
         self._action(documents_menu, tr("Monthly &bulletin…"), None, self.reports.monthly_bulletin)
-        add_office_menu(self, bar)  # 办公室: merge batches (gui/office_dialog.py)
         add_training_menu(self, bar)
+        add_office_menu(self, bar)  # 办公室: merge batches (gui/office_dialog.py)
         help_menu = bar.addMenu(tr("&Help"))
         self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
                      lambda: ShortcutSheet(self).exec())

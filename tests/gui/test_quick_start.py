@@ -77,3 +77,23 @@ def test_loader_reports_a_busy_data_folder(gui_workspace, qtbot):
     with qtbot.waitSignal(loader._delivery.failed, timeout=30_000):
         loader.start()
     assert isinstance(failures[0], DataFolderBusy)
+
+
+def _start(data_dir) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "INSPECTOR_APP_STARTUP_MARKS": "1"}
+    result = subprocess.run([sys.executable, "-c", "from inspector_app.cli.main import main; raise SystemExit(main())",
+                             "--data-dir", str(data_dir), "--smoke-test"], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("startup ")]
+
+
+def test_the_app_starts_quickly_once_a_snapshot_exists(tmp_path):
+    data = tmp_path / "data"
+    assert _start(data) == ["interactive", "ready"]  # first start: the ordinary path, which leaves the snapshot
+    assert (data / "cache" / "start.json").is_file()
+    assert _start(data) == ["quick", "interactive", "ready"]

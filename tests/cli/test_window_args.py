@@ -1,0 +1,39 @@
+"""`inspector-app` with no command opens the window without building every command's parser."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from inspector_app.cli.main import run_gui, window_only
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], {"data_dir": None, "lang": None, "command": None}),
+    (["gui"], {"command": "gui"}),
+    (["--data-dir", "/x", "--lang", "en", "gui"], {"data_dir": "/x", "lang": "en", "command": "gui"}),
+    (["--data-dir=/x", "--training"], {"data_dir": "/x", "training": True}),
+    (["--smoke-test"], {"smoke_test": True}),
+])
+def test_window_arguments(argv, expected):
+    args = window_only(argv)
+    assert args is not None and args.handler is run_gui
+    for name, value in expected.items():
+        assert getattr(args, name) == value
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["forms"], ["gui", "x"], ["--data-dir"],
+                                  ["--lang", "fr"], ["--bogus"], ["gui", "gui"]])
+def test_anything_else_goes_to_the_full_parser(argv):
+    assert window_only(argv) is None
+
+
+def test_opening_the_window_does_not_import_the_store_before_the_window_code():
+    """The entry point's own imports for the window path stay light (the window path then decides)."""
+    code = ("import sys; from inspector_app.cli.main import window_only; import inspector_app.gui.app; "
+            "window_only([]); print(sorted(m for m in ('sqlalchemy', 'pydantic') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == "[]"
