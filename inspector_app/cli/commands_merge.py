@@ -44,6 +44,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--office-dir", metavar="DIR", help=tr("trust the office certificate in this office folder"))
     merge.add_argument("--trust", action="append", default=[], metavar="CERT.pem",
                        help=tr("trust this office certificate (may be repeated)"))
+    merge.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help=tr("check batches in N worker processes beside the one writing (default 1)"))
     merge.add_argument("--summary", metavar="YYYY-MM",
                        help=tr("instead of merging: the month's summary and ranking from the central database"))
     merge.add_argument("--format", choices=("table", "json"), default="table", help=tr("summary output format"))
@@ -139,9 +141,10 @@ def run_merge(args: argparse.Namespace) -> int:
     central = open_central(args.central)
     try:
         if args.share:
-            report = merge_share(central, Path(args.share).expanduser(), trusted, files)
+            report = merge_share(central, Path(args.share).expanduser(), trusted, files, jobs=max(1, args.jobs))
         else:
-            report = merge_files(central, [Path(b).expanduser() for b in args.bundles], trusted, files)
+            report = merge_files(central, [Path(b).expanduser() for b in args.bundles], trusted, files,
+                                 jobs=max(1, args.jobs))
     finally:
         central.close()
     _print(report)

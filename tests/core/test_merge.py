@@ -396,3 +396,16 @@ def test_central_summary_adds_up_the_laptops_deductions(laptop: Laptop, central:
         ranks = [row.rank for row in summary.departments]
         assert ranks == sorted(ranks) and ranks[0] == 1
         assert all(p.pay_percent == min(100.0, round(p.points, 4)) for p in summary.persons)
+
+
+def test_worker_processes_give_the_same_result(laptop: Laptop, reference: dict[str, Any], tmp_path: Path) -> None:
+    bad = tmp_path / laptop.bundles[2].name
+    bad.write_bytes(laptop.bundles[2].read_bytes()[:400])
+    db = open_central(default_url(tmp_path / "office"))
+    try:
+        report = merge_files(db, [*laptop.bundles, bad], laptop.trusted, tmp_path / "files", jobs=2)
+        assert [o.status for o in report.outcomes] == ["merged", "merged", "merged", "refused"]
+        assert report.outcomes[-1].reason_code == "corrupt_zip"
+        assert snapshot(db) == reference
+    finally:
+        db.close()

@@ -118,7 +118,8 @@ def central_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], 
 
 def _merge_processes(workers: int, url: str, share: Path, fleet: Fleet, files: Path) -> list[subprocess.CompletedProcess]:
     command = [sys.executable, "-m", "inspector_app", "--lang", "en", "merge", "--central", url, "--share",
-               str(share), "--trust", str(fleet.office_cert), "--files", str(files)]
+               str(share), "--trust", str(fleet.office_cert), "--files", str(files),
+               "--jobs", "2" if workers == 2 else "1"]  # two merges, each with a verifying worker process
     running = [subprocess.Popen([*command[:3], "--data-dir", str(share.parent / f"worker-{n}"), *command[3:]],
                                 env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for n in range(workers)]

@@ -11,6 +11,7 @@ canonical JSON is kept (`payload_json`) so it is stored as written, not serialis
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,9 +30,13 @@ class Row:
     table: type[m.Content]
     id: str
     content_hash: str
-    payload: dict[str, Any]
     columns: dict[str, Any]
-    payload_json: str = ""
+    payload_json: str  # the canonical JSON the hash is over, stored as is
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The row as the laptop sent it (read back from the JSON: only a conflict needs it as a dict)."""
+        return json.loads(self.payload_json)  # type: ignore[no-any-return]
 
     @property
     def entity(self) -> str:
@@ -92,7 +97,7 @@ def _row(table: type[m.Content], payload: dict[str, Any], exclude: tuple[str, ..
     columns.update(extra)
     text = _canonical(payload)
     row_id = extra.get("id", payload.get("id"))
-    return Row(table, str(row_id), hashlib.sha256(text.encode("utf-8")).hexdigest(), payload, columns, text)
+    return Row(table, str(row_id), hashlib.sha256(text.encode("utf-8")).hexdigest(), columns, text)
 
 
 def _file(member: str | None, members: dict[str, fmt.Member]) -> str | None:

@@ -5,7 +5,7 @@ other content is a conflict, kept aside in `conflicts` with the incoming JSON an
 first. A batch merged before (same id, same bundle hash) changes nothing, so merging is idempotent, and
 since rows are only ever added the result does not depend on the order bundles arrive in.
 
-Speed (issue #5): `merge_bundles` merges a group of verified bundles in one transaction, set-based: one
+Speed (issue #5): `merge_prepared` merges a group of verified bundles in one transaction, set-based: one
 query for the group's batches, one for every id the group holds (all tables at once), then one multi-row
 INSERT per table. Each bundle is classified in order against what the database held plus what the bundles
 before it in the group added, so every bundle gets exactly the result it would get merged alone, in that order.
@@ -36,6 +36,7 @@ from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB, race_lost
 from inspector_app.core.merge.rows import Row, bundle_rows, member_path
 from inspector_app.core.store.models import utcnow
+from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync.bundle import file_sha256
 from inspector_app.core.sync.verify import Quarantine, VerifiedBundle
 
@@ -82,19 +83,21 @@ _ENTITY = {table: table.__tablename__ for table in m.CONTENT_TABLES}  # type: ig
 class Prepared:
     """A verified bundle ready to merge: its rows and its file hash, computed outside any transaction."""
 
-    verified: VerifiedBundle
+    manifest: fmt.Manifest
+    path: Path
     bundle_hash: str
     rows: list[Row]
 
     @property
     def batch_id(self) -> str:
-        return str(self.verified.manifest.batch_id)
+        return str(self.manifest.batch_id)
 
 
 def prepare(verified: VerifiedBundle, files_dir: Path | str, bundle_hash: str = "") -> Prepared:
-    """Rows built and files stored (before the transaction, see store_members)."""
+    """Rows built and files stored (before the transaction, see store_members). Plain data, so a worker
+    process can hand it back (workers.py)."""
     store_members(verified, Path(files_dir))
-    return Prepared(verified, bundle_hash or file_sha256(verified.path),
+    return Prepared(verified.manifest, verified.path, bundle_hash or file_sha256(verified.path),
                     bundle_rows(verified.manifest, verified.data))
 
 
@@ -173,7 +176,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
     results = []
     now = utcnow()
     for item in prepared:
-        manifest, batch_id = item.verified.manifest, item.batch_id
+        manifest, batch_id = item.manifest, item.batch_id
         if batches.get(batch_id) == item.bundle_hash:
             results.append(MergeResult(batch_id, already_merged=True))
             continue
@@ -200,7 +203,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
             batches[batch_id] = item.bundle_hash
             new_batches.append({
                 "batch_id": batch_id, "device_id": manifest.device_id, "staff_no": manifest.inspector.staff_no,
-                "inspector_name": manifest.inspector.name, "bundle_name": item.verified.path.name,
+                "inspector_name": manifest.inspector.name, "bundle_name": item.path.name,
                 "bundle_sha256": item.bundle_hash, "created_at": manifest.created_at, "merged_at": now,
                 "inspections": len(manifest.inspection_ids), "inserted": inserted, "unchanged": unchanged,
                 "conflicts": len(conflicts)})

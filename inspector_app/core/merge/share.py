@@ -22,16 +22,12 @@ from sqlalchemy import select
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
-from inspector_app.core.merge.service import (
-    MergeResult,
-    Prepared,
-    merge_prepared,
-    prepare,
-)
+from inspector_app.core.merge.service import MergeResult, Prepared, merge_prepared
+from inspector_app.core.merge.workers import Pending, Preparer
 from inspector_app.core.sync.bundle import file_sha256
 from inspector_app.core.sync.quarantine import quarantine
 from inspector_app.core.sync.share import Share, fsync_dir
-from inspector_app.core.sync.verify import Limits, Quarantine, SignerCache, open_bundle
+from inspector_app.core.sync.verify import Limits, Quarantine
 
 GROUP_BUNDLES = 64  # bundles looked up together, and at most merged in one transaction
 GROUP_ROWS = 5_000  # … or fewer, once their rows reach this many
@@ -98,8 +94,6 @@ def incoming_bundles(share: Share) -> list[Path]:
                   and p.is_file())
 
 
-
-
 @contextmanager
 def _share_lock(share: Share) -> Iterator[None]:
     """Held while a refused bundle is moved aside, so two merges never quarantine the same bundle twice
@@ -136,16 +130,27 @@ def _merged_before(central: CentralDB, digests: Iterable[str]) -> dict[str, str]
                                     .where(m.Batch.bundle_sha256.in_(wanted))).all()) if wanted else {}
 
 
+@dataclass
+class _Window:
+    """Up to GROUP_BUNDLES bundles: their hashes, which were merged before, and the work started on the rest."""
+
+    paths: Sequence[Path]
+    offset: int
+    digests: dict[Path, str]
+    merged: dict[str, str]
+    pending: dict[int, Pending]
+
+
 class _Run:
     """One pass over a list of bundles: skip the merged, verify the rest, merge them a group per transaction.
 
     `share` set: refused bundles are quarantined and merged ones archived (after their group committed);
-    unset: bundles named on the command line, only reported.
+    unset: bundles named on the command line, only reported. The next window's verification is started
+    before this one's groups are written, so worker processes (jobs > 1) work while the database does.
     """
 
-    def __init__(self, central: CentralDB, trusted: list[x509.Certificate], files: Path, limits: Limits,
-                 share: Share | None):
-        self.central, self.trusted, self.files, self.limits, self.share = central, trusted, files, limits, share
+    def __init__(self, central: CentralDB, preparer: Preparer, share: Share | None):
+        self.central, self.preparer, self.share = central, preparer, share
         self.outcomes: dict[int, BundleOutcome] = {}
         self.pending: list[tuple[int, Path, Prepared]] = []
 
@@ -166,17 +171,25 @@ class _Run:
         status: Status = "already_merged" if result.already_merged else "merged"
         self.outcomes[index] = BundleOutcome(path.name, status, result)
 
-    def take(self, index: int, path: Path, digest: str | None, merged: dict[str, str]) -> None:
+    def window(self, paths: Sequence[Path], offset: int) -> _Window:
+        digests = _window_hashes(paths)
+        merged = _merged_before(self.central, digests.values())
+        pending = {offset + n: self.preparer.submit(path, digests[path]) for n, path in enumerate(paths)
+                   if path in digests and digests[path] not in merged}
+        return _Window(paths, offset, digests, merged, pending)
+
+    def take(self, index: int, path: Path, window: _Window) -> None:
+        digest = window.digests.get(path)
         if digest is None:
             self.outcomes[index] = BundleOutcome(path.name, "gone")
-        elif digest in merged:  # byte-identical to a bundle verified and merged already: nothing to check
-            self.done(index, path, MergeResult(merged[digest], already_merged=True))
+        elif digest in window.merged:  # byte-identical to a bundle verified and merged already: nothing to check
+            self.done(index, path, MergeResult(window.merged[digest], already_merged=True))
         else:
-            try:
-                verified = open_bundle(path, self.trusted, limits=self.limits, signers=self.signers)
-                self.pending.append((index, path, prepare(verified, self.files, digest)))
-            except Quarantine as refusal:
-                self.refuse(index, path, refusal)
+            outcome = window.pending[index]()
+            if isinstance(outcome, Quarantine):
+                self.refuse(index, path, outcome)
+            else:
+                self.pending.append((index, path, outcome))
             if sum(len(item.rows) for _, _, item in self.pending) >= GROUP_ROWS:
                 self.flush()
 
@@ -190,21 +203,26 @@ class _Run:
                 self.done(index, path, outcome)
 
     def run(self, paths: Sequence[Path], progress: ProgressFn | None) -> ShareReport:
-        self.signers = SignerCache()
+        starts = list(range(0, len(paths), GROUP_BUNDLES))
         handled, stopped = 0, False
-        for start in range(0, len(paths), GROUP_BUNDLES):
-            window = paths[start:start + GROUP_BUNDLES]
-            digests = _window_hashes(window)
-            merged = _merged_before(self.central, digests.values())
-            for offset, path in enumerate(window):
-                if progress is not None and not progress(handled, len(paths)):
-                    stopped = True
+        upcoming = self.window(paths[:GROUP_BUNDLES], 0) if paths else None
+        try:
+            for n, start in enumerate(starts):
+                current = upcoming
+                assert current is not None
+                upcoming = self.window(paths[starts[n + 1]:starts[n + 1] + GROUP_BUNDLES], starts[n + 1]) \
+                    if n + 1 < len(starts) else None
+                for offset, path in enumerate(current.paths):
+                    if progress is not None and not progress(handled, len(paths)):
+                        stopped = True
+                        break
+                    self.take(start + offset, path, current)
+                    handled += 1
+                self.flush()
+                if stopped:
                     break
-                self.take(start + offset, path, digests.get(path), merged)
-                handled += 1
-            self.flush()
-            if stopped:
-                break
+        finally:
+            self.preparer.close()
         report = ShareReport(tuple(self.outcomes[i] for i in sorted(self.outcomes)))
         if progress is not None:
             progress(len(report.outcomes), len(paths))
@@ -213,16 +231,19 @@ class _Run:
 
 def merge_share(central: CentralDB, share_path: Path | str, trusted_certs: list[x509.Certificate],
                 files_dir: Path | str, limits: Limits | None = None,
-                progress: ProgressFn | None = None) -> ShareReport:
-    """Merge every bundle in the share's incoming/ folder, archiving or quarantining each."""
+                progress: ProgressFn | None = None, jobs: int = 1) -> ShareReport:
+    """Merge every bundle in the share's incoming/ folder, archiving or quarantining each.
+
+    `jobs` > 1: verify in that many worker processes (workers.py says when that is safe)."""
     share = Share(share_path)
-    return _Run(central, trusted_certs, Path(files_dir), limits or Limits(), share).run(incoming_bundles(share),
-                                                                                          progress)
+    preparer = Preparer(trusted_certs, Path(files_dir), limits or Limits(), jobs)
+    return _Run(central, preparer, share).run(incoming_bundles(share), progress)
 
 
 def merge_files(central: CentralDB, bundle_paths: Iterable[Path | str] | Sequence[Path | str],
                 trusted_certs: list[x509.Certificate], files_dir: Path | str,
-                limits: Limits | None = None, progress: ProgressFn | None = None) -> ShareReport:
+                limits: Limits | None = None, progress: ProgressFn | None = None, jobs: int = 1) -> ShareReport:
     """Merge bundles named on the command line; nothing is moved (a refused one is only reported)."""
     paths = [Path(item) for item in bundle_paths]
-    return _Run(central, trusted_certs, Path(files_dir), limits or Limits(), None).run(paths, progress)
+    preparer = Preparer(trusted_certs, Path(files_dir), limits or Limits(), jobs)
+    return _Run(central, preparer, None).run(paths, progress)

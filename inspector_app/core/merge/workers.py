@@ -1,0 +1,90 @@
+"""Verifying bundles and building their rows, in this process or in worker processes beside it.
+
+Most of a first merge's time is this CPU work (zip, hashes, signature, pydantic, canonical JSON per row), not
+the database; with `jobs` > 1 it runs in forked worker processes while this process writes the groups
+before it, so a merge uses the machine's cores. Workers only read bundles and write member files by content
+hash (harmless twice, see service.store_members); every database write and every move on the share stays in
+the calling process, in order. Forking is only done where it is safe: a POSIX `fork` and a caller without
+other threads (the command line), so the GUI, which merges from a worker thread, keeps jobs=1.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from inspector_app.core.merge.service import Prepared, prepare
+from inspector_app.core.sync.verify import Limits, Quarantine, SignerCache, open_bundle
+
+Outcome = Prepared | Quarantine
+Pending = Callable[[], Outcome]  # the bundle's outcome, waited for (or worked out) when called
+
+
+def default_jobs() -> int:
+    """Worker processes for the command line: one per core (at most 4), 1 where fork is not available."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _prepare(path: Path, digest: str, trusted: list[x509.Certificate], files: Path, limits: Limits,
+             signers: SignerCache) -> Outcome:
+    try:
+        return prepare(open_bundle(path, trusted, limits=limits, signers=signers), files, digest)
+    except Quarantine as refusal:
+        return refusal
+
+
+_STATE: dict[str, object] = {}  # a worker process's trusted certificates, files folder, limits, signer cache
+
+
+def _start_worker(trusted_pem: list[bytes], files: str, limits: Limits) -> None:
+    _STATE.update(trusted=[x509.load_pem_x509_certificate(pem) for pem in trusted_pem], files=Path(files),
+                  limits=limits, signers=SignerCache())
+
+
+def _work(path: str, digest: str) -> Prepared | tuple[str, str]:
+    outcome = _prepare(Path(path), digest, _STATE["trusted"], _STATE["files"], _STATE["limits"],  # type: ignore[arg-type]
+                       _STATE["signers"])  # type: ignore[arg-type]
+    if isinstance(outcome, Quarantine):  # sent back as plain values: an AppError does not pickle its fields
+        return outcome.reason_code, outcome.message
+    return outcome
+
+
+def _received(future: Future) -> Outcome:
+    value = future.result()
+    return Quarantine(*value) if isinstance(value, tuple) else value
+
+
+class Preparer:
+    """Hands out each bundle's outcome (Prepared, or the Quarantine refusing it) in the order asked."""
+
+    def __init__(self, trusted: list[x509.Certificate], files: Path, limits: Limits, jobs: int = 1):
+        self.trusted, self.files, self.limits = trusted, files, limits
+        self.signers = SignerCache()
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(
+                jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                initargs=([cert.public_bytes(Encoding.PEM) for cert in trusted], str(files), limits))
+        self.futures: list[Future] = []
+
+    def submit(self, path: Path, digest: str) -> Pending:
+        """Start (with workers) or schedule (without) the work for one bundle."""
+        if self.pool is None:
+            return lambda: _prepare(path, digest, self.trusted, self.files, self.limits, self.signers)
+        future = self.pool.submit(_work, str(path), digest)
+        self.futures.append(future)
+        return lambda: _received(future)
+
+    def close(self) -> None:
+        """Drop work not started (a stopped run); wait for the rest, whose results are simply not used."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
