@@ -126,27 +126,34 @@ def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[
 
 @dataclass(frozen=True)
 class _Insert:
-    """A table's plain INSERT with its columns' bind processors, built once per dialect: rows then go to the
-    driver's executemany as tuples, without a compile or a dict per row (on PostgreSQL psycopg pipelines them)."""
+    """A table's plain INSERT with its columns' bind processors, built once per dialect: rows go to the driver
+    as tuples, without a compile or a dict per row. SQLite takes them by executemany (a loop in C); PostgreSQL
+    as one `INSERT … SELECT * FROM unnest(array, array, …)` per table and group: one parameter per column,
+    one round trip, instead of a statement per row."""
 
     sql: str
     names: tuple[str, ...]
     convert: tuple[tuple[int, Callable[[Any], Any]], ...]
+    qmark: bool
 
     @staticmethod
     @lru_cache(maxsize=64)
     def of(table: type[m.Content], dialect: Dialect) -> _Insert:
         columns = list(table.__table__.columns)  # type: ignore[attr-defined]
         quote = dialect.identifier_preparer.quote
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        sql = (f"INSERT INTO {quote(table.__tablename__)} ({', '.join(quote(c.name) for c in columns)}) "  # type: ignore[attr-defined]
-               f"VALUES ({', '.join(mark for _ in columns)})")
+        head = f"INSERT INTO {quote(table.__tablename__)} ({', '.join(quote(c.name) for c in columns)}) "  # type: ignore[attr-defined]
+        qmark = dialect.paramstyle == "qmark"
+        if qmark:
+            sql = f"{head}VALUES ({', '.join('?' for _ in columns)})"
+        else:
+            arrays = ", ".join(f"%b::{column.type.compile(dialect=dialect)}[]" for column in columns)  # binary: no escaping
+            sql = f"{head}SELECT * FROM unnest({arrays})"
         convert = []
         for n, column in enumerate(columns):
             process = None if column.name == "payload" else column.type.bind_processor(dialect)
             if process is not None:
                 convert.append((n, process))
-        return _Insert(sql, tuple(c.name for c in columns), tuple(convert))
+        return _Insert(sql, tuple(c.name for c in columns), tuple(convert), qmark)
 
     def params(self, row: Row) -> tuple[Any, ...]:
         values = [row.payload_json if name == "payload" else row.content_hash if name == "content_hash"
@@ -156,11 +163,17 @@ class _Insert:
                 values[n] = process(values[n])
         return tuple(values)
 
+    def execute(self, connection: Connection, rows: list[Row]) -> None:
+        values = [self.params(row) for row in rows]
+        if self.qmark:
+            connection.exec_driver_sql(self.sql, values)
+        else:
+            connection.exec_driver_sql(self.sql, tuple(list(column) for column in zip(*values, strict=True)))
+
 
 def _insert_rows(connection: Connection, table: type[m.Content], rows: list[Row]) -> None:
-    """One executemany; the payload goes in as the canonical JSON already written, not serialised again."""
-    plan = _Insert.of(table, connection.dialect)
-    connection.exec_driver_sql(plan.sql, [plan.params(row) for row in rows])
+    """The payload goes in as the canonical JSON already written, not serialised again."""
+    _Insert.of(table, connection.dialect).execute(connection, rows)
 
 
 def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeResult]:
