@@ -97,6 +97,15 @@ def test_whole_inspection(main_window, qtbot, monkeypatch):
     assert main_window.pending_label.text() == tr("Waiting to send: {count} inspections", count=1)
 
 
+def test_department_item_stays_charged_for_the_next_entry(main_window, qtbot):
+    """After a department-only item is recorded, the department stays ticked (and locked) for the next one."""
+    page = start(main_window, qtbot)
+    assert record(page, qtbot, "学习记录", department=True, note="本月仅学习一次") == 1
+    assert page.charge_department.isChecked() and not page.charge_department.isEnabled()
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)  # the same item again, by mouse
+    assert [e.item_code for e in page.state.live_entries] == ["A1", "A1"]
+
+
 def test_draft_reopens_after_the_window_closes(gui_workspace, open_window, qtbot, gui_data):
     window = open_window(gui_workspace)
     page = start(window, qtbot)

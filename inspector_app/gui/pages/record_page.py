@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -44,8 +42,8 @@ from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import EntriesModel
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.item_tree import ItemTree
+from inspector_app.gui.widgets.people_picker import PeoplePicker
 
-STAFF_ROLE = Qt.ItemDataRole.UserRole + 1
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic)"
 
 
@@ -74,7 +72,6 @@ class RecordPage(QWidget):
         self.recorder = Recorder(ctx.ws)
         self.state: InspectionState | None = None
         self.photos: list[Path] = []
-        self._forced_department = False
         self._build()
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -100,13 +97,10 @@ class RecordPage(QWidget):
         self.detail.setAccessibleName(tr("Item details and source"))
         self.detail.setOpenLinks(False)
 
-        self.staff = QListWidget()
-        self.staff.setAccessibleName(tr("People to charge"))
+        self.who = PeoplePicker()
+        self.who.changed.connect(self._update_preview)
+        self.staff, self.charge_department = self.who.people, self.who.department
         self.staff.setMinimumHeight(130)
-        self.staff.itemChanged.connect(lambda _: self._update_preview())
-        self.charge_department = QCheckBox(tr("Charge the department (no person)"))
-        self.charge_department.setAccessibleName(tr("Charge the department"))
-        self.charge_department.toggled.connect(self._department_toggled)
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -144,9 +138,7 @@ class RecordPage(QWidget):
         photos.addLayout(buttons)
         entry_box = QGroupBox(tr("Record a deduction"))
         entry = QVBoxLayout(entry_box)
-        entry.addWidget(QLabel(tr("Who (space ticks a person):")))
-        entry.addWidget(self.staff, 1)
-        entry.addWidget(self.charge_department)
+        entry.addWidget(self.who, 1)
         entry.addLayout(form)
         entry.addLayout(photos)
         entry.addWidget(self.preview_label)
@@ -208,7 +200,9 @@ class RecordPage(QWidget):
         self.undo_stack.clear()
         self.state = load_state(self.ctx.ws, inspection_id)
         self.items.load(self.state.checklist)
-        self._fill_staff()
+        self.who.item_charges(ChargeTo.PERSON)  # no item picked yet: nothing locks the department
+        self.who.load((member.staff_no, f"{member.name}（{member.staff_no}）"
+                       + (f"  [{tr('department head')}]" if member.is_head else "")) for member in self.state.staff)
         self._reset_entry()
         self._refresh_view()
         self.focus_search()
@@ -217,19 +211,6 @@ class RecordPage(QWidget):
         if self.state is not None:
             self.state = load_state(self.ctx.ws, self.state.id)
             self._refresh_view()
-
-    def _fill_staff(self) -> None:
-        assert self.state is not None
-        self.staff.blockSignals(True)
-        self.staff.clear()
-        for member in self.state.staff:
-            head = f"  [{tr('department head')}]" if member.is_head else ""
-            entry = QListWidgetItem(f"{member.name}（{member.staff_no}）{head}")
-            entry.setData(STAFF_ROLE, member.staff_no)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
-            self.staff.addItem(entry)
-        self.staff.blockSignals(False)
 
     def _refresh_view(self) -> None:
         state = self.state
@@ -273,13 +254,7 @@ class RecordPage(QWidget):
         lines.append(f"<p style='color:#555'>{tr('Source')}: {item.source.section} "
                      f"「{item.source.quote}」</p>")
         self.detail.setHtml("".join(lines))
-        department_item = item.charge_to is ChargeTo.DEPARTMENT
-        self.charge_department.setEnabled(not department_item)
-        if department_item:
-            self.charge_department.setChecked(True)
-        elif self._forced_department:
-            self.charge_department.setChecked(False)  # the previous item forced it; this one charges people
-        self._forced_department = department_item
+        self.who.item_charges(item.charge_to)
         self._update_preview()
 
     def _item_chosen(self, code: str) -> None:
@@ -288,15 +263,8 @@ class RecordPage(QWidget):
         if self.staff.currentRow() < 0 and self.staff.count():
             self.staff.setCurrentRow(0)
 
-    def _department_toggled(self, on: bool) -> None:
-        self.staff.setEnabled(not on)
-        self._update_preview()
-
     def selected_staff(self) -> list[str]:
-        if self.charge_department.isChecked():
-            return []
-        return [self.staff.item(i).data(STAFF_ROLE) for i in range(self.staff.count())
-                if self.staff.item(i).checkState() == Qt.CheckState.Checked]
+        return self.who.ticked()
 
     def _update_preview(self) -> None:
         code = self.items.current_code()
@@ -310,11 +278,7 @@ class RecordPage(QWidget):
         self.preview_label.setText(preview(self.state, code, people, self.count.value()).text)
 
     def _reset_entry(self) -> None:
-        self.staff.blockSignals(True)
-        for i in range(self.staff.count()):
-            self.staff.item(i).setCheckState(Qt.CheckState.Unchecked)
-        self.staff.blockSignals(False)
-        self.charge_department.setChecked(False)
+        self.who.reset()
         self.count.setValue(1)
         self.note.clear()
         self.photos = []

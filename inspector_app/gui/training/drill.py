@@ -15,16 +15,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -35,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.training import (
@@ -51,76 +46,10 @@ from inspector_app.core.training.drills import save_attempt
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import confirm, show_error
 from inspector_app.gui.training.result import DrillResult, target_name
+from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
+from inspector_app.gui.widgets.people_picker import PeoplePicker
 from inspector_app.gui.widgets.tables import compact_combo
-
-TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class PersonPicker(QWidget):
-    """The people in the scene, ticked (space or click), or the department instead."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.people = QListWidget()
-        self.people.setAccessibleName(tr("People to charge"))
-        self.people.itemChanged.connect(lambda _: self.changed.emit())
-        self.department = QCheckBox(tr("Charge the department (no person)"))
-        self.department.setAccessibleName(tr("Charge the department"))
-        self.department.toggled.connect(self._department_toggled)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(tr("Who (space ticks a person):")))
-        layout.addWidget(self.people, 1)
-        layout.addWidget(self.department)
-        self._forced = False
-
-    def load(self, scenario: Scenario) -> None:
-        self.people.blockSignals(True)
-        self.people.clear()
-        for person in scenario.people:
-            entry = QListWidgetItem(target_name(scenario, person.staff_id))
-            entry.setData(TARGET_ROLE, person.staff_id)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
-            self.people.addItem(entry)
-        self.people.blockSignals(False)
-        self.reset()
-
-    def item_charges(self, charge_to: ChargeTo) -> None:
-        """An item charged to the department ticks (and locks) 'the department'."""
-        department_only = charge_to is ChargeTo.DEPARTMENT
-        self.department.setEnabled(not department_only)
-        if department_only:
-            self.department.setChecked(True)
-        elif self._forced:
-            self.department.setChecked(False)
-        self._forced = department_only
-
-    def targets(self) -> list[str]:
-        if self.department.isChecked():
-            return [DEPARTMENT]
-        return [self.people.item(i).data(TARGET_ROLE) for i in range(self.people.count())
-                if self.people.item(i).checkState() == Qt.CheckState.Checked]
-
-    def tick(self, staff_id: str) -> None:
-        for i in range(self.people.count()):
-            if self.people.item(i).data(TARGET_ROLE) == staff_id:
-                self.people.item(i).setCheckState(Qt.CheckState.Checked)
-
-    def reset(self) -> None:
-        self.people.blockSignals(True)
-        for i in range(self.people.count()):
-            self.people.item(i).setCheckState(Qt.CheckState.Unchecked)
-        self.people.blockSignals(False)
-        if not self._forced:
-            self.department.setChecked(False)
-
-    def _department_toggled(self, on: bool) -> None:
-        self.people.setEnabled(not on)
-        self.changed.emit()
 
 
 class DrillDialog(QDialog):
@@ -179,7 +108,7 @@ class DrillDialog(QDialog):
         self.items.item_selected.connect(self._item_selected)
         self.items.item_chosen.connect(lambda code: (self._item_selected(code), self.who.people.setFocus()))
 
-        self.who = PersonPicker()
+        self.who = PeoplePicker()
         self.who.changed.connect(self._update_preview)
         self.count = QSpinBox()
         self.count.setRange(1, 99)
@@ -188,10 +117,7 @@ class DrillDialog(QDialog):
         self.preview = QLabel()
         self.preview.setObjectName("preview")
         self.preview.setWordWrap(True)
-        record = QPushButton(tr("Record deduction"))
-        record.setObjectName("recordButton")
-        record.setAccessibleName(tr("Record deduction"))
-        record.clicked.connect(self.record)
+        record = push_button(tr("Record deduction"), tr("Record deduction"), self.record, object_name="recordButton")
         self.recorded = QTableWidget(0, 4)
         self.recorded.setAccessibleName(tr("Deductions recorded in this drill"))
         self.recorded.setHorizontalHeaderLabels([tr("Item"), tr("Who"), tr("Count"), tr("Points")])
@@ -199,12 +125,8 @@ class DrillDialog(QDialog):
         self.recorded.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.recorded.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.recorded.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        remove = QPushButton(tr("Remove selected"))
-        remove.setAccessibleName(tr("Remove the selected deduction"))
-        remove.clicked.connect(self.remove_selected)
-        self.submit_button = QPushButton(tr("Submit for grading"))
-        self.submit_button.setAccessibleName(tr("Submit the drill for grading"))
-        self.submit_button.clicked.connect(self.submit)
+        remove = push_button(tr("Remove selected"), tr("Remove the selected deduction"), self.remove_selected)
+        self.submit_button = push_button(tr("Submit for grading"), tr("Submit the drill for grading"), self.submit)
         form = QFormLayout()
         form.addRow(tr("Count"), self.count)
         entry_box = QGroupBox(tr("Record a deduction"))
@@ -283,10 +205,13 @@ class DrillDialog(QDialog):
         self.picture.setVisible(picture is not None)
         if picture is not None:
             self.picture.setPixmap(picture)
-        self.who.load(scenario)
+        self.who.load((p.staff_id, target_name(scenario, p.staff_id)) for p in scenario.people)
         self.entries = []
         self._show_entries()
         self.stack.setCurrentIndex(0)
+
+    def _targets(self) -> list[str]:
+        return [DEPARTMENT] if self.who.charges_department() else self.who.ticked()
 
     def _item_selected(self, code: str) -> None:
         self.who.item_charges(self.current_pack.checklist.item(code).charge_to)
@@ -294,7 +219,7 @@ class DrillDialog(QDialog):
 
     # -- recording ----------------------------------------------------------------------------------------------
     def _update_preview(self) -> None:
-        code, targets = self.items.current_code(), self.who.targets()
+        code, targets = self.items.current_code(), self._targets()
         if not code:
             self.preview.setText(tr("Pick an item from the checklist."))
         elif not targets:
@@ -309,7 +234,7 @@ class DrillDialog(QDialog):
 
     def record(self) -> bool:
         """Add the entry in the form to the drill; True when added."""
-        code, targets = self.items.current_code(), self.who.targets()
+        code, targets = self.items.current_code(), self._targets()
         if not code:
             show_error(self, tr("Pick an item from the checklist first."))
             return False

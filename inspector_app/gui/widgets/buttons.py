@@ -1,0 +1,36 @@
+"""Push buttons and button rows as every page builds them: a label, a name for screen readers, a slot.
+
+Callers pass text already translated (tr("...") stays at the call site, where the catalog check finds it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+
+def push_button(text: str, accessible_name: str, slot: Callable[[], object] | None = None, *,
+                default: bool = False, object_name: str = "") -> QPushButton:
+    """A QPushButton with its screen-reader name and its clicked slot connected."""
+    button = QPushButton(text)
+    button.setAccessibleName(accessible_name)
+    if object_name:
+        button.setObjectName(object_name)
+    if default:
+        button.setDefault(True)
+    if slot is not None:
+        button.clicked.connect(slot)
+    return button
+
+
+def button_row(*buttons: QPushButton, stretch_first: bool = True) -> QHBoxLayout:
+    """Buttons side by side, pushed to the right (or to the left with stretch_first=False)."""
+    row = QHBoxLayout()
+    if stretch_first:
+        row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    if not stretch_first:
+        row.addStretch(1)
+    return row

@@ -1,0 +1,96 @@
+"""Who a deduction is charged to: people ticked in a list (space or click), or the department instead.
+
+Shared by the record page and the training drill, so both follow the same rule: an item charged to the
+department ticks and locks "Charge the department" until an item charged to people is picked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.checklists.models import ChargeTo
+from inspector_app.core.i18n import tr
+
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 1  # each list entry's key (staff number, or the scenario's id)
+
+
+class PeoplePicker(QWidget):
+    """The people list and the department check box; `changed` fires on every tick and toggle."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.people = QListWidget()
+        self.people.setAccessibleName(tr("People to charge"))
+        self.people.itemChanged.connect(lambda _: self.changed.emit())
+        self.department = QCheckBox(tr("Charge the department (no person)"))
+        self.department.setAccessibleName(tr("Charge the department"))
+        self.department.toggled.connect(self._department_toggled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(tr("Who (space ticks a person):")))
+        layout.addWidget(self.people, 1)
+        layout.addWidget(self.department)
+        self._forced = False  # the current item can only be charged to the department
+
+    def load(self, people: Iterable[tuple[str, str]]) -> None:
+        """Fill the list with (key, label) pairs, nobody ticked."""
+        self.people.blockSignals(True)
+        self.people.clear()
+        for key, label in people:
+            entry = QListWidgetItem(label)
+            entry.setData(PERSON_ROLE, key)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+            self.people.addItem(entry)
+        self.people.blockSignals(False)
+        self.reset()
+
+    def item_charges(self, charge_to: ChargeTo) -> None:
+        """An item charged to the department ticks (and locks) 'the department'."""
+        department_only = charge_to is ChargeTo.DEPARTMENT
+        self.department.setEnabled(not department_only)
+        if department_only:
+            self.department.setChecked(True)
+        elif self._forced:
+            self.department.setChecked(False)  # the previous item forced it; this one charges people
+        self._forced = department_only
+
+    def charges_department(self) -> bool:
+        return self.department.isChecked()
+
+    def ticked(self) -> list[str]:
+        """Keys of the ticked people; none while the department is charged."""
+        if self.department.isChecked():
+            return []
+        return [self.people.item(i).data(PERSON_ROLE) for i in range(self.people.count())
+                if self.people.item(i).checkState() == Qt.CheckState.Checked]
+
+    def tick(self, key: str) -> None:
+        for i in range(self.people.count()):
+            if self.people.item(i).data(PERSON_ROLE) == key:
+                self.people.item(i).setCheckState(Qt.CheckState.Checked)
+
+    def reset(self) -> None:
+        """Untick everybody; the department stays charged only when the item allows nothing else."""
+        self.people.blockSignals(True)
+        for i in range(self.people.count()):
+            self.people.item(i).setCheckState(Qt.CheckState.Unchecked)
+        self.people.blockSignals(False)
+        if not self._forced:
+            self.department.setChecked(False)
+
+    def _department_toggled(self, on: bool) -> None:
+        self.people.setEnabled(not on)
+        self.changed.emit()
