@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from html import escape
 from pathlib import Path
 from types import TracebackType
 
@@ -73,13 +74,15 @@ def install_crash_handler(data_dir: Path) -> None:
 
 
 def about_text(data_dir: Path) -> str:
+    """Rich text, so a long licence line wraps under its own bullet instead of back at the left edge."""
     from inspector_app.core.crash import CRASH_DIR
 
-    lines = [tr("Service inspection {version}", version=__version__), "",
-             tr("Data folder: {path}", path=data_dir), tr("Log files: {path}", path=log_dir(data_dir)),
-             tr("Crash reports: {path}", path=data_dir / CRASH_DIR), "", tr("Licences:")]
-    lines += [f"  {component}: {licence}" for component, licence in LICENCES]
-    return "\n".join(lines)
+    folders = (tr("Data folder: {path}", path=data_dir), tr("Log files: {path}", path=log_dir(data_dir)),
+               tr("Crash reports: {path}", path=data_dir / CRASH_DIR))
+    licences = "".join(f"<li>{escape(component)}: {escape(licence)}</li>" for component, licence in LICENCES)
+    return (f"<p><b>{escape(tr('Service inspection {version}', version=__version__))}</b></p>"
+            f"<p>{'<br>'.join(escape(line) for line in folders)}</p>"
+            f"<p>{escape(tr('Licences:'))}</p><ul style='margin-top: 0; -qt-list-indent: 1'>{licences}</ul>")
 
 
 def show_about(parent: QWidget | None, data_dir: Path) -> None:

@@ -97,11 +97,17 @@ class OfficeDialog(QDialog):
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("mergeReport")
         self.table.setHorizontalHeaderLabels([tr("Batch"), tr("Result"), tr("Details")])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # long reasons wrap, never elided
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))  # no Qt catalog is loaded
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -109,7 +115,7 @@ class OfficeDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addWidget(close)
-        self.resize(820, 480)
+        self.resize(1000, 560)  # a batch name is ~60 characters; fits a 1366×768 laptop
 
     def _with_browse(self, field: QLineEdit) -> QWidget:
         box = QWidget()
@@ -189,16 +195,18 @@ class OfficeDialog(QDialog):
                             inserted=outcome.result.inserted, unchanged=outcome.result.unchanged,
                             conflicts=len(outcome.result.conflicts))
             else:
-                detail = f"{outcome.reason_code}: {outcome.message}" if outcome.reason_code else ""
-            rows.append((outcome.name, labels.get(outcome.status, outcome.status), detail))
+                detail = outcome.message or ""
+            rows.append((outcome.name, labels.get(outcome.status, outcome.status), detail,
+                         outcome.reason_code or ""))
             for conflict in outcome.result.conflicts if outcome.result else ():
                 rows.append(("", tr("conflict"), tr("conflict: {entity} {id} differs from the central copy (kept "
-                                                    "aside)", entity=conflict.entity, id=conflict.entity_id)))
+                                                    "aside)", entity=conflict.entity, id=conflict.entity_id), ""))
         self.table.setRowCount(len(rows))
-        for r, cells in enumerate(rows):
+        for r, (*cells, code) in enumerate(rows):
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{text}\n({code})" if code and c == 2 else text)  # the code, for the log
+                self.table.setItem(r, c, item)
         merged = sum(o.status in ("merged", "already_merged") for o in report.outcomes)
         conflicts = sum(len(o.result.conflicts) for o in report.with_conflicts if o.result)
         self.summary.setText(tr("{merged} of {total} batch(es) merged, {refused} quarantined or refused, "

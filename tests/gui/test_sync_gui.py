@@ -90,6 +90,9 @@ def test_office_dialog_merges_and_reports(enrolled, open_window, qtbot, tmp_path
     assert len(report.outcomes) == 2 and len(report.refused) == 1
     results = sorted(dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount()))
     assert results == sorted([tr("merged"), tr("quarantined")])
+    quarantined = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 1).text() == tr("quarantined"))
+    detail = dialog.table.item(quarantined, 2)
+    assert not detail.text().startswith("corrupt_zip") and "(corrupt_zip)" in detail.toolTip()  # plain words first
     assert dialog.summary.text() == tr("{merged} of {total} batch(es) merged, {refused} quarantined or refused, "
                                        "{conflicts} conflict(s).", merged=1, total=2, refused=1, conflicts=0)
     assert dialog.progress.value() == dialog.progress.maximum()
