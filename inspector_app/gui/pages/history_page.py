@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,7 +49,7 @@ from inspector_app.gui.widgets.inspection_view import (
     mode_text,
     status_text,
 )
-from inspector_app.gui.widgets.tables import compact_combo, fit_columns
+from inspector_app.gui.widgets.tables import compact_combo, fit_columns, row_view
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -144,15 +143,9 @@ class HistoryPage(QWidget):
         self.total.setAccessibleName(tr("Number of inspections found"))
 
         self.model = InspectionsModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(tr("Inspections"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = row_view(self.model, tr("Inspections"), resize=QHeaderView.ResizeMode.Interactive,
+                              stretch_last=False, wrap=False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.activated.connect(self._activated)  # double-click and Enter
         open_button = QPushButton(tr("Open…"))
         open_button.setAccessibleName(tr("Open the selected inspection"))

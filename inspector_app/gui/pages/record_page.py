@@ -12,13 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -26,7 +24,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -43,6 +40,7 @@ from inspector_app.gui.models import EntriesModel
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.item_tree import ItemTree
 from inspector_app.gui.widgets.people_picker import PeoplePicker
+from inspector_app.gui.widgets.tables import row_view
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic)"
 
@@ -152,13 +150,7 @@ class RecordPage(QWidget):
         middle.setSizes([170, 470])
 
         self.entries_model = EntriesModel()
-        self.entries = QTableView()
-        self.entries.setModel(self.entries_model)
-        self.entries.setAccessibleName(tr("Deductions recorded in this inspection"))
-        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.entries.verticalHeader().setVisible(False)
-        self.entries.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.entries.horizontalHeader().setStretchLastSection(True)
+        self.entries = row_view(self.entries_model, tr("Deductions recorded in this inspection"))
         void_button = QPushButton(tr("Void selected… (Del)"))
         void_button.setAccessibleName(tr("Void the selected deduction"))
         void_button.clicked.connect(self.void_selected)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,7 @@ from inspector_app.core.roster_store import current_roster
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import RowTableModel
-from inspector_app.gui.widgets.tables import compact_combo, fit_columns
+from inspector_app.gui.widgets.tables import compact_combo, fit_columns, row_view
 
 Index = QModelIndex | QPersistentModelIndex
 ORDER = {"overdue": 0, "open": 1, "rectified": 2, "verified": 3}
@@ -101,16 +100,9 @@ class RectificationPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("rectificationSummary")
         self.model = RectificationsModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(tr("Rectification items"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = row_view(self.model, tr("Rectification items"), resize=QHeaderView.ResizeMode.Interactive,
+                              wrap=False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.mark_button = self._button(tr("Mark rectified…"), tr("Mark the selected items rectified"),
                                         self.mark_rectified)
         self.fixed_button = self._button(tr("Re-inspection: fixed"), tr("Re-inspection found the problem fixed"),

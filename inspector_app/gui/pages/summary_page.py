@@ -18,16 +18,13 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -43,6 +40,7 @@ from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.operations import Operation, Progress
 from inspector_app.gui.widgets.bar_chart import BarChart
+from inspector_app.gui.widgets.tables import row_view
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,17 +55,6 @@ class RowsModel(RowTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-
-def _table(model: RowsModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
 
 
 class SummaryPage(QWidget):
@@ -110,8 +97,8 @@ class SummaryPage(QWidget):
         self.persons_model = RowsModel([
             tr("Rank"), tr("Staff no."), tr("Name"), tr("Department / window"), tr("Department head"),
             tr("Occurrences"), tr("Points"), tr("Pay deducted %")])
-        self.departments = _table(self.departments_model, tr("Departments and windows"))
-        self.persons = _table(self.persons_model, tr("Staff with deductions"))
+        self.departments = row_view(self.departments_model, tr("Departments and windows"), stretch_last=False)
+        self.persons = row_view(self.persons_model, tr("Staff with deductions"), stretch_last=False)
         self.chart = BarChart()
         self.chart.setAccessibleName(tr("Total points per department"))
         chart_scroll = QScrollArea()

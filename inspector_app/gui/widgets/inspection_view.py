@@ -10,12 +10,9 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +21,7 @@ from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState, load_state
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.models import EntriesModel
+from inspector_app.gui.widgets.tables import row_view
 
 
 def mode_text(mode: str) -> str:
@@ -48,14 +46,7 @@ class InspectionDialog(QDialog):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.entries_model = EntriesModel()
         self.entries_model.set_entries(self.state.entries)
-        self.entries = QTableView()
-        self.entries.setModel(self.entries_model)
-        self.entries.setAccessibleName(tr("Deductions of this inspection"))
-        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.entries.verticalHeader().setVisible(False)
-        self.entries.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.entries.horizontalHeader().setStretchLastSection(True)
+        self.entries = row_view(self.entries_model, tr("Deductions of this inspection"))
         self.totals = QLabel(self._totals_text())
         self.totals.setObjectName("inspectionTotals")
         self.totals.setAccessibleName(tr("Totals"))

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QTableView
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
+
+
+def row_view(model: QAbstractItemModel, name: str, *,
+             resize: QHeaderView.ResizeMode = QHeaderView.ResizeMode.ResizeToContents,
+             stretch_last: bool = True, wrap: bool = True) -> QTableView:
+    """A read-only table of a model's rows as the pages show them: whole rows selected, no row numbers."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().setVisible(False)
+    view.setWordWrap(wrap)
+    view.horizontalHeader().setSectionResizeMode(resize)
+    view.horizontalHeader().setStretchLastSection(stretch_last)
+    return view
 
 
 def fit_columns(table: QTableView, widest: int = 280) -> None:
