@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QFileDialog,
@@ -337,6 +338,13 @@ def run_first_run_wizard(ws: Workspace) -> bool:
     """Show the wizard when the data folder was never set up; False when the user cancelled it."""
     if not needs_first_run(ws):
         return True
+    from inspector_app.gui.app import install_font
+    from inspector_app.gui.style import STYLE
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):  # the main window's font and look: Chinese renders without a system CJK font
+        install_font(app, ws.settings.font_size)
+        app.setStyleSheet(STYLE)
     wizard = FirstRunWizard(ws)
     wizard.exec()
     wizard.ops.wait()

@@ -175,6 +175,7 @@ def test_a_cancelled_wizard_means_no_start(qtbot, fresh):
     QTimer.singleShot(0, close_it)
     assert run_first_run_wizard(fresh) is False  # cancelled: the app does not start half set up
     assert shown and not (fresh.data_dir / SETTINGS_FILE).exists()
+    assert "WenQuanYi Micro Hei" in QApplication.font().families()  # the bundled CJK font, as in the window
 
 
 def test_demo_data_folders_skip_the_wizard(demo_workspace, recorder, start_inspection):
