@@ -128,6 +128,8 @@ class ProfilePage(QWizardPage):
     def _changed(self) -> None:
         problem = self.problem()
         self.verdict.setText(problem or tr("Passphrase accepted."))
+        self.verdict.setProperty("ok", not problem)  # green once accepted (gui/style.py)
+        self.verdict.style().polish(self.verdict)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

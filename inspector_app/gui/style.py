@@ -9,6 +9,7 @@ QLabel#runningTotal { font-size: 15pt; font-weight: bold; color: #b3261e; paddin
 QLabel#preview { color: #1f6fb2; font-weight: bold; }
 QPushButton#recordButton { font-weight: bold; padding: 6px 18px; }
 QStatusBar QLabel { padding: 0 8px; }
+QLabel#passphraseVerdict[ok="true"] { color: #1e7b34; font-weight: bold; }
 """
 
 # Training mode (gui/training/mode.py): set on the main window on top of STYLE, so it cannot be mistaken
