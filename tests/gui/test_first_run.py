@@ -92,8 +92,10 @@ def test_keyboard_from_start_to_finish(qtbot, wizard, fresh, tmp_path):
     fill_profile(qtbot, wizard, repeat="correct horse")
     assert not next_button.isEnabled()
     assert wizard.profile_page.verdict.text() == "The two passphrases differ."
+    assert wizard.profile_page.verdict.property("ok") is False  # not drawn green (gui/style.py)
     type_text(qtbot, " 督查")
     assert next_button.isEnabled() and wizard.profile_page.verdict.text() == "Passphrase accepted."
+    assert wizard.profile_page.verdict.property("ok") is True
     next_page(qtbot, wizard, wizard.share_page)
 
     share = tmp_path / "share"
