@@ -53,9 +53,9 @@ def member_path(member: fmt.Member) -> str:
     return f"{member.sha256[:2]}/{member.sha256}{suffix if suffix.isascii() and len(suffix) <= 6 else ''}"
 
 
-_COLUMNS: dict[type[m.Content], frozenset[str]] = {
-    table: frozenset(table.__table__.columns.keys()) - {"content_hash", "payload"}  # type: ignore[attr-defined]
-    for table in m.CONTENT_TABLES}
+_COLUMNS: dict[type[m.Content], tuple[str, ...]] = {
+    table: tuple(c.key for c in table.__table__.columns  # type: ignore[attr-defined]
+                 if c.key not in ("content_hash", "payload")) for table in m.CONTENT_TABLES}
 
 
 def _parser(column: Any) -> Callable[[str], Any] | None:
@@ -88,9 +88,10 @@ _canonical = _encoder()
 def _row(table: type[m.Content], payload: dict[str, Any], exclude: tuple[str, ...] = (), **extra: Any) -> Row:
     """`payload`: one model's JSON-mode dump (children in `exclude` left out); columns typed from it."""
     if exclude:
-        payload = {key: value for key, value in payload.items() if key not in exclude}
-    keys = _COLUMNS[table]
-    columns = {key: value for key, value in payload.items() if key in keys}
+        payload = payload.copy()
+        for key in exclude:
+            payload.pop(key, None)
+    columns = {key: payload[key] for key in _COLUMNS[table] if key in payload}
     for key, parse in _PARSE[table].items():
         if columns.get(key) is not None:
             columns[key] = parse(columns[key])
