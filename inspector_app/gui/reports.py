@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation, Progress
 from inspector_app.gui.printing import print_preview, render_pages
+from inspector_app.gui.widgets.buttons import push_button
 
 if TYPE_CHECKING:  # the documents (reportlab, pyHanko) load on first use, not at start-up
     from inspector_app.core.documents.issue import Issued
@@ -141,13 +141,9 @@ class BulletinDialog(QDialog):
         self.month.setDisplayFormat("yyyy-MM")
         self.month.setCalendarPopup(True)
         self.month.setAccessibleName(tr("Month"))
-        pdf = QPushButton(tr("Print preview…"))
-        pdf.setAccessibleName(tr("Issue the monthly bulletin and show the print preview"))
-        pdf.setDefault(True)
-        pdf.clicked.connect(self.print_bulletin)
-        excel = QPushButton(tr("Save as Excel…"))
-        excel.setAccessibleName(tr("Save the monthly bulletin as Excel"))
-        excel.clicked.connect(self.save_excel)
+        pdf = push_button(tr("Print preview…"), tr("Issue the monthly bulletin and show the print preview"),
+                          self.print_bulletin, default=True)
+        excel = push_button(tr("Save as Excel…"), tr("Save the monthly bulletin as Excel"), self.save_excel)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()

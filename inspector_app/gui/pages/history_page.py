@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.reports import open_sign_dialog, print_notices
+from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.inspection_view import (
     InspectionDialog,
     mode_text,
@@ -135,9 +135,7 @@ class HistoryPage(QWidget):
         self.status.setAccessibleName(tr("Status"))
         for label, value in ((tr("All"), None), (tr("draft"), "draft"), (tr("finished"), "finished")):
             self.status.addItem(label, value)
-        clear = QPushButton(tr("Clear filters"))
-        clear.setAccessibleName(tr("Clear filters"))
-        clear.clicked.connect(self.clear_filters)
+        clear = push_button(tr("Clear filters"), tr("Clear filters"), self.clear_filters)
         self.total = QLabel()
         self.total.setObjectName("historyTotal")
         self.total.setAccessibleName(tr("Number of inspections found"))
@@ -147,15 +145,12 @@ class HistoryPage(QWidget):
                               stretch_last=False, wrap=False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.activated.connect(self._activated)  # double-click and Enter
-        open_button = QPushButton(tr("Open…"))
-        open_button.setAccessibleName(tr("Open the selected inspection"))
-        open_button.clicked.connect(self.open_selected)
-        self.sign_button = QPushButton(tr("Sign sheet…"))
-        self.sign_button.setAccessibleName(tr("Sign the inspection sheet of the selected inspection"))
-        self.sign_button.clicked.connect(self.sign_selected)
-        self.notices_button = QPushButton(tr("Rectification notices…"))
-        self.notices_button.setAccessibleName(tr("Print the rectification notices of the selected inspection"))
-        self.notices_button.clicked.connect(self.notices_selected)
+        open_button = push_button(tr("Open…"), tr("Open the selected inspection"), self.open_selected)
+        self.sign_button = push_button(tr("Sign sheet…"), tr("Sign the inspection sheet of the selected inspection"),
+                                       self.sign_selected)
+        self.notices_button = push_button(tr("Rectification notices…"),
+                                          tr("Print the rectification notices of the selected inspection"),
+                                          self.notices_selected)
 
         filters = QGridLayout()
         filters.addWidget(self.since_on, 0, 0)

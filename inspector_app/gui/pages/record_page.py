@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTextBrowser,
@@ -38,6 +37,7 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import EntriesModel
 from inspector_app.gui.undo import RecordCommand, VoidCommand
+from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
 from inspector_app.gui.widgets.people_picker import PeoplePicker
 from inspector_app.gui.widgets.tables import row_view
@@ -80,9 +80,8 @@ class RecordPage(QWidget):
         self.total = QLabel()
         self.total.setObjectName("runningTotal")
         self.total.setAccessibleName(tr("Running total"))
-        self.finish_button = QPushButton(tr("Finish inspection…"))
-        self.finish_button.setAccessibleName(tr("Finish inspection"))
-        self.finish_button.clicked.connect(lambda: self.state and self.finish_requested.emit(self.state.id))
+        self.finish_button = push_button(tr("Finish inspection…"), tr("Finish inspection"),
+                                         lambda: self.state and self.finish_requested.emit(self.state.id))
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.total)
@@ -111,19 +110,12 @@ class RecordPage(QWidget):
         self.photo_list.setAccessibleName(tr("Photos of this entry"))
         self.photo_list.setMaximumHeight(44)
         self.photo_list.setFlow(QListWidget.Flow.LeftToRight)
-        add_photo = QPushButton(tr("Add photo…"))
-        add_photo.setAccessibleName(tr("Add photo from a file"))
-        add_photo.clicked.connect(self._add_photo_file)
-        paste_photo = QPushButton(tr("Paste photo"))
-        paste_photo.setAccessibleName(tr("Paste photo from the clipboard"))
-        paste_photo.clicked.connect(self._paste_photo)
+        add_photo = push_button(tr("Add photo…"), tr("Add photo from a file"), self._add_photo_file)
+        paste_photo = push_button(tr("Paste photo"), tr("Paste photo from the clipboard"), self._paste_photo)
         self.preview_label = QLabel()
         self.preview_label.setObjectName("preview")
-        self.record_button = QPushButton(tr("Record deduction (Enter)"))
-        self.record_button.setObjectName("recordButton")
-        self.record_button.setAccessibleName(tr("Record deduction"))
-        self.record_button.setDefault(True)
-        self.record_button.clicked.connect(self.record)
+        self.record_button = push_button(tr("Record deduction (Enter)"), tr("Record deduction"), self.record,
+                                         default=True, object_name="recordButton")
 
         form = QFormLayout()
         form.addRow(tr("Count"), self.count)
@@ -151,9 +143,7 @@ class RecordPage(QWidget):
 
         self.entries_model = EntriesModel()
         self.entries = row_view(self.entries_model, tr("Deductions recorded in this inspection"))
-        void_button = QPushButton(tr("Void selected… (Del)"))
-        void_button.setAccessibleName(tr("Void the selected deduction"))
-        void_button.clicked.connect(self.void_selected)
+        void_button = push_button(tr("Void selected… (Del)"), tr("Void the selected deduction"), self.void_selected)
         self.subtotals = QLabel()
         self.subtotals.setWordWrap(True)
         self.subtotals.setAccessibleName(tr("Subtotals per person and department"))

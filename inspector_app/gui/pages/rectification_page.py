@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from inspector_app.core.roster_store import current_roster
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import RowTableModel
+from inspector_app.gui.widgets.buttons import button_row, push_button
 from inspector_app.gui.widgets.tables import compact_combo, fit_columns, row_view
 
 Index = QModelIndex | QPersistentModelIndex
@@ -103,13 +103,13 @@ class RectificationPage(QWidget):
         self.table = row_view(self.model, tr("Rectification items"), resize=QHeaderView.ResizeMode.Interactive,
                               wrap=False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.mark_button = self._button(tr("Mark rectified…"), tr("Mark the selected items rectified"),
-                                        self.mark_rectified)
-        self.fixed_button = self._button(tr("Re-inspection: fixed"), tr("Re-inspection found the problem fixed"),
-                                         lambda: self.reinspect(True))
-        self.not_fixed_button = self._button(tr("Re-inspection: not fixed…"),
-                                             tr("Re-inspection found the problem not fixed"),
-                                             lambda: self.reinspect(False))
+        self.mark_button = push_button(tr("Mark rectified…"), tr("Mark the selected items rectified"),
+                                       self.mark_rectified)
+        self.fixed_button = push_button(tr("Re-inspection: fixed"), tr("Re-inspection found the problem fixed"),
+                                        lambda: self.reinspect(True))
+        self.not_fixed_button = push_button(tr("Re-inspection: not fixed…"),
+                                            tr("Re-inspection found the problem not fixed"),
+                                            lambda: self.reinspect(False))
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(tr("Status")))
@@ -117,14 +117,10 @@ class RectificationPage(QWidget):
         filters.addWidget(QLabel(tr("Department / window")))
         filters.addWidget(self.department, 1)
         filters.addWidget(self.summary, 1)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        for button in (self.mark_button, self.fixed_button, self.not_fixed_button):
-            actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
+        layout.addLayout(button_row(self.mark_button, self.fixed_button, self.not_fixed_button))
 
         self.status.currentIndexChanged.connect(lambda _: self.reload())
         self.department.currentIndexChanged.connect(lambda _: self.reload())
@@ -133,12 +129,6 @@ class RectificationPage(QWidget):
         ctx.changes.inspections.connect(self._changed)
         ctx.changes.roster.connect(self.refresh)
         self.refresh()
-
-    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(name)
-        button.clicked.connect(slot)
-        return button
 
     # -- loading ------------------------------------------------------------------------------------------
     def refresh(self) -> None:

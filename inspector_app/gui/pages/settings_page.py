@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from inspector_app.core.i18n import LANGUAGES, tr
 from inspector_app.core.settings import Settings
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.widgets.buttons import push_button
 
 
 class SettingsPage(QWidget):
@@ -46,9 +46,7 @@ class SettingsPage(QWidget):
         self.hospital = self._line(tr("Hospital name"))
         self.share_folder = self._line(tr("Share folder"))
         self.share_folder.setPlaceholderText(tr("network folder or USB stick, optional"))
-        browse = QPushButton(tr("Browse…"))
-        browse.setAccessibleName(tr("Choose the share folder"))
-        browse.clicked.connect(self.browse_share_folder)
+        browse = push_button(tr("Browse…"), tr("Choose the share folder"), self.browse_share_folder)
         self.language = QComboBox()
         self.language.setAccessibleName(tr("Language"))
         for code, label in LANGUAGES.items():
@@ -61,13 +59,8 @@ class SettingsPage(QWidget):
         self.photo_size.setSingleStep(100)
         self.photo_size.setSuffix(" px")
         self.photo_size.setAccessibleName(tr("Largest photo side"))
-        self.save_button = QPushButton(tr("Save"))
-        self.save_button.setAccessibleName(tr("Save settings"))
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        revert = QPushButton(tr("Undo changes"))
-        revert.setAccessibleName(tr("Undo unsaved changes"))
-        revert.clicked.connect(self.refresh)
+        self.save_button = push_button(tr("Save"), tr("Save settings"), self.save, default=True)
+        revert = push_button(tr("Undo changes"), tr("Undo unsaved changes"), self.refresh)
         self.status = QLabel()
         self.status.setObjectName("settingsStatus")
 

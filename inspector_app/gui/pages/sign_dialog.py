@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from inspector_app.core.inspection_state import load_state
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.operations import Progress
 from inspector_app.gui.printing import preview_async
+from inspector_app.gui.widgets.buttons import button_row, push_button
 from inspector_app.gui.widgets.signature_pad import SignaturePad
 
 
@@ -166,24 +166,15 @@ class SignDialog(QDialog):
         self.result.setObjectName("signResult")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.preview_button = QPushButton(tr("Print preview…"))
-        self.preview_button.setAccessibleName(tr("Print preview of the signed sheet"))
-        self.preview_button.clicked.connect(self.print_preview)
-        folder = QPushButton(tr("Open folder"))
-        folder.setAccessibleName(tr("Open the folder with the signed sheet"))
-        folder.clicked.connect(self.open_folder)
-        close = QPushButton(tr("Close"))
-        close.setAccessibleName(tr("Close"))
-        close.clicked.connect(self.done_close)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for button in (self.preview_button, folder, close):
-            row.addWidget(button)
+        self.preview_button = push_button(tr("Print preview…"), tr("Print preview of the signed sheet"),
+                                          self.print_preview)
+        folder = push_button(tr("Open folder"), tr("Open the folder with the signed sheet"), self.open_folder)
+        close = push_button(tr("Close"), tr("Close"), self.done_close)
         layout = QVBoxLayout(page)
         layout.addWidget(self.result)
         layout.addSpacing(10)
         layout.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.preview_button, folder, close))
         return page
 
     # -- identity -----------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.start_snapshot import Choice, StartSnapshot, snapshot_of
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.tables import compact_combo
 
 if TYPE_CHECKING:
@@ -83,10 +83,7 @@ class StartPage(QWidget):
         mode_row.addWidget(self.covert_mode)
         mode_row.addStretch(1)
         self.inspector = QLabel()
-        start = QPushButton(tr("Start inspection"))
-        start.setAccessibleName(tr("Start inspection"))
-        start.setDefault(True)
-        start.clicked.connect(self.start)
+        start = push_button(tr("Start inspection"), tr("Start inspection"), self.start, default=True)
         self.checklist.currentIndexChanged.connect(lambda _: self._fill_departments())
 
         form = QFormLayout()
@@ -104,9 +101,7 @@ class StartPage(QWidget):
         self.drafts = QListWidget()
         self.drafts.setAccessibleName(tr("Unfinished inspections"))
         self.drafts.itemActivated.connect(lambda item: self._open(item.data(ID_ROLE)))
-        resume = QPushButton(tr("Continue selected"))
-        resume.setAccessibleName(tr("Continue the selected unfinished inspection"))
-        resume.clicked.connect(self._resume)
+        resume = push_button(tr("Continue selected"), tr("Continue the selected unfinished inspection"), self._resume)
         drafts_box = QGroupBox(tr("Unfinished inspections"))
         drafts_layout = QVBoxLayout(drafts_box)
         drafts_layout.addWidget(self.drafts)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -40,6 +39,7 @@ from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.operations import Operation, Progress
 from inspector_app.gui.widgets.bar_chart import BarChart
+from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.tables import row_view
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,18 +72,14 @@ class SummaryPage(QWidget):
         self.month.setDisplayFormat("yyyy-MM")
         self.month.setCalendarPopup(True)
         self.month.setAccessibleName(tr("Month"))
-        self.show_button = QPushButton(tr("Show"))
-        self.show_button.setAccessibleName(tr("Show the monthly summary"))
-        self.show_button.setDefault(True)
-        self.show_button.clicked.connect(self.show_summary)
-        self.export_button = QPushButton(tr("Export XLSX…"))
-        self.export_button.setAccessibleName(tr("Export the monthly summary as an Excel file"))
+        self.show_button = push_button(tr("Show"), tr("Show the monthly summary"), self.show_summary, default=True)
+        self.export_button = push_button(tr("Export XLSX…"), tr("Export the monthly summary as an Excel file"),
+                                         self.export_xlsx)
         self.export_button.setEnabled(False)
-        self.export_button.clicked.connect(self.export_xlsx)
-        self.bulletin_button = QPushButton(tr("Bulletin PDF…"))
-        self.bulletin_button.setAccessibleName(tr("Issue the monthly bulletin as a PDF and show the print preview"))
+        self.bulletin_button = push_button(tr("Bulletin PDF…"),
+                                           tr("Issue the monthly bulletin as a PDF and show the print preview"),
+                                           self.bulletin_pdf)
         self.bulletin_button.setEnabled(False)
-        self.bulletin_button.clicked.connect(self.bulletin_pdf)
         self.busy = QLabel(tr("Calculating…"))
         self.busy.setObjectName("summaryBusy")
         self.busy.setVisible(False)

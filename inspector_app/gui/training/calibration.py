@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from inspector_app.core.training.mode import is_training
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation
+from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.tables import compact_combo
 
 LOW = QColor("#f6d9d6")
@@ -82,19 +82,13 @@ class CalibrationDialog(QDialog):
         for pack in packs:
             self.pack.addItem(pack.data.title.get(language()), pack.id)
         self.pack.currentIndexChanged.connect(lambda _: self.refresh())
-        add = QPushButton(tr("Add attempt files…"))
-        add.setAccessibleName(tr("Add trainees' attempt files"))
-        add.clicked.connect(self._choose_files)
-        stored = QPushButton(tr("Drills stored here"))
-        stored.setAccessibleName(tr("Use the drills stored in this training workspace"))
+        add = push_button(tr("Add attempt files…"), tr("Add trainees' attempt files"), self._choose_files)
+        stored = push_button(tr("Drills stored here"), tr("Use the drills stored in this training workspace"),
+                             self.use_stored)
         stored.setEnabled(is_training(ctx.ws))
-        stored.clicked.connect(self.use_stored)
-        clear = QPushButton(tr("Clear"))
-        clear.setAccessibleName(tr("Clear the attempts"))
-        clear.clicked.connect(lambda: self.set_attempts([]))
-        self.pdf_button = QPushButton(tr("Export PDF…"))
-        self.pdf_button.setAccessibleName(tr("Export the calibration report as PDF"))
-        self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        clear = push_button(tr("Clear"), tr("Clear the attempts"), lambda: self.set_attempts([]))
+        self.pdf_button = push_button(tr("Export PDF…"), tr("Export the calibration report as PDF"),
+                                      lambda: self.export_pdf())
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("Scenario pack")))
         top.addWidget(self.pack, 1)

@@ -8,10 +8,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.training import DEPARTMENT, Grade, Pack, Scenario, Status
 from inspector_app.core.training.packs import person
+from inspector_app.gui.widgets.buttons import button_row, push_button
 
 WRONG = "wrong"  # the status column's value for an entry not in the key
 COLOURS = {Status.RIGHT.value: "#d8f0dc", Status.PARTIAL.value: "#fff1c9", Status.WRONG_PERSON.value: "#ffe0c2",
@@ -72,23 +71,13 @@ class DrillResult(QWidget):
             header.resizeSection(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(lambda *_: self._fit_rows())
-        again = QPushButton(tr("Try again"))
-        again.setAccessibleName(tr("Try this scenario again"))
-        again.clicked.connect(self.again)
-        following = QPushButton(tr("Next scenario"))
-        following.setAccessibleName(tr("Go to the next scenario"))
-        following.clicked.connect(self.next)
-        close = QPushButton(tr("Close"))
-        close.setAccessibleName(tr("Close the drill"))
-        close.clicked.connect(self.close_requested)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (again, following, close):
-            buttons.addWidget(button)
+        again = push_button(tr("Try again"), tr("Try this scenario again"), self.again)
+        following = push_button(tr("Next scenario"), tr("Go to the next scenario"), self.next)
+        close = push_button(tr("Close"), tr("Close the drill"), self.close_requested)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(again, following, close))
         self.grade: Grade | None = None
 
     def show_grade(self, pack: Pack, scenario: Scenario, result: Grade) -> None:

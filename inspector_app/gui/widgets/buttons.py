@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 
-def push_button(text: str, accessible_name: str, slot: Callable[[], object] | None = None, *,
+def push_button(text: str, accessible_name: str, slot: Callable[..., object] | SignalInstance | None = None, *,
                 default: bool = False, object_name: str = "") -> QPushButton:
-    """A QPushButton with its screen-reader name and its clicked slot connected."""
+    """A QPushButton with its screen-reader name and its clicked slot (or signal) connected."""
     button = QPushButton(text)
     button.setAccessibleName(accessible_name)
     if object_name:

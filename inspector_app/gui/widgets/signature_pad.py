@@ -31,13 +31,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from inspector_app.core.i18n import tr
+from inspector_app.gui.widgets.buttons import push_button
 
 INK = QColor(20, 24, 60)  # blue-black, like a ballpoint
 PEN_WIDTH = 2.6
@@ -153,11 +153,9 @@ class SignaturePad(QWidget):
         self.canvas.setAccessibleName(name)
         self.canvas.setAccessibleDescription(tr("Draw the signature with the mouse, a finger or a pen"))
         self.setAccessibleName(name)
-        self.clear_button = QPushButton(tr("Clear"))
-        self.clear_button.setAccessibleName(tr("Clear {what}", what=name))
+        self.clear_button = push_button(tr("Clear"), tr("Clear {what}", what=name), self.clear)
         self.clear_button.setEnabled(False)
         self.clear_button.setAutoDefault(False)  # Enter in the dialog must never wipe a signature
-        self.clear_button.clicked.connect(self.clear)
         self.canvas.changed.connect(self._changed)
         caption = QLabel(tr("Sign above the line"))
         caption.setObjectName("signatureCaption")
