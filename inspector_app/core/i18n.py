@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,7 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 LANGUAGE_ENV = "INSPECTOR_APP_LANG"
 _current = DEFAULT_LANGUAGE
+_listeners: list[Callable[[str], None]] = []
 
 
 def normalise(lang: str | None) -> str:
@@ -30,7 +32,16 @@ def normalise(lang: str | None) -> str:
 def set_language(lang: str | None) -> str:
     global _current
     _current = normalise(lang)
+    for listener in _listeners:
+        listener(_current)
     return _current
+
+
+def on_language_change(listener: Callable[[str], None]) -> None:
+    """Call `listener(lang)` now and after every set_language (the GUI switches Qt's own texts with it)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    listener(_current)
 
 
 def language() -> str:

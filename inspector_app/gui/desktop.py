@@ -10,13 +10,13 @@ from html import escape
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from inspector_app import __version__
 from inspector_app.core.errors import AppError
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import on_language_change, tr
 from inspector_app.core.logs import log_dir
 from inspector_app.core.paths import resources_dir
 
@@ -42,9 +42,29 @@ def app_icon() -> QIcon:
 
 
 def brand_application(app: QApplication) -> None:
-    """Icon and desktop-entry name (packaging/inspector-app.desktop), so task bars group and label the app."""
+    """Icon and desktop-entry name (packaging/inspector-app.desktop), so task bars group and label the app;
+    Qt's own texts (OK, Cancel, Close in standard dialogs) follow the app's language."""
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("inspector-app")
+    on_language_change(_qt_language)
+
+
+_qt_translator: list[QTranslator] = []
+
+
+def _qt_language(lang: str) -> None:
+    """Load Qt's Chinese catalogue (qtbase_zh_CN, shipped with PySide6 and in the built program) for zh."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    for translator in _qt_translator:
+        app.removeTranslator(translator)
+    _qt_translator.clear()
+    if lang == "zh":
+        translator = QTranslator(app)
+        if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+            _qt_translator.append(translator)
 
 
 def install_crash_handler(data_dir: Path) -> None:

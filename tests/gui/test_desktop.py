@@ -42,3 +42,22 @@ def test_unexpected_error_in_the_event_loop_writes_a_report(qtbot, tmp_path, mon
     assert len(reports) == 1 and "ZeroDivisionError: division by zero in a slot" in reports[0].read_text("utf-8")
     assert shown and str(reports[0]) in shown[0] and "办公室" in shown[0]
     assert QApplication.instance() is not None  # the app keeps running
+
+
+def test_qt_standard_buttons_follow_the_app_language(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from inspector_app.core.i18n import set_language
+    from inspector_app.gui.desktop import brand_application
+
+    def ok_text() -> str:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        return box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
+
+    set_language("zh")
+    brand_application(qapp)
+    assert ok_text() == "取消"
+    set_language("en")
+    assert ok_text() == "Cancel"
+    set_language("zh")
+    assert ok_text() == "取消"
