@@ -8,6 +8,7 @@ bomb stops at the limit. No exception but Quarantine escapes `open_bundle` for a
 from __future__ import annotations
 
 import hashlib
+import logging
 import stat
 import zipfile
 import zlib
@@ -32,6 +33,8 @@ SMALL_MEMBERS = {fmt.MANIFEST, fmt.SIGNATURE, fmt.SIGNER, fmt.DATA}  # read into
 # bit in a deflate stream: "invalid distance too far back")
 DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
                KeyError)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,17 @@ class VerifiedBundle:
             except KeyError:
                 raise Quarantine("missing_member", tr("The batch has no member {name}.", name=name)) from None
             except DAMAGED_ZIP as exc:  # the file changed on the share since it was checked
-                raise Quarantine("corrupt_zip", tr("The batch is not a readable zip file ({detail}).",
-                                                   detail=type(exc).__name__)) from None
+                raise _damaged(exc) from None
         if len(data) != listed.size or hashlib.sha256(data).hexdigest() != listed.sha256:
             raise Quarantine("member_mismatch", tr("The member {name} of the batch was changed.", name=name))
         return data
+
+
+def _damaged(exc: BaseException) -> Quarantine:
+    """A damaged or cut-off zip, in words the office understands; the technical cause goes to the log."""
+    log.info("damaged batch zip: %r", exc)
+    return Quarantine("corrupt_zip", tr("The batch file is damaged or incomplete (it cannot be read as a zip "
+                                        "file). Ask the inspector to send it again."))
 
 
 def safe_name(name: str) -> bool:
@@ -95,8 +104,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise Quarantine("corrupt_zip", tr("The batch is not a readable zip file ({detail}).",
-                                           detail=type(exc).__name__)) from None
+        raise _damaged(exc) from None
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, sink: hashlib._Hash | None = None
@@ -223,8 +231,7 @@ def open_bundle(path: Path | str, trusted_office_certs: list[x509.Certificate], 
         raise
     except DAMAGED_ZIP as exc:
         # damaged data inside a zip that opened (bad CRC, broken deflate stream, unsupported method …)
-        raise Quarantine("corrupt_zip", tr("The batch is not a readable zip file ({detail}).",
-                                           detail=type(exc).__name__)) from None
+        raise _damaged(exc) from None
 
 
 def _verify(bundle: Path, zf: zipfile.ZipFile, trusted: list[x509.Certificate], limits: Limits,
