@@ -5,13 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
 from inspector_app.core.i18n import tr
+from inspector_app.gui.widgets.tables import fill_table, text_table
 
 # (keys, what they do) — English source text, translated when shown
 SHORTCUTS = (
@@ -36,16 +34,8 @@ class ShortcutSheet(QDialog):
     def __init__(self, parent=None):  # noqa: ANN001
         super().__init__(parent)
         self.setWindowTitle(tr("Keyboard shortcuts"))
-        table = QTableWidget(len(SHORTCUTS), 2)
-        table.setAccessibleName(tr("Keyboard shortcuts"))
-        table.setHorizontalHeaderLabels([tr("Keys"), tr("What it does")])
-        for row, (keys, text) in enumerate(SHORTCUTS):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(tr(text)))
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table = text_table(tr("Keyboard shortcuts"), [tr("Keys"), tr("What it does")])
+        fill_table(table, [[keys, tr(text)] for keys, text in SHORTCUTS])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

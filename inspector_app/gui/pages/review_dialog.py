@@ -9,16 +9,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState
+from inspector_app.gui.widgets.tables import fill_table, text_table
 
 
 class ReviewDialog(QDialog):
@@ -39,18 +37,11 @@ class ReviewDialog(QDialog):
         caps = tr("; caps applied to {codes}", codes=", ".join(capped)) if capped else ""
         summary.setText(f"<b>{state.department}</b> · {state.checklist.title.get(language())}<br>{total}{caps}<br>"
                         + tr("After finishing, the inspection is locked: entries can no longer be added or voided."))
-        table = QTableWidget(len(live), 6)
-        table.setAccessibleName(tr("Deductions to confirm"))
-        table.setHorizontalHeaderLabels([tr("Item"), tr("Person / department"), tr("Count"), tr("Points"),
-                                         tr("Required rectification"), tr("Deadline")])
-        for row, entry in enumerate(live):
-            values = [f"{entry.item_code} {entry.item_text}", entry.who, str(entry.count), f"-{entry.points:g}",
-                      entry.requirement or "", entry.deadline or ""]
-            for column, value in enumerate(values):
-                table.setItem(row, column, QTableWidgetItem(value))
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table = text_table(tr("Deductions to confirm"), [tr("Item"), tr("Person / department"), tr("Count"),
+                                                         tr("Points"), tr("Required rectification"), tr("Deadline")],
+                           row_numbers=True)
+        fill_table(table, [[f"{entry.item_code} {entry.item_text}", entry.who, str(entry.count), f"-{entry.points:g}",
+                            entry.requirement or "", entry.deadline or ""] for entry in live])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Confirm and finish"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Back to recording"))

@@ -8,15 +8,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -44,28 +40,10 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation
 from inspector_app.gui.widgets.buttons import push_button
-from inspector_app.gui.widgets.tables import compact_combo
+from inspector_app.gui.widgets.tables import compact_combo, fill_table, text_table
 
 LOW = QColor("#f6d9d6")
 ATTEMPT_FILTER = "JSON (*.json)"
-
-
-def _table(name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setAccessibleName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
 
 
 class CalibrationDialog(QDialog):
@@ -96,10 +74,10 @@ class CalibrationDialog(QDialog):
             top.addWidget(button)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.trainees = _table(tr("Accuracy per trainee"), [tr("Trainee"), tr("Scenarios"), tr("Average score"),
+        self.trainees = text_table(tr("Accuracy per trainee"), [tr("Trainee"), tr("Scenarios"), tr("Average score"),
                                                             tr("Agreement with the key"), tr("κ with the key")])
-        self.items = _table(tr("Accuracy per item"), [tr("Item"), tr("What is checked"), tr("Decisions right")])
-        self.kappa = _table(tr("Cohen's kappa between raters"), [])
+        self.items = text_table(tr("Accuracy per item"), [tr("Item"), tr("What is checked"), tr("Decisions right")])
+        self.kappa = text_table(tr("Cohen's kappa between raters"), [])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
@@ -180,7 +158,7 @@ class CalibrationDialog(QDialog):
             for table in (self.trainees, self.items, self.kappa):
                 table.setRowCount(0)
             return
-        _fill(self.trainees, [[name, str(result.attempted.get(name, 0)), f"{result.scores[name]:g}",
+        fill_table(self.trainees, [[name, str(result.attempted.get(name, 0)), f"{result.scores[name]:g}",
                                percent(result.accuracy.get(name)), kappa_text(result.kappa[name][KEY])]
                               for name in result.scores])
         rows = []
@@ -190,11 +168,11 @@ class CalibrationDialog(QDialog):
             except KeyError:
                 text = tr("(not in the checklist)")
             rows.append([code, text, percent(value)])
-        _fill(self.items, rows)
+        fill_table(self.items, rows)
         raters = list(result.kappa)
         self.kappa.setColumnCount(len(raters) + 1)
         self.kappa.setHorizontalHeaderLabels([""] + [rater_name(r, language()) for r in raters])
-        _fill(self.kappa, [[rater_name(r1, language())] + [kappa_text(result.kappa[r1][r2]) for r2 in raters]
+        fill_table(self.kappa, [[rater_name(r1, language())] + [kappa_text(result.kappa[r1][r2]) for r2 in raters]
                            for r1 in raters])
         for i, r1 in enumerate(raters):
             for j, r2 in enumerate(raters):

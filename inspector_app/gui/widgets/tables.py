@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 
 def row_view(model: QAbstractItemModel, name: str, *,
@@ -20,6 +27,26 @@ def row_view(model: QAbstractItemModel, name: str, *,
     view.horizontalHeader().setSectionResizeMode(resize)
     view.horizontalHeader().setStretchLastSection(stretch_last)
     return view
+
+
+def text_table(name: str, headers: list[str], *, row_numbers: bool = False) -> QTableWidget:
+    """A read-only table of plain text (fill it with fill_table): columns fit their text, the last one stretches."""
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(row_numbers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    """Replace the table's rows with these texts."""
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
 
 
 def fit_columns(table: QTableView, widest: int = 280) -> None:
