@@ -25,13 +25,10 @@ def push_button(text: str, accessible_name: str, slot: Callable[..., object] | S
     return button
 
 
-def button_row(*buttons: QPushButton, stretch_first: bool = True) -> QHBoxLayout:
-    """Buttons side by side, pushed to the right (or to the left with stretch_first=False)."""
+def button_row(*buttons: QPushButton) -> QHBoxLayout:
+    """Buttons side by side, pushed to the right as dialogs place them."""
     row = QHBoxLayout()
-    if stretch_first:
-        row.addStretch(1)
+    row.addStretch(1)
     for button in buttons:
         row.addWidget(button)
-    if not stretch_first:
-        row.addStretch(1)
     return row
