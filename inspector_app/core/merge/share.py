@@ -29,8 +29,8 @@ from inspector_app.core.sync.quarantine import quarantine
 from inspector_app.core.sync.share import Share, fsync_dir
 from inspector_app.core.sync.verify import Limits, Quarantine
 
-GROUP_BUNDLES = 64  # bundles looked up together, and at most merged in one transaction
-GROUP_ROWS = 5_000  # … or fewer, once their rows reach this many
+GROUP_BUNDLES = 200  # bundles looked up together, and at most merged in one transaction
+GROUP_ROWS = 20_000  # … or fewer, once their rows reach this many (64 / 5,000 were 15–25% slower)
 LOCK_NAME = ".merge.lock"
 
 # progress(done, total) after each bundle; returning False stops the run before the next bundle (the GUI's cancel)
