@@ -253,7 +253,7 @@ class RosterPage(QWizardPage):
         lines = [tr("{good} of {total} rows are valid: {departments} departments, {staff} staff.",
                     good=table.rows_good, total=table.rows_total, departments=len(table.roster.departments),
                     staff=len(table.roster.staff))]
-        lines += [str(problem) for problem in table.problems]
+        lines += [problem.plain() for problem in table.problems]
         self.report.setPlainText("\n".join(lines))
         self.good_rows.setVisible(bool(table.problems))
         self.completeChanged.emit()

@@ -36,7 +36,7 @@ class ProblemsDialog(QDialog):
     def __init__(self, table: TableImport, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(tr("Rows with errors"))
-        text = QPlainTextEdit("\n".join(str(p) for p in table.problems))
+        text = QPlainTextEdit("\n".join(p.plain() for p in table.problems))
         text.setReadOnly(True)
         text.setAccessibleName(tr("Rows with errors"))
         label = QLabel(tr("{bad} of {total} rows have errors. Import the {good} valid rows, or nothing?",
@@ -75,8 +75,8 @@ class ImportActions:
             return
         self._apply_roster(table.roster)
 
-    def _apply_roster(self, roster) -> None:  # noqa: ANN001 - a core Roster
-        def work(progress) -> str:  # noqa: ANN001
+    def _apply_roster(self, roster) -> None:
+        def work(progress) -> str:
             changes = apply_roster(self.ctx.ws, roster, actor=self.ctx.ws.settings.inspector.name or "office")
             return tr("Roster imported: {dept_new} departments added, {dept_changed} changed; {staff_new} staff "
                       "added, {staff_changed} changed; {inactive} marked inactive; {skipped} rows skipped.",
@@ -98,7 +98,7 @@ class ImportActions:
         if not path:
             return
 
-        def work(progress) -> str:  # noqa: ANN001
+        def work(progress) -> str:
             report = import_inspections(self.ctx.ws, Path(path), actor=self.ctx.ws.settings.inspector.name or "import")
             return tr("Imported {inspections} inspections with {deductions} deductions.",
                       inspections=report.inspections, deductions=report.deductions)

@@ -109,6 +109,8 @@ def test_keyboard_from_start_to_finish(qtbot, wizard, fresh, tmp_path):
     qtbot.waitUntil(lambda: roster.table is not None)
     assert "3 of 4 rows are valid" in roster.report.toPlainText()
     assert "姓名" in roster.report.toPlainText()  # the bad row and its column are listed
+    assert "花名册.csv, row " in roster.report.toPlainText()  # in plain words, the file's name without its folder
+    assert str(tmp_path) not in roster.report.toPlainText()
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()  # a file with bad rows is not used silently
     roster.good_rows.setFocus()

@@ -83,11 +83,12 @@ def test_roster_import_with_bad_rows_asks_first_and_runs_off_the_gui_thread(main
     table.write_text("工号,姓名,科室,是否科室负责人\n3001,新员工,挂号收费窗口,否\n,没有工号,挂号收费窗口,否\n",
                      encoding="utf-8")
     asked = []
-    monkeypatch.setattr(ProblemsDialog, "exec", lambda self: asked.append(True) or QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(ProblemsDialog, "exec", lambda self: asked.append(self.findChild(QPlainTextEdit).toPlainText())
+                        or QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
     with qtbot.waitSignal(main_window.ctx.changes.roster, timeout=10000):
         main_window.imports.import_roster(str(table))
-    assert asked == [True]
+    assert asked == ["staff.csv，第 3 行，“工号”列：此项为必填，不能空着"]  # no folder, plain words
     staff = {m.staff_no: m for m in current_roster(main_window.ctx.ws).staff}
     assert "3001" in staff and staff["3001"].name == "新员工"
 
