@@ -13,6 +13,11 @@ from inspector_app.core.inspection_state import Entry
 Index = QModelIndex | QPersistentModelIndex
 
 
+def deduction_text(points: float) -> str:
+    """Points deducted as every table shows them: "−2" (a real minus sign, no trailing ".0")."""
+    return f"−{points:g}"
+
+
 class RowTableModel(QAbstractTableModel):
     """Rows of one kind under fixed headers: subclasses only say what a cell shows (`row_data`)."""
 
@@ -72,7 +77,7 @@ class EntriesModel(RowTableModel):
             if entry.voided:
                 note = f"[{tr('void')}: {entry.void_reason}] {note}"
             return [entry.seq, entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
-                    f"-{entry.points:g}", note, entry.item_text][column]
+                    deduction_text(entry.points), note, entry.item_text][column]
         if role == Qt.ItemDataRole.ForegroundRole and entry.voided:
             return QColor(150, 150, 150)
         if role == Qt.ItemDataRole.FontRole and entry.voided:

@@ -138,6 +138,21 @@ def test_search_by_pinyin_initials_code_and_text(main_window, qtbot):
     assert len(page.items.visible_codes()) == 8
 
 
+def test_every_item_row_has_the_full_text_guidance_and_source_as_tooltip(main_window, qtbot):
+    page = start(main_window, qtbot)
+    checklist = main_window.ctx.ws.library.get("svc-001-assessment")
+    model = page.items.model
+    for item in checklist.items():
+        row = page.items._rows[item.code]
+        tips = {cell.data(Qt.ItemDataRole.ToolTipRole) for cell in row}
+        assert len(tips) == 1, item.code  # the same tip wherever the pointer is on the row
+        tip = tips.pop()
+        assert item.text.get("zh") in tip and item.source.section in tip  # the column cuts long texts
+        if item.guidance:
+            assert item.guidance.get("zh") in tip
+    assert model.item(0, 1).toolTip() == ""  # section rows have none
+
+
 def test_zero_count_is_refused_with_a_message(main_window, qtbot):
     page = start(main_window, qtbot)
     assert record(page, qtbot, "胸牌", staff=[STAFF[0]], count=0, note="零次") == 0

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pypdfium2
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHeaderView, QLabel
 
 from inspector_app.core.i18n import tr
 from inspector_app.core.inspections import InspectionFilter, list_inspections
@@ -71,6 +71,10 @@ def test_drill_from_scenario_to_result_screen(main_window, qtbot):
     dialog.who.tick("T1102")
     assert dialog.record()
     assert dialog.recorded.rowCount() == 2  # A3 (the badge) is missed
+    assert [dialog.recorded.item(r, 3).text() for r in range(2)] == ["−2", "−3"]  # as the record page shows them
+    header = dialog.recorded.horizontalHeader()
+    assert header.sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch  # Who takes the width
+    assert header.sectionSize(1) > header.sectionSize(2) + header.sectionSize(3)
     SCREENS.mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(SCREENS / "drill.png"))
     with qtbot.waitSignal(dialog.submitted, timeout=5000) as submitted:

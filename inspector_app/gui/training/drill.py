@@ -45,6 +45,7 @@ from inspector_app.core.training import (
 from inspector_app.core.training.drills import save_attempt
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import confirm, show_error
+from inspector_app.gui.models import deduction_text
 from inspector_app.gui.training.result import DrillResult, target_name
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
@@ -124,7 +125,10 @@ class DrillDialog(QDialog):
         self.recorded.verticalHeader().setVisible(False)
         self.recorded.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.recorded.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.recorded.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.recorded.horizontalHeader()  # Who gets the width; item, count and points are short
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         remove = push_button(tr("Remove selected"), tr("Remove the selected deduction"), self.remove_selected)
         self.submit_button = push_button(tr("Submit for grading"), tr("Submit the drill for grading"), self.submit)
         form = QFormLayout()
@@ -225,7 +229,7 @@ class DrillDialog(QDialog):
         elif not targets:
             self.preview.setText(tr("Tick the people responsible, or charge the department."))
         else:
-            parts = [f"{target_name(self.current_scenario, t)} −{self._points(code, t, self.count.value()):g}"
+            parts = [f"{target_name(self.current_scenario, t)} {deduction_text(self._points(code, t, self.count.value()))}"
                      for t in targets]
             self.preview.setText(tr("Will deduct: {list}", list="；".join(parts)))
 
@@ -258,10 +262,9 @@ class DrillDialog(QDialog):
         self.recorded.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             cells = [entry.item, target_name(self.current_scenario, entry.charged_to), str(entry.count),
-                     f"{self._points(entry.item, entry.charged_to, entry.count):g}"]
+                     deduction_text(self._points(entry.item, entry.charged_to, entry.count))]
             for column, text in enumerate(cells):
                 self.recorded.setItem(row, column, QTableWidgetItem(text))
-        self.recorded.resizeColumnToContents(0)
         self.items.mark(Counter(e.item for e in self.entries for _ in range(e.count)))
         self._update_preview()
 

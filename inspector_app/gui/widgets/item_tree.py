@@ -7,6 +7,7 @@ search keys, so "xp" finds 胸牌 exactly as the core's tests say it does.
 from __future__ import annotations
 
 from collections import Counter
+from html import escape
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
@@ -23,6 +24,7 @@ from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, Item
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.search import item_search_key, matches, search_items
+from inspector_app.gui.models import deduction_text
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -40,7 +42,7 @@ class _Filter(QSortFilterProxyModel):
         self.query = query
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt API
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
         if not self.query.strip():
             return True
         key = self.sourceModel().index(row, 0, parent).data(KEY_ROLE)
@@ -111,14 +113,24 @@ class ItemTree(QWidget):
     def _item_row(self, item: Item, lang: str) -> list[QStandardItem]:
         charge = tr("person") if item.charge_to is ChargeTo.PERSON else tr("department")
         cells = [QStandardItem(item.code), QStandardItem(item.text.get(lang)),
-                 QStandardItem(f"-{item.points:g} {charge}"), QStandardItem("")]
-        tip = item.guidance.get(lang) if item.guidance else item.text.get(lang)
+                 QStandardItem(f"{deduction_text(item.points)} {charge}"), QStandardItem("")]
+        tip = self._tooltip(item, lang)
         key = item_search_key(item)
         for cell in cells:
             cell.setData(item.code, CODE_ROLE)
             cell.setData(key, KEY_ROLE)
             cell.setToolTip(tip)
         return cells
+
+    @staticmethod
+    def _tooltip(item: Item, lang: str) -> str:
+        """The full text (long ones are cut in the column), the guidance and where the item comes from, as
+        rich text so the tooltip wraps; a data role on the cells, built once when the checklist loads."""
+        lines = [f"<p><b>{item.code}</b> {escape(item.text.get(lang))}</p>"]
+        if item.guidance:
+            lines.append(f"<p>{escape(item.guidance.get(lang))}</p>")
+        lines.append(f"<p style='color:#555'>{tr('Source')}: {escape(item.source.section)}</p>")
+        return "".join(lines)
 
     def mark(self, counts: Counter) -> None:
         """Show which items are already deducted in this inspection (and how often).
