@@ -133,6 +133,13 @@ def test_calibration_screen_and_pdf(main_window, qtbot, tmp_path):
     assert items == {"A2": "100%", "A3": "100%", "A4": "50%"}
     assert dialog.kappa.rowCount() == 3 and dialog.kappa.columnCount() == 4
     assert dialog.kappa.item(1, 1).text() == "1.00"  # 甲 with the key
+    # the item text stretches, the rates fit; the raters' columns share the width; the trainees fit unscrolled
+    assert dialog.items.horizontalHeader().sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch
+    assert dialog.items.horizontalHeader().sectionResizeMode(2) == QHeaderView.ResizeMode.ResizeToContents
+    kappa = dialog.kappa.horizontalHeader()
+    assert len({kappa.sectionSize(c) for c in range(1, 4)} - {kappa.sectionSize(1) + d for d in (-1, 0, 1)}) == 0
+    trainees_table = dialog.trainees
+    qtbot.waitUntil(lambda: trainees_table.viewport().width() >= trainees_table.horizontalHeader().length())
     pdf = tmp_path / "calibration.pdf"
     operation = dialog.export_pdf(pdf)
     assert operation is not None
@@ -142,7 +149,8 @@ def test_calibration_screen_and_pdf(main_window, qtbot, tmp_path):
     text = pdf_text(pdf)
     for expected in ("培训校准报告", "甲", "乙", "67%", "TRAINING"):
         assert expected in text, expected
-    dialog.accept()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.close_button.click()
 
 
 def test_push_is_refused_in_training_mode(main_window, qtbot, tmp_path, monkeypatch):

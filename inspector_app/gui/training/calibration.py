@@ -8,11 +8,15 @@ from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QSizePolicy,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,11 +43,24 @@ from inspector_app.core.training.mode import is_training
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation
-from inspector_app.gui.widgets.buttons import push_button
+from inspector_app.gui.widgets.buttons import button_row, push_button
 from inspector_app.gui.widgets.tables import compact_combo, fill_table, text_table
 
 LOW = QColor("#f6d9d6")
 ATTEMPT_FILTER = "JSON (*.json)"
+
+
+def _fit_columns(table: QTableWidget, stretch: int | None) -> None:
+    """Figures fit their text; `stretch` (a text column) takes the rest and is cut with "…" when narrow.
+    Without one the table asks for its whole width, so the layout gives it room instead of a scroll bar."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
+    if stretch is None:
+        table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        table.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 class CalibrationDialog(QDialog):
@@ -78,18 +95,23 @@ class CalibrationDialog(QDialog):
                                                             tr("Agreement with the key"), tr("κ with the key")])
         self.items = text_table(tr("Accuracy per item"), [tr("Item"), tr("What is checked"), tr("Decisions right")])
         self.kappa = text_table(tr("Cohen's kappa between raters"), [])
+        _fit_columns(self.trainees, stretch=None)
+        _fit_columns(self.items, stretch=1)
+        self.close_button = push_button(tr("Close"), tr("Close"), self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         middle = QHBoxLayout()
-        for title, table in ((tr("Trainees"), self.trainees), (tr("Accuracy per item"), self.items)):
+        # the trainees' table as wide as its figures, the item texts take the rest
+        for title, table, stretch in ((tr("Trainees"), self.trainees, 0), (tr("Accuracy per item"), self.items, 1)):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
-            middle.addWidget(box, 1)
+            middle.addWidget(box, stretch)
         layout.addLayout(middle, 3)
         box = QGroupBox(tr("Agreement (Cohen's kappa)"))
         QVBoxLayout(box).addWidget(self.kappa)
         layout.addWidget(box, 2)
+        layout.addLayout(button_row(self.close_button))
         self.refresh()
 
     # -- attempts -------------------------------------------------------------------------------------------------
@@ -169,11 +191,17 @@ class CalibrationDialog(QDialog):
                 text = tr("(not in the checklist)")
             rows.append([code, text, percent(value)])
         fill_table(self.items, rows)
+        for row, (_, text, _) in enumerate(rows):  # a long text is cut in its column: in full on hover
+            self.items.item(row, 1).setToolTip(text)
         raters = list(result.kappa)
         self.kappa.setColumnCount(len(raters) + 1)
         self.kappa.setHorizontalHeaderLabels([""] + [rater_name(r, language()) for r in raters])
         fill_table(self.kappa, [[rater_name(r1, language())] + [kappa_text(result.kappa[r1][r2]) for r2 in raters]
                            for r1 in raters])
+        header = self.kappa.horizontalHeader()  # the raters' columns share the width equally
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for i, r1 in enumerate(raters):
             for j, r2 in enumerate(raters):
                 value = result.kappa[r1][r2]
