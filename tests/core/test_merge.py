@@ -409,3 +409,38 @@ def test_worker_processes_give_the_same_result(laptop: Laptop, reference: dict[s
         assert snapshot(db) == reference
     finally:
         db.close()
+
+
+def test_a_lost_race_is_told_by_the_error_code(tmp_path: Path, postgres_url: Callable[[], str]) -> None:
+    import sqlite3
+
+    import psycopg
+
+    from inspector_app.core.merge.database import race_lost
+
+    def error(run: Callable[[], object]) -> BaseException:
+        try:
+            run()
+        except Exception as exc:  # noqa: BLE001 - the error itself is what is tested
+            return exc
+        raise AssertionError("no error")
+
+    path = tmp_path / "t.db"
+    first, second = sqlite3.connect(path, isolation_level=None), sqlite3.connect(path, timeout=0, isolation_level=None)
+    first.executescript("PRAGMA foreign_keys=ON; CREATE TABLE p (id PRIMARY KEY); "
+                        "CREATE TABLE c (id PRIMARY KEY, p REFERENCES p(id)); INSERT INTO p VALUES (1);")
+    assert race_lost(error(lambda: first.execute("INSERT INTO p VALUES (1)")))  # SQLITE_CONSTRAINT_PRIMARYKEY
+    assert not race_lost(error(lambda: first.execute("INSERT INTO c VALUES (1, 2)")))  # a foreign key: the data
+    first.execute("BEGIN IMMEDIATE")
+    assert race_lost(error(lambda: second.execute("BEGIN IMMEDIATE")))  # SQLITE_BUSY
+    first.execute("ROLLBACK")
+    first.close()
+    second.close()
+
+    dsn = postgres_url().replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute("CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (id int, p int REFERENCES p(id)); "
+                           "INSERT INTO p VALUES (1)")
+        assert race_lost(error(lambda: connection.execute("INSERT INTO p VALUES (1)")))  # 23505
+        assert not race_lost(error(lambda: connection.execute("INSERT INTO c VALUES (1, 2)")))  # 23503
+        assert not race_lost(error(lambda: connection.execute("SELEC 1")))  # 42601
