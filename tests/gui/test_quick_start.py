@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from inspector_app.core.inspections import InspectionFilter, list_inspections
 from inspector_app.core.start_snapshot import read_snapshot, write_snapshot
 from inspector_app.gui.quick_start import QuickStartWindow, WorkspaceLoader, menu_titles
@@ -31,6 +33,28 @@ def test_main_window_leaves_a_snapshot_the_quick_window_shows(main_window, qtbot
     titles = [action.text() for action in main_window.menuBar().actions()]
     assert menu_titles() == [t for t in titles if t in menu_titles()]
     assert [a.text() for a in quick.menuBar().actions()] == menu_titles()
+
+
+def test_unfinished_inspections_show_the_checklist_title_compactly_or_a_plain_line(gui_workspace, open_window,
+                                                                                   qtbot):
+    window = open_window(gui_workspace)
+    page = window.start_page
+    assert page.drafts.count() == 0 and page.drafts.isHidden() and page.resume.isHidden()
+    assert not page.no_drafts.isHidden() and page.no_drafts.text() == "没有未完成的督查"  # no empty white box
+    page.checklist.setCurrentIndex(page.checklist.findData("svc-001-assessment"))
+    page.department.setCurrentIndex(page.department.findData("W-REG"))
+    page.start()
+    page.refresh_drafts()
+    assert page.drafts.count() == 1 and not page.drafts.isHidden() and page.no_drafts.isHidden()
+    label = page.drafts.item(0).text()
+    parts = label.split(" · ")
+    assert parts[2] == "优质服务提升行动考核" and "svc-001" not in label  # the title, without its explanation
+    assert parts[3] == "0 条" and len(parts) == 4
+    assert page.drafts.item(0).toolTip() == label  # cut with "…" when narrow, whole on hover
+    assert page.drafts.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    write_snapshot(gui_workspace.data_dir, page.current_snapshot())  # the quick window shows the same label
+    quick = _quick_window(qtbot, gui_workspace)
+    assert quick.start_page.drafts.item(0).text() == label and quick.start_page.no_drafts.isHidden()
 
 
 def test_a_start_asked_for_in_the_quick_window_happens_in_the_real_one(gui_workspace, open_window, qtbot):

@@ -7,6 +7,7 @@ level, so the quick start window can show this page before SQLAlchemy has loaded
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,13 @@ if TYPE_CHECKING:
     from inspector_app.gui.context import GuiContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_TITLE_ENDS = re.compile(r"\s+—\s+|（|\(")
+
+
+def short_title(title: str) -> str:
+    """A checklist's title without its explanation: "优质服务提升行动考核（扣分细则）" → "优质服务提升行动考核",
+    "Service improvement campaign — deduction rules" → "Service improvement campaign"."""
+    return _TITLE_ENDS.split(title, maxsplit=1)[0].strip() or title
 
 
 @dataclass(frozen=True)
@@ -100,12 +108,18 @@ class StartPage(QWidget):
 
         self.drafts = QListWidget()
         self.drafts.setAccessibleName(tr("Unfinished inspections"))
+        self.drafts.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long label is cut with "…", never scrolled
+        self.drafts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.drafts.itemActivated.connect(lambda item: self._open(item.data(ID_ROLE)))
-        resume = push_button(tr("Continue selected"), tr("Continue the selected unfinished inspection"), self._resume)
+        self.no_drafts = QLabel(tr("No unfinished inspections"))
+        self.no_drafts.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.resume = push_button(tr("Continue selected"), tr("Continue the selected unfinished inspection"),
+                                  self._resume)
         drafts_box = QGroupBox(tr("Unfinished inspections"))
         drafts_layout = QVBoxLayout(drafts_box)
-        drafts_layout.addWidget(self.drafts)
-        drafts_layout.addWidget(resume, 0, Qt.AlignmentFlag.AlignRight)
+        drafts_layout.addWidget(self.drafts, 1)
+        drafts_layout.addWidget(self.no_drafts, 1)
+        drafts_layout.addWidget(self.resume, 0, Qt.AlignmentFlag.AlignRight)
 
         layout = QHBoxLayout(self)
         layout.addWidget(new_box, 3)
@@ -136,8 +150,17 @@ class StartPage(QWidget):
             return list(self.snapshot.drafts) if self.snapshot else []
         from inspector_app.core.inspections import InspectionFilter, list_inspections
 
-        return [Choice(row.id, f"{row.started_at[:16].replace('T', ' ')}  {row.department}  "
-                               f"{row.checklist_id}  ({tr('{count} entries', count=row.deductions)})")
+        library, lang = self.ctx.ws.library, language()
+
+        def title(checklist_id: str) -> str:
+            try:
+                return short_title(library.get(checklist_id).title.get(lang))
+            except AppError:  # a checklist no longer in the library: its id is all there is
+                return checklist_id
+
+        # compact, so it fits the list; the same label goes into the start snapshot for the quick window
+        return [Choice(row.id, " · ".join((row.started_at[:16].replace("T", " "), row.department,
+                                           title(row.checklist_id), tr("{count} entries", count=row.deductions))))
                 for row in list_inspections(self.ctx.ws, InspectionFilter(status="draft"))]
 
     def _inspector_text(self) -> str:
@@ -186,7 +209,12 @@ class StartPage(QWidget):
         for choice in self._draft_choices():
             item = QListWidgetItem(choice.label)
             item.setData(ID_ROLE, choice.id)
+            item.setToolTip(choice.label)  # in full, when the list is too narrow for it
             self.drafts.addItem(item)
+        any_draft = self.drafts.count() > 0  # no empty white box: a plain line says there are none
+        self.drafts.setVisible(any_draft)
+        self.resume.setVisible(any_draft)
+        self.no_drafts.setVisible(not any_draft)
 
     # -- handing over from the quick start window ------------------------------------------------------------
     def form(self) -> StartForm:
