@@ -35,7 +35,7 @@ from inspector_app.core.inspection_state import InspectionState, load_state, pre
 from inspector_app.core.recording import NewDeduction, Recorder
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
-from inspector_app.gui.models import EntriesModel
+from inspector_app.gui.models import EntriesModel, deduction_text
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
@@ -210,7 +210,7 @@ class RecordPage(QWidget):
         self.entries_model.set_entries(state.entries)
         self.entries.scrollToBottom()
         self.items.mark(state.item_counts)
-        parts = [f"{who} −{points:g}" for who, points in state.subtotals]
+        parts = [f"{who} {deduction_text(points)}" for who, points in state.subtotals]
         self.subtotals.setText(tr("Subtotals: {list}", list="；".join(parts)) if parts else tr("Nothing deducted yet."))
         self._update_preview()
 
@@ -226,7 +226,7 @@ class RecordPage(QWidget):
         lang = language()
         basis = tr("stated in source") if item.points_basis.value == "source" else tr("local assumption")
         lines = [f"<b>{item.code}</b> {item.text.get(lang)}",
-                 f"<p>−{item.points:g} {tr('points')} / {tr('occurrence')} · "
+                 f"<p>{deduction_text(item.points)} {tr('points')} / {tr('occurrence')} · "
                  f"{tr('person') if item.charge_to is ChargeTo.PERSON else tr('department')} · {basis}"
                  + (f" · {tr('cap {cap:g} per inspection', cap=item.cap)}" if item.cap else "") + "</p>"]
         if item.guidance:

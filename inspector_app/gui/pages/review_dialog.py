@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState
+from inspector_app.gui.models import deduction_text
 from inspector_app.gui.widgets.tables import fill_table, text_table
 
 
@@ -40,8 +41,9 @@ class ReviewDialog(QDialog):
         table = text_table(tr("Deductions to confirm"), [tr("Item"), tr("Person / department"), tr("Count"),
                                                          tr("Points"), tr("Required rectification"), tr("Deadline")],
                            row_numbers=True)
-        fill_table(table, [[f"{entry.item_code} {entry.item_text}", entry.who, str(entry.count), f"-{entry.points:g}",
-                            entry.requirement or "", entry.deadline or ""] for entry in live])
+        fill_table(table, [[f"{entry.item_code} {entry.item_text}", entry.who, str(entry.count),
+                            deduction_text(entry.points), entry.requirement or "", entry.deadline or ""]
+                           for entry in live])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Confirm and finish"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Back to recording"))
