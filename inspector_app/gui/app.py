@@ -124,14 +124,14 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("inspector-app")
     app.setApplicationDisplayName(tr("Service inspection"))
     brand_application(app)
-    setup_logging(data_dir)
     install_crash_handler(data_dir)
     quick = _quick_start(app, data_dir, args)
     if quick is not None:
         try:
-            return quick.exec()
+            return quick.exec(after_shown=lambda: setup_logging(data_dir))
         finally:
             quick.close()
+    setup_logging(data_dir)
     from inspector_app.core.errors import DataFolderBusy
     from inspector_app.core.workspace import Workspace
     from inspector_app.gui.first_run import run_first_run_wizard

@@ -136,11 +136,14 @@ class QuickStart:
         self.quick = QuickStartWindow(snapshot, geometry)
         self.loader = WorkspaceLoader(data_dir, self._ready, self._failed)
 
-    def exec(self) -> int:
+    def exec(self, after_shown: Callable[[], object] | None = None) -> int:
+        """Show the quick window, then (`after_shown`: start-up work that can wait a moment) open the rest."""
         startup_mark("quick")
         self.quick.show()
         self.app.processEvents()
         startup_mark("interactive")
+        if after_shown is not None:
+            after_shown()
         self.loader.start()
         return self.app.exec()
 
