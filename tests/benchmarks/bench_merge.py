@@ -46,6 +46,7 @@ from inspector_app.core.sync.verify import open_bundle
 from inspector_app.core.workspace import Workspace
 
 BUNDLES = int(os.environ.get("BENCH_MERGE_BUNDLES", "1000"))
+REUSE = os.environ.get("BENCH_MERGE_REUSE", "")  # a folder: build the bundles there once, reuse them afterwards
 DEDUCTIONS = 50
 BUILD_BUDGET_S = 180.0  # scale N down when building 1,000 bundles would take longer than this here
 CHECKLIST = "svc-001-assessment"
@@ -68,7 +69,12 @@ def _setup() -> _Setup:
     if _CACHE is not None:
         return _CACHE
     started = time.perf_counter()
-    root = Path(tempfile.mkdtemp(prefix="inspector-bench-merge-"))
+    if REUSE and (reused := _reuse(Path(REUSE))) is not None:
+        _CACHE = reused
+        return reused
+    root = Path(REUSE) if REUSE else Path(tempfile.mkdtemp(prefix="inspector-bench-merge-"))
+    if REUSE:
+        shutil.rmtree(root, ignore_errors=True)
     ws = Workspace.open(root / "laptop")
     ensure_demo_roster(ws)
     ensure_demo_identity(ws)
@@ -109,14 +115,32 @@ def _setup() -> _Setup:
                       f"using {target}", file=sys.stderr)
     trusted = trusted_office_certs(ws)
     ws.close()
-    verified = open_bundle(bundles[0], trusted)
-    template = [dict(row.columns, content_hash=row.content_hash,
-                     payload=json.dumps(row.payload, ensure_ascii=False, default=str))
-                for row in bundle_rows(verified.manifest, verified.data)]
-    _CACHE = _Setup(root, bundles, trusted, template, time.perf_counter() - started)
+    _CACHE = _Setup(root, bundles, trusted, _template(bundles[0], trusted), time.perf_counter() - started)
     print(f"bench_merge: built {len(bundles)} bundles × {DEDUCTIONS} deductions in {_CACHE.build_s:.1f}s",
           file=sys.stderr)
+    if REUSE:
+        (root / "complete").write_text("\n".join(path.name for path in bundles))  # in the order built
     return _CACHE
+
+
+def _template(bundle: Path, trusted: list) -> list[dict]:
+    verified = open_bundle(bundle, trusted)
+    return [dict(row.columns, content_hash=row.content_hash,
+                 payload=json.dumps(row.payload, ensure_ascii=False, default=str))
+            for row in bundle_rows(verified.manifest, verified.data)]
+
+
+def _reuse(root: Path) -> _Setup | None:
+    """The bundles built by an earlier run into BENCH_MERGE_REUSE (for profiling: building takes a minute)."""
+    names = (root / "complete").read_text().split() if (root / "complete").is_file() else []
+    if len(names) != BUNDLES:
+        return None
+    bundles = [root / "bundles" / name for name in names]
+    ws = Workspace.open(root / "laptop")
+    trusted = trusted_office_certs(ws)
+    ws.close()
+    print(f"bench_merge: reusing {len(bundles)} bundles from {root}", file=sys.stderr)
+    return _Setup(root, bundles, trusted, _template(bundles[0], trusted), 0.0)
 
 
 def _raw_rows(setup: _Setup, count: int) -> tuple[list[tuple], list[str]]:
@@ -241,7 +265,7 @@ def bench_merge_postgres() -> list[Figure]:
 
 @atexit.register
 def _cleanup() -> None:
-    if _CACHE is not None:
+    if _CACHE is not None and not REUSE:
         shutil.rmtree(_CACHE.root, ignore_errors=True)
 
 

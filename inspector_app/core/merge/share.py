@@ -24,6 +24,11 @@ from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.service import MergeResult, Prepared, merge_prepared
 from inspector_app.core.merge.workers import Pending, Preparer
+from inspector_app.core.merge.writer import (
+    GroupWriter,
+    can_write_beside,
+    fewer_collections,
+)
 from inspector_app.core.sync.bundle import file_sha256
 from inspector_app.core.sync.quarantine import quarantine
 from inspector_app.core.sync.share import Share, fsync_dir
@@ -146,13 +151,15 @@ class _Run:
 
     `share` set: refused bundles are quarantined and merged ones archived (after their group committed);
     unset: bundles named on the command line, only reported. The next window's verification is started
-    before this one's groups are written, so worker processes (jobs > 1) work while the database does.
+    before this one's groups are written, so worker processes (jobs > 1) work while the database does; and a
+    group is written in a thread (writer.py) while this one verifies the next, its bundles archived after.
     """
 
     def __init__(self, central: CentralDB, preparer: Preparer, share: Share | None):
         self.central, self.preparer, self.share = central, preparer, share
         self.outcomes: dict[int, BundleOutcome] = {}
         self.pending: list[tuple[int, Path, Prepared]] = []
+        self.writer: GroupWriter[list[MergeResult | Quarantine]] = GroupWriter(can_write_beside(central.engine))
 
     def refuse(self, index: int, path: Path, refusal: Quarantine) -> None:
         if self.share is None:
@@ -194,9 +201,16 @@ class _Run:
                 self.flush()
 
     def flush(self) -> None:
+        """Start writing the pending group (once the group before it is written and settled)."""
         pending, self.pending = self.pending, []
-        for (index, path, _), outcome in zip(pending, merge_prepared(self.central, [p for _, _, p in pending]),
-                                             strict=True):
+        if not pending:
+            return
+        self.writer.submit(lambda: merge_prepared(self.central, [p for _, _, p in pending]),
+                           lambda outcomes: self.settle(pending, outcomes))
+
+    def settle(self, pending: list[tuple[int, Path, Prepared]], outcomes: list[MergeResult | Quarantine]) -> None:
+        """After the group's transaction: archive what it merged, quarantine what the database refused."""
+        for (index, path, _), outcome in zip(pending, outcomes, strict=True):
             if isinstance(outcome, Quarantine):
                 self.refuse(index, path, outcome)
             else:
@@ -207,21 +221,24 @@ class _Run:
         handled, stopped = 0, False
         upcoming = self.window(paths[:GROUP_BUNDLES], 0) if paths else None
         try:
-            for n, start in enumerate(starts):
-                current = upcoming
-                assert current is not None
-                upcoming = self.window(paths[starts[n + 1]:starts[n + 1] + GROUP_BUNDLES], starts[n + 1]) \
-                    if n + 1 < len(starts) else None
-                for offset, path in enumerate(current.paths):
-                    if progress is not None and not progress(handled, len(paths)):
-                        stopped = True
+            with fewer_collections():
+                for n, start in enumerate(starts):
+                    current = upcoming
+                    assert current is not None
+                    upcoming = self.window(paths[starts[n + 1]:starts[n + 1] + GROUP_BUNDLES], starts[n + 1]) \
+                        if n + 1 < len(starts) else None
+                    for offset, path in enumerate(current.paths):
+                        if progress is not None and not progress(handled, len(paths)):
+                            stopped = True
+                            break
+                        self.take(start + offset, path, current)
+                        handled += 1
+                    self.flush()
+                    if stopped:
                         break
-                    self.take(start + offset, path, current)
-                    handled += 1
-                self.flush()
-                if stopped:
-                    break
+                self.writer.wait()
         finally:
+            self.writer.close()
             self.preparer.close()
         report = ShareReport(tuple(self.outcomes[i] for i in sorted(self.outcomes)))
         if progress is not None:
