@@ -15,8 +15,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, DateTime, TypeDecorator
 
@@ -25,8 +26,9 @@ from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync import bundle_format as fmt
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """A tuple, not a frozen dataclass: a merge builds 100,000 of them and a tuple is made in one step."""
+
     table: type[m.Content]
     id: str
     content_hash: str
@@ -56,6 +58,10 @@ def member_path(member: fmt.Member) -> str:
 _COLUMNS: dict[type[m.Content], tuple[str, ...]] = {
     table: tuple(c.key for c in table.__table__.columns  # type: ignore[attr-defined]
                  if c.key not in ("content_hash", "payload")) for table in m.CONTENT_TABLES}
+_MODELS: dict[type[m.Content], type[fmt.Model]] = {
+    m.Department: fmt.DepartmentData, m.ChecklistSnapshot: fmt.ChecklistData, m.Inspection: fmt.InspectionData,
+    m.Deduction: fmt.DeductionData, m.Rectification: fmt.RectificationData, m.Photo: fmt.PhotoData,
+    m.HandSignature: fmt.HandSignatureData, m.Document: fmt.DocumentData}
 
 
 def _parser(column: Any) -> Callable[[str], Any] | None:
@@ -66,9 +72,27 @@ def _parser(column: Any) -> Callable[[str], Any] | None:
     return date.fromisoformat if isinstance(kind, Date) else None
 
 
-_PARSE: dict[type[m.Content], dict[str, Callable[[str], Any]]] = {
-    table: {c.name: parse for c in table.__table__.columns  # type: ignore[attr-defined]
-            if (parse := _parser(c)) is not None} for table in m.CONTENT_TABLES}
+@dataclass(frozen=True)
+class _Plan:
+    """How one table's rows are cut from the dump, worked out once: which keys are columns (all of them fields
+    of the model, so always present in its dump: one C-level `itemgetter`), which of those are parsed."""
+
+    keys: tuple[str, ...]
+    take: Callable[[dict[str, Any]], tuple[Any, ...]]
+    parse: tuple[tuple[str, Callable[[str], Any]], ...]
+
+    @staticmethod
+    def of(table: type[m.Content]) -> _Plan:
+        fields = _MODELS[table].model_fields
+        keys = tuple(key for key in _COLUMNS[table] if key in fields)
+        getter = itemgetter(*keys)
+        take = getter if len(keys) > 1 else lambda payload: (getter(payload),)
+        parse = tuple((c.name, parse) for c in table.__table__.columns  # type: ignore[attr-defined]
+                      if c.name in keys and (parse := _parser(c)) is not None)
+        return _Plan(keys, take, parse)
+
+
+_PLANS = {table: _Plan.of(table) for table in m.CONTENT_TABLES}
 _ORDER = {table: n for n, table in enumerate(m.CONTENT_TABLES)}
 
 
@@ -83,22 +107,24 @@ def _encoder() -> Callable[[Any], str]:
 
 
 _canonical = _encoder()
+_sha256 = hashlib.sha256
 
 
 def _row(table: type[m.Content], payload: dict[str, Any], exclude: tuple[str, ...] = (), **extra: Any) -> Row:
     """`payload`: one model's JSON-mode dump (children in `exclude` left out); columns typed from it."""
+    plan = _PLANS[table]
+    columns = dict(zip(plan.keys, plan.take(payload), strict=True))
+    for key, parse in plan.parse:
+        if columns[key] is not None:
+            columns[key] = parse(columns[key])
+    if extra:
+        columns.update(extra)
     if exclude:
         payload = payload.copy()
         for key in exclude:
-            payload.pop(key, None)
-    columns = {key: payload[key] for key in _COLUMNS[table] if key in payload}
-    for key, parse in _PARSE[table].items():
-        if columns.get(key) is not None:
-            columns[key] = parse(columns[key])
-    columns.update(extra)
+            del payload[key]
     text = _canonical(payload)
-    row_id = extra.get("id", payload.get("id"))
-    return Row(table, str(row_id), hashlib.sha256(text.encode("utf-8")).hexdigest(), columns, text)
+    return Row(table, str(columns["id"]), _sha256(text.encode()).hexdigest(), columns, text)
 
 
 def _file(member: str | None, members: dict[str, fmt.Member]) -> str | None:

@@ -159,6 +159,7 @@ class _Run:
         self.central, self.preparer, self.share = central, preparer, share
         self.outcomes: dict[int, BundleOutcome] = {}
         self.pending: list[tuple[int, Path, Prepared]] = []
+        self.pending_rows = 0
         self.writer: GroupWriter[list[MergeResult | Quarantine]] = GroupWriter(can_write_beside(central.engine))
 
     def refuse(self, index: int, path: Path, refusal: Quarantine) -> None:
@@ -197,12 +198,13 @@ class _Run:
                 self.refuse(index, path, outcome)
             else:
                 self.pending.append((index, path, outcome))
-            if sum(len(item.rows) for _, _, item in self.pending) >= GROUP_ROWS:
+                self.pending_rows += len(outcome.rows)
+            if len(self.pending) >= GROUP_BUNDLES or self.pending_rows >= GROUP_ROWS:
                 self.flush()
 
     def flush(self) -> None:
         """Start writing the pending group (once the group before it is written and settled)."""
-        pending, self.pending = self.pending, []
+        pending, self.pending, self.pending_rows = self.pending, [], 0
         if not pending:
             return
         self.writer.submit(lambda: merge_prepared(self.central, [p for _, _, p in pending]),
@@ -233,9 +235,9 @@ class _Run:
                             break
                         self.take(start + offset, path, current)
                         handled += 1
-                    self.flush()
                     if stopped:
                         break
+                self.flush()  # groups run across windows: the writer keeps working while the next is verified
                 self.writer.wait()
         finally:
             self.writer.close()
