@@ -444,3 +444,104 @@ def test_a_lost_race_is_told_by_the_error_code(tmp_path: Path, postgres_url: Cal
         assert race_lost(error(lambda: connection.execute("INSERT INTO p VALUES (1)")))  # 23505
         assert not race_lost(error(lambda: connection.execute("INSERT INTO c VALUES (1, 2)")))  # 23503
         assert not race_lost(error(lambda: connection.execute("SELEC 1")))  # 42601
+
+
+# -- the fast paths (issue #5) keep the definitions ------------------------------------------------------------
+def test_rows_hash_each_laptop_row_as_defined(laptop: Laptop) -> None:
+    """Every row's hash is SHA-256 over the canonical JSON of its own model (children left out), computed here
+    the slow, obvious way; the stored payload is that JSON. Changing it would turn every re-merge into conflicts."""
+    from inspector_app.core.merge.rows import bundle_rows
+
+    expected: dict[tuple[str, str], dict[str, Any]] = {}
+    tables = set()
+    for path in laptop.bundles:
+        verified = open_bundle(path, laptop.trusted)
+        for record in verified.data.inspections:
+            expected[("departments", record.department.id)] = record.department.model_dump(mode="json")
+            expected[("checklist_snapshots", record.checklist.content_hash)] = record.checklist.model_dump(mode="json")
+            expected[("inspections", record.inspection.id)] = record.inspection.model_dump(mode="json")
+            for deduction in record.deductions:
+                expected[("deductions", deduction.id)] = deduction.model_dump(
+                    mode="json", exclude={"photos", "rectification"})
+                if deduction.rectification is not None:
+                    expected[("rectifications", deduction.rectification.id)] = \
+                        deduction.rectification.model_dump(mode="json")
+                expected.update({("photos", p.id): p.model_dump(mode="json") for p in deduction.photos})
+            expected.update({("hand_signatures", s.id): s.model_dump(mode="json") for s in record.hand_signatures})
+            expected.update({("documents", d.id): d.model_dump(mode="json") for d in record.documents})
+        for row in bundle_rows(verified.manifest, verified.data):
+            text = canonical(expected[(row.entity, row.id)])
+            assert row.payload_json == text
+            assert row.content_hash == hashlib.sha256(text.encode("utf-8")).hexdigest()
+            assert row.id == row.columns["id"]
+            tables.add(row.entity)
+    assert {"departments", "inspections", "deductions", "rectifications", "documents"} <= tables
+
+
+def test_a_copy_the_server_refuses_is_an_sqlalchemy_error_with_its_code(laptop: Laptop,
+                                                                        postgres_url: Callable[[], str]) -> None:
+    """PostgreSQL rows go in by COPY, beside SQLAlchemy: a clash must still read as a lost race (23505, retried)
+    and a broken foreign key as the data's fault (quarantined), exactly as from a statement."""
+    from sqlalchemy.exc import IntegrityError
+
+    from inspector_app.core.merge.bulk import insert_rows
+    from inspector_app.core.merge.database import race_lost
+    from inspector_app.core.merge.rows import bundle_rows
+
+    verified = open_bundle(laptop.bundles[0], laptop.trusted)
+    rows = bundle_rows(verified.manifest, verified.data)
+    departments = [row for row in rows if row.table is m.Department]
+    deductions = [row for row in rows if row.table is m.Deduction]
+    db = open_central(postgres_url())
+    try:
+        def insert(table: type[m.Content], rows: list[Any]) -> None:
+            with db.engine.connect() as connection, connection.begin():
+                insert_rows(connection, table, rows)
+
+        insert(m.Department, departments)
+        with pytest.raises(IntegrityError) as clash:
+            insert(m.Department, departments[:1])
+        assert race_lost(clash.value)
+        with pytest.raises(IntegrityError) as orphan:
+            insert(m.Deduction, deductions)  # their inspections are not there
+        assert not race_lost(orphan.value)
+        with db.read() as session:
+            assert len(session.scalars(select(m.Department.id)).all()) == len(departments)
+    finally:
+        db.close()
+
+
+def test_the_group_writer_settles_in_order_and_raises_in_the_caller() -> None:
+    from inspector_app.core.merge.writer import GroupWriter
+
+    settled: list[tuple[int, str]] = []
+    writer: GroupWriter[tuple[int, str]] = GroupWriter(threaded=True)
+    caller = threading.current_thread().name
+    for n in range(3):
+        writer.submit(lambda n=n: (n, threading.current_thread().name),
+                      lambda outcome: settled.append((outcome[0], threading.current_thread().name)))
+    writer.wait()
+    assert settled == [(0, caller), (1, caller), (2, caller)]  # settled by the caller, in order
+
+    def fail() -> tuple[int, str]:
+        raise RuntimeError("database gone")
+
+    writer.submit(fail, lambda outcome: settled.append(outcome))
+    with pytest.raises(RuntimeError, match="database gone"):
+        writer.wait()
+    writer.close()
+    assert len(settled) == 3
+
+
+def test_fewer_collections_restores_the_thresholds_after_the_last_merge() -> None:
+    import gc
+
+    from inspector_app.core.merge.writer import GC_YOUNG, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold()[0] >= GC_YOUNG
+        with fewer_collections():
+            pass
+        assert gc.get_threshold()[0] >= GC_YOUNG  # another merge still runs
+    assert gc.get_threshold() == before

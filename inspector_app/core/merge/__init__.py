@@ -1,7 +1,8 @@
 """The office's side of sync: merging verified batch bundles into one central database. Qt-free.
 
 models.py is the central schema (its own metadata and Alembic migrations in migrations/), database.py opens it
-by URL, rows.py turns a bundle into rows, service.py merges one bundle, share.py a share's incoming/ folder.
+by URL, rows.py turns a bundle into rows, service.py merges one bundle (or a group: bulk.py writes its rows),
+share.py a share's incoming/ folder (verifying in workers.py, writing a group beside that in writer.py).
 """
 
 from __future__ import annotations

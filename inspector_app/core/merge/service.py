@@ -6,8 +6,8 @@ first. A batch merged before (same id, same bundle hash) changes nothing, so mer
 since rows are only ever added the result does not depend on the order bundles arrive in.
 
 Speed (issue #5): `merge_prepared` merges a group of verified bundles in one transaction, set-based: one
-query for the group's batches, one for every id the group holds (all tables at once), then one multi-row
-INSERT per table. Each bundle is classified in order against what the database held plus what the bundles
+query for the group's batches, one for every id the group holds (all tables at once), then one bulk insert
+per table (bulk.py: executemany, or COPY on PostgreSQL). Each bundle is classified in order against what the database held plus what the bundles
 before it in the group added, so every bundle gets exactly the result it would get merged alone, in that order.
 Why a group per transaction is safe:
 - all or nothing still holds per bundle: the group commits whole or not at all, and nothing outside the
@@ -21,20 +21,19 @@ Why a group per transaction is safe:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.bulk import insert_rows
 from inspector_app.core.merge.database import CentralDB, race_lost
 from inspector_app.core.merge.rows import Row, bundle_rows, member_path
 from inspector_app.core.store.models import utcnow
@@ -127,70 +126,6 @@ def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[
     return known
 
 
-@dataclass(frozen=True)
-class _Insert:
-    """A table's plain INSERT (or COPY) with its columns' bind processors, built once per dialect: rows go to the
-    driver as tuples, without a compile or a dict per row. SQLite takes them by executemany (a loop in C);
-    PostgreSQL by COPY … FROM STDIN in the same transaction (psycopg formats the rows in C; the server skips
-    the planner and executor of a statement per row, and no parameter arrays are built in Python)."""
-
-    sql: str
-    take: Callable[[dict[str, Any]], tuple[Any, ...]]  # the row's column values, in the statement's order
-    convert: tuple[tuple[int, Callable[[Any], Any]], ...]
-    qmark: bool
-
-    @staticmethod
-    @lru_cache(maxsize=64)
-    def of(table: type[m.Content], dialect: Dialect) -> _Insert:
-        content = ("content_hash", "payload")  # last: they come from the Row itself, not its columns
-        columns = [c for c in table.__table__.columns if c.name not in content]  # type: ignore[attr-defined]
-        quote = dialect.identifier_preparer.quote
-        names = ", ".join(quote(name) for name in [c.name for c in columns] + list(content))
-        qmark = dialect.paramstyle == "qmark"
-        if qmark:
-            sql = f"INSERT INTO {quote(table.__tablename__)} ({names}) VALUES ({', '.join('?' for _ in range(len(columns) + 2))})"  # type: ignore[attr-defined]
-        else:
-            sql = f"COPY {quote(table.__tablename__)} ({names}) FROM STDIN"  # type: ignore[attr-defined]
-        convert = tuple((n, process) for n, column in enumerate(columns)
-                        if (process := column.type.bind_processor(dialect)) is not None)
-        getter = itemgetter(*(c.key for c in columns))
-        take = getter if len(columns) > 1 else lambda values: (getter(values),)
-        return _Insert(sql, take, convert, qmark)
-
-    def params(self, row: Row) -> tuple[Any, ...]:
-        if not self.convert:
-            return (*self.take(row.columns), row.content_hash, row.payload_json)
-        values = list(self.take(row.columns))
-        for n, process in self.convert:
-            if values[n] is not None:
-                values[n] = process(values[n])
-        return (*values, row.content_hash, row.payload_json)
-
-    def execute(self, connection: Connection, rows: list[Row]) -> None:
-        if self.qmark:
-            connection.exec_driver_sql(self.sql, [self.params(row) for row in rows])
-        else:
-            _copy(connection, self.sql, (self.params(row) for row in rows))
-
-
-def _copy(connection: Connection, sql: str, values: Iterable[tuple[Any, ...]]) -> None:
-    """COPY on the connection's own psycopg connection (so inside the group's transaction); a driver error is
-    raised as SQLAlchemy's (IntegrityError …) like any statement's, so retries and quarantine see the same."""
-    dialect = connection.dialect
-    driver = connection.connection.driver_connection
-    try:
-        with driver.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
-            for value in values:
-                copy.write_row(value)
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
-
-
-def _insert_rows(connection: Connection, table: type[m.Content], rows: list[Row]) -> None:
-    """The payload goes in as the canonical JSON already written, not serialised again."""
-    _Insert.of(table, connection.dialect).execute(connection, rows)
-
-
 def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeResult]:
     connection = session.connection()
     ids = sorted({item.batch_id for item in prepared})
@@ -240,7 +175,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         connection.execute(insert(m.Batch), new_batches)
     for table in m.CONTENT_TABLES:  # parents before children, over the whole group
         if new_rows.get(table):
-            _insert_rows(connection, table, new_rows[table])
+            insert_rows(connection, table, new_rows[table])  # bulk.py: COPY, or one JSON insert
     if new_conflicts:
         _insert_conflicts(session, new_conflicts)
     return results

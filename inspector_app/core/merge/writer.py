@@ -2,7 +2,8 @@
 
 Why (issue #5): merged in one process (the GUI, `--jobs 1`), a first merge's time is the CPU work of checking
 bundles and building rows plus the database's own work. psycopg lets go of the GIL while the PostgreSQL server
-works, so there the group is written in a thread beside the caller, who meanwhile verifies the next group. Only one group is ever in flight, and its
+works on a group's COPY (bulk.py), so there the group is written in a thread beside the caller, who meanwhile
+verifies the next group. Only one group is ever in flight, and its
 outcomes reach the caller (who archives or quarantines the bundles, in order) only after its transaction ended:
 nothing outside the database happens before a commit, exactly as when written inline.
 """
@@ -50,10 +51,10 @@ def fewer_collections() -> Iterator[None]:
 
 
 def can_write_beside(engine: Engine) -> bool:
-    """True where writing in a thread pays: a server database, whose driver waits for the whole statement or
-    COPY without the GIL. Not SQLite: its driver takes the GIL back after every row it steps, so a writer
-    thread and a busy caller hand the GIL to and fro (measured: slower than writing inline). Never for pools
-    that give each thread its own database or share one connection (SQLite :memory:)."""
+    """True where writing in a thread pays: a server database, whose driver waits for the whole COPY without
+    the GIL. Not SQLite: its executemany takes the GIL back after every row, so a writer thread and a busy
+    caller hand the GIL to and fro (measured: slower than writing inline). Never for pools that give each
+    thread its own database or share one connection (SQLite :memory:)."""
     return engine.dialect.name != "sqlite" and not isinstance(engine.pool, SingletonThreadPool | StaticPool)
 
 
