@@ -46,6 +46,7 @@ BARE_WINDOW = """
     window.resize(1280, 760)
     window.show()
     app.processEvents()
+    print("startup interactive", flush=True)
     print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))  # peak RSS, kB
 """
 
@@ -70,16 +71,6 @@ APP_WINDOW = """
     ws.close()
 """
 
-
-BARE_MARKED = """
-    from PySide6.QtWidgets import QApplication, QMainWindow
-    app = QApplication([])
-    window = QMainWindow()
-    window.resize(1280, 760)
-    window.show()
-    app.processEvents()
-    print("startup interactive", flush=True)
-"""
 
 APP_MARKED = """
     import sys
@@ -117,13 +108,13 @@ def bench_cold_start(runs: int = 7) -> list[Figure]:
         generate(ws, 50, seed=3)
         ws.close()
         _marks(APP_MARKED, str(data))  # the first start writes the start snapshot and warms the file cache
-        _marks(BARE_MARKED)
+        _marks(BARE_WINDOW)
         interactive, ready, bare = [], [], []
         for _ in range(runs):
             marks = _marks(APP_MARKED, str(data))
             interactive.append(marks["interactive"])
             ready.append(marks["ready"])
-            bare.append(_marks(BARE_MARKED)["interactive"])
+            bare.append(_marks(BARE_WINDOW)["interactive"])
     base = statistics.median(bare) * 1000
     first, full = statistics.median(interactive) * 1000, statistics.median(ready) * 1000
     return [Figure("cold start to an interactive main window (start page usable)", first, "ms", base,

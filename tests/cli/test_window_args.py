@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from inspector_app.cli.main import run_gui, window_only
+from tests.helpers.fixtures import modules_loaded_by
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
@@ -32,8 +30,5 @@ def test_anything_else_goes_to_the_full_parser(argv):
 
 def test_opening_the_window_does_not_import_the_store_before_the_window_code():
     """The entry point's own imports for the window path stay light (the window path then decides)."""
-    code = ("import sys; from inspector_app.cli.main import window_only; import inspector_app.gui.app; "
-            "window_only([]); print(sorted(m for m in ('sqlalchemy', 'pydantic') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
-    assert out.stdout.strip() == "[]"
+    code = "from inspector_app.cli.main import window_only; import inspector_app.gui.app; window_only([])"
+    assert modules_loaded_by(code, ("sqlalchemy", "pydantic")) == []

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from inspector_app.core.roster_store import current_roster, departments_for
 from inspector_app.core.start_snapshot import (
@@ -15,6 +13,7 @@ from inspector_app.core.start_snapshot import (
     snapshot_of,
     write_snapshot,
 )
+from tests.helpers.fixtures import modules_loaded_by
 
 
 def test_snapshot_round_trip_gives_the_start_page_choices(demo_workspace):
@@ -50,8 +49,5 @@ def test_raw_settings_are_read_without_validation(tmp_path):
 
 
 def test_reading_the_snapshot_loads_neither_sqlalchemy_nor_pydantic():
-    code = ("import sys, inspector_app.core.start_snapshot as s, inspector_app.gui.quick_start; "
-            "print(sorted(m for m in ('sqlalchemy', 'pydantic', 'yaml', 'reportlab') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
-    assert out.stdout.strip() == "[]"
+    code = "import inspector_app.core.start_snapshot, inspector_app.gui.quick_start"
+    assert modules_loaded_by(code, ("sqlalchemy", "pydantic", "yaml", "reportlab")) == []

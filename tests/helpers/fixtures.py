@@ -7,9 +7,12 @@ open_demo_workspace, build_checklist / ItemSpec, local_time, sqlite_rows, child_
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -185,6 +188,13 @@ def child_env() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return env
+
+
+def modules_loaded_by(code: str, candidates: Sequence[str]) -> list[str]:
+    """Which of `candidates` a fresh interpreter has imported after running `code` (start-up cost checks)."""
+    probe = f"{code}\nimport sys\nprint(sorted(m for m in {list(candidates)!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=child_env())
+    return ast.literal_eval(out.stdout.strip().splitlines()[-1])
 
 
 def make_image(path: Path, size: tuple[int, int] = (1200, 800), mode: str = "RGB", fmt: str = "PNG") -> Path:
