@@ -15,24 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from inspector_app.cli.main import main
-from inspector_app.core.i18n import set_language
 from inspector_app.core.workspace import Workspace
-
-
-@pytest.fixture
-def run(tmp_path, capsys):
-    """Run `inspector-app --data-dir <tmp> --lang en ARGS`; returns (exit code, stdout, stderr)."""
-    data = tmp_path / "data"
-
-    def invoke(*args: str, lang: str = "en") -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data), "--lang", lang, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    invoke.data = data  # type: ignore[attr-defined]
-    yield invoke
-    set_language("zh")
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app.cli import main as cli_main
 from inspector_app.core.identity import PASSPHRASE_ENV
 from inspector_app.core.identity.passphrase import NEW_PASSPHRASE_ENV
 from inspector_app.core.paths import DATA_ENV
-from tests.helpers.fixtures import child_env
+from tests.helpers.fixtures import child_env, cli_runner
 
 RUN_MAIN = """
 import sys
@@ -25,18 +24,10 @@ sys.exit(main(sys.argv[1:]))
 
 @pytest.fixture
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """`inspector-app --data-dir <tmp> --lang en ARGS` → (exit code, stdout, stderr)."""
+    """The CLI with no passphrase in the environment (each test says where its passphrase comes from)."""
     monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
     monkeypatch.delenv(NEW_PASSPHRASE_ENV, raising=False)
-    data = tmp_path / "data"
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = cli_main.main(["--data-dir", str(data), "--lang", "en", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    invoke.data = data  # type: ignore[attr-defined]
-    return invoke
+    return cli_runner(tmp_path / "data", capsys)
 
 
 def secret_file(folder: Path, name: str, value: str) -> str:

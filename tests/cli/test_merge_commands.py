@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app.cli import main as cli_main
 from inspector_app.core.identity import storage
 from tests.core.test_merge import Laptop
 
@@ -18,17 +17,6 @@ def laptop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Laptop]:
     made = Laptop(tmp_path_factory.mktemp("laptop"))
     yield made
     made.ws.close()
-
-
-@pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """`inspector-app --lang en ARGS` → (exit code, stdout, stderr); `merge` is added if main.py lacks it."""
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = cli_main.main(["--data-dir", str(tmp_path / "data"), "--lang", "en", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def test_merge_a_share(laptop: Laptop, run, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from inspector_app.cli.main import main
 from inspector_app.core.i18n import set_language
 from inspector_app.core.identity import DEMO_PASSPHRASE, PASSPHRASE_ENV
+from tests.helpers.fixtures import cli_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,14 +32,9 @@ def demo(tmp_path_factory):
 
 @pytest.fixture
 def run(demo, capsys, monkeypatch):
+    """The CLI over the demo folder, with the demo passphrase in the environment."""
     monkeypatch.setenv(PASSPHRASE_ENV, DEMO_PASSPHRASE)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(demo), "--lang", "en", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+    return cli_runner(demo, capsys)
 
 
 def _inspection_with_deductions(run) -> str:

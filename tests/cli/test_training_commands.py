@@ -7,22 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app.cli import main as cli_main
 from inspector_app.core.paths import forms_dir
 
 PACKS = forms_dir() / "training" / "scenarios"
 PACK = PACKS / "001-assessment.scenarios.json"
-
-
-@pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """`inspector-app --lang en ARGS` → (exit code, stdout, stderr); `training` is added if main.py lacks it."""
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = cli_main.main(["--data-dir", str(tmp_path / "data"), "--lang", "en", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def _attempt(path: Path, data: object) -> str:

@@ -190,6 +190,23 @@ def child_env() -> dict[str, str]:
     return env
 
 
+CliRun = Callable[..., tuple[int, str, str]]
+
+
+def cli_runner(data: Path, capsys: pytest.CaptureFixture[str]) -> CliRun:
+    """`run(*args, lang="en")`: `inspector-app --data-dir DATA --lang LANG ARGS` in this process, returning
+    (exit code, stdout, stderr); `run.data` is the data folder."""
+    from inspector_app.cli.main import main
+
+    def run(*args: str, lang: str = "en") -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data), "--lang", lang, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.data = data  # type: ignore[attr-defined]
+    return run
+
+
 def modules_loaded_by(code: str, candidates: Sequence[str]) -> list[str]:
     """Which of `candidates` a fresh interpreter has imported after running `code` (start-up cost checks)."""
     probe = f"{code}\nimport sys\nprint(sorted(m for m in {list(candidates)!r} if m in sys.modules))"
