@@ -22,11 +22,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import LANGUAGE_ENV, LANGUAGES, language, set_language, tr
 from inspector_app.core.logs import setup_logging
 from inspector_app.core.paths import resolve_data_dir, resources_dir
-from inspector_app.core.start_snapshot import (
-    read_settings,
-    read_snapshot,
-    write_snapshot,
-)
+from inspector_app.core.start_snapshot import read_settings, read_snapshot
 from inspector_app.gui.desktop import (
     brand_application,
     install_crash_handler,
@@ -76,14 +72,6 @@ def create_main_window(ws: Workspace) -> MainWindow:
     return MainWindow(ctx)
 
 
-def save_start_snapshot(window: MainWindow) -> None:
-    """What the start page shows, for the next quick start (a cache: a failure only means a slower start)."""
-    try:
-        write_snapshot(window.ctx.ws.data_dir, window.start_page.current_snapshot())
-    except (AppError, OSError) as exc:
-        log.warning("start snapshot not written: %s", exc)
-
-
 def _language_fixed(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "lang", None) or os.environ.get(LANGUAGE_ENV))
 
@@ -95,7 +83,7 @@ def _show_main_window(app: QApplication, ws: Workspace, args: argparse.Namespace
     window.show()
     if getattr(args, "smoke_test", False):
         smoke_exit(app, window)
-    QTimer.singleShot(0, lambda: save_start_snapshot(window))
+    QTimer.singleShot(0, window.save_start_snapshot)
     return window
 
 

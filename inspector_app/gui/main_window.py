@@ -7,6 +7,7 @@ language rebuilds the pages in place (the open inspection stays open).
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 # pages 1-4, in PAGES order: module and class, imported and built on first show (start-up pays for neither)
 LAZY_PAGES = (("history_page", "HistoryPage"), ("rectification_page", "RectificationPage"),
               ("summary_page", "SummaryPage"), ("settings_page", "SettingsPage"))
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -336,13 +339,21 @@ class MainWindow(QMainWindow):
             return
         self.resize(1280, 760)
 
+    def save_start_snapshot(self) -> None:
+        """What the start page shows, for the next quick start (gui/quick_start.py); a cache, so a failure
+        only means a slower start."""
+        try:
+            write_snapshot(self.ctx.ws.data_dir, self.start_page.current_snapshot())
+        except (AppError, OSError) as exc:
+            log.warning("start snapshot not written: %s", exc)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
         try:
             self.ctx.ws.update_settings(window_geometry=geometry)
-            write_snapshot(self.ctx.ws.data_dir, self.start_page.current_snapshot())  # the next quick start
-        except (AppError, OSError):  # geometry and the snapshot are conveniences: never block closing for them
+        except (AppError, OSError):  # geometry is a convenience: never block closing for it
             pass
+        self.save_start_snapshot()
         self.share_timer.stop()
         self.ctx.ops.wait(10_000)
         self.training.close()
