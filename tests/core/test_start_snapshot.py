@@ -51,3 +51,12 @@ def test_raw_settings_are_read_without_validation(tmp_path):
 def test_reading_the_snapshot_loads_neither_sqlalchemy_nor_pydantic():
     code = "import inspector_app.core.start_snapshot, inspector_app.gui.quick_start"
     assert modules_loaded_by(code, ("sqlalchemy", "pydantic", "yaml", "reportlab")) == []
+
+
+def test_the_light_copies_of_constants_match_their_sources():
+    """The start path copies two names instead of importing their heavy modules; they must not drift."""
+    from inspector_app.cli import main as cli_main
+    from inspector_app.core import crash, settings, start_snapshot
+
+    assert start_snapshot.SETTINGS_FILE == settings.SETTINGS_FILE
+    assert cli_main.TEST_CRASH_ENV == crash.TEST_CRASH_ENV
