@@ -138,6 +138,8 @@ def _one_inspection(rng: random.Random, recorder: Recorder, checklist: Checklist
                     staff: list[StaffMember], name: str, number: str | None, end: datetime, days: int) -> int:
     started = end - timedelta(days=rng.uniform(0, days), minutes=30)
     started = started.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59))
+    if started > end - timedelta(hours=1, minutes=30):  # a working hour later today: the day before instead
+        started -= timedelta(days=1)  # (a demo inspection never ends in the future)
     deductions = 0
     inspection = recorder.start(NewInspection(
         checklist_id=checklist.id, department=department.code, inspector_name=name, inspector_no=number,

@@ -19,7 +19,9 @@ MONTH = date.today().strftime("%Y-%m")
 
 @pytest.fixture
 def page(qtbot, pages_ctx) -> SummaryPage:  # noqa: F811
-    record_finished(pages_ctx.ws, "W-ADM", "A1")  # this month has data even on its first day
+    # this month has data even on its first day: a department charged and one of its people (1011, 出入院办理窗口)
+    record_finished(pages_ctx.ws, "W-ADM", "A1")
+    record_finished(pages_ctx.ws, "W-ADM", "A5", staff_nos=("1011",))
     widget = SummaryPage(pages_ctx)
     qtbot.addWidget(widget)
     return widget
