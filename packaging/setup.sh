@@ -31,8 +31,14 @@ if command -v apt-get >/dev/null 2>&1; then
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
-    $sudo apt-get update -qq
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Another package manager (often unattended-upgrades just after a start-up) may hold dpkg's lock: wait for
+    # it, bounded and saying so, instead of failing at once (INSPECTOR_APT_LOCK_WAIT seconds, default 600).
+    # The waiter says who holds it; apt-get's own lock timeout covers a lock taken again in between.
+    lock_wait="${INSPECTOR_APT_LOCK_WAIT:-600}"
+    $sudo bash packaging/wait-for-apt-lock.sh --timeout "$lock_wait"
+    $sudo apt-get -o DPkg::Lock::Timeout="$lock_wait" update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout="$lock_wait" \
+      install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 else
   echo "apt-get not found: install Qt's system libraries (EGL, xkbcommon, fontconfig) yourself." >&2
@@ -51,4 +57,14 @@ if [ "$mode" = "--test" ]; then
 else
   .venv/bin/python -m pip install -q .
 fi
+venv_bin="$(pwd)/.venv/bin"
 echo "inspector-app is set up in $(pwd)/.venv"
+echo "The program is $venv_bin/inspector-app (setup.sh does not change PATH). To type just inspector-app,"
+echo "run one of these in each new terminal (or add the second to ~/.bashrc):"
+echo "  source \"$venv_bin/activate\""
+printf '  export PATH="%s:$PATH"\n' "$venv_bin"
+if [ "$mode" = "--test" ]; then
+  echo "Then: inspector-app --help, or run the tests: $venv_bin/python -m pytest -q"
+else
+  echo "Then: inspector-app demo-data --inspections 60 --sign-sheets && inspector-app"
+fi

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -93,3 +96,173 @@ def test_window_smoke_test_from_the_checkout(tmp_path):
                              "--smoke-test"], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert "smoke test: main window shown" in result.stdout
+
+
+# -- a fresh machine: setup.sh waits for a busy package manager, and says how to run the app ---------------
+WAIT_FOR_APT_LOCK = ROOT / "packaging" / "wait-for-apt-lock.sh"
+
+
+def _hold_posix_lock(path: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding a POSIX record lock on path, as dpkg and apt take theirs (fcntl F_SETLK; such
+    locks belong to a process, so the holder must not be this test's own process)."""
+    code = ("import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+            "fcntl.lockf(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(float(sys.argv[2]))")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(path), str(seconds)], stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def _release(holder: subprocess.Popen) -> None:
+    holder.kill()
+    holder.wait()
+    if holder.stdout is not None:
+        holder.stdout.close()
+
+
+def _wait_for_lock(timeout: int, *locks: Path) -> tuple[subprocess.CompletedProcess, float]:
+    started = time.monotonic()
+    result = subprocess.run(["bash", str(WAIT_FOR_APT_LOCK), "--timeout", str(timeout), *map(str, locks)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    return result, time.monotonic() - started
+
+
+def test_apt_lock_waiter_gives_up_with_a_plain_sentence(tmp_path):
+    free, held = tmp_path / "lock", tmp_path / "lock-frontend"
+    free.touch()
+    holder = _hold_posix_lock(held, 60)
+    try:
+        result, took = _wait_for_lock(1, free, held, tmp_path / "missing")
+    finally:
+        _release(holder)
+    assert result.returncode == 1, result.stderr
+    assert 1 <= took < 10
+    assert f"Waiting for another package manager (pid {holder.pid}) to finish… (up to 1 s)" in result.stderr
+    assert f"Another package manager (pid {holder.pid}" in result.stderr
+    assert f"still holds {held} after 1 s" in result.stderr and "INSPECTOR_APT_LOCK_WAIT" in result.stderr
+    assert result.stderr.count("Waiting for") == 1  # one message, not one per poll
+
+
+def test_apt_lock_waiter_continues_when_the_lock_is_released(tmp_path):
+    held = tmp_path / "lock-frontend"
+    holder = _hold_posix_lock(held, 0.5)
+    try:
+        result, took = _wait_for_lock(20, held)
+    finally:
+        _release(holder)
+    assert result.returncode == 0, result.stderr
+    assert took < 10
+    assert f"Waiting for another package manager (pid {holder.pid}) to finish… (up to 20 s)" in result.stderr
+    assert "finished; continuing" in result.stderr
+    # nobody holding it: no wait, no message; a bad wait is wrong usage
+    result, took = _wait_for_lock(20, held, tmp_path / "missing")
+    assert (result.returncode, result.stderr) == (0, "") and took < 5
+    env = {**os.environ, "INSPECTOR_APT_LOCK_WAIT": "ten minutes"}
+    bad = subprocess.run(["bash", str(WAIT_FOR_APT_LOCK), str(held)], capture_output=True, text=True, env=env,
+                         timeout=60, check=False)
+    assert bad.returncode == 2 and "whole number of seconds" in bad.stderr
+
+
+def test_setup_script_waits_for_the_lock_and_says_how_to_run_the_app():
+    subprocess.run(["bash", "-n", str(ROOT / "packaging" / "setup.sh")], check=True, timeout=60)
+    subprocess.run(["bash", "-n", str(WAIT_FOR_APT_LOCK)], check=True, timeout=60)
+    setup = (ROOT / "packaging" / "setup.sh").read_text(encoding="utf-8")
+    lines = setup.replace("\\\n", " ").splitlines()
+    apt_calls = [line for line in lines if "apt-get " in line and not line.lstrip().startswith("#")
+                 and "command -v" not in line and "echo" not in line]
+    assert {"update", "install"} <= {word for line in apt_calls for word in line.split()}
+    assert apt_calls and all('-o DPkg::Lock::Timeout="$lock_wait"' in line for line in apt_calls), apt_calls
+    assert "INSPECTOR_APT_LOCK_WAIT" in setup
+    waiter = next(i for i, line in enumerate(lines) if "wait-for-apt-lock.sh" in line and "$sudo" in line)
+    assert waiter < min(lines.index(line) for line in apt_calls)  # it waits before apt-get runs
+    tail = setup[setup.index('echo "inspector-app is set up'):]
+    assert "/inspector-app" in tail and "activate" in tail and 'export PATH=' in tail
+
+
+# -- README's command-line reference lists every command and option of the real parser -------------------
+def _cli_reference() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Command line\n"):]
+    block = section[section.index("```text\n") + len("```text\n"):]
+    return block[:block.index("```")].splitlines()
+
+
+def _reference_entries() -> tuple[str, dict[str, str]]:
+    """The usage line, and each top-level command's text (its lines, continuation lines joined)."""
+    usage, *lines = _cli_reference()
+    entries: dict[str, str] = {}
+    command = ""
+    for line in lines:
+        if line.startswith("    "):  # a continuation of the line above
+            entries[command] += " " + line.strip()
+            continue
+        assert line.startswith("  ") and line[2] != " ", f"README command line not understood: {line!r}"
+        command, _, rest = line.strip().partition(" ")
+        entries[command] = (entries[command] + " | " + rest) if command in entries else rest
+    return usage, entries
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
+
+
+def _check_documented(parser: argparse.ArgumentParser, text: str, where: str) -> list[str]:
+    """What of parser's own options (not its subcommands') is missing from text, or named there but unknown.
+    An option counts as documented with all its long forms, or with its short form (-o for -o/--output)."""
+    problems, known, named = [], set(), set(OPTION.findall(text))
+    for action in parser._actions:
+        if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+            continue
+        known.update(action.option_strings)
+        if action.help == argparse.SUPPRESS:
+            continue
+        longs = [option for option in action.option_strings if option.startswith("--")]
+        shorts = [option for option in action.option_strings if not option.startswith("--")]
+        if not (shorts and named & set(shorts)):
+            forms = "" if len(action.option_strings) < 2 else f" (of {'/'.join(action.option_strings)})"
+            problems += [f"{where}: {option}{forms} is not in README" for option in longs or shorts
+                         if option not in named]
+        problems += [f"{where}: {choice!r} (a choice of {action.dest}) is not in README"
+                     for choice in action.choices or () if str(choice) not in text]
+    problems += [f"{where}: README names {option}, which it does not take" for option in sorted(named - known)]
+    return problems
+
+
+def test_readme_command_line_reference_lists_every_command_and_option():
+    """Walks the real parser (inspector_app.cli.main.build_parser) over every subcommand: each subcommand and
+    each option (every long form, and the choices) of a non-hidden action is in README's command-line block,
+    on that command's own line, and the block names nothing the parser does not have."""
+    from inspector_app.cli.main import build_parser
+
+    parser = build_parser()
+    usage, entries = _reference_entries()
+    assert usage.startswith("inspector-app ")
+    problems = _check_documented(parser, usage, "inspector-app")
+    commands = _subparsers(parser)
+    problems += [f"README lists {name}, which is no command" for name in entries if name not in commands]
+    for name, command in commands.items():
+        if name not in entries:
+            problems.append(f"{name} is not in README")
+            continue
+        actions = _subparsers(command)
+        assert not actions or _check_documented(command, "", name) == [], f"{name}: options before the action"
+        if not actions:  # e.g. merge: one entry, whose own text may contain "|" (--share PATH | BUNDLE...)
+            problems += _check_documented(command, entries[name], name)
+            continue
+        # "profile init ... | show ... | request ...": the text of each action starts with its name
+        texts = {part.split()[0]: part for part in entries[name].split(" | ")}
+        problems += [f"README lists {name} {action}, which is no command" for action in texts
+                     if action not in actions]
+        for action, sub in actions.items():
+            assert not _subparsers(sub), f"{name} {action}: a third level; teach this test to read it"
+            if action not in texts:
+                problems.append(f"{name} {action} is not in README")
+            else:
+                problems += _check_documented(sub, texts[action], f"{name} {action}")
+    assert not problems, "\n".join(problems)
