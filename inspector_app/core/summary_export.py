@@ -1,4 +1,10 @@
-"""Writing a monthly summary as a text table, JSON, CSV or XLSX (the office's spreadsheet)."""
+"""Writing a monthly summary as a text table, JSON, CSV or XLSX (the office's spreadsheet).
+
+A month has two department rankings, one per kind of checklist (core/scoring/month.py): tally checklists
+rank by points, scored checklists by failed inspections and average score. Every format shows them as two
+separate tables, then the departments in neither (not inspected this month), then the staff with deductions.
+JSON is the summary itself (`rank` and `score_rank` on every department).
+"""
 
 from __future__ import annotations
 
@@ -6,43 +12,90 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
-from inspector_app.core.i18n import tr
-from inspector_app.core.summary import MonthlySummary
+from inspector_app.core.i18n import language, tr, tr_lang
+from inspector_app.core.summary import DepartmentRow, MonthlySummary
 from inspector_app.core.texttable import cell, display_width, render_table
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
 
-def _department_header() -> list[str]:
-    return [tr("Rank"), tr("Code"), tr("Department / window"), tr("Inspections"), tr("Occurrences"),
-            tr("Department points"), tr("Staff points"), tr("Total points"), tr("Pay deducted %"),
-            tr("Average score"), tr("Failed")]
+def not_inspected(summary: MonthlySummary) -> list[DepartmentRow]:
+    """The departments in neither ranking: nobody inspected them this month (nor charged their staff)."""
+    return [d for d in summary.departments if not d.rank and not d.score_rank]
 
 
-def _department_rows(summary: MonthlySummary) -> list[list]:
-    return [[d.rank or "", d.code, d.name, d.inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
-             d.pay_percent, "" if d.average_score is None else d.average_score, d.failed]
-            for d in summary.departments]
+# Headers take the language of the document (the bulletin has its own); None is the current language.
+def tally_header(lang: str | None = None) -> list[str]:
+    lang = lang or language()
+    return [tr_lang(lang, "Rank"), tr_lang(lang, "Code"), tr_lang(lang, "Department / window"),
+            tr_lang(lang, "Inspections"), tr_lang(lang, "Occurrences"), tr_lang(lang, "Department points"),
+            tr_lang(lang, "Staff points"), tr_lang(lang, "Total points"), tr_lang(lang, "Pay deducted %")]
 
 
-def _person_header() -> list[str]:
-    return [tr("Rank"), tr("Staff no."), tr("Name"), tr("Department / window"), tr("Department head"),
-            tr("Occurrences"), tr("Points"), tr("Pay deducted %")]
+def tally_rows(summary: MonthlySummary) -> list[list]:
+    """The points ranking (tally checklists): fewest points first; inspections are tally inspections."""
+    return [[d.rank, d.code, d.name, d.tally_inspections, d.occurrences, d.own_points, d.staff_points,
+             d.total_points, d.pay_percent] for d in summary.tally_ranking()]
 
 
-def _person_rows(summary: MonthlySummary) -> list[list]:
-    return [[p.rank, p.staff_no, p.name, p.department, tr("yes") if p.is_head else "", p.occurrences, p.points,
+def scored_header(lang: str | None = None) -> list[str]:
+    lang = lang or language()
+    return [tr_lang(lang, "Rank"), tr_lang(lang, "Code"), tr_lang(lang, "Department / window"),
+            tr_lang(lang, "Scored inspections"), tr_lang(lang, "Average score"), tr_lang(lang, "Failed")]
+
+
+def scored_rows(summary: MonthlySummary) -> list[list]:
+    """The score ranking (scored checklists): fewest failed inspections first, then the highest average."""
+    return [[d.score_rank, d.code, d.name, d.scored_inspections, d.average_score, d.failed]
+            for d in summary.scored_ranking()]
+
+
+def idle_header(lang: str | None = None) -> list[str]:
+    lang = lang or language()
+    return [tr_lang(lang, "Code"), tr_lang(lang, "Department / window")]
+
+
+def idle_rows(summary: MonthlySummary) -> list[list]:
+    return [[d.code, d.name] for d in not_inspected(summary)]
+
+
+def person_header(lang: str | None = None) -> list[str]:
+    lang = lang or language()
+    return [tr_lang(lang, "Rank"), tr_lang(lang, "Staff no."), tr_lang(lang, "Name"),
+            tr_lang(lang, "Department / window"), tr_lang(lang, "Department head"), tr_lang(lang, "Occurrences"),
+            tr_lang(lang, "Points"), tr_lang(lang, "Pay deducted %")]
+
+
+def person_rows(summary: MonthlySummary, lang: str | None = None) -> list[list]:
+    yes = tr_lang(lang or language(), "yes")
+    return [[p.rank, p.staff_no, p.name, p.department, yes if p.is_head else "", p.occurrences, p.points,
              p.pay_percent] for p in summary.persons]
+
+
+def _sections(summary: MonthlySummary) -> list[tuple[str, list[str], list[list], str]]:
+    """(title, header, rows, what to say when there are none) of every table, in the order they are shown."""
+    return [
+        (tr("Points ranking (tally checklists)"), tally_header(), tally_rows(summary),
+         tr("No department was inspected with a tally checklist this month.")),
+        (tr("Score ranking (scored checklists)"), scored_header(), scored_rows(summary),
+         tr("No department was inspected with a scored checklist this month.")),
+        (tr("Not inspected this month"), idle_header(), idle_rows(summary), ""),
+        (tr("Staff with deductions"), person_header(), person_rows(summary), ""),
+    ]
 
 
 def as_table(summary: MonthlySummary) -> str:
     head = tr("Monthly summary {month}: {inspections} inspections, {occurrences} occurrences, {points} points",
               month=summary.month, inspections=summary.inspections, occurrences=summary.occurrences,
               points=cell(summary.total_points))
-    parts = [head, "", tr("Departments and windows"), render_table(_department_header(), _department_rows(summary))]
-    if summary.persons:
-        parts += ["", tr("Staff with deductions"), render_table(_person_header(), _person_rows(summary))]
+    parts = [head]
+    for title, header, rows, empty in _sections(summary):
+        if rows:
+            parts += ["", title, render_table(header, rows)]
+        elif empty:  # the two rankings always say what became of them; the other lists are left out
+            parts += ["", title, empty]
     return "\n".join(parts) + "\n"
 
 
@@ -51,35 +104,48 @@ def as_json(summary: MonthlySummary) -> str:
 
 
 def as_csv(summary: MonthlySummary) -> str:
+    """Every section, even an empty one: a title row (with the month), a header row, the rows, a blank row."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([tr("Departments and windows"), summary.month])
-    writer.writerow(_department_header())
-    writer.writerows(_department_rows(summary))
-    writer.writerow([])
-    writer.writerow([tr("Staff with deductions"), summary.month])
-    writer.writerow(_person_header())
-    writer.writerows(_person_rows(summary))
+    for index, (title, header, rows, _) in enumerate(_sections(summary)):
+        if index:
+            writer.writerow([])
+        writer.writerow([title, summary.month])
+        writer.writerow(header)
+        writer.writerows(rows)
     return out.getvalue()
 
 
-def write_xlsx(summary: MonthlySummary, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def write_sheets(book: Any, sheets: list[tuple[str, list[str], list[list]]]) -> None:
+    """Add one sheet per (title, header, rows) to an openpyxl workbook: bold header, fitted columns, frozen."""
+    from openpyxl.styles import Alignment, Font
 
-    book = Workbook()
-    sheets = ((book.active, tr("Departments"), _department_header(), _department_rows(summary)),
-              (book.create_sheet(), tr("Staff"), _person_header(), _person_rows(summary)))
-    for sheet, title, header, rows in sheets:
-        sheet.title = title
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])  # Excel's limit on a sheet's name
         sheet.append(header)
         for header_cell in sheet[1]:
             header_cell.font = Font(bold=True)
+            header_cell.alignment = Alignment(horizontal="center")
         for row in rows:
             sheet.append(row)
-        for column, name in zip(sheet.columns, header):
-            sheet.column_dimensions[column[0].column_letter].width = max(8, display_width(name) + 2)
+        for column in sheet.columns:
+            longest = max(display_width(str(c.value)) for c in column if c.value is not None)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest + 2))
         sheet.freeze_panes = "A2"
+
+
+def write_xlsx(summary: MonthlySummary, path: Path) -> None:
+    """Four sheets: points ranking, score ranking, not inspected, staff (each with its header, even empty)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    write_sheets(book, [
+        (tr("Points ranking"), tally_header(), tally_rows(summary)),
+        (tr("Score ranking"), scored_header(), scored_rows(summary)),
+        (tr("Not inspected"), idle_header(), idle_rows(summary)),
+        (tr("Staff"), person_header(), person_rows(summary)),
+    ])
     book.save(path)
 
 

@@ -16,6 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from inspector_app.core.workspace import Workspace
+from tests.helpers.fixtures import local_time, open_demo_workspace
+from tests.helpers.rankings import CHARGED, CLEAN, FAILED, record_rankings_month
 
 
 @pytest.fixture
@@ -72,18 +74,78 @@ def test_demo_summary_in_every_format(demo, tmp_path):
     assert summary["month"] == month and summary["inspections"] > 0
     total = sum(d["total_points"] for d in summary["departments"])
     assert total == pytest.approx(summary["total_points"])
+    ranked = sorted((d["rank"], d["code"]) for d in summary["departments"] if d["rank"])
+    scored = sorted((d["score_rank"], d["code"]) for d in summary["departments"] if d["score_rank"])
+    idle = sorted(d["code"] for d in summary["departments"] if not d["rank"] and not d["score_rank"])
+    assert ranked and scored  # the demo uses both kinds of checklist
     code, out, _ = demo("summary", "--month", month, "--format", "csv")
-    rows = list(csv.reader(io.StringIO(out)))
-    assert rows[1][0] == "Rank" and len(rows) > 3
+    sections = csv_sections(out)
+    assert list(sections) == ["Points ranking (tally checklists)", "Score ranking (scored checklists)",
+                              "Not inspected this month", "Staff with deductions"]
+    points, scores, not_inspected, _ = sections.values()
+    assert points[0][0] == "Rank" and points[0][7] == "Total points"
+    assert [(int(r[0]), r[1]) for r in points[1:]] == ranked
+    assert [(int(r[0]), r[1]) for r in scores[1:]] == scored
+    assert [r[0] for r in not_inspected[1:]] == idle
     xlsx = tmp_path / "summary.xlsx"
     code, _, _ = demo("summary", "--month", month, "--format", "xlsx", "-o", str(xlsx))
     assert code == 0
-    sheet = load_workbook(xlsx).worksheets[0]
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["Points ranking", "Score ranking", "Not inspected", "Staff"]
+    sheet = book["Points ranking"]
+    assert sheet.cell(1, 8).value == "Total points"  # every point of the month is a tally department's
     assert sum(row[7] for row in sheet.iter_rows(min_row=2, values_only=True)) == pytest.approx(total)
+    assert [(r[0], r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)] == ranked
+    assert [(r[0], r[1]) for r in book["Score ranking"].iter_rows(min_row=2, values_only=True)] == scored
+    assert [r[0] for r in book["Not inspected"].iter_rows(min_row=2, values_only=True)] == idle
     code, out, _ = demo("summary", "--month", month)
     assert "Monthly summary" in out
     code, _, err = demo("summary", "--month", "2026-13")
     assert code == 1 and "YYYY-MM" in err
+
+
+def csv_sections(text: str) -> dict[str, list[list[str]]]:
+    """The summary's CSV by section: title → its header row and rows (sections end at a blank row)."""
+    sections: dict[str, list[list[str]]] = {}
+    rows: list[list[str]] | None = None
+    for row in csv.reader(io.StringIO(text)):
+        if rows is None:
+            rows = sections[row[0]] = []
+        elif row:
+            rows.append(row)
+        else:
+            rows = None
+    return sections
+
+
+def test_summary_ranks_each_kind_of_checklist_apart(run):
+    """A clean tally inspection ranks first; a failing scored one is only in the score ranking (issue #12)."""
+    ws = open_demo_workspace(run.data)
+    try:
+        record_rankings_month(ws, local_time(2025, 7, 8))
+    finally:
+        ws.close()
+    code, out, _ = run("summary", "--month", "2025-07", "--format", "json")
+    assert code == 0
+    departments = json.loads(out)["departments"]
+    assert [(d["code"], d["rank"], d["score_rank"]) for d in departments[:3]] == [
+        (CLEAN, 1, 0), (CHARGED, 2, 0), (FAILED, 0, 1)]
+    assert all(d["rank"] == d["score_rank"] == 0 for d in departments[3:])
+    failed = departments[2]
+    assert (failed["scored_inspections"], failed["average_score"], failed["failed"]) == (1, 85, 1)
+    code, out, _ = run("summary", "--month", "2025-07", "--format", "csv")
+    sections = csv_sections(out)
+    points, scores, idle = (sections[title][1:] for title in (
+        "Points ranking (tally checklists)", "Score ranking (scored checklists)", "Not inspected this month"))
+    assert [(r[0], r[1], float(r[7])) for r in points] == [("1", CLEAN, 0), ("2", CHARGED, 2)]
+    assert [(r[0], r[1], r[3], float(r[4]), r[5]) for r in scores] == [("1", FAILED, "1", 85, "1")]
+    assert len(idle) == len(departments) - 3 and not {CLEAN, CHARGED, FAILED} & {r[0] for r in idle}
+    code, out, _ = run("summary", "--month", "2025-07")
+    text = out[out.index("Points ranking"):out.index("Score ranking")]
+    assert text.index(f"  {CLEAN}  ") < text.index(f"  {CHARGED}  ") and FAILED not in text
+    code, out, _ = run("summary", "--month", "2025-08")
+    assert "No department was inspected with a tally checklist this month." in out
+    assert "No department was inspected with a scored checklist this month." in out
 
 
 def test_inspections_list_show_and_audit(demo):

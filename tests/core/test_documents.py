@@ -55,6 +55,7 @@ from tests.helpers.fixtures import (
     make_image,
     open_demo_workspace,
 )
+from tests.helpers.rankings import CHARGED, CLEAN, FAILED, record_rankings_month
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
                                 reason="poppler-utils (pdftotext, pdffonts) is not installed")
@@ -320,26 +321,67 @@ def test_bulletin_ranks_departments_as_the_monthly_summary_does(store: Store, tm
     text = "".join(pages)
     assert_numbered(pages)
     summary = monthly_summary(store.ws, MONTH)
-    ranked, idle = ranking(summary)
+    tally, scored, idle = ranking(summary)
     assert "2025年6月优质服务督查通报" in text and number in text
     assert f"共开展优质服务督查 {summary.inspections} 次" in text
     assert f"发现问题 {summary.occurrences} 项次" in text and f"扣分合计 {summary.total_points:g} 分" in text
-    # the ranked departments are the summary's inspected ones, in its order, with its points and rule
-    assert [d.code for d in ranked] == [d.code for d in summary.departments if d.inspections or d.total_points]
-    assert [d.total_points for d in ranked] == sorted(d.total_points for d in ranked)
-    for previous, row in itertools.pairwise(ranked):
-        assert row.rank == (previous.rank if row.total_points == previous.total_points else ranked.index(row) + 1)
+    # the ranked departments are the summary's two rankings, in their order: by points, then by scores
+    assert tally and scored  # this month used both kinds of checklist
+    assert [d.code for d in tally + scored] == [d.code for d in summary.tally_ranking() + summary.scored_ranking()]
+    assert all(d.tally_inspections or d.total_points for d in tally) and all(d.scored_inspections for d in scored)
+    assert [d.total_points for d in tally] == sorted(d.total_points for d in tally)
+    for previous, row in itertools.pairwise(tally):
+        assert row.rank == (previous.rank if row.total_points == previous.total_points else tally.index(row) + 1)
+    result = [(d.failed, -(d.average_score or 0)) for d in scored]
+    assert result == sorted(result)
+    for (previous, row), (before, key) in zip(itertools.pairwise(scored), itertools.pairwise(result)):
+        assert row.score_rank == (previous.score_rank if key == before else scored.index(row) + 1)
+    # the others were not inspected: in neither ranking, named once
+    assert {d.code for d in idle} == {d.code for d in summary.departments} - {d.code for d in tally + scored}
+    assert all(d.inspections == 0 for d in idle)
     section = text[text.index("一、科室（窗口）排名"):text.index("二、员工扣分情况")]
+    assert section.index("扣分排名（扣分制检查表）") < section.index("得分排名（评分制检查表）")
     lines = [line.split() for line in section.splitlines()]
     table = [cols for cols in lines if cols and cols[0].isdigit()]
-    assert [(int(c[0]), c[1], int(c[2]), int(c[3]), c[4]) for c in table[:len(ranked)]] == [
-        (d.rank, d.name, d.inspections, d.occurrences, f"{d.total_points:g}") for d in ranked]
+    assert [(int(c[0]), c[1], int(c[2]), int(c[3]), *c[4:8]) for c in table[:len(tally)]] == [
+        (d.rank, d.name, d.tally_inspections, d.occurrences, f"{d.own_points:g}", f"{d.staff_points:g}",
+         f"{d.total_points:g}", f"{d.pay_percent:g}") for d in tally]
+    assert [(int(c[0]), c[1], int(c[2]), c[3], int(c[4])) for c in table[len(tally):len(tally) + len(scored)]] == [
+        (d.score_rank, d.name, d.scored_inspections, f"{d.average_score:g}", d.failed) for d in scored]
     assert all(d.name in section for d in idle) and "本月未督查" in section
     persons = text[text.index("二、员工扣分情况"):text.index("三、重复出现的问题")]
     for person in summary.persons:
         assert person.staff_no in persons and person.name in persons
     assert "三、重复出现的问题" in text and "四、逾期未整改问题（截至2025年6月30日）" in text
     assert "各科室（窗口）扣分" in text  # the chart's title; its labels are drawn with the CJK font
+
+
+def test_bulletin_ranks_each_kind_of_checklist_apart(tmp_path: Path) -> None:
+    """A failing scored inspection never ranks a department above one without problems (issue #12)."""
+    ws = open_demo_workspace(tmp_path / "data")
+    try:
+        record_rankings_month(ws, local_time(2025, 7, 8))
+        names = {d.code: d.name for d in monthly_summary(ws, "2025-07").departments}
+        path = tmp_path / "bulletin.xlsx"
+        write_bulletin_xlsx(ws, "2025-07", path, today=date(2025, 7, 31))
+        book = load_workbook(path)
+        assert [(r[0], r[1], r[7]) for r in book["扣分排名"].iter_rows(min_row=2, values_only=True)] == [
+            (1, CLEAN, 0), (2, CHARGED, 2)]  # the failing department is not in the points ranking at all
+        assert [(r[0], r[1], r[3], r[4], r[5]) for r in book["得分排名"].iter_rows(min_row=2, values_only=True)] == [
+            (1, FAILED, 1, 85, 1)]
+        idle = [r[0] for r in book["未督查"].iter_rows(min_row=2, values_only=True)]
+        assert idle and not {CLEAN, CHARGED, FAILED} & set(idle)
+        text = "".join(text_of(render_bulletin(ws, "2025-07", "D001-000000-TB-000009", today=date(2025, 7, 31)),
+                               tmp_path, layout=True))
+        section = text[text.index("一、科室（窗口）排名"):text.index("二、员工扣分情况")]
+        table = [cols[:2] for cols in (line.split() for line in section.splitlines()) if cols and cols[0].isdigit()]
+        assert table[:3] == [["1", names[CLEAN]], ["2", names[CHARGED]], ["1", names[FAILED]]]
+        assert section.index(names[CHARGED]) < section.index("得分排名（评分制检查表）") < section.index(names[FAILED])
+        empty = "".join(text_of(render_bulletin(ws, "2025-08", "D001-000000-TB-000010", today=date(2025, 8, 31)),
+                                tmp_path))
+        assert "本月没有督查任何科室" in empty and "扣分排名（扣分制检查表）" not in empty
+    finally:
+        ws.close()
 
 
 def test_bulletin_lists_repeat_problems_and_overdue_rectifications(store: Store, tmp_path: Path) -> None:
@@ -360,13 +402,18 @@ def test_bulletin_workbook_matches_the_pdf_tables(store: Store, tmp_path: Path) 
     path = tmp_path / "bulletin.xlsx"
     write_bulletin_xlsx(store.ws, MONTH, path, today=TODAY)
     book = load_workbook(path)
-    assert book.sheetnames == ["科室排名", "人员扣分", "重复问题", "逾期整改"]
+    assert book.sheetnames == ["扣分排名", "得分排名", "未督查", "人员扣分", "重复问题", "逾期整改"]
     summary = monthly_summary(store.ws, MONTH)
-    ranked, idle = ranking(summary)
-    rows = list(book["科室排名"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("排名", "编码", "科室/窗口")
-    assert [(r[0], r[1], r[7]) for r in rows[1:]] == (
-        [(d.rank, d.code, d.total_points) for d in ranked] + [(None, d.code, 0) for d in idle])
+    tally, scored, idle = ranking(summary)
+    rows = list(book["扣分排名"].iter_rows(values_only=True))
+    assert rows[0] == ("排名", "编码", "科室/窗口", "督查次数", "问题次数", "科室扣分", "个人扣分合计", "扣分合计", "扣绩效 %")
+    assert [(r[0], r[1], r[3], r[7], r[8]) for r in rows[1:]] == [
+        (d.rank, d.code, d.tally_inspections, d.total_points, d.pay_percent) for d in tally]
+    scores = list(book["得分排名"].iter_rows(values_only=True))
+    assert scores[0] == ("排名", "编码", "科室/窗口", "评分督查次数", "平均得分", "不合格次数")
+    assert scores[1:] == [(d.score_rank, d.code, d.name, d.scored_inspections, d.average_score, d.failed)
+                          for d in scored]
+    assert list(book["未督查"].iter_rows(min_row=2, values_only=True)) == [(d.code, d.name) for d in idle]
     people = list(book["人员扣分"].iter_rows(values_only=True))[1:]
     assert [(p[0], p[1], p[6], p[7]) for p in people] == [
         (p.rank, p.staff_no, p.points, p.pay_percent) for p in summary.persons]
@@ -386,8 +433,8 @@ def test_a_month_without_inspections_still_prints(store: Store, tmp_path: Path) 
     path = tmp_path / "empty.xlsx"
     write_bulletin_xlsx(store.ws, "2020-01", path, today=TODAY)
     book = load_workbook(path)
-    assert [book[name].max_row for name in ("人员扣分", "重复问题")] == [1, 1]  # the header row only
-    assert all(row[0] is None for row in list(book["科室排名"].iter_rows(values_only=True))[1:])  # none ranked
+    assert [book[name].max_row for name in ("扣分排名", "得分排名", "人员扣分", "重复问题")] == [1, 1, 1, 1]  # headers only
+    assert book["未督查"].max_row == 1 + len(monthly_summary(store.ws, "2020-01").departments)  # none ranked
 
 
 # -- numbers and the register ------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def test_other_months_have_their_own_entries(store):
     assert {p.staff_no: p.points for p in february.persons} == {"1005": 5.0}
     april = monthly_summary(store, "2024-04")
     assert {p.staff_no: p.points for p in april.persons} == {"1004": 3.0}
-    assert april.inspections == 1
+    assert april.inspections == 0  # the visit began in March: it counts there, its April entry in April
     empty = monthly_summary(store, "2023-12")
     assert (empty.inspections, empty.total_points, empty.persons) == (0, 0.0, [])
     assert all(d.rank == 0 for d in empty.departments)
@@ -238,11 +238,15 @@ def test_json_export_has_the_same_numbers(march):
 
 def test_csv_export_has_the_same_numbers(march):
     rows = list(csv.reader(io.StringIO(render(march, "csv"))))
-    blank = rows.index([])
-    department_rows, person_rows = rows[2:blank], rows[blank + 3:]
-    assert rows[0][1] == rows[blank + 1][1] == "2024-03"
+    ends = [i for i, row in enumerate(rows) if not row] + [len(rows)]
+    starts = [0] + [end + 1 for end in ends[:-1]]
+    # four sections, each titled (with the month) over its header: points ranking, score ranking, idle, staff
+    assert [rows[start][1] for start in starts] == ["2024-03"] * 4
+    points, scores, idle, person_rows = (rows[start + 2:end] for start, end in zip(starts, ends))
     departments, persons = _expected(march)
-    assert {r[1]: _floats(r[DEPARTMENT_NUMBERS]) for r in department_rows} == departments
+    assert {r[1]: _floats(r[DEPARTMENT_NUMBERS]) for r in points} == {c: departments[c] for c in ("W-ADM", "W-REG")}
+    assert [r[0] for r in points] == ["1", "2"] and scores == []  # no scored checklist in March
+    assert {r[0] for r in idle} == set(departments) - {"W-ADM", "W-REG"}
     assert {r[1]: _floats([r[0], r[5], r[6], r[7]]) for r in person_rows} == persons
 
 
@@ -250,12 +254,16 @@ def test_xlsx_export_has_the_same_numbers(march, tmp_path):
     path = tmp_path / "summary.xlsx"
     write_xlsx(march, path)
     book = load_workbook(path, read_only=True)
-    department_sheet, person_sheet = book.worksheets
-    department_rows = list(department_sheet.iter_rows(min_row=2, values_only=True))
+    point_sheet, score_sheet, idle_sheet, person_sheet = book.worksheets
+    department_rows = list(point_sheet.iter_rows(min_row=2, values_only=True))
+    score_rows = list(score_sheet.iter_rows(min_row=2, values_only=True))
+    idle_rows = list(idle_sheet.iter_rows(min_row=2, values_only=True))
     person_rows = list(person_sheet.iter_rows(min_row=2, values_only=True))
     book.close()
     departments, persons = _expected(march)
-    assert {r[1]: list(r[DEPARTMENT_NUMBERS]) for r in department_rows} == departments
+    assert {r[1]: list(r[DEPARTMENT_NUMBERS]) for r in department_rows} == {
+        c: departments[c] for c in ("W-ADM", "W-REG")}
+    assert score_rows == [] and {r[0] for r in idle_rows} == set(departments) - {"W-ADM", "W-REG"}
     assert {r[1]: [r[0], r[5], r[6], r[7]] for r in person_rows} == persons
 
 
@@ -277,4 +285,5 @@ def test_table_export_has_the_same_numbers(march):
 def test_table_export_in_english_has_english_headings(march, english):
     text = render(march, "table")
     assert text.startswith("Monthly summary 2024-03: 2 inspections, 9 occurrences, 15 points")
-    assert "Departments and windows" in text and "Staff with deductions" in text
+    assert "Points ranking (tally checklists)" in text and "Staff with deductions" in text
+    assert "No department was inspected with a scored checklist this month." in text

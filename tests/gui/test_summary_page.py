@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from inspector_app.core.i18n import tr
 from inspector_app.core.summary import monthly_summary
 from inspector_app.gui.pages.summary_page import SummaryPage
 from tests.gui.pages_fixtures import record_finished
+from tests.helpers.rankings import CHARGED, CLEAN, FAILED, record_rankings_month
 
 MONTH = date.today().strftime("%Y-%m")
 
@@ -39,15 +40,20 @@ def test_current_month_matches_the_core(qtbot, page, pages_ctx) -> None:  # noqa
     assert not page.is_busy
     core = monthly_summary(pages_ctx.ws, MONTH)
     assert core.inspections > 0
-    model = page.departments_model
-    assert model.rowCount() == len(core.departments)
+    tally, scored = core.tally_ranking(), core.scored_ranking()
+    model = page.departments_model  # the points ranking (tally checklists)
+    assert model.rowCount() == len(tally)
     shown = [[model.index(row, column).data() for column in (0, 1, 6)] for row in range(model.rowCount())]
-    assert shown == [[str(d.rank) if d.rank else tr("not inspected"), d.name, f"{d.total_points:g}"]
-                     for d in core.departments]
+    assert shown == [[str(d.rank), d.name, f"{d.total_points:g}"] for d in tally]
+    model = page.scored_model  # the score ranking (scored checklists)
+    shown = [[model.index(row, column).data() for column in (0, 1, 3, 4)] for row in range(model.rowCount())]
+    assert shown == [[str(d.score_rank), d.name, f"{d.average_score:g}", str(d.failed)] for d in scored]
+    idle = [d for d in core.departments if not d.rank and not d.score_rank]
+    assert all(d.name in page.idle.text() for d in idle) and page.idle.isVisibleTo(page) == bool(idle)
     assert page.persons_model.rowCount() == len(core.persons)
     assert page.persons_model.index(0, 1).data() == core.persons[0].staff_no
-    assert page.chart.bar_count() == len(core.departments)
-    assert sorted(page.chart.bars()) == sorted((d.name, d.total_points) for d in core.departments)
+    assert page.chart.bar_count() == len(tally)
+    assert sorted(page.chart.bars()) == sorted((d.name, d.total_points) for d in tally)
     assert str(core.inspections) in page.totals.text()
 
 
@@ -67,12 +73,13 @@ def test_export_writes_a_readable_workbook(qtbot, monkeypatch, tmp_path, page, p
     written = page.export_xlsx()
     assert written == Path(f"{target}.xlsx") and written.is_file()
     book = load_workbook(written, read_only=True)
-    departments, staff = book.worksheets
-    rows = list(departments.iter_rows(values_only=True))
+    points, scores, idle, staff = book.worksheets
+    rows = list(points.iter_rows(values_only=True))
     core = monthly_summary(pages_ctx.ws, MONTH)
     assert rows[0][0] == tr("Rank")
-    assert len(rows) == len(core.departments) + 1
-    assert [row[2] for row in rows[1:]] == [d.name for d in core.departments]
+    assert [row[2] for row in rows[1:]] == [d.name for d in core.tally_ranking()]
+    assert [row[2] for row in list(scores.iter_rows(values_only=True))[1:]] == [d.name for d in core.scored_ranking()]
+    assert idle.max_row == 1 + len([d for d in core.departments if not d.rank and not d.score_rank])
     assert staff.max_row == len(core.persons) + 1
     book.close()
 
@@ -92,3 +99,35 @@ def test_recomputes_when_inspections_change_while_visible(qtbot, page, pages_ctx
     with qtbot.waitSignal(page.loaded, timeout=10000):
         pages_ctx.changes.inspections.emit()
     assert page.summary.inspections == before + 1
+
+
+def test_each_kind_of_checklist_has_its_own_ranking(qtbot, gui_workspace, make_ctx) -> None:  # noqa: F811
+    """A clean tally inspection ranks first by points; a failing scored one is only in the score ranking."""
+    record_rankings_month(gui_workspace, datetime.now().astimezone())
+    page = SummaryPage(make_ctx(gui_workspace))
+    qtbot.addWidget(page)
+    show(qtbot, page)
+    names = {d.code: d.name for d in page.summary.departments}
+    points = [[page.departments_model.index(row, column).data() for column in (0, 1, 6)]
+              for row in range(page.departments_model.rowCount())]
+    assert points == [["1", names[CLEAN], "0"], ["2", names[CHARGED], "2"]]
+    scores = [[page.scored_model.index(row, column).data() for column in range(5)]
+              for row in range(page.scored_model.rowCount())]
+    assert scores == [["1", names[FAILED], "1", "85", "1"]]
+    assert page.chart.bars() == [(names[CHARGED], 2.0), (names[CLEAN], 0.0)]  # points only, most first
+    assert names[FAILED] not in page.idle.text() and page.idle.isVisibleTo(page)
+    assert page.departments.isVisibleTo(page) and page.scored.isVisibleTo(page)
+    assert not page.tally_empty.isVisibleTo(page) and not page.scored_empty.isVisibleTo(page)
+    assert page.departments.accessibleName() == tr("Points ranking (tally checklists)")
+    assert page.scored.accessibleName() == tr("Score ranking (scored checklists)")
+    chain, widget = [], page.month.nextInFocusChain()
+    while widget is not page.month:  # the keyboard order: month, buttons, tabs, points, scores, chart, staff
+        if widget in (page.departments, page.scored, page.persons):
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert chain == [page.departments, page.scored, page.persons]
+
+    page.month.setDate(page.month.date().addYears(-3))  # a month nobody inspected: both rankings say so
+    show(qtbot, page)
+    assert not page.departments.isVisibleTo(page) and page.tally_empty.isVisibleTo(page)
+    assert not page.scored.isVisibleTo(page) and page.scored_empty.isVisibleTo(page)

@@ -1,14 +1,14 @@
 """The monthly bulletin (月度通报): the month's results for the whole hospital, as PDF and as XLSX.
 
-It is read at the monthly meeting and posted: the summary line, departments ranked (rank 1 = fewest
-points), a chart of points per department, staff with deductions, problems that keep coming back, and
-rectifications past their deadline. The numbers are monthly_summary's, so the bulletin, the summary screen
-and the pay deductions the audit office applies are the same numbers.
+It is read at the monthly meeting and posted: the summary line, the departments' two rankings (tally
+checklists by points, rank 1 = fewest; scored checklists by failed inspections, then average score),
+the departments not inspected, a chart of points per department, staff with deductions, problems that
+keep coming back, and rectifications past their deadline. The numbers are monthly_summary's, so the
+bulletin, the summary screen and the pay deductions the audit office applies are the same numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from inspector_app.core.documents.bulletin_data import (
 from inspector_app.core.documents.chart import points_chart
 from inspector_app.core.documents.layout import (
     FRAME_WIDTH,
+    BoldLine,
     data_table,
     heading,
     long_date,
@@ -40,8 +41,17 @@ from inspector_app.core.summary import (
     monthly_summary,
     parse_month,
 )
-from inspector_app.core.summary_export import _department_rows, _person_rows
-from inspector_app.core.texttable import display_width
+from inspector_app.core.summary_export import (
+    idle_header,
+    idle_rows,
+    person_header,
+    person_rows,
+    scored_header,
+    scored_rows,
+    tally_header,
+    tally_rows,
+    write_sheets,
+)
 from inspector_app.core.workspace import Workspace
 
 
@@ -49,15 +59,54 @@ def bulletin_title(month: str, lang: str) -> str:
     return tr_lang(lang, "Service Quality Inspection Bulletin, {month}", month=month_text(month, lang))
 
 
-def _ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
-    rows = [[d.rank, d.name, d.inspections, d.occurrences, points(d.total_points), points(d.pay_percent),
-             "" if d.average_score is None else points(d.average_score), d.failed if d.scored_inspections else ""]
-            for d in ranked]
+def subheading(text: str) -> BoldLine:
+    """A heading inside a section (the two rankings of section 1), kept off the foot of a page."""
+    return BoldLine(text, 10.5, "left", space_after=2, min_space=30 * mm)
+
+
+def _points_ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
+    rows = [[d.rank, d.name, d.tally_inspections, d.occurrences, points(d.own_points), points(d.staff_points),
+             points(d.total_points), points(d.pay_percent)] for d in ranked]
     header = [tr_lang(lang, "Rank"), tr_lang(lang, "Department / window"), tr_lang(lang, "Inspections"),
-              tr_lang(lang, "Occurrences"), tr_lang(lang, "Total points"), tr_lang(lang, "Pay deducted %"),
+              tr_lang(lang, "Occurrences"), tr_lang(lang, "Department points"), tr_lang(lang, "Staff points"),
+              tr_lang(lang, "Total points"), tr_lang(lang, "Pay deducted %")]
+    return data_table(header, rows, [11, 50, 18, 18, 19, 19, 19, 20], "clcccccc")
+
+
+def _score_ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
+    rows = [[d.score_rank, d.name, d.scored_inspections, points(d.average_score), d.failed] for d in ranked]
+    header = [tr_lang(lang, "Rank"), tr_lang(lang, "Department / window"), tr_lang(lang, "Scored inspections"),
               tr_lang(lang, "Average score"), tr_lang(lang, "Failed")]
-    return data_table(header, rows, [11, 50, 18, 18, 19, 20, 19, 19], "clcccccc",
-                      tr_lang(lang, "No department was inspected this month."))
+    return data_table(header, rows, [11, 50, 25, 25, 25], "clccc")
+
+
+def _rankings(summary: MonthlySummary, lang: str) -> list[Flowable]:
+    """Section 1: the points ranking and the score ranking, each only when a department is in it."""
+    s = styles()
+    tally, scored, idle = ranking(summary)
+    story: list[Flowable] = [heading(tr_lang(lang, "1. Department ranking"))]
+    if not tally and not scored:
+        story.append(para(tr_lang(lang, "No department was inspected this month."), s["meta"]))
+    if tally:
+        story += [subheading(tr_lang(lang, "Points ranking (tally checklists)")), _points_ranking(tally, lang),
+                  para(tr_lang(lang, "Ranked from fewest to most points; equal points share a rank. Pay deducted % "
+                                     "is of the department's own points."), s["small"])]
+    elif scored:
+        story.append(para(tr_lang(lang, "No department was inspected with a tally checklist this month."),
+                          s["meta"]))
+    if scored:
+        story += [Spacer(1, 3 * mm), subheading(tr_lang(lang, "Score ranking (scored checklists)")),
+                  _score_ranking(scored, lang),
+                  para(tr_lang(lang, "Ranked from fewest to most failed inspections, then from the highest average "
+                                     "score; equal results share a rank."), s["small"])]
+    elif tally:
+        story.append(para(tr_lang(lang, "No department was inspected with a scored checklist this month."),
+                          s["meta"]))
+    if idle:
+        names = "、".join(d.name for d in idle)
+        story.append(para(tr_lang(lang, "Not inspected this month: {names}.", names=names), s["small"]))
+    story.append(para(tr_lang(lang, "Training inspections are not counted."), s["small"]))
+    return story
 
 
 def _persons(summary: MonthlySummary, lang: str) -> Flowable:
@@ -98,8 +147,7 @@ def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
     s = styles()
     hospital, office = ws.settings.hospital, ws.settings.inspector.office
     title = bulletin_title(month, lang)
-    ranked, idle = ranking(summary)
-    charged = [d for d in ranked if d.total_points > 0]
+    charged = [d for d in summary.tally_ranking() if d.total_points > 0]
     line = tr_lang(lang, "In {month} there were {inspections} inspections: {occurrences} problems, {points} points "
                          "deducted; {departments} departments and {persons} staff members lost points.",
                    month=month_text(month, lang), inspections=summary.inspections,
@@ -108,13 +156,8 @@ def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
     story: list[Flowable] = [
         *title_block(hospital, title, number, lang, tr_lang(lang, "Issued {date}", date=long_date(today, lang))),
         Spacer(1, 3 * mm), para(line, s["intro"]), Spacer(1, 2 * mm),
-        heading(tr_lang(lang, "1. Department ranking")), _ranking(ranked, lang),
-        para(tr_lang(lang, "Ranked from fewest to most points; equal points share a rank. Pay deducted % is of the "
-                           "department's own points. Training inspections are not counted."), s["small"]),
+        *_rankings(summary, lang),
     ]
-    if idle:
-        names = "、".join(d.name for d in idle)
-        story.append(para(tr_lang(lang, "Not inspected this month: {names}.", names=names), s["small"]))
     chart = points_chart([(d.name, d.total_points) for d in charged], FRAME_WIDTH,
                          tr_lang(lang, "points deducted"))
     if chart is not None:
@@ -133,29 +176,22 @@ def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
 
 def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "zh",
                         today: date | None = None) -> None:
-    """The bulletin's tables as a workbook: department ranking, staff, repeat problems, overdue items."""
+    """The bulletin's tables as a workbook: the two rankings, not inspected, staff, repeat problems, overdue."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     month = parse_month(month)
     summary = monthly_summary(ws, month)
-    ranked, idle = ranking(summary)
-    departments = _department_rows(replace(summary, departments=ranked + idle))
-    for row in departments[len(ranked):]:
-        row[0] = None  # not inspected: no rank (as in the PDF)
-    department_header = [tr_lang(lang, h) for h in (
-        "Rank", "Code", "Department / window", "Inspections", "Occurrences", "Department points", "Staff points",
-        "Total points", "Pay deducted %", "Average score", "Failed")]
-    person_header = [tr_lang(lang, h) for h in (
-        "Rank", "Staff no.", "Name", "Department / window", "Department head", "Occurrences", "Points",
-        "Pay deducted %")]
     repeats = [[r.department, r.item_code, r.item_text, r.occurrences, r.inspections]
                for r in repeat_problems(ws, month, lang)]
     overdue = [[o.department, o.item_code, o.item_text, o.person or "", o.deadline, o.days_overdue]
                for o in overdue_items(ws, today, lang)]
-    sheets = [
-        (tr_lang(lang, "Department ranking"), department_header, departments),
-        (tr_lang(lang, "Staff deductions"), person_header, _person_rows(summary)),
+    book = Workbook()
+    book.remove(book.active)
+    write_sheets(book, [
+        (tr_lang(lang, "Points ranking"), tally_header(lang), tally_rows(summary)),
+        (tr_lang(lang, "Score ranking"), scored_header(lang), scored_rows(summary)),
+        (tr_lang(lang, "Not inspected"), idle_header(lang), idle_rows(summary)),
+        (tr_lang(lang, "Staff deductions"), person_header(lang), person_rows(summary, lang)),
         (tr_lang(lang, "Repeat problems"), [tr_lang(lang, "Department / window"), tr_lang(lang, "Code"),
                                             tr_lang(lang, "Inspection item"), tr_lang(lang, "Times"),
                                             tr_lang(lang, "Inspections")], repeats),
@@ -163,21 +199,7 @@ def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "z
                                                    tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
                                                    tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")],
          overdue),
-    ]
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center")
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.columns:
-            longest = max(display_width(str(c.value)) for c in column if c.value is not None)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest + 2))
-        sheet.freeze_panes = "A2"
+    ])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -1,4 +1,4 @@
-"""What the monthly bulletin lists beyond the summary: repeat problems and overdue rectifications.
+"""What the monthly bulletin lists from the month: its two department rankings, repeat problems, overdue items.
 
 Both the PDF bulletin and its spreadsheet read these, so the paper and the XLSX always agree. Like the
 summary, only finished, non-training inspections and live (not voided) entries count.
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from inspector_app.core.rectification import list_rectifications
 from inspector_app.core.store.models import Deduction, Department, Inspection
 from inspector_app.core.summary import DepartmentRow, MonthlySummary, parse_month
+from inspector_app.core.summary_export import not_inspected
 from inspector_app.core.workspace import Workspace
 
 REPEAT_AT_LEAST = 2
@@ -38,15 +40,18 @@ class OverdueItem:
     days_overdue: int
 
 
-def ranking(summary: MonthlySummary) -> tuple[list[DepartmentRow], list[DepartmentRow]]:
-    """(departments ranked, departments not inspected) as the bulletin prints them.
+class Ranking(NamedTuple):
+    """The month's departments as the bulletin prints them (the summary's two rankings, core/scoring/month.py)."""
 
-    The summary ranks the departments inspected this month (or charged through their staff); the bulletin
-    prints that ranking and names the others separately as not inspected.
-    """
-    ranked = [row for row in summary.departments if row.rank]  # the summary ranks only departments in play
-    idle = [row for row in summary.departments if not row.rank]
-    return ranked, idle
+    points: list[DepartmentRow]  # tally checklists: fewest points first
+    scores: list[DepartmentRow]  # scored checklists: fewest failed inspections, then the highest average score
+    idle: list[DepartmentRow]  # in neither ranking: not inspected this month
+
+
+def ranking(summary: MonthlySummary) -> Ranking:
+    """(points ranking, score ranking, not inspected): a department inspected with both kinds of checklist
+    is in both rankings; one nobody inspected is in neither and is only named as not inspected."""
+    return Ranking(summary.tally_ranking(), summary.scored_ranking(), not_inspected(summary))
 
 
 def _item_text(ws: Workspace, checklist_hash: str, code: str, lang: str) -> str:

@@ -1,4 +1,4 @@
-"""The monthly summary (月度通报): departments ranked, staff with deductions, a bar chart, XLSX export.
+"""The monthly summary (月度通报): the two department rankings (points; scores), staff, a chart, XLSX export.
 
 The summary is computed by the core's `monthly_summary` on a worker thread (ctx.ops), so a long month
 never freezes the window; the page only lays out the result it gets back.
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.i18n import tr
 from inspector_app.core.summary import MonthlySummary, monthly_summary
-from inspector_app.core.summary_export import write_xlsx
+from inspector_app.core.summary_export import not_inspected, write_xlsx
 from inspector_app.core.texttable import cell
 from inspector_app.gui import reports
 from inspector_app.gui.context import GuiContext
@@ -43,6 +43,7 @@ from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.tables import row_view
 
 Index = QModelIndex | QPersistentModelIndex
+CHART_WIDTH = 280  # the least the chart keeps beside the rankings (pixels)
 
 
 class RowsModel(RowTableModel):
@@ -57,8 +58,27 @@ class RowsModel(RowTableModel):
         return None
 
 
+def _titled(title: str, table: QWidget, empty: QLabel) -> QWidget:
+    """A table under its title, with the sentence shown instead of it when it has no rows."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    heading = QLabel(title)
+    heading.setObjectName("rankingTitle")
+    font = heading.font()
+    font.setBold(True)
+    heading.setFont(font)
+    heading.setBuddy(table)
+    empty.setWordWrap(True)
+    empty.setVisible(False)
+    layout.addWidget(heading)
+    layout.addWidget(table, 1)
+    layout.addWidget(empty)
+    return box
+
+
 class SummaryPage(QWidget):
-    """Pick a month, Show (computed in the background), read the ranking, export it."""
+    """Pick a month, Show (computed in the background), read the two rankings, export them."""
 
     loaded = Signal()  # a summary is on screen
     busy_changed = Signal(bool)
@@ -87,26 +107,46 @@ class SummaryPage(QWidget):
         self.totals.setObjectName("summaryTotals")
         self.totals.setWordWrap(True)
 
+        # two rankings, one per kind of checklist (core/scoring/month.py): a department may be in both
         self.departments_model = RowsModel([
             tr("Rank"), tr("Department / window"), tr("Inspections"), tr("Occurrences"), tr("Department points"),
-            tr("Staff points"), tr("Total points"), tr("Pay deducted %"), tr("Average score"), tr("Failed")])
+            tr("Staff points"), tr("Total points"), tr("Pay deducted %")])
+        self.scored_model = RowsModel([
+            tr("Rank"), tr("Department / window"), tr("Scored inspections"), tr("Average score"), tr("Failed")])
         self.persons_model = RowsModel([
             tr("Rank"), tr("Staff no."), tr("Name"), tr("Department / window"), tr("Department head"),
             tr("Occurrences"), tr("Points"), tr("Pay deducted %")])
-        self.departments = row_view(self.departments_model, tr("Departments and windows"), stretch_last=False)
+        self.departments = row_view(self.departments_model, tr("Points ranking (tally checklists)"),
+                                    stretch_last=False)
+        self.scored = row_view(self.scored_model, tr("Score ranking (scored checklists)"), stretch_last=False)
         self.persons = row_view(self.persons_model, tr("Staff with deductions"), stretch_last=False)
+        self.tally_empty = QLabel(tr("No department was inspected with a tally checklist this month."))
+        self.scored_empty = QLabel(tr("No department was inspected with a scored checklist this month."))
+        self.idle = QLabel()
+        self.idle.setObjectName("summaryIdle")
+        self.idle.setWordWrap(True)
         self.chart = BarChart()
         self.chart.setAccessibleName(tr("Total points per department"))
         chart_scroll = QScrollArea()
         chart_scroll.setWidget(self.chart)
         chart_scroll.setWidgetResizable(True)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.departments)
+        chart_scroll.setAccessibleName(tr("Total points per department"))
+        rankings = QWidget()
+        self._rankings = QVBoxLayout(rankings)
+        self._rankings.setContentsMargins(0, 0, 0, 0)
+        self._rankings.addWidget(_titled(tr("Points ranking (tally checklists)"), self.departments, self.tally_empty))
+        self._rankings.addWidget(_titled(tr("Score ranking (scored checklists)"), self.scored, self.scored_empty))
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(rankings)
         split.addWidget(chart_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        overview = QWidget()
+        overview_layout = QVBoxLayout(overview)
+        overview_layout.addWidget(split, 1)
+        overview_layout.addWidget(self.idle)
         self.tabs = QTabWidget()
-        self.tabs.addTab(split, tr("Departments and windows"))
+        self.tabs.addTab(overview, tr("Departments and windows"))
         self.tabs.addTab(self.persons, tr("Staff with deductions"))
 
         top = QHBoxLayout()
@@ -168,16 +208,44 @@ class SummaryPage(QWidget):
         self.totals.setText(tr("{month}: {inspections} inspections, {occurrences} occurrences, {points} points "
                                "deducted", month=summary.month, inspections=summary.inspections,
                                occurrences=summary.occurrences, points=cell(summary.total_points)))
+        tally, scored = summary.tally_ranking(), summary.scored_ranking()
         self.departments_model.set_rows([
-            [d.rank or tr("not inspected"), d.name, d.inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
-             d.pay_percent, d.average_score, d.failed] for d in summary.departments])
+            [d.rank, d.name, d.tally_inspections, d.occurrences, d.own_points, d.staff_points, d.total_points,
+             d.pay_percent] for d in tally])
+        self.scored_model.set_rows([
+            [d.score_rank, d.name, d.scored_inspections, d.average_score, d.failed] for d in scored])
+        for index, (table, empty, rows) in enumerate(((self.departments, self.tally_empty, tally),
+                                                      (self.scored, self.scored_empty, scored))):
+            table.setVisible(bool(rows))  # an empty ranking says so in words instead of an empty grid
+            empty.setVisible(not rows)
+            self._rankings.setStretch(index, len(rows) + 1 if rows else 0)  # height shared as the rows are
+        idle = not_inspected(summary)
+        self.idle.setText(tr("Not inspected this month: {names}.", names="、".join(d.name for d in idle)))
+        self.idle.setVisible(bool(idle))
         self.persons_model.set_rows([
             [p.rank, p.staff_no, p.name, p.department, tr("yes") if p.is_head else "", p.occurrences, p.points,
              p.pay_percent] for p in summary.persons])
-        most_first = sorted(summary.departments, key=lambda d: (-d.total_points, d.rank))
+        most_first = sorted(tally, key=lambda d: (-d.total_points, d.rank, d.code))  # points ranking, most first
         self.chart.set_bars([(d.name, d.total_points) for d in most_first])
+        self._fit_rankings()
         self.export_button.setEnabled(True)
         self.bulletin_button.setEnabled(True)
+
+    def _fit_rankings(self) -> None:
+        """Widen the rankings' side of the splitter to show their every column (the points ranking has eight;
+        in English they would hide behind a scroll bar), leaving the chart at least CHART_WIDTH."""
+        total = self.split.width()
+        tables = [t for t in (self.departments, self.scored) if not t.isHidden()]  # also on the other tab
+        if total <= 0 or not tables:
+            return
+        needed = 0
+        for table in tables:
+            table.horizontalHeader().resizeSections()
+            needed = max(needed, table.horizontalHeader().length() + table.verticalScrollBar().sizeHint().width()
+                         + 2 * table.frameWidth())
+        left = min(needed, total - self.split.handleWidth() - CHART_WIDTH)
+        if self.split.sizes()[0] < left:
+            self.split.setSizes([left, total - self.split.handleWidth() - left])
 
     def _inspections_changed(self) -> None:
         if self.isVisible() and self.summary is not None:
