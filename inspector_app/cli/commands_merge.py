@@ -9,7 +9,6 @@ refused, or a row conflicted — the report says which, so a scheduled job can a
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from cryptography import x509
@@ -27,9 +26,9 @@ from inspector_app.core.merge import (
     merge_share,
     open_central,
 )
-from inspector_app.core.merge.summary import CentralSummary, central_summary
+from inspector_app.core.merge.summary import central_summary
+from inspector_app.core.summary_export import render
 from inspector_app.core.summary import parse_month
-from inspector_app.core.texttable import cell, render_table
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -101,20 +100,6 @@ def _print(report: ShareReport) -> None:
              merged=merged, total=len(report.outcomes), refused=len(report.refused), conflicts=conflicts))
 
 
-def _summary_text(summary: CentralSummary) -> str:
-    departments = render_table(
-        [tr("Rank"), tr("Code"), tr("Department / window"), tr("Inspections"), tr("Occurrences"),
-         tr("Total points")],
-        [[d.rank, d.code, d.name, d.inspections, d.deductions, cell(d.points)] for d in summary.departments])
-    persons = render_table(
-        [tr("Rank"), tr("Staff no."), tr("Name"), tr("Code"), tr("Occurrences"), tr("Total points"),
-         tr("Pay deducted %")],
-        [[p.rank, p.staff_no, p.name, p.department_code, p.deductions, cell(p.points), cell(p.pay_percent)]
-         for p in summary.persons])
-    return "\n".join([tr("Central summary {month}", month=summary.month), "", tr("Departments and windows"),
-                      departments, "", tr("Staff with deductions"), persons]) + "\n"
-
-
 def run_summary(args: argparse.Namespace) -> int:
     month = parse_month(args.summary)
     central = open_central(args.central)
@@ -122,10 +107,11 @@ def run_summary(args: argparse.Namespace) -> int:
         summary = central_summary(central, month)
     finally:
         central.close()
+    # the same tables as a laptop's month (summary_export), over every inspector's merged work
     if args.format == "json":
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        print(render(summary, "json"), end="")
     else:
-        print(_summary_text(summary), end="")
+        print(tr("Central summary {month}", month=summary.month) + "\n\n" + render(summary, "table"), end="")
     return 0
 
 

@@ -331,7 +331,7 @@ def test_a_bundle_the_database_refuses_does_not_drag_its_group_down(laptop: Lapt
                                                                      tmp_path: Path) -> None:
     def foreign_department(data: dict[str, Any]) -> None:
         deduction = next(d for r in data["inspections"] for d in r["deductions"])
-        deduction["department_id"] = str(uuid.uuid4())  # in no bundle and no table: a foreign key breaks
+        deduction["inspection_id"] = str(uuid.uuid4())  # in no bundle and no table: a foreign key breaks
 
     bad = resigned(laptop.ws, laptop.bundles[0], tmp_path, foreign_department)
     report = merge_files(central, [laptop.bundles[1], bad, laptop.bundles[2]], laptop.trusted, tmp_path / "files")
@@ -344,9 +344,13 @@ def test_a_bundle_the_database_refuses_does_not_drag_its_group_down(laptop: Lapt
 
 
 # -- central summary and its migration ----------------------------------------------------------------------------
-def test_c0002_adds_the_summary_indexes_to_a_database_with_data(laptop: Laptop, new_url: Callable[[], str],
-                                                                tmp_path: Path) -> None:
+def test_an_old_central_database_with_data_migrates_to_the_head(laptop: Laptop, new_url: Callable[[], str]) -> None:
+    """A database of c0001's time (per-laptop department rows, no counted points) reaches the head: the month
+    indexes exist, departments are one row per code, no deduction is lost or doubled, the month is the laptop's."""
     from inspector_app.core.merge.migrate import CENTRAL, current_revision
+    from inspector_app.core.merge.summary import central_summary
+    from inspector_app.core.summary import monthly_summary
+    from tests.helpers.central_before_c0003 import merge_as_before_c0003
 
     url = new_url()
     if url.startswith("sqlite:///"):
@@ -354,48 +358,51 @@ def test_c0002_adds_the_summary_indexes_to_a_database_with_data(laptop: Laptop, 
     db = CentralDB(url)
     try:
         CENTRAL.upgrade(db.engine, "c0001")
-        assert current_revision(db.engine) == "c0001"
-        assert merge_files(db, laptop.bundles, laptop.trusted, tmp_path / "files").clean
-        before = snapshot(db)
+        merge_as_before_c0003(db, laptop.bundles, laptop.trusted)
+        with db.engine.connect() as connection:
+            deductions = connection.exec_driver_sql("SELECT count(*) FROM deductions").scalar()
+            assert connection.exec_driver_sql("SELECT count(*) FROM departments").scalar() > 0
         CENTRAL.upgrade(db.engine)
-        assert current_revision(db.engine) == HEAD_REVISION == "c0002"
+        assert current_revision(db.engine) == HEAD_REVISION == "c0003"
         names = {ix["name"] for table in ("deductions", "inspections", "batches")
                  for ix in inspect(db.engine).get_indexes(table)}
         assert {"ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department",
                 "ix_batches_bundle_sha256"} <= names
-        assert snapshot(db) == before
+        assert count(db, m.Deduction) == deductions
+        with db.read() as session:
+            assert all(d.id == d.code for d in session.scalars(select(m.Department)))
+            months = set(session.scalars(select(m.Deduction.local_month)))
+        for month in months:
+            assert _month_figures(central_summary(db, month)) == _month_figures(monthly_summary(laptop.ws, month))
     finally:
         db.close()
 
 
-def test_central_summary_adds_up_the_laptops_deductions(laptop: Laptop, central: CentralDB, tmp_path: Path) -> None:
+def test_central_summary_equals_the_laptops_month(laptop: Laptop, central: CentralDB, tmp_path: Path) -> None:
+    """One set of numbers: the central month is the laptop's month, department by code and person by 工号."""
     from inspector_app.core.merge.summary import central_summary
+    from inspector_app.core.summary import monthly_summary
 
     merge_files(central, laptop.bundles, laptop.trusted, tmp_path / "files")
     with central.read() as session:
-        ids = set(session.scalars(select(m.Inspection.id)))
-    with laptop.ws.db.read() as local:
-        live = [d for d in local.scalars(select(Deduction).where(Deduction.inspection_id.in_(ids)))
-                if d.voided_at is None]
-        codes = {d.id: local.get(LocalDepartment, d.department_id).code for d in live}  # type: ignore[union-attr]
-        staff = {d.id: d.staff.staff_no for d in live if d.staff is not None}
-    months = {d.local_month for d in live}
-    assert live and months
+        months = set(session.scalars(select(m.Deduction.local_month)))
+    assert months
     for month in months:
-        summary = central_summary(central, month)
-        expected: dict[str, float] = {}
-        people: dict[str, float] = {}
-        for d in live:
-            if d.local_month == month:
-                expected[codes[d.id]] = expected.get(codes[d.id], 0) + d.points
-                if d.id in staff:
-                    people[staff[d.id]] = people.get(staff[d.id], 0) + d.points
-        charged = {row.code: row.points for row in summary.departments if row.deductions}
-        assert charged == pytest.approx(expected)
-        assert {p.staff_no: p.points for p in summary.persons} == pytest.approx(people)
-        ranks = [row.rank for row in summary.departments]
+        here, there = monthly_summary(laptop.ws, month), central_summary(central, month)
+        assert there.total_points == pytest.approx(here.total_points)
+        assert (there.inspections, there.occurrences) == (here.inspections, here.occurrences)
+        assert _month_figures(there) == _month_figures(here)
+        ranks = [row.rank for row in there.tally_ranking()]
         assert ranks == sorted(ranks) and ranks[0] == 1
-        assert all(p.pay_percent == min(100.0, round(p.points, 4)) for p in summary.persons)
+
+
+def _month_figures(summary: Any) -> tuple[dict, dict]:
+    departments = {d.code: (d.inspections, d.occurrences, d.own_points, d.staff_points, d.pay_percent, d.rank,
+                            d.score_rank, d.average_score, d.failed)
+                   for d in summary.departments if d.inspections or d.occurrences}
+    persons = {p.staff_no: (p.occurrences, p.points, p.pay_percent, p.rank, p.department_code)
+               for p in summary.persons}
+    return departments, persons
 
 
 def test_worker_processes_give_the_same_result(laptop: Laptop, reference: dict[str, Any], tmp_path: Path) -> None:
@@ -457,7 +464,8 @@ def test_rows_hash_each_laptop_row_as_defined(laptop: Laptop) -> None:
     for path in laptop.bundles:
         verified = open_bundle(path, laptop.trusted)
         for record in verified.data.inspections:
-            expected[("departments", record.department.id)] = record.department.model_dump(mode="json")
+            expected[("departments", record.department.code)] = record.department.model_dump(
+                mode="json", include={"code", "name", "kind"})  # by roster code, whichever laptop sent it
             expected[("checklist_snapshots", record.checklist.content_hash)] = record.checklist.model_dump(mode="json")
             expected[("inspections", record.inspection.id)] = record.inspection.model_dump(mode="json")
             for deduction in record.deductions:
@@ -545,3 +553,45 @@ def test_fewer_collections_restores_the_thresholds_after_the_last_merge() -> Non
             pass
         assert gc.get_threshold()[0] >= GC_YOUNG  # another merge still runs
     assert gc.get_threshold() == before
+
+
+# -- the office recomputes every number (issue #12) ---------------------------------------------------------------
+def _first_deduction(data: dict[str, Any]) -> dict[str, Any]:
+    return next(d for r in data["inspections"] for d in r["deductions"])
+
+
+def _set_points(value: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        _first_deduction(data)["points"] = value
+    return edit
+
+
+def _forge_snapshot(data: dict[str, Any]) -> None:
+    body = data["inspections"][0]["checklist"]["body"]
+    first = body["sections"][0]["items"][0]
+    first["points"] = first["points"] * 10  # the real hash kept, another body: every entry would count more
+
+
+@pytest.mark.parametrize(("edit", "reason"), [
+    (_set_points(-959.0), "bad_data"), (_set_points(float("nan")), "bad_data"),
+    (_set_points(float("inf")), "bad_data"), (_set_points(1e9), "bad_data"),
+    (_set_points(97.0), "bad_points"), (_forge_snapshot, "bad_snapshot"),
+], ids=["negative", "nan", "infinite", "huge", "mismatch", "forged-snapshot"])
+def test_hostile_points_are_quarantined_and_the_honest_bundle_merges(laptop: Laptop, central: CentralDB,
+                                                                     tmp_path: Path, edit: Any, reason: str) -> None:
+    """Re-signed with the laptop's real enrolled key: the office recomputes and refuses what does not add up."""
+    hostile = resigned(laptop.ws, laptop.bundles[0], tmp_path, edit)
+    report = merge_files(central, [hostile, laptop.bundles[1]], laptop.trusted, tmp_path / "files")
+    assert [(o.status, o.reason_code) for o in report.outcomes] == [("refused", reason), ("merged", "")]
+    assert report.outcomes[0].message  # a sentence for the office
+    with central.read() as session:
+        points = list(session.scalars(select(m.Deduction.points)))
+        stored = set(session.scalars(select(m.ChecklistSnapshot.id)))
+    assert all(0 <= p <= 100 for p in points)
+    assert all(hashlib.sha256(canonical(_snapshot_body(central, digest)).encode()).hexdigest() == digest
+               for digest in stored)
+
+
+def _snapshot_body(central: CentralDB, digest: str) -> Any:
+    with central.read() as session:
+        return session.get(m.ChecklistSnapshot, digest).payload["body"]  # type: ignore[union-attr]

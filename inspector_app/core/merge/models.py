@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -63,6 +64,8 @@ class Content:
 
 
 class Department(Content, CentralBase):
+    """A department by its roster code, the same whichever laptop sent it (`id` is the code, migration c0003)."""
+
     __tablename__ = "departments"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -95,15 +98,20 @@ class Inspection(Content, CentralBase):
     local_month: Mapped[str] = mapped_column(String(7))  # indexed with department_id (c0002)
     device_id: Mapped[str] = mapped_column(ID)
     seq: Mapped[int] = mapped_column(Integer)
+    # worked out by the office at merge from the checklist snapshot (scoring.inspection_result), never sent
+    scored: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Deduction(Content, CentralBase):
     __tablename__ = "deductions"
     # the central monthly summary (summary.py) reads these indexes alone, never the wide rows (migration c0002)
     __table_args__ = (
-        Index("ix_deductions_month_department", "local_month", "department_id", "voided_at", "points"),
-        Index("ix_deductions_month_staff", "local_month", "staff_no", "voided_at", "points", "staff_name",
-              "department_code"),
+        Index("ix_deductions_month_department", "local_month", "department_id", "voided_at", "charged_to",
+              "count", "counted_points", "pay_percent"),
+        Index("ix_deductions_month_staff", "local_month", "staff_no", "voided_at", "count", "counted_points",
+              "pay_percent", "staff_name", "department_code"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -115,7 +123,10 @@ class Deduction(Content, CentralBase):
     department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), index=True)
     department_code: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(Integer)
-    points: Mapped[float] = mapped_column(Float)
+    points: Mapped[float] = mapped_column(Float)  # as recorded, checked at merge against the snapshot
+    # after caps, worked out by the office at merge (scoring.inspection_result): what the month adds up
+    counted_points: Mapped[float] = mapped_column(Float, default=0.0)
+    pay_percent: Mapped[float] = mapped_column(Float, default=0.0)
     note: Mapped[str]
     recorded_at: Mapped[datetime]
     local_month: Mapped[str] = mapped_column(String(7))  # leads both c0002 indexes

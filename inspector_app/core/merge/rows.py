@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Date, DateTime, TypeDecorator
 
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.recompute import recompute
 from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync import bundle_format as fmt
 
@@ -132,29 +133,64 @@ def _file(member: str | None, members: dict[str, fmt.Member]) -> str | None:
 
 
 def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
-    """Every row of the batch, parents before children, each (table, id) once."""
+    """Every row of the batch, parents before children, each (table, id) once.
+
+    Departments are keyed by their roster code (the laptops' own ids differ), and every row's department
+    column holds that code. Each deduction's points are checked against the checklist snapshot
+    (recompute.py) and its counted points and pay share, and the inspection's score, are worked out here by
+    the one scoring module: the office trusts none of them from the laptop.
+    """
     members = {member.name: member for member in manifest.members}
     batch_id = str(manifest.batch_id)
     rows: dict[tuple[type[m.Content], str], Row] = {}
 
     def add(row: Row) -> None:
-        rows.setdefault((row.table, row.id), row)
+        key = (row.table, row.id)
+        held = rows.get(key)
+        if held is None or (row.table is m.Department and held.columns["name"] == held.id):
+            rows[key] = row  # a department's name beats the placeholder one of its people brought
 
+    codes = department_codes(data)
     inspections = data.model_dump(mode="json")["inspections"]
-    for record in inspections:
-        add(_row(m.Department, record["department"]))
+    for record, model in zip(inspections, data.inspections, strict=True):
+        department = record["department"]
+        add(department_row(department["code"], department["name"], department["kind"]))
         checklist = record["checklist"]
         add(_row(m.ChecklistSnapshot, checklist, id=checklist["content_hash"]))
-        add(_row(m.Inspection, record["inspection"], batch_id=batch_id))
-    for record in inspections:
+        result = recompute(model)
+        add(_row(m.Inspection, record["inspection"], batch_id=batch_id, department_id=department["code"],
+                 scored=result.scored, score=result.score, passed=result.passed))
         for deduction in record["deductions"]:
-            add(_row(m.Deduction, deduction, exclude=("photos", "rectification")))
+            code = deduction["department_code"]
+            if code != department["code"]:
+                add(department_row(code, code, ""))  # a person of another department: named when it is visited
+            counted, pay = result.counted.get(deduction["id"], (0.0, 0.0))
+            add(_row(m.Deduction, deduction, exclude=("photos", "rectification"), department_id=code,
+                     counted_points=counted, pay_percent=pay))
             if deduction["rectification"] is not None:
-                add(_row(m.Rectification, deduction["rectification"]))
+                add(_row(m.Rectification, deduction["rectification"], department_id=code))
             for photo in deduction["photos"]:
                 add(_row(m.Photo, photo, file_path=_file(photo["member"], members)))
         for signature in record["hand_signatures"]:
             add(_row(m.HandSignature, signature, file_path=_file(signature["member"], members)))
         for document in record["documents"]:
-            add(_row(m.Document, document, file_path=_file(document["member"], members)))
+            add(_row(m.Document, document, file_path=_file(document["member"], members),
+                     department_id=codes.get(document["department_id"]) if document["department_id"] else None))
     return sorted(rows.values(), key=lambda row: _ORDER[row.table])  # stable: bundle order within a table
+
+
+def department_codes(data: fmt.BatchData) -> dict[str, str]:
+    """The laptop's department ids → roster codes, from the batch itself."""
+    codes = {record.department.id: record.department.code for record in data.inspections}
+    for record in data.inspections:
+        for deduction in record.deductions:
+            codes.setdefault(deduction.department_id, deduction.department_code)
+    return codes
+
+
+def department_row(code: str, name: str, kind: str) -> Row:
+    """A department as the central database keeps it: by code; its hash over code, name and kind only."""
+    payload = {"code": code, "name": name, "kind": kind}
+    text = _canonical(payload)
+    return Row(m.Department, code, _sha256(text.encode()).hexdigest(),
+               {"id": code, "code": code, "name": name, "kind": kind}, text)

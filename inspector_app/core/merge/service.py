@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -136,6 +136,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
     new_batches: list[dict[str, Any]] = []
     new_rows: dict[type[m.Content], list[Row]] = {}
     new_conflicts: list[dict[str, Any]] = []
+    renames: dict[str, Row] = {}
     results = []
     now = utcnow()
     for item in prepared:
@@ -154,6 +155,10 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                 inserted += 1
             elif current == row.content_hash:
                 unchanged += 1
+            elif row.table is m.Department:  # by code: another laptop's name for it is no conflict
+                unchanged += 1
+                if row.columns["name"] != row.id:
+                    renames.setdefault(row.id, row)
             else:
                 conflicts.append(ConflictRef(row.entity, row.id))
                 marker = (row.entity, row.id, row.content_hash)
@@ -176,6 +181,10 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
     for table in m.CONTENT_TABLES:  # parents before children, over the whole group
         if new_rows.get(table):
             insert_rows(connection, table, new_rows[table])  # bulk.py: COPY, or one JSON insert
+    for code, row in renames.items():  # a department first seen through one of its people gets its name
+        connection.execute(update(m.Department).where(m.Department.id == code, m.Department.name == code)
+                           .values(name=row.columns["name"], kind=row.columns["kind"],
+                                   content_hash=row.content_hash, payload=row.payload))
     if new_conflicts:
         _insert_conflicts(session, new_conflicts)
     return results

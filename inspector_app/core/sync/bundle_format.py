@@ -125,10 +125,10 @@ class DeductionData(Model):
     staff_id: str | None
     department_id: str
     is_head: bool
-    count: int = Field(ge=1)
-    points_each: float
-    multiplier: float
-    points: float
+    count: int = Field(ge=1, le=99)
+    points_each: float = Field(ge=0, le=100, allow_inf_nan=False)
+    multiplier: float = Field(ge=0, le=10, allow_inf_nan=False)
+    points: float = Field(ge=0, le=100_000, allow_inf_nan=False)
     note: str
     recorded_at: AwareDatetime
     utc_offset_min: int

@@ -1,0 +1,96 @@
+"""The office recomputes every number a laptop sends (issue #12): it trusts none of them.
+
+For each inspection of a verified bundle: the checklist snapshot must hash to the hash it claims (a forged
+body under a real hash is refused), each deduction's points must be what that checklist gives for its item,
+count and head flag (scoring.entry_points), and the counted points, pay share and score the central month
+adds up are worked out here by the one scoring module (scoring.inspection_result), never taken from the
+bundle. A bundle that states other points is quarantined with the reason; the others merge.
+
+Known limit: whether the person charged is a department head is still the laptop's word (the office holds
+no roster of its own yet); the multiplier itself is the snapshot's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from inspector_app.core.checklists.models import Checklist
+from inspector_app.core.i18n import tr
+from inspector_app.core.scoring import ScoreEntry, entry_points, inspection_result
+from inspector_app.core.store.audit import canonical
+from inspector_app.core.sync import bundle_format as fmt
+from inspector_app.core.sync.verify import Quarantine
+
+TOLERANCE = 1e-6  # points are kept to 4 decimals: anything further off was not computed by these rules
+_CHECKED: dict[str, tuple[str, Checklist]] = {}  # snapshot hash → (its canonical body, the checklist)
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    scored: bool
+    score: float | None
+    passed: bool | None
+    counted: dict[str, tuple[float, float]]  # live deduction id → (counted points, pay share %)
+
+
+def snapshot_checklist(snapshot: fmt.ChecklistData) -> Checklist:
+    """The checklist of a snapshot whose body really hashes to its claimed hash (cached per process)."""
+    text = canonical(snapshot.body)
+    known = _CHECKED.get(snapshot.content_hash)
+    if known is not None and known[0] == text:
+        return known[1]
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.content_hash:
+        raise Quarantine("bad_snapshot", tr("Checklist {id} v{version}: its content does not match its hash "
+                                            "{hash}.", id=snapshot.checklist_id, version=snapshot.version,
+                                            hash=snapshot.content_hash[:12]))
+    try:
+        checklist = Checklist.model_validate(snapshot.body)
+    except ValidationError:
+        raise Quarantine("bad_snapshot", tr("Checklist {id} v{version} in the batch is not a valid checklist.",
+                                            id=snapshot.checklist_id, version=snapshot.version)) from None
+    if (checklist.id, checklist.version) != (snapshot.checklist_id, snapshot.version):
+        raise Quarantine("bad_snapshot", tr("Checklist {id} v{version} in the batch is not a valid checklist.",
+                                            id=snapshot.checklist_id, version=snapshot.version))
+    if len(_CHECKED) > 256:
+        _CHECKED.clear()
+    _CHECKED[snapshot.content_hash] = (text, checklist)
+    return checklist
+
+
+def _off(stated: float, expected: float) -> bool:
+    return not math.isfinite(stated) or abs(stated - expected) > TOLERANCE
+
+
+def recompute(record: fmt.InspectionRecord) -> Recomputed:
+    """Check one inspection's stated points and work out what it counts for (see the module docstring)."""
+    checklist = snapshot_checklist(record.checklist)
+    if record.inspection.checklist_hash != record.checklist.content_hash:
+        raise Quarantine("bad_snapshot", tr("Inspection {id} names another checklist version than it carries.",
+                                            id=record.inspection.id))
+    items = {item.code: item for item in checklist.items()}
+    live = []
+    for deduction in record.deductions:
+        item = items.get(deduction.item_code)
+        if item is None:
+            raise Quarantine("bad_points", tr("Deduction {id}: item {code} is not in checklist {checklist}.",
+                                              id=deduction.id, code=deduction.item_code, checklist=checklist.id))
+        expected = entry_points(checklist, item, deduction.count, deduction.charged_to, deduction.is_head)
+        if (_off(deduction.points, expected.points) or _off(deduction.points_each, expected.points_each)
+                or _off(deduction.multiplier, expected.multiplier)):
+            raise Quarantine("bad_points", tr(
+                "Deduction {id}: {stated} points stated, the checklist gives {expected} ({code} × {count}).",
+                id=deduction.id, stated=f"{deduction.points:g}", expected=f"{expected.points:g}",
+                code=deduction.item_code, count=deduction.count))
+        if deduction.voided_at is None:
+            live.append((deduction, expected.points))
+    live.sort(key=lambda pair: pair[0].seq)
+    result = inspection_result(checklist, [
+        ScoreEntry(d.item_code, d.charged_to, (d.staff_no or "") if d.charged_to == "person" else d.department_code,
+                   points) for d, points in live])
+    counted = {d.id: (points, pay) for (d, _), points, pay in zip(live, result.points, result.pay_percent,
+                                                                  strict=True)}
+    return Recomputed(result.scored, result.score, result.passed, counted)
