@@ -22,8 +22,9 @@ apt_packages=(python3-venv python3-pip libegl1 libgl1 libopengl0 libxkbcommon0 l
 if [ "$mode" = "--test" ]; then
   # xvfb for screenshots of the real window, poppler-utils to look at and check PDFs, postgresql for the
   # throwaway server the central-merge tests start on 127.0.0.1 (tests/helpers/postgres.py), binutils
-  # (objdump) without which PyInstaller refuses to build on Linux (tests/test_frozen_build.py).
-  apt_packages+=(xvfb xauth poppler-utils postgresql binutils)
+  # (objdump) without which PyInstaller refuses to build on Linux (tests/test_frozen_build.py), faketime for
+  # the suite under faked clocks (tests/test_faked_dates.py).
+  apt_packages+=(xvfb xauth poppler-utils postgresql binutils faketime)
 fi
 if command -v apt-get >/dev/null 2>&1; then
   missing=()

@@ -25,9 +25,13 @@ def value_text(value: float) -> str:
 class BarChart(QWidget):
     """Horizontal bars of (label, value); `set_bars` replaces them and repaints."""
 
+    # also on the class: Qt may ask a chart whose Python half is being torn down for its size (a style sheet
+    # set on the application polishes every widget still alive)
+    _bars: list[tuple[str, float]] = []  # noqa: RUF012 - never mutated, set_bars rebinds it
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._bars: list[tuple[str, float]] = []
+        self._bars = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(tr("Bar chart"))
 
