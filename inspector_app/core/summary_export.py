@@ -8,15 +8,14 @@ JSON is the summary itself (`rank` and `score_rank` on every department).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 from inspector_app.core.i18n import language, tr, tr_lang
+from inspector_app.core.spreadsheet import CsvWriter, write_sheets
 from inspector_app.core.summary import DepartmentRow, MonthlySummary
-from inspector_app.core.texttable import cell, display_width, render_table
+from inspector_app.core.texttable import cell, render_table
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -106,7 +105,7 @@ def as_json(summary: MonthlySummary) -> str:
 def as_csv(summary: MonthlySummary) -> str:
     """Every section, even an empty one: a title row (with the month), a header row, the rows, a blank row."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)  # a name like '=1+1' from a roster is text, not a formula, in Excel
     for index, (title, header, rows, _) in enumerate(_sections(summary)):
         if index:
             writer.writerow([])
@@ -114,24 +113,6 @@ def as_csv(summary: MonthlySummary) -> str:
         writer.writerow(header)
         writer.writerows(rows)
     return out.getvalue()
-
-
-def write_sheets(book: Any, sheets: list[tuple[str, list[str], list[list]]]) -> None:
-    """Add one sheet per (title, header, rows) to an openpyxl workbook: bold header, fitted columns, frozen."""
-    from openpyxl.styles import Alignment, Font
-
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])  # Excel's limit on a sheet's name
-        sheet.append(header)
-        for header_cell in sheet[1]:
-            header_cell.font = Font(bold=True)
-            header_cell.alignment = Alignment(horizontal="center")
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.columns:
-            longest = max(display_width(str(c.value)) for c in column if c.value is not None)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest + 2))
-        sheet.freeze_panes = "A2"
 
 
 def write_xlsx(summary: MonthlySummary, path: Path) -> None:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.i18n import tr
-from inspector_app.core.roster import load_roster, read_roster_table
+from inspector_app.core.roster import read_roster_table
+from inspector_app.core.roster.models import load_roster_with_warnings
 from inspector_app.core.roster.table import TableImport
 from inspector_app.core.roster_store import apply_roster, current_roster
 from inspector_app.gui.context import GuiContext
@@ -64,7 +65,8 @@ class ImportActions:
             return
         file = Path(path)
         if file.suffix.lower() in (".yaml", ".yml", ".json"):
-            self.ctx.ops.run(tr("Importing roster"), lambda progress: load_roster(file), on_done=self._apply_roster)
+            self.ctx.ops.run(tr("Importing roster"), lambda progress: load_roster_with_warnings(file),
+                             on_done=lambda loaded: self._apply_roster(*loaded))
             return
         existing = current_roster(self.ctx.ws)
         self.ctx.ops.run(tr("Reading roster"), lambda progress: read_roster_table(file, existing),
@@ -73,16 +75,17 @@ class ImportActions:
     def _check_table(self, table: TableImport) -> None:
         if table.problems and ProblemsDialog(table, self.parent).exec() != QDialog.DialogCode.Accepted:
             return
-        self._apply_roster(table.roster)
+        self._apply_roster(table.roster, table.warnings)
 
-    def _apply_roster(self, roster) -> None:
+    def _apply_roster(self, roster, warnings=()) -> None:
         def work(progress) -> str:
             changes = apply_roster(self.ctx.ws, roster, actor=self.ctx.ws.settings.inspector.name or "office")
             return tr("Roster imported: {dept_new} departments added, {dept_changed} changed; {staff_new} staff "
                       "added, {staff_changed} changed; {inactive} marked inactive; {skipped} rows skipped.",
                       dept_new=changes.departments_added, dept_changed=changes.departments_updated,
                       staff_new=changes.staff_added, staff_changed=changes.staff_updated,
-                      inactive=changes.deactivated, skipped=0)
+                      inactive=changes.deactivated, skipped=0) + "".join(
+                "\n\n" + tr("warning: {problem}", problem=warning.plain()) for warning in warnings)
 
         self.ctx.ops.run(tr("Importing roster"), work, on_done=self._roster_done, cancellable=False)
 

@@ -35,6 +35,7 @@ from inspector_app.core.documents.layout import (
 )
 from inspector_app.core.documents.pages import build_pdf
 from inspector_app.core.i18n import tr_lang
+from inspector_app.core.spreadsheet import write_sheets
 from inspector_app.core.summary import (
     DepartmentRow,
     MonthlySummary,
@@ -50,7 +51,6 @@ from inspector_app.core.summary_export import (
     scored_rows,
     tally_header,
     tally_rows,
-    write_sheets,
 )
 from inspector_app.core.workspace import Workspace
 

@@ -12,6 +12,7 @@ from typing import Any
 from inspector_app.core.checklists import ChecklistLibrary
 from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.importing.table import COLUMNS
+from inspector_app.core.spreadsheet import append_row
 
 RECORDS_SHEET = "督查记录"
 HELP_SHEET = "说明"
@@ -52,7 +53,7 @@ def _records_sheet(sheet: Any, library: ChecklistLibrary) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet.title = RECORDS_SHEET
-    sheet.append(HEADERS)
+    append_row(sheet, HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(_WIDTHS):
@@ -72,23 +73,23 @@ def _help_sheet(sheet: Any, library: ChecklistLibrary) -> None:
     from openpyxl.styles import Font
 
     bold = Font(bold=True)
-    sheet.append(["列", "填写说明"])
+    append_row(sheet, ["列", "填写说明"])
     for column, text in COLUMN_HELP.items():
-        sheet.append([COLUMNS[column][0], text])
-    sheet.append([])
+        append_row(sheet, [COLUMNS[column][0], text])
+    append_row(sheet, [])
     for rule in RULES:
-        sheet.append(["说明", rule])
-    sheet.append([])
-    sheet.append(["可用检查表", "名称", "版本"])
+        append_row(sheet, ["说明", rule])
+    append_row(sheet, [])
+    append_row(sheet, ["可用检查表", "名称", "版本"])
     for checklist in library:
-        sheet.append([checklist.id, checklist.title.zh, checklist.version])
+        append_row(sheet, [checklist.id, checklist.title.zh, checklist.version])
     for checklist in library:
-        sheet.append([])
-        sheet.append([checklist.id, checklist.title.zh])
-        sheet.append(["条目编号", "条目内容", "每次扣分", "扣分对象"])
+        append_row(sheet, [])
+        append_row(sheet, [checklist.id, checklist.title.zh])
+        append_row(sheet, ["条目编号", "条目内容", "每次扣分", "扣分对象"])
         for item in checklist.items():
             who = "扣个人" if item.charge_to is ChargeTo.PERSON else "扣科室"
-            sheet.append([item.code, item.text.zh, item.points, who])
+            append_row(sheet, [item.code, item.text.zh, item.points, who])
     for row in sheet.iter_rows():
         if row[0].value in ("列", "可用检查表", "条目编号") or row[0].value in {c.id for c in library}:
             for cell in row:

@@ -16,6 +16,7 @@ from inspector_app.core.roster.models import (
     Roster,
 )
 from inspector_app.core.roster.table import COLUMNS
+from inspector_app.core.spreadsheet import fill_sheet
 
 HEADERS = [zh for zh, _, _ in COLUMNS.values()]
 TEMPLATE_ROWS = [
@@ -27,19 +28,7 @@ _WIDTHS = {"A": 12, "B": 12, "C": 24, "D": 16, "E": 12, "F": 14}
 
 def _sheet_rows(sheet: Any, header: list[str], rows: list[list[str]]) -> None:
     """Write text cells only: 工号 stays text (no lost leading zeros) and '=...' never becomes a formula."""
-    from openpyxl.styles import Font
-
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
-            cell.number_format = "@"
-    for letter, width in _WIDTHS.items():
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
+    fill_sheet(sheet, header, rows, widths=_WIDTHS, center_header=False, as_text=True)
 
 
 def _staff_rows(roster: Roster) -> list[list[str]]:

@@ -23,6 +23,7 @@ from inspector_app.core.fileformat import (
     validate_data,
 )
 from inspector_app.core.i18n import tr
+from inspector_app.core.spreadsheet import looks_like_formula
 
 DEPARTMENT_CODE_PATTERN = r"^\S{1,32}$"  # Chinese allowed: a table import uses the name as the code
 STAFF_NO_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
@@ -170,8 +171,31 @@ class Roster(_RosterShape):
         return [member for member in self.staff_of(code) if member.is_head]
 
 
-def load_roster(path: Path) -> Roster:
-    """Load a roster YAML/JSON file, or raise InputError listing every problem with its line and field."""
+def formula_warning(text: str) -> str | None:
+    """Why a name that a spreadsheet would take for a formula (`=1+1`, `@SUM(A1)`) is worth a look; None if not.
+
+    Such a name is still imported, and every spreadsheet the app writes keeps it as plain text (core/spreadsheet.py),
+    but a real name never starts like that: it is often a copy-paste slip, or an attempt to smuggle a formula in."""
+    if not looks_like_formula(text):
+        return None
+    return tr("'{text}' starts with '{sign}', like a spreadsheet formula; it is imported as plain text and never "
+              "run as a formula, but check that it is right", text=text, sign=text[0])
+
+
+def formula_warnings(roster: _RosterShape, file: str, lines: dict[Path_, int] | None = None) -> list[Problem]:
+    """A warning for each department name, staff name or title in a roster file that looks like a formula."""
+    found: list[tuple[Path_, str]] = []
+    for index, dept in enumerate(roster.departments):
+        found.append((("departments", index, "name"), dept.name))
+    for index, member in enumerate(roster.staff):
+        found.append((("staff", index, "name"), member.name))
+        found.append((("staff", index, "title"), member.title or ""))
+    return [Problem(file, line_for(lines or {}, loc), ".".join(map(str, loc)), reason)
+            for loc, text in found if (reason := formula_warning(text))]
+
+
+def load_roster_with_warnings(path: Path) -> tuple[Roster, list[Problem]]:
+    """load_roster, plus warnings that do not stop the import (names that look like spreadsheet formulas)."""
     name = str(path)
     parsed = parse_text(read_text(Path(path)), name)
     shape = validate_data(_RosterShape, parsed.data, name, parsed.lines)
@@ -179,7 +203,12 @@ def load_roster(path: Path) -> Roster:
     if faults:
         raise InputError([Problem(name, line_for(parsed.lines, loc), ".".join(map(str, loc)), reason)
                           for loc, reason in faults])
-    return Roster.model_validate(shape.model_dump())
+    return Roster.model_validate(shape.model_dump()), formula_warnings(shape, name, parsed.lines)
+
+
+def load_roster(path: Path) -> Roster:
+    """Load a roster YAML/JSON file, or raise InputError listing every problem with its line and field."""
+    return load_roster_with_warnings(path)[0]
 
 
 def roster_schema() -> str:

@@ -21,6 +21,7 @@ from inspector_app.core.roster.models import (
     DepartmentKind,
     Roster,
     StaffMember,
+    formula_warning,
 )
 from inspector_app.core.roster.sources import Row, read_rows
 
@@ -46,6 +47,7 @@ class TableImport:
 
     roster: Roster  # good rows only, with the existing departments they refer to and any new ones
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # imported anyway, but worth a look (formula-like names)
     rows_total: int = 0  # non-empty data rows (header aside)
     rows_good: int = 0
 
@@ -139,6 +141,8 @@ class _Importer:
         self.seen_numbers: dict[str, int] = {}
         self.staff: list[StaffMember] = []
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.warned_departments: set[str] = set()
 
     def cell(self, cells: list[str], column: str) -> str:
         index = self.columns.get(column)
@@ -184,6 +188,19 @@ class _Importer:
             self.created.append(department)
         self.used.add(department.code)
         self.staff.append(member)
+        self._warn(number, values)
+
+    def _warn(self, number: int, values: dict[str, str]) -> None:
+        """Names that look like spreadsheet formulas: imported, but reported (a department once per file)."""
+        for column in ("name", "department", "title"):
+            text = values[column].strip()
+            if column == "department":
+                if text in self.warned_departments:
+                    continue
+                self.warned_departments.add(text)
+            reason = formula_warning(text)
+            if reason:
+                self.warnings.append(Problem(self.file, number, self.field(column), reason))
 
     def _check_number(self, staff_no: str, number: int, faults: dict[str, str]) -> None:
         if not staff_no:
@@ -227,7 +244,7 @@ class _Importer:
     def result(self, hospital: str, rows_total: int) -> TableImport:
         departments = [d for d in self.existing if d.code in self.used] + self.created
         roster = Roster(hospital=hospital, departments=departments, staff=self.staff)
-        return TableImport(roster=roster, problems=self.problems, rows_total=rows_total,
+        return TableImport(roster=roster, problems=self.problems, warnings=self.warnings, rows_total=rows_total,
                            rows_good=len(self.staff))
 
 

@@ -1,0 +1,122 @@
+"""The one writer of every XLSX and CSV file the app makes: text stays text, whoever typed it.
+
+Names come from roster files the office does not control. A staff or department name such as
+`=HYPERLINK("http://x","点击")` must never become a live formula in a workbook someone opens in Excel or
+WPS, so:
+
+- XLSX: every str cell is stored as a string (openpyxl would otherwise store a str starting with "=" as a
+  formula, and "#N/A" as an error), and a formula-looking one also gets Excel's "quote prefix" style, so
+  editing the cell in Excel keeps it text. Numbers and dates stay numbers and dates.
+- CSV: a str cell starting with = + - @, a tab or a carriage return gets a leading apostrophe (OWASP's
+  advice against CSV injection); numbers, and text that is just a number ("-2"), are written as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from inspector_app.core.texttable import display_width
+
+FORMULA_SIGNS = ("=", "+", "-", "@")  # what makes Excel, WPS or LibreOffice read typed text as a formula
+CSV_RISKY_STARTS = (*FORMULA_SIGNS, "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+Sheet = tuple[str, Sequence[Any], Iterable[Sequence[Any]]]  # (title, header, rows)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Text a spreadsheet would take for a formula if someone typed it into a cell."""
+    return text.startswith(FORMULA_SIGNS)
+
+
+# -- XLSX --------------------------------------------------------------------------------------------
+def text_cell(sheet: Any, value: Any, *, as_text: bool = False) -> Any:
+    """An openpyxl cell for `sheet` holding `value`; a str is always a string, never a formula or error.
+
+    `as_text` stores every value as text with the text number format "@" (工号 keep their leading zeros,
+    and a cell typed in later stays text too)."""
+    from openpyxl.cell.cell import Cell
+
+    if as_text and value is not None and not isinstance(value, str):
+        value = str(value)
+    cell = Cell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    if as_text:
+        cell.number_format = "@"
+    return cell
+
+
+def append_row(sheet: Any, values: Sequence[Any], *, as_text: bool = False) -> None:
+    """`sheet.append(values)` with every str kept as a string (see text_cell); [] leaves a blank row."""
+    sheet.append([text_cell(sheet, value, as_text=as_text) for value in values])
+
+
+def fill_sheet(sheet: Any, header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
+               widths: dict[str, float] | None = None, center_header: bool = True, as_text: bool = False) -> None:
+    """Bold header, the rows, frozen header row; columns `widths` (letter -> width) or fitted to the text."""
+    from openpyxl.styles import Alignment, Font
+
+    append_row(sheet, header)
+    for header_cell in sheet[1]:
+        header_cell.font = Font(bold=True)
+        if center_header:
+            header_cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        append_row(sheet, row, as_text=as_text)
+    if widths is None:
+        for column in sheet.columns:
+            longest = max(display_width(str(c.value)) for c in column if c.value is not None)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest + 2))
+    else:
+        for letter, width in widths.items():
+            sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+def add_sheet(book: Any, title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], **options: Any) -> Any:
+    """A new sheet named `title` (cut to Excel's 31 characters), filled by fill_sheet."""
+    sheet = book.create_sheet(title[:31])
+    fill_sheet(sheet, header, rows, **options)
+    return sheet
+
+
+def write_sheets(book: Any, sheets: Iterable[Sheet]) -> None:
+    """Add one sheet per (title, header, rows) to an openpyxl workbook: bold header, fitted columns, frozen."""
+    for title, header, rows in sheets:
+        add_sheet(book, title, header, rows)
+
+
+# -- CSV ---------------------------------------------------------------------------------------------
+def csv_cell(value: Any) -> Any:
+    """`value` safe to open in a spreadsheet: a risky str gets a leading "'"; anything else is unchanged."""
+    if isinstance(value, str) and value.startswith(CSV_RISKY_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class CsvWriter:
+    """csv.writer whose every cell goes through csv_cell."""
+
+    def __init__(self, out: Any, **options: Any):
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([csv_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_text(rows: Iterable[Iterable[Any]], **options: Any) -> str:
+    """Rows as CSV text, every cell through csv_cell."""
+    out = io.StringIO()
+    CsvWriter(out, **options).writerows(rows)
+    return out.getvalue()
