@@ -136,11 +136,13 @@ def _published(laptop, office, share, tmp_path) -> None:
     publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")])
 
 
-def _refused_keeps_v2(laptop, share, words: str) -> None:
+def _refused_keeps_v2(laptop, share, words: str, seen: int = 1) -> None:
+    """`seen`: the publication version remembered afterwards (2 when the index itself was signed and only an
+    item was refused: a partial pull still raises the floor against older indexes)."""
     report = pull(laptop, share)
     assert report.refused and words in " ".join(p.reason for p in report.refused), report.refused
     assert laptop.reload_library().get(ASSESSMENT).version == 2
-    assert load_received(laptop).version == 1
+    assert load_received(laptop).version == seen and load_received(laptop).complete == (seen == 1)
 
 
 def test_bad_index_signature_is_refused(laptop, office, share, tmp_path, english):
@@ -155,14 +157,14 @@ def test_wrong_hash_is_refused(laptop, office, share, tmp_path, english):
     _published(laptop, office, share, tmp_path)
     path = item_path(share, "checklist")
     path.write_bytes(path.read_bytes().replace("第三版".encode(), "第四版".encode()))
-    _refused_keeps_v2(laptop, share, "does not match the publication index")
+    _refused_keeps_v2(laptop, share, "does not match the publication index", seen=2)
 
 
 def test_bad_item_signature_is_refused(laptop, office, share, tmp_path, english):
     _published(laptop, office, share, tmp_path)
     sig = Path(str(item_path(share, "checklist")) + ".sig")
     sig.write_bytes(Path(str(item_path(share, "certificate")) + ".sig").read_bytes())
-    _refused_keeps_v2(laptop, share, "signature over this file")
+    _refused_keeps_v2(laptop, share, "signature over this file", seen=2)
 
 
 def test_unknown_signer_is_refused(laptop, share, tmp_path, english):
@@ -186,7 +188,7 @@ def test_broken_payload_is_refused_even_when_signed(laptop, office, share, tmp_p
     publish(office, share, DEMO_PASSPHRASE, roster=tmp_path / "ignored.yaml")
     report = pull(laptop, share)
     assert report.refused and "roster.yaml" in report.refused[0].file and "YAML" in report.refused[0].reason
-    assert load_received(laptop).version == 1
+    assert load_received(laptop).version == 2 and not load_received(laptop).complete
     assert laptop.library.get(ASSESSMENT).version == 2
 
 
@@ -202,6 +204,125 @@ def test_replayed_older_index_is_refused(laptop, office, share, tmp_path, englis
     report = pull(laptop, share)
     assert report.refused and "older than the one already received" in report.refused[0].reason
     assert laptop.reload_library().get(ASSESSMENT).version == 3 and load_received(laptop).version == 2
+
+
+class _Rosters:
+    """Rosters R1, R2, ... each leaving out one more of the laptop's staff, and the published share's copies."""
+
+    def __init__(self, laptop: Workspace, share: Path, tmp_path: Path):
+        from inspector_app.core.roster_store import current_roster
+
+        self.laptop, self.share, self.tmp_path = laptop, share, tmp_path
+        self.full = current_roster(laptop).model_dump(mode="json")
+        self.staff_nos = [s["staff_no"] for s in self.full["staff"]][:4]
+
+    def roster(self, n: int) -> Path:
+        """R<n>: the first n staff left out."""
+        roster = dict(self.full, staff=[s for s in self.full["staff"] if s["staff_no"] not in self.staff_nos[:n]])
+        path = self.tmp_path / f"roster-r{n}.json"
+        path.write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    def installed(self) -> int:
+        """n of the roster R<n> on the laptop (how many of the first staff are inactive)."""
+        with self.laptop.db.read() as session:
+            active = [session.scalar(select(Staff.active).where(Staff.staff_no == no)) for no in self.staff_nos]
+        n = active.index(True) if True in active else len(active)
+        assert all(active[n:]), active  # R<n> leaves out exactly the first n
+        return n
+
+    def keep(self, name: str) -> Path:
+        """A copy of the published folder as it is now (an old copy of the share, a stick from last month)."""
+        copy = self.tmp_path / name
+        shutil.copytree(self.share / "published", copy)
+        return copy
+
+    def replay(self, copy: Path) -> None:
+        shutil.rmtree(self.share / "published")
+        shutil.copytree(copy, self.share / "published")
+
+    def break_checklist_signature(self) -> None:
+        """The new checklist's signature replaced by another item's: hashed and indexed, but refused."""
+        sig = Path(str(item_path(self.share, "checklist")) + ".sig")
+        sig.write_bytes(Path(str(item_path(self.share, "certificate")) + ".sig").read_bytes())
+
+
+def test_partial_pull_remembers_its_version_and_an_older_index_is_refused(laptop, office, share, tmp_path,
+                                                                          english):
+    rosters = _Rosters(laptop, share, tmp_path)
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)], roster=rosters.roster(1))
+    assert not pull(laptop, share).refused and rosters.installed() == 1
+    v1 = rosters.keep("published-v1")
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")], roster=rosters.roster(2))
+    good_sig = Path(str(item_path(share, "checklist")) + ".sig").read_bytes()
+    rosters.break_checklist_signature()
+    partial = pull(laptop, share)  # the roster is taken, the checklist refused
+    assert [p.reason for p in partial.refused] and "signature over this file" in partial.refused[0].reason
+    assert rosters.installed() == 2 and laptop.reload_library().get(ASSESSMENT).version == 2
+    assert load_received(laptop).version == 2 and not load_received(laptop).complete
+    v2 = rosters.keep("published-v2")
+
+    rosters.replay(v1)  # the attack: v1's index and items, all validly signed
+    report = pull(laptop, share)
+    assert not report.installed and not report.up_to_date
+    assert [p.reason for p in report.refused] == [
+        ("this publication (version 1) is older than the one already received (version 2); "
+         "an old copy of the share cannot replace it")]
+    assert rosters.installed() == 2 and laptop.reload_library().get(ASSESSMENT).version == 2
+    assert load_received(laptop).version == 2 and not load_received(laptop).complete
+
+    rosters.replay(v2)  # the same v2 again, its checklist signature repaired: the refused item is retried
+    Path(str(item_path(share, "checklist")) + ".sig").write_bytes(good_sig)
+    retried = pull(laptop, share)
+    assert not retried.refused and retried.installed and laptop.reload_library().get(ASSESSMENT).version == 3
+    assert rosters.installed() == 2 and load_received(laptop).version == 2 and load_received(laptop).complete
+    assert pull(laptop, share).up_to_date
+
+
+def test_a_later_good_publication_installs_after_a_partial_pull(laptop, office, share, tmp_path, english):
+    rosters = _Rosters(laptop, share, tmp_path)
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)], roster=rosters.roster(1))
+    assert not pull(laptop, share).refused
+    v1 = rosters.keep("published-v1")
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")], roster=rosters.roster(2))
+    rosters.break_checklist_signature()
+    assert pull(laptop, share).refused and rosters.installed() == 2
+    v2 = rosters.keep("published-v2")
+    rosters.replay(v1)
+    assert pull(laptop, share).refused and rosters.installed() == 2
+    rosters.replay(v2)  # the office's share as it was, for the next publication
+    # v3 carries the checklist refused in v2 forward, freshly signed: it is taken now, with the new roster
+    third = publish(office, share, DEMO_PASSPHRASE, roster=rosters.roster(3))
+    assert third.version == 3
+    report = pull(laptop, share)
+    assert not report.refused, report.refused
+    assert rosters.installed() == 3 and laptop.reload_library().get(ASSESSMENT).version == 3
+    state = load_received(laptop)
+    assert state.version == 3 and state.complete and state.index_sha256
+    assert pull(laptop, share).up_to_date
+
+
+def test_two_partial_pulls_then_the_first_replayed_cannot_roll_the_roster_back(laptop, office, share, tmp_path,
+                                                                                english):
+    """Before: the remembered version stayed at the last complete pull (v1), so v2's signed index replayed
+    after a partial v3 was "newer" and put roster R2 back over R3."""
+    rosters = _Rosters(laptop, share, tmp_path)
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path)], roster=rosters.roster(1))
+    assert not pull(laptop, share).refused
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")], roster=rosters.roster(2))
+    rosters.break_checklist_signature()
+    assert pull(laptop, share).refused and rosters.installed() == 2
+    v2 = rosters.keep("published-v2")
+    publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 4, "第四版")], roster=rosters.roster(3))
+    rosters.break_checklist_signature()
+    assert pull(laptop, share).refused and rosters.installed() == 3
+    rosters.replay(v2)
+    report = pull(laptop, share)
+    assert rosters.installed() == 3 and not report.installed
+    assert report.refused and "(version 2) is older than the one already received (version 3)" in \
+        report.refused[0].reason
+    assert load_received(laptop).version == 3
+    assert laptop.reload_library().get(ASSESSMENT).version == 2
 
 
 def test_rectification_status_is_applied_and_audited(laptop, office, share, tmp_path):

@@ -83,10 +83,15 @@ class RectificationStatusFile(Model):
 
 
 class ReceivedState(Model):
-    """The laptop's memory of what it took from the share (`<data>/published/received.json`)."""
+    """The laptop's memory of what it took from the share (`<data>/published/received.json`).
+
+    `version` is the highest publication whose index carried a valid office signature, remembered even when
+    some of its items were refused (`complete` False): an index older than it is never installed from, and the
+    refused items are tried again from the same or a newer version."""
 
     version: int = 0
     index_sha256: str = ""
+    complete: bool = True  # every item of `version` was taken (files written before this field: they were)
     received_at: datetime | None = None
     items: dict[str, str] = Field(default_factory=dict)  # "<kind>:<key>" -> installed payload SHA-256
 

@@ -5,8 +5,10 @@ Order for every pull: the index must be signed by an office certificate in this 
 of an old share cannot roll the laptop back); then each item must match the index's SHA-256, carry a valid
 office signature, and load with the app's own loaders (checklists with the quote check, the roster, PEM
 certificates, the rectification status file). Only then is it installed. A refused item is reported with the
-file and the reason and changes nothing; the old version stays. The received version is remembered in
-`<data>/published/received.json` only when every item of it was taken, so a refused item is tried again.
+file and the reason and changes nothing; the old version stays. The version of every index whose signature
+checks is remembered in `<data>/published/received.json` at once, even when some of its items are refused
+(a partial pull), so no older index is ever installed from afterwards; the refused items are not marked as
+taken and are tried again at the next pull, from the same index or a newer one.
 """
 
 from __future__ import annotations
@@ -125,10 +127,14 @@ def pull(ws: Workspace, share_path: Path | str) -> PullReport:
             "this publication (version {version}) is older than the one already received (version {received}); "
             "an old copy of the share cannot replace it", version=index.version, received=state.version)))
         return report
-    if index.version == state.version:
+    if index.version == state.version and state.complete:
         report.up_to_date = True
         _save_received(ws, state.model_copy(update={"received_at": datetime.now(timezone.utc)}))
         return report
+    # the signature checks and the index is not older: remember its version before taking anything, so that
+    # neither a refused item below nor a crash half-way lets an older index be installed from afterwards
+    _save_received(ws, state.model_copy(update={"version": index.version, "index_sha256": digest,
+                                                "complete": False}))
     received = dict(state.items)
     new_checklists = False
     for item in sorted(index.items, key=lambda i: fmt.KIND_ORDER[i.kind]):
@@ -151,8 +157,7 @@ def pull(ws: Workspace, share_path: Path | str) -> PullReport:
     if new_checklists:
         ws.reload_library()  # once for the whole pull: each reload re-checks every form
     complete = not report.refused
-    _save_received(ws, fmt.ReceivedState(version=index.version if complete else state.version,
-                                         index_sha256=digest if complete else state.index_sha256,
+    _save_received(ws, fmt.ReceivedState(version=index.version, index_sha256=digest, complete=complete,
                                          received_at=datetime.now(timezone.utc), items=received))
     report.up_to_date = complete and not report.installed
     return report
