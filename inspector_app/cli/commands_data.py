@@ -54,13 +54,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def roster_import(args: argparse.Namespace) -> int:
-    from inspector_app.core.roster import load_roster, read_roster_table
+    from inspector_app.core.roster import read_roster_table
+    from inspector_app.core.roster.models import load_roster_with_warnings
     from inspector_app.core.roster_store import apply_roster, current_roster
 
     path = Path(args.file)
     with open_workspace(args, write=True) as ws:
         if path.suffix.lower() in (".yaml", ".yml", ".json"):
-            roster = load_roster(path)
+            roster, warnings = load_roster_with_warnings(path)
             skipped = 0
         else:
             table = read_roster_table(path, existing=current_roster(ws))
@@ -73,7 +74,9 @@ def roster_import(args: argparse.Namespace) -> int:
                 return 1
             for problem in table.problems:
                 print(tr("skipped: {problem}", problem=problem), file=sys.stderr)
-            roster, skipped = table.roster, table.rows_total - table.rows_good
+            roster, skipped, warnings = table.roster, table.rows_total - table.rows_good, table.warnings
+        for warning in warnings:  # a warning never stops the import
+            print(tr("warning: {problem}", problem=warning.plain()), file=sys.stderr)
         changes = apply_roster(ws, roster, replace=args.replace, actor=ws.settings.inspector.name or "office")
     print(tr("Roster imported: {dept_new} departments added, {dept_changed} changed; {staff_new} staff added, "
              "{staff_changed} changed; {inactive} marked inactive; {skipped} rows skipped.",
@@ -158,14 +161,25 @@ def summary_cmd(args: argparse.Namespace) -> int:
 
 
 def audit_verify(args: argparse.Namespace) -> int:
+    from inspector_app.core.identity.storage import cert_path, load_own_certificate
     from inspector_app.core.store.audit import verify
+    from inspector_app.core.sync.anchor import check_sent_heads
 
     with open_workspace(args, write=False) as ws:
         with ws.db.read() as session:
             report = verify(session)
+            certificate = load_own_certificate(cert_path(ws.data_dir)) if cert_path(ws.data_dir).exists() else None
+            last_sent, anchor_problems = check_sent_heads(session, certificate)
         integrity = ws.db.integrity_check()
+    report.problems.extend(anchor_problems)
     for problem in report.problems:
         print(problem)
+    if last_sent is None:
+        print(tr("No audit head was sent to the office yet."))
+    else:
+        print(tr("Last audit head sent to the office: event {seq} ({hash}…) in batch {name}, {when}.",
+                 seq=last_sent.seq, hash=last_sent.hash[:12], name=last_sent.bundle_name,
+                 when=last_sent.sent_at.astimezone().strftime("%Y-%m-%d %H:%M") if last_sent.sent_at else ""))
     if integrity != "ok":
         print(tr("Database integrity check failed: {detail}", detail=integrity))
     ok = report.ok and integrity == "ok"

@@ -6,8 +6,6 @@ import hashlib
 import json
 import shutil
 import threading
-import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ from sqlalchemy import inspect, select
 from inspector_app.core.demo import generate
 from inspector_app.core.identity import (
     DEMO_PASSPHRASE,
-    load_signing_identity,
     trusted_office_certs,
 )
 from inspector_app.core.merge import (
@@ -36,37 +33,9 @@ from inspector_app.core.merge.migrate import HEAD_REVISION, script_head
 from inspector_app.core.recording import NewInspection, Recorder
 from inspector_app.core.store.audit import canonical
 from inspector_app.core.store.models import Deduction, Inspection
-from inspector_app.core.store.models import Department as LocalDepartment
 from inspector_app.core.sync import open_bundle, push
-from inspector_app.core.sync.bundle_format import DATA, MANIFEST, SIGNATURE, bundle_name
-from inspector_app.core.sync.signing import sign_bytes
-from inspector_app.core.workspace import Workspace
 from tests.helpers.fixtures import ASSESSMENT, open_demo_workspace
-
-
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {info.filename: zf.read(info) for info in zf.infolist()}
-
-
-def resigned(ws: Workspace, source: Path, folder: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    """A new batch built from `source`: data edited, new batch id, manifest re-signed by the same inspector."""
-    content = members(source)
-    data = json.loads(content[DATA])
-    edit(data)
-    content[DATA] = canonical(data).encode("utf-8")
-    manifest = json.loads(content[MANIFEST])
-    manifest["batch_id"] = str(uuid.uuid4())
-    for member in manifest["members"]:
-        if member["name"] == DATA:
-            member.update(sha256=hashlib.sha256(content[DATA]).hexdigest(), size=len(content[DATA]))
-    content[MANIFEST] = canonical(manifest).encode("utf-8")
-    content[SIGNATURE] = sign_bytes(load_signing_identity(ws, DEMO_PASSPHRASE).private_key, content[MANIFEST])
-    target = folder / bundle_name(manifest["device_id"], manifest["batch_id"])
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, body in content.items():
-            zf.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
-    return target
+from tests.helpers.hospital import resigned
 
 
 class Laptop:
@@ -328,12 +297,26 @@ def test_progress_can_stop_the_run_between_bundles(laptop: Laptop, central: Cent
 
 
 def test_a_bundle_the_database_refuses_does_not_drag_its_group_down(laptop: Laptop, central: CentralDB,
-                                                                     tmp_path: Path) -> None:
-    def foreign_department(data: dict[str, Any]) -> None:
-        deduction = next(d for r in data["inspections"] for d in r["deductions"])
-        deduction["inspection_id"] = str(uuid.uuid4())  # in no bundle and no table: a foreign key breaks
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every field is checked before the database sees it, so no content is known that the database refuses;
+    the database is made to refuse one bundle's rows instead (as a constraint the checks missed would)."""
+    from sqlalchemy.exc import IntegrityError
 
-    bad = resigned(laptop.ws, laptop.bundles[0], tmp_path, foreign_department)
+    from inspector_app.core.merge import service
+
+    def marked(data: dict[str, Any]) -> None:
+        next(d for r in data["inspections"] for d in r["deductions"])["note"] = "数据库拒收"
+
+    real = service.insert_rows
+
+    def refusing(connection: Any, table: Any, rows: list[Any]) -> None:
+        if any("数据库拒收" in row.payload_json for row in rows):
+            raise IntegrityError("INSERT …", {}, Exception("a constraint refused the row"))
+        real(connection, table, rows)
+
+    monkeypatch.setattr(service, "insert_rows", refusing)
+    bad = resigned(laptop.ws, laptop.bundles[0], tmp_path, marked)
     report = merge_files(central, [laptop.bundles[1], bad, laptop.bundles[2]], laptop.trusted, tmp_path / "files")
     assert [(o.status, o.reason_code) for o in report.outcomes] == [("merged", ""), ("refused", "bad_data"),
                                                                     ("merged", "")]
@@ -363,7 +346,7 @@ def test_an_old_central_database_with_data_migrates_to_the_head(laptop: Laptop, 
             deductions = connection.exec_driver_sql("SELECT count(*) FROM deductions").scalar()
             assert connection.exec_driver_sql("SELECT count(*) FROM departments").scalar() > 0
         CENTRAL.upgrade(db.engine)
-        assert current_revision(db.engine) == HEAD_REVISION == "c0003"
+        assert current_revision(db.engine) == HEAD_REVISION == "c0004"
         names = {ix["name"] for table in ("deductions", "inspections", "batches")
                  for ix in inspect(db.engine).get_indexes(table)}
         assert {"ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department",

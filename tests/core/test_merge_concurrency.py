@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspector_app.core.demo import generate
-from inspector_app.core.identity import DEMO_PASSPHRASE, ensure_demo_identity, storage
+from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import (
     load_office_certificate,
     office_init,
@@ -35,7 +35,8 @@ from inspector_app.core.store.models import Deduction, Inspection
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
 from tests.core.test_merge import snapshot
-from tests.helpers.fixtures import _seed, child_env
+from tests.helpers.fixtures import child_env
+from tests.helpers.hospital import enrol_laptop
 
 LAPTOPS = int(os.environ.get("MERGE_LAPTOPS", "50"))
 BROKEN = 2  # unreadable bundles dropped into the share beside the good ones
@@ -54,12 +55,9 @@ def _laptop(n: int, root: Path, template: Path, office: Path, share: Path) -> tu
     """Laptop n: a data folder seeded with the demo roster, inspector L{n:03d} enrolled by `office`, a few
     finished inspections, pushed to the share. Returns (inspections, live deductions) it sent."""
     data = root / f"laptop-{n:03d}"
-    _seed(template, data)
-    shutil.copytree(office, storage.default_office_dir(data))
+    enrol_laptop(template, office, data, f"督查员{n:03d}", f"L{n:03d}")
     ws = Workspace.open(data)
     try:
-        ws.update_settings(inspector={"name": f"督查员{n:03d}", "staff_no": f"L{n:03d}", "office": "综合办公室"})
-        ensure_demo_identity(ws)
         generate(ws, 2, seed=n, days=30)
         report = push(ws, share, DEMO_PASSPHRASE)
         assert report.bundle is not None

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from inspector_app.core.checklists.library import ChecklistLibrary
 from inspector_app.core.checklists.models import ChargeTo
-from inspector_app.core.identity import DEMO_PASSPHRASE, ensure_demo_identity, storage
+from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate, office_init
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB, default_url
@@ -38,7 +38,8 @@ from inspector_app.core.summary import monthly_summary
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
 from tests.helpers.central_before_c0003 import merge_as_before_c0003
-from tests.helpers.fixtures import _seed, local_time
+from tests.helpers.fixtures import local_time
+from tests.helpers.hospital import enrol_laptop
 
 MONTHS = ((2026, 1), (2026, 2))
 LAPTOPS = 5
@@ -69,14 +70,7 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> I
     laptops = []
     for n in range(LAPTOPS):
         data = root / f"laptop-{n}"
-        _seed(demo_template, data)
-        shutil.copytree(office, storage.default_office_dir(data))
-        ws = Workspace.open(data)
-        try:
-            ws.update_settings(inspector={"name": f"督查员{n}", "staff_no": f"L{n:03d}", "office": "综合办公室"})
-            ensure_demo_identity(ws)
-        finally:
-            ws.close()
+        enrol_laptop(demo_template, office, data, f"督查员{n}", f"L{n:03d}")
         laptops.append(data)
     yield {"office": load_office_certificate(office), "laptops": laptops}
 

@@ -35,8 +35,8 @@ from inspector_app.core.training.mode import (
 )
 from inspector_app.core.training.packs import load_attempts
 from inspector_app.core.workspace import Workspace
-from tests.core.test_merge import members, resigned
 from tests.helpers.fixtures import ASSESSMENT
+from tests.helpers.hospital import members, resigned
 
 
 @pytest.fixture

@@ -185,6 +185,19 @@ class Document(Content, CentralBase):
     file_path: Mapped[str | None] = mapped_column(String(255))
 
 
+class AuditAnchor(CentralBase):
+    """Where a laptop's audit trail stood, as its batches said (sync/anchor.py): one row per (inspector, laptop,
+    event). A later batch whose trail gives another hash for one of these events was rewritten (c0004)."""
+
+    __tablename__ = "audit_anchors"
+
+    staff_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hash: Mapped[str] = mapped_column(HASH)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.batch_id"))
+
+
 class Conflict(CentralBase):
     """An incoming row whose UUID the office already holds with other content; kept for a person to decide."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Date, DateTime, TypeDecorator
 
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.authorship import check_record
 from inspector_app.core.merge.recompute import recompute
 from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync import bundle_format as fmt
@@ -50,10 +52,14 @@ def content_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
 
 
+_STORED_EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
+
+
 def member_path(member: fmt.Member) -> str:
-    """Where a member's file is kept under the files folder: by content hash, keeping its extension."""
+    """Where a member's file is kept under the files folder: by content hash, keeping its extension when that
+    is 1–8 ASCII letters or digits (none otherwise), so the path is valid on Windows whatever the name held."""
     suffix = PurePosixPath(member.name).suffix.lower()
-    return f"{member.sha256[:2]}/{member.sha256}{suffix if suffix.isascii() and len(suffix) <= 6 else ''}"
+    return f"{member.sha256[:2]}/{member.sha256}{suffix if _STORED_EXTENSION.fullmatch(suffix) else ''}"
 
 
 _COLUMNS: dict[type[m.Content], tuple[str, ...]] = {
@@ -152,7 +158,9 @@ def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
 
     codes = department_codes(data)
     inspections = data.model_dump(mode="json")["inspections"]
+    signer = manifest.inspector.staff_no
     for record, model in zip(inspections, data.inspections, strict=True):
+        check_record(model, signer)  # authorship.py: the signer's own work, every row where it belongs
         department = record["department"]
         add(department_row(department["code"], department["name"], department["kind"]))
         checklist = record["checklist"]

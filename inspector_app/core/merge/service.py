@@ -21,18 +21,21 @@ Why a group per transaction is safe:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.orm import Session
 
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.anchors import anchor_points, anchors_held, history_rewritten, read_anchor
+from inspector_app.core.merge.authorship import first_authors, not_yours
 from inspector_app.core.merge.bulk import insert_rows
 from inspector_app.core.merge.database import CentralDB, race_lost
 from inspector_app.core.merge.rows import Row, bundle_rows, member_path
@@ -76,6 +79,7 @@ def store_members(verified: VerifiedBundle, files_dir: Path) -> int:
     return written
 
 
+log = logging.getLogger(__name__)
 CHUNK = 500  # ids per IN (…) list, and parameters per lookup query kept under every database's limit
 _ENTITY = {table: table.__tablename__ for table in m.CONTENT_TABLES}  # type: ignore[attr-defined]
 
@@ -88,6 +92,7 @@ class Prepared:
     path: Path
     bundle_hash: str
     rows: list[Row]
+    anchor: fmt.AuditAnchor | None = None  # where the laptop's audit trail stood (absent from older laptops)
 
     @property
     def batch_id(self) -> str:
@@ -99,7 +104,7 @@ def prepare(verified: VerifiedBundle, files_dir: Path | str, bundle_hash: str = 
     process can hand it back (workers.py)."""
     store_members(verified, Path(files_dir))
     return Prepared(verified.manifest, verified.path, bundle_hash or file_sha256(verified.path),
-                    bundle_rows(verified.manifest, verified.data))
+                    bundle_rows(verified.manifest, verified.data), read_anchor(verified))
 
 
 def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[str, str], str]:
@@ -126,7 +131,7 @@ def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[
     return known
 
 
-def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeResult]:
+def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeResult | Quarantine]:
     connection = session.connection()
     ids = sorted({item.batch_id for item in prepared})
     batches = dict(connection.execute(select(m.Batch.batch_id, m.Batch.bundle_sha256)
@@ -137,13 +142,35 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
     new_rows: dict[type[m.Content], list[Row]] = {}
     new_conflicts: list[dict[str, Any]] = []
     renames: dict[str, Row] = {}
-    results = []
+    authors = first_authors(connection, (row.id for item in prepared for row in item.rows
+                                         if row.table is m.Inspection))
+    known_anchors = anchors_held(connection, prepared)
+    new_anchors: list[dict[str, Any]] = []
+    results: list[MergeResult | Quarantine] = []
     now = utcnow()
     for item in prepared:
         manifest, batch_id = item.manifest, item.batch_id
         if batches.get(batch_id) == item.bundle_hash:
             results.append(MergeResult(batch_id, already_merged=True))
             continue
+        signer = manifest.inspector.staff_no
+        mine = [row.id for row in item.rows if row.table is m.Inspection]
+        taken = next((i for i in mine if authors.get(i, signer) != signer), None)
+        if taken is not None:  # another inspector's inspection: this bundle may not add to it or change it
+            results.append(not_yours(taken, signer, authors[taken]))
+            continue
+        anchors = anchor_points(item)
+        rewritten = next((seq for key, seq, digest in anchors if known_anchors.get((*key, seq), digest) != digest),
+                         None)
+        if rewritten is not None:  # the laptop's trail now says otherwise about an event it reported before
+            results.append(history_rewritten(rewritten))
+            continue
+        authors.update(dict.fromkeys(mine, signer))
+        for key, seq, digest in anchors:
+            if (*key, seq) not in known_anchors:
+                known_anchors[(*key, seq)] = digest
+                new_anchors.append({"staff_no": key[0], "device_id": key[1], "seq": seq, "hash": digest,
+                                    "batch_id": batch_id})
         inserted = unchanged = 0
         conflicts: list[ConflictRef] = []
         for row in item.rows:
@@ -178,6 +205,8 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         results.append(MergeResult(batch_id, inserted, unchanged, tuple(conflicts)))
     if new_batches:
         connection.execute(insert(m.Batch), new_batches)
+    if new_anchors:
+        connection.execute(insert(m.AuditAnchor), new_anchors)
     for table in m.CONTENT_TABLES:  # parents before children, over the whole group
         if new_rows.get(table):
             insert_rows(connection, table, new_rows[table])  # bulk.py: COPY, or one JSON insert
@@ -201,6 +230,15 @@ def _insert_conflicts(session: Session, conflicts: list[dict[str, Any]]) -> None
             connection.execute(insert(m.Conflict), [conflict])
 
 
+def not_the_bundles_fault(exc: BaseException) -> bool:
+    """A lost race, or the database itself failing (connection, disk, server): retry later, quarantine nothing.
+    Anything else one bundle causes — a value the database refuses, a broken reference, a number Python cannot
+    hand to the driver — is that bundle's bad data."""
+    if isinstance(exc, DBAPIError):
+        return race_lost(exc) or isinstance(exc, (OperationalError, InterfaceError, InternalError))
+    return isinstance(exc, (MemoryError, KeyboardInterrupt, SystemExit))
+
+
 def merge_prepared(central: CentralDB, prepared: Sequence[Prepared]) -> list[MergeResult | Quarantine]:
     """Merge a group in one transaction; if the database refuses it, each bundle alone (see the docstring).
 
@@ -212,12 +250,14 @@ def merge_prepared(central: CentralDB, prepared: Sequence[Prepared]) -> list[Mer
     try:
         return list(central.transaction(lambda session: _merge_group(session, prepared),
                                         attempts=3 if len(prepared) > 1 else 8))
-    except DBAPIError as exc:
-        if len(prepared) == 1 and (race_lost(exc) or not isinstance(exc, IntegrityError)):
-            raise  # lost every race, or the database itself failed: not this bundle's fault
+    except Exception as exc:  # noqa: BLE001 - one bundle's bad data must never stop the others (issue #13)
         if len(prepared) == 1:
+            if not_the_bundles_fault(exc):
+                raise  # lost every race, or the database itself failed: the next run merges it
+            log.warning("batch %s refused by the central database", prepared[0].path.name, exc_info=True)
+            orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
             return [Quarantine("bad_data", tr("The batch's data does not fit the central database ({detail}).",
-                                               detail=type(exc.orig).__name__ if exc.orig else type(exc).__name__))]
+                                               detail=type(orig).__name__))]
     found: list[MergeResult | Quarantine] = []
     for item in prepared:
         found += merge_prepared(central, [item])

@@ -10,6 +10,7 @@ other threads (the command line), so the GUI, which merges from a worker thread,
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -19,10 +20,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from inspector_app.core.i18n import tr
 from inspector_app.core.merge.service import Prepared, prepare
 from inspector_app.core.sync.verify import Limits, Quarantine, SignerCache, open_bundle
 
 Outcome = Prepared | Quarantine
+log = logging.getLogger(__name__)
 Pending = Callable[[], Outcome]  # the bundle's outcome, waited for (or worked out) when called
 
 
@@ -39,6 +42,11 @@ def _prepare(path: Path, digest: str, trusted: list[x509.Certificate], files: Pa
         return prepare(open_bundle(path, trusted, limits=limits, signers=signers), files, digest)
     except Quarantine as refusal:
         return refusal
+    except (OSError, MemoryError):
+        raise  # the share or this machine failed, not the bundle: the next run tries again
+    except Exception as exc:  # noqa: BLE001 - whatever one bundle's content breaks, it alone is refused
+        log.warning("batch %s could not be prepared", path.name, exc_info=True)
+        return Quarantine("bad_data", tr("The batch's data cannot be used ({detail}).", detail=type(exc).__name__))
 
 
 _STATE: dict[str, object] = {}  # a worker process's trusted certificates, files folder, limits, signer cache

@@ -34,6 +34,7 @@ from inspector_app.core.store.models import (
     Inspection,
 )
 from inspector_app.core.sync import bundle_format as fmt
+from inspector_app.core.sync.anchor import anchor_bytes, anchor_for, keep_signed
 from inspector_app.core.sync.share import fsync_dir
 from inspector_app.core.sync.signing import sign_bytes
 from inspector_app.core.workspace import Workspace
@@ -143,23 +144,31 @@ def build_bundle(ws: Workspace, identity: SigningIdentity, batch_id: str, create
                  inspection_ids: list[str], target: Path) -> str:
     """Write the signed bundle to `target` (atomically); returns the zip's SHA-256."""
     data, sources = collect(ws, inspection_ids)
+    with ws.db.read() as session:
+        anchor = anchor_for(session, batch_id)
     part = target.with_name(f".{target.name}.part")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _write_zip(ws, identity, batch_id, created_at, inspection_ids, part, data, sources)
+        _write_zip(ws, identity, batch_id, created_at, inspection_ids, part, data, sources, anchor)
     except BaseException:
         part.unlink(missing_ok=True)  # a full disk must not leave a half bundle behind in the outbox
         raise
     os.replace(part, target)
     fsync_dir(target.parent)
+    if anchor is not None:
+        with ws.db.write() as session:
+            keep_signed(session, batch_id, anchor, identity.private_key)
     return file_sha256(target)
 
 
 def _write_zip(ws: Workspace, identity: SigningIdentity, batch_id: str, created_at: datetime,
-               inspection_ids: list[str], part: Path, data: bytes, sources: dict[str, Path]) -> None:
+               inspection_ids: list[str], part: Path, data: bytes, sources: dict[str, Path],
+               anchor: fmt.AuditAnchor | None) -> None:
     person = Person.from_name(identity.certificate.subject)
     with zipfile.ZipFile(part, "w") as zf:
         members = [_write(zf, _info(fmt.DATA, created_at, True), data)]
+        if anchor is not None:
+            members.append(_write(zf, _info(fmt.AUDIT, created_at, True), anchor_bytes(anchor)))
         members += [_write(zf, _info(name, created_at, False), sources[name]) for name in sorted(sources)]
         signer = cert_pem(identity.certificate, *identity.chain)
         members.append(_write(zf, _info(fmt.SIGNER, created_at, True), signer))

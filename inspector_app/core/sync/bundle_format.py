@@ -11,6 +11,8 @@ Members:
     signature/manifest.sig   detached signature over the exact manifest.json bytes with the inspector's key:
                              ECDSA-SHA256 (DER, as `cryptography` writes it), or RSA PKCS#1 v1.5 SHA-256
     signature/signer.pem     the inspector's certificate, then its chain (the issuing office certificate)
+    audit/anchor.json        AuditAnchor: the laptop's audit-trail head now and at its previous batch, so the
+                             office can tell a rewritten history (absent in bundles of older versions)
 
 The manifest's hashes bind every other member to the signature, so one signature covers the whole bundle.
 """
@@ -19,10 +21,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
-from typing import Any, Literal
+from datetime import date, datetime, timezone
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 FORMAT = "inspector-app/batch"
 VERSION = 1
@@ -30,9 +32,50 @@ MANIFEST = "manifest.json"
 DATA = "data/inspections.json"
 SIGNATURE = "signature/manifest.sig"
 SIGNER = "signature/signer.pem"
+AUDIT = "audit/anchor.json"
 UNLISTED = frozenset({MANIFEST, SIGNATURE})  # the only members the manifest does not list
 SHA256 = r"^[0-9a-f]{64}$"
 NAME_RE = re.compile(r"^batch-([0-9a-f]{8})-([0-9a-f-]{36})\.zip$")
+
+
+# -- bounds: every field fits the central columns it lands in, on SQLite and PostgreSQL (issue #13) ----------
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc)
+_BAD_CHARACTERS = re.compile(r"[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database stores them
+
+
+def _clean(text: str) -> str:
+    if _BAD_CHARACTERS.search(text):
+        raise ValueError("text holds a NUL character or a lone surrogate")
+    return text
+
+
+def _sane_moment(moment: datetime) -> datetime:
+    if not EARLIEST <= moment <= LATEST:
+        raise ValueError(f"time {moment.isoformat()} is outside 2000–2100")
+    return moment
+
+
+def _sane_day(day: date) -> date:
+    if not EARLIEST.date() <= day <= LATEST.date():
+        raise ValueError(f"date {day.isoformat()} is outside 2000–2100")
+    return day
+
+
+Id = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_clean)]
+Code = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_clean)]
+Short = Annotated[str, Field(max_length=32), AfterValidator(_clean)]
+StaffNo = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_clean)]
+Name = Annotated[str, Field(max_length=200), AfterValidator(_clean)]
+Text = Annotated[str, Field(max_length=10_000), AfterValidator(_clean)]
+PathText = Annotated[str, Field(max_length=255), AfterValidator(_clean)]
+Month = Annotated[str, Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
+Day = Annotated[str, Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
+Seq = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Version = Annotated[int, Field(ge=1, le=1_000_000)]
+Offset = Annotated[int, Field(ge=-24 * 60, le=24 * 60)]
+Size = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Moment = Annotated[AwareDatetime, AfterValidator(_sane_moment)]
+SaneDate = Annotated[date, AfterValidator(_sane_day)]
 
 
 def bundle_name(device_id: str, batch_id: str) -> str:
@@ -44,14 +87,14 @@ class Model(BaseModel):
 
 
 class Inspector(Model):
-    name: str = Field(max_length=64)
+    name: Name
     staff_no: str = Field(min_length=1, max_length=32, description="工号, equal to the certificate's serialNumber")
 
 
 class Member(Model):
     name: str = Field(min_length=1, max_length=255)
     sha256: str = Field(pattern=SHA256)
-    size: int = Field(ge=0)
+    size: Size
 
 
 class Manifest(Model):
@@ -60,129 +103,141 @@ class Manifest(Model):
     batch_id: uuid.UUID
     device_id: str = Field(min_length=1, max_length=36)
     inspector: Inspector
-    created_at: AwareDatetime
+    created_at: Moment
     app_version: str = Field(max_length=32)
     members: list[Member] = Field(max_length=100_000)
-    inspection_ids: list[str] = Field(max_length=100_000)
+    inspection_ids: list[Id] = Field(max_length=100_000)
+
+
+class AuditAnchor(Model):
+    """Where the laptop's hash-chained audit trail stood: at the head its previous batch carried (`base`) and
+    now (`head`). The office keeps every (seq, hash) it was sent per inspector and laptop; a batch whose trail
+    disagrees with one of them was rewritten after it was sent (issue #13)."""
+
+    format: Literal["inspector-app/audit-anchor"]
+    base_seq: Seq = Field(description="the previous batch's head event; 0: the trail's start")
+    base_hash: str = Field(pattern=SHA256)
+    head_seq: Seq
+    head_hash: str = Field(pattern=SHA256)
 
 
 # -- data/inspections.json: the store's rows, column by column --------------------------------------------
 class InspectionData(Model):
-    id: str
-    checklist_id: str
-    checklist_version: int
+    id: Id
+    checklist_id: Code
+    checklist_version: Version
     checklist_hash: str = Field(pattern=SHA256)
-    department_id: str
-    inspector_name: str
-    inspector_no: str | None
-    co_inspector: str | None
+    department_id: Id
+    inspector_name: Name
+    inspector_no: StaffNo | None
+    co_inspector: Name | None
     mode: Literal["open", "covert"]
-    location: str | None
+    location: Name | None
     status: Literal["finished"]
-    origin: str
+    origin: Short
     training: Literal[False]
-    started_at: AwareDatetime
-    utc_offset_min: int
-    local_month: str
-    local_date: str
-    finished_at: AwareDatetime
-    device_id: str
-    seq: int
-    updated_at: AwareDatetime
+    started_at: Moment
+    utc_offset_min: Offset
+    local_month: Month
+    local_date: Day
+    finished_at: Moment
+    device_id: Id
+    seq: Seq
+    updated_at: Moment
 
 
 class RectificationData(Model):
-    id: str
-    deduction_id: str
-    department_id: str
-    requirement: str
-    deadline: date
+    id: Id
+    deduction_id: Id
+    department_id: Id
+    requirement: Text
+    deadline: SaneDate
     status: Literal["open", "rectified", "verified", "void"]
-    rectified_at: AwareDatetime | None
-    rectified_note: str | None
-    verified_at: AwareDatetime | None
-    verified_by: str | None
-    updated_at: AwareDatetime
+    rectified_at: Moment | None
+    rectified_note: Text | None
+    verified_at: Moment | None
+    verified_by: Name | None
+    updated_at: Moment
 
 
 class PhotoData(Model):
-    id: str
-    deduction_id: str
+    id: Id
+    deduction_id: Id
     sha256: str = Field(pattern=SHA256)
-    path: str
-    media_type: str
-    size_bytes: int
-    added_at: AwareDatetime
-    voided_at: AwareDatetime | None
-    member: str | None = Field(description="bundle member holding the file; null when it was missing")
+    path: PathText
+    media_type: Short
+    size_bytes: Size
+    added_at: Moment
+    voided_at: Moment | None
+    member: PathText | None = Field(description="bundle member holding the file; null when it was missing")
 
 
 class DeductionData(Model):
-    id: str
-    inspection_id: str
-    item_code: str
+    id: Id
+    inspection_id: Id
+    item_code: Code
     charged_to: Literal["person", "department"]
-    staff_id: str | None
-    department_id: str
+    staff_id: Id | None
+    department_id: Id
     is_head: bool
     count: int = Field(ge=1, le=99)
     points_each: float = Field(ge=0, le=100, allow_inf_nan=False)
     multiplier: float = Field(ge=0, le=10, allow_inf_nan=False)
     points: float = Field(ge=0, le=100_000, allow_inf_nan=False)
-    note: str
-    recorded_at: AwareDatetime
-    utc_offset_min: int
-    local_month: str
-    device_id: str
-    seq: int
-    voided_at: AwareDatetime | None
-    void_reason: str | None
-    staff_no: str | None = Field(description="工号 of the person charged")
-    staff_name: str | None
-    department_code: str
+    note: Text
+    recorded_at: Moment
+    utc_offset_min: Offset
+    local_month: Month
+    device_id: Id
+    seq: Seq
+    voided_at: Moment | None
+    void_reason: Text | None
+    staff_no: StaffNo | None = Field(description="工号 of the person charged")
+    staff_name: Name | None
+    department_code: Code
     rectification: RectificationData | None
     photos: list[PhotoData]
 
 
 class HandSignatureData(Model):
-    id: str
-    inspection_id: str
+    id: Id
+    inspection_id: Id
     role: Literal["inspector", "department"]
-    signer_name: str
+    signer_name: Name
     sha256: str = Field(pattern=SHA256)
-    path: str
-    signed_at: AwareDatetime
-    voided_at: AwareDatetime | None
-    member: str | None
+    path: PathText
+    signed_at: Moment
+    voided_at: Moment | None
+    member: PathText | None
 
 
 class DocumentData(Model):
-    id: str
-    number: str
+    id: Id
+    number: Code
     kind: Literal["sheet", "notice", "bulletin"]
-    inspection_id: str | None
-    department_id: str | None
-    month: str | None
-    device_id: str
-    seq: int
+    inspection_id: Id
+    department_id: Id
+    month: Month | None
+    device_id: Id
+    seq: Seq
     sha256: str = Field(pattern=SHA256)
-    path: str
-    signed_by: str | None
-    created_at: AwareDatetime
-    member: str | None
+    path: PathText
+    signed_by: Name | None
+    created_at: Moment
+    member: PathText | None
 
 
 class DepartmentData(Model):
-    id: str
-    code: str
-    name: str
-    kind: str
+    id: Id
+    code: Code
+    name: Name
+    kind: Short
 
 
 class ChecklistData(Model):
     content_hash: str = Field(pattern=SHA256)
-    checklist_id: str
-    version: int
+    checklist_id: Code
+    version: Version
     body: dict[str, Any]
 
 
@@ -213,6 +268,7 @@ def row_fields(model: type[BaseModel], payload: dict[str, Any]) -> dict[str, Any
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schemas of the two JSON members (for the office's tools and the documentation)."""
-    return {MANIFEST: Manifest.model_json_schema(), DATA: BatchData.model_json_schema()}
+    """JSON Schemas of the JSON members (for the office's tools and the documentation)."""
+    return {MANIFEST: Manifest.model_json_schema(), DATA: BatchData.model_json_schema(),
+            AUDIT: AuditAnchor.model_json_schema()}
 

@@ -20,6 +20,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import SigningIdentity, load_signing_identity
 from inspector_app.core.store.models import Inspection, utcnow
+from inspector_app.core.sync.anchor import chain_head
 from inspector_app.core.sync.bundle import build_bundle, file_sha256
 from inspector_app.core.sync.bundle_format import bundle_name
 from inspector_app.core.sync.models import SyncBatch
@@ -105,8 +106,10 @@ def record_new_batch(ws: Workspace) -> SyncBatch | None:
         if not ids:
             return None
         batch_id = str(uuid.uuid4())
+        audit_seq, audit_hash = chain_head(session)  # anchor.py: where the trail stands as the batch is made
         batch = SyncBatch(batch_id=batch_id, created_at=utcnow().replace(microsecond=0), inspection_ids=ids,
-                          bundle_name=bundle_name(device_id, batch_id), bundle_sha256=None, sent_at=None)
+                          bundle_name=bundle_name(device_id, batch_id), bundle_sha256=None, sent_at=None,
+                          audit_seq=audit_seq, audit_hash=audit_hash)
         session.add(batch)
     return batch
 

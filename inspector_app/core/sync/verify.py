@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import stat
 import zipfile
 import zlib
@@ -92,12 +93,72 @@ def _damaged(exc: BaseException) -> Quarantine:
 
 
 def safe_name(name: str) -> bool:
-    """A plain relative path: no absolute or drive paths, no backslashes, no `..`, no control characters."""
-    if not name or len(name) > 255 or name.startswith("/") or "\\" in name or ":" in name:
+    """A plain relative path: no absolute or drive paths, no backslashes, no `..`, no control characters.
+
+    Only whether the path could escape its folder; `windows_name_problem` has the rest of the rules (both in
+    `member_name_problem`)."""
+    if not name or name.startswith("/") or "\\" in name or _DRIVE.match(name):
         return False
     if any(ord(c) < 32 for c in name):
         return False
     return all(part not in ("", ".", "..") for part in PurePosixPath(name).parts) and not name.endswith("/")
+
+
+# Windows' rules for file names (the office may run on Windows, and must be able to store every member there)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*\x00-\x1f]')
+_WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                               *(f"{dev}{n}" for dev in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3")})
+_EXTENSION = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
+WINDOWS_MAX_NAME = 255  # UTF-16 code units, for each path component and for the whole member name
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def windows_name_problem(name: str) -> str | None:
+    """Why Windows could not store the member `name` (a plain relative path, see `safe_name`), or None.
+
+    Forbidden characters `< > : " | ? *` and control characters, reserved device names (CON, PRN, AUX, NUL,
+    COM0–9, LPT0–9, COM¹²³, LPT¹²³, with or without an extension), a trailing dot or space, a component or
+    the whole name over 255 characters, and an extension that is not 1–8 ASCII letters or digits (the office
+    keeps the extension for its stored copy)."""
+    if _WINDOWS_FORBIDDEN.search(name):
+        return tr("a character Windows does not allow in file names")
+    if _utf16_length(name) > WINDOWS_MAX_NAME:
+        return tr("longer than Windows allows")
+    for part in name.split("/"):
+        if _utf16_length(part) > WINDOWS_MAX_NAME:
+            return tr("longer than Windows allows")
+        if part.endswith((".", " ")):
+            return tr("ends with a dot or a space")
+        if part.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+            return tr("a name Windows reserves for devices (CON, PRN, AUX, NUL, COM0–9, LPT0–9)")
+    last = name.rsplit("/", 1)[-1]
+    dot = last.rfind(".")
+    if dot > 0 and not _EXTENSION.fullmatch(last[dot:]):
+        return tr("an extension that is not 1 to 8 plain letters or digits")
+    return None
+
+
+def _shown(name: str) -> str:
+    """A member name as a message can show it: control characters escaped, cut at 120 characters."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name[:120])
+
+
+def member_name_problem(name: str) -> Quarantine | None:
+    """The one check of a member's name: a path that could escape its folder (`unsafe_name`), then a name
+    Windows cannot store (`bad_member_name`); None for a good name. Run on every zip entry before anything
+    of the bundle is read or written."""
+    if not safe_name(name):
+        return Quarantine("unsafe_name", tr("The batch holds a member with an unsafe name: {name}",
+                                            name=_shown(name)))
+    why = windows_name_problem(name)
+    if why is not None:
+        return Quarantine("bad_member_name", tr("The batch holds a member whose name Windows cannot store: {name} "
+                                                "— {why}. The batch was not merged.", why=why, name=_shown(name)))
+    return None
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -134,9 +195,14 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]
     total = 0
     for info in infos:
         mode = info.external_attr >> 16
-        if not safe_name(info.filename) or info.filename in names or info.is_dir() or stat.S_ISLNK(mode):
+        problem = member_name_problem(info.filename)
+        if problem is not None and problem.reason_code == "unsafe_name":
+            raise problem
+        if info.filename in names or info.is_dir() or stat.S_ISLNK(mode):
             raise Quarantine("unsafe_name", tr("The batch holds a member with an unsafe name: {name}",
-                                               name=info.filename[:120]))
+                                               name=_shown(info.filename)))
+        if problem is not None:
+            raise problem
         names.add(info.filename)
         total += info.file_size
         if info.file_size > limits.max_member_bytes or total > limits.max_total_bytes:
