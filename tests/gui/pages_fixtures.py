@@ -18,7 +18,18 @@ from inspector_app.core.workspace import Workspace
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.operations import Operations
 
-__all__ = ["make_ctx", "pages_ctx", "record_finished"]
+__all__ = ["make_ctx", "month_start", "pages_ctx", "record_finished", "this_month"]
+
+
+def this_month() -> str:
+    return datetime.now().astimezone().strftime("%Y-%m")
+
+
+def month_start(month: str) -> datetime:
+    """The first second of `month` (YYYY-MM) in local time: in the past whenever `month` is the current one,
+    so a test that records "this month" still does when the clock passes midnight at a month's end."""
+    year, number = map(int, month.split("-"))
+    return datetime(year, number, 1, 0, 0, 1).astimezone()
 
 
 @pytest.fixture
@@ -44,9 +55,9 @@ def pages_ctx(gui_workspace: Workspace, make_ctx: Callable[[Workspace], GuiConte
 
 
 def record_finished(ws: Workspace, department: str, item_code: str, *, days_ago: int = 0,
-                    staff_nos: tuple[str, ...] = (), note: str = "") -> str:
-    """Record one finished inspection with one entry `days_ago` days back; returns the inspection id."""
-    when = datetime.now().astimezone() - timedelta(days=days_ago)
+                    staff_nos: tuple[str, ...] = (), note: str = "", when: datetime | None = None) -> str:
+    """Record one finished inspection with one entry `days_ago` days back (or at `when`); returns its id."""
+    when = when or datetime.now().astimezone() - timedelta(days=days_ago)
     recorder = Recorder(ws, actor="tester")
     inspection = recorder.start(NewInspection(checklist_id="svc-001-assessment", department=department,
                                               inspector_name="测试督查员", started_at=when))

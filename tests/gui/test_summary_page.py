@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,19 +12,20 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from inspector_app.core.i18n import tr
 from inspector_app.core.summary import monthly_summary
 from inspector_app.gui.pages.summary_page import SummaryPage
-from tests.gui.pages_fixtures import record_finished
+from tests.gui.pages_fixtures import month_start, record_finished, this_month
 from tests.helpers.rankings import CHARGED, CLEAN, FAILED, record_rankings_month
-
-MONTH = date.today().strftime("%Y-%m")
 
 
 @pytest.fixture
 def page(qtbot, pages_ctx) -> SummaryPage:  # noqa: F811
-    # this month has data even on its first day: a department charged and one of its people (1011, 出入院办理窗口)
-    record_finished(pages_ctx.ws, "W-ADM", "A1")
-    record_finished(pages_ctx.ws, "W-ADM", "A5", staff_nos=("1011",))
+    before = this_month()
     widget = SummaryPage(pages_ctx)
     qtbot.addWidget(widget)
+    assert widget.selected_month() in {before, this_month()}  # the current month (the clock may pass midnight)
+    # the page's month has data even on its first day: a department charged and one of its people (1011)
+    when = month_start(widget.selected_month())
+    record_finished(pages_ctx.ws, "W-ADM", "A1", when=when)
+    record_finished(pages_ctx.ws, "W-ADM", "A5", staff_nos=("1011",), when=when)
     return widget
 
 
@@ -35,10 +36,9 @@ def show(qtbot, page: SummaryPage) -> None:
 
 
 def test_current_month_matches_the_core(qtbot, page, pages_ctx) -> None:  # noqa: F811
-    assert page.selected_month() == MONTH
     show(qtbot, page)
     assert not page.is_busy
-    core = monthly_summary(pages_ctx.ws, MONTH)
+    core = monthly_summary(pages_ctx.ws, page.selected_month())
     assert core.inspections > 0
     tally, scored = core.tally_ranking(), core.scored_ranking()
     model = page.departments_model  # the points ranking (tally checklists)
@@ -75,7 +75,7 @@ def test_export_writes_a_readable_workbook(qtbot, monkeypatch, tmp_path, page, p
     book = load_workbook(written, read_only=True)
     points, scores, idle, staff = book.worksheets
     rows = list(points.iter_rows(values_only=True))
-    core = monthly_summary(pages_ctx.ws, MONTH)
+    core = monthly_summary(pages_ctx.ws, page.selected_month())
     assert rows[0][0] == tr("Rank")
     assert [row[2] for row in rows[1:]] == [d.name for d in core.tally_ranking()]
     assert [row[2] for row in list(scores.iter_rows(values_only=True))[1:]] == [d.name for d in core.scored_ranking()]
