@@ -39,7 +39,9 @@ def _as_owner(command: list[str]) -> list[str]:
 
 
 class Cluster:
-    def __init__(self, bin_dir: Path):
+    """`durable=False` (the tests): no fsync, fast; `durable=True` (benchmarks): fsync on, as a real server."""
+
+    def __init__(self, bin_dir: Path, durable: bool = False):
         self.bin = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="inspector-pg-"))
         self.port = _free_port()
@@ -47,9 +49,10 @@ class Cluster:
             shutil.chown(self.root, "postgres")
         data, log = self.root / "data", self.root / "log"
         subprocess.run(_as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                                  "-E", "UTF8", "--no-sync"]), check=True, capture_output=True, timeout=120)
+                                  "-E", "UTF8", *([] if durable else ["--no-sync"])]),
+                       check=True, capture_output=True, timeout=120)
         subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
-                                  f"-h 127.0.0.1 -p {self.port} -k {self.root} -F"]) + ["start"],
+                                  f"-h 127.0.0.1 -p {self.port} -k {self.root}{'' if durable else ' -F'}"]) + ["start"],
                        check=True, capture_output=True, timeout=120)
 
     def url(self, database: str = "postgres") -> str:
