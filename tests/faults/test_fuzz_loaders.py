@@ -31,6 +31,7 @@ from tests.faults.hostile import (
     time_limit,
 )
 from tests.faults.scale import fuzz
+from tests.faults.xlsx_bombs import BOMBS
 from tests.helpers.fixtures import REPO, open_demo_workspace, sqlite_rows
 
 CHECKLIST = REPO / "forms" / "001-assessment.yaml"
@@ -192,6 +193,16 @@ def test_inspection_import_of_garbage(import_ws: Workspace, tmp_path_factory: py
                                       name: str) -> None:
     before = counts(import_ws)
     assert outcome(lambda p: import_inspections(import_ws, p), write(tmp_path_factory.mktemp("g"), name, raw)) is None
+    assert counts(import_ws) == before
+
+
+@pytest.mark.parametrize("bomb", sorted(BOMBS))
+def test_xlsx_bombs_are_refused_and_change_nothing(import_ws: Workspace, tmp_path: Path, bomb: str) -> None:
+    """Zip and XML bombs (tests/faults/xlsx_bombs.py): a clean refusal from both XLSX readers, store untouched."""
+    path = write(tmp_path, "bomb.xlsx", BOMBS[bomb]())
+    before = counts(import_ws)
+    assert outcome(lambda p: import_inspections(import_ws, p), path) is None
+    assert outcome(read_roster_table, path) is None
     assert counts(import_ws) == before
 
 

@@ -13,12 +13,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from inspector_app.core.archive_limits import check_xlsx
 from inspector_app.core.errors import InputError
 from inspector_app.core.fileformat import MAX_FILE_BYTES
 from inspector_app.core.files import read_limited
 from inspector_app.core.i18n import tr
 
 MAX_ROWS = 50_000  # data rows (the header row aside)
+MAX_SCANNED_ROWS = 200_000  # rows looked at, blank ones included (an XLSX row number can jump to a billion)
+MAX_TABLE_CHARS = 10_000_000  # text kept from the table's cells
 MAX_COLUMNS = 64  # later columns are never ours; reading them only costs time
 DELIMITERS = (",", "\t", ";")
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -39,7 +42,7 @@ def read_rows(path: Path) -> list[Row]:
     if suffix == ".xls":
         raise _fail(path, tr("old Excel .xls files cannot be read; save the file as .xlsx or CSV"))
     if suffix in XLSX_SUFFIXES or (suffix not in CSV_SUFFIXES and raw.startswith(b"PK\x03\x04")):
-        return _limited(path, _xlsx_rows(path))
+        return _limited(path, _xlsx_rows(path, raw))
     return _limited(path, _csv_rows(path, raw))
 
 
@@ -48,14 +51,26 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _limited(path: Path, rows: Iterable[tuple[int, list[Any]]]) -> list[Row]:
-    """Keep non-empty rows as text; stop with an error past MAX_ROWS instead of reading on."""
+    """Keep non-empty rows as text; stop with an error past MAX_ROWS (or MAX_SCANNED_ROWS, MAX_TABLE_CHARS)
+    instead of reading on."""
     kept: list[Row] = []
+    chars = 0
     for number, cells in rows:
-        texts = [cell_text(cell) for cell in cells[:MAX_COLUMNS]]
+        if number > MAX_SCANNED_ROWS:
+            raise _fail(path, tr("the table has more than {limit} rows, blank ones included; delete the empty rows "
+                                 "below it or split it into smaller files", limit=MAX_SCANNED_ROWS))
+        window = cells[:MAX_COLUMNS]
+        if window.count(None) == len(window):  # a blank row (XLSX fills skipped rows with None): quick
+            continue
+        texts = [cell_text(cell) for cell in window]
         if not any(texts):
             continue
         if len(kept) > MAX_ROWS:  # header + MAX_ROWS data rows already kept
             raise _fail(path, tr("the table has more than {limit} rows; split it into smaller files", limit=MAX_ROWS))
+        chars += sum(map(len, texts))
+        if chars > MAX_TABLE_CHARS:
+            raise _fail(path, tr("the table holds more than {limit} characters of text; split it into smaller files",
+                                 limit=MAX_TABLE_CHARS))
         kept.append((number, texts))
     return kept
 
@@ -108,13 +123,14 @@ def _csv_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[str]]]:
         raise _fail(path, tr("not a readable CSV table: {detail}", detail=str(exc)), number + 1) from exc
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import (
         load_workbook,  # openpyxl is slow to import; only XLSX users pay for it
     )
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
+    check_xlsx(str(path), raw)  # sizes, packing and XML counts first: a zip bomb is refused before openpyxl
+    try:  # the bytes just checked, not the path again; no links to other workbooks (their caches can be huge)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files; all mean the same to the user
         raise _fail(path, tr("not a readable .xlsx file: {detail}", detail=str(exc) or type(exc).__name__)) from exc
     try:
@@ -122,7 +138,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             raise _fail(path, tr("the workbook has no worksheet"))
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some programs write a wrong size; read what is really there
-        rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        rows = sheet.iter_rows(min_row=1, max_row=MAX_SCANNED_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
         for number, cells in enumerate(rows, start=1):
             yield number, list(cells)
     except InputError:
