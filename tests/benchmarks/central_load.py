@@ -6,9 +6,9 @@
 Fills a new central database (schema by open_central, so at the newest migration) through COPY: 50 inspectors,
 one batch per inspector per working day over a year, 20 deductions per inspection, 40 departments and 2,000
 staff; 10,000,000 deductions is the issue's year. Rows have the real columns and a JSON payload of the real
-width; their hashes are random (no merge reads them here). Then times the two queries of core/merge/summary.py
-for a month with the c0002 indexes, and again on c0001's month-only indexes (the baseline: same
-queries, same data).
+width and the counted points a merge works out; their hashes are random (no merge reads them here). Then
+times the central month (core/merge/summary.central_summary) with the month indexes of c0002/c0003, and
+again on c0001's month-only indexes (the baseline: same queries, same data).
 Without --url a throwaway cluster is started (tests/helpers/postgres.py).
 """
 
@@ -32,16 +32,16 @@ sys.path.insert(0, str(HERE.parent))  # helpers.postgres
 from benchlib import Figure
 
 from inspector_app.core.merge import open_central
-from inspector_app.core.merge.summary import department_ranking, person_ranking
+from inspector_app.core.merge.summary import central_summary
 
 INSPECTORS, DEPARTMENTS, STAFF, PER_INSPECTION = 50, 40, 2_000, 20
-C0002 = ("ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department")
-C0001 = ("ix_deductions_local_month", "ix_inspections_local_month")  # replaced by c0002's
+C0003 = ("ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department")
+C0001 = ("ix_deductions_local_month", "ix_inspections_local_month")  # replaced by c0002's, then c0003's
 TZ = timezone(timedelta(hours=8))
 ITEMS = [f"A{n:02d}" for n in range(1, 31)]
 DEDUCTION_COLUMNS = ("id", "inspection_id", "item_code", "charged_to", "staff_no", "staff_name", "department_id",
-                     "department_code", "count", "points", "note", "recorded_at", "local_month", "voided_at",
-                     "void_reason", "content_hash", "payload")
+                     "department_code", "count", "points", "counted_points", "pay_percent", "note", "recorded_at",
+                     "local_month", "voided_at", "void_reason", "content_hash", "payload")
 INSPECTION_COLUMNS = ("id", "batch_id", "checklist_hash", "department_id", "inspector_name", "inspector_no", "mode",
                       "started_at", "finished_at", "local_month", "device_id", "seq", "content_hash", "payload")
 
@@ -55,7 +55,7 @@ def fill(dsn: str, deductions: int, year: int = 2025) -> tuple[float, int]:
     import psycopg
 
     rng = random.Random(5)
-    departments = [(str(uuid.UUID(int=rng.getrandbits(128))), f"D{n:03d}", f"科室{n:03d}") for n in range(DEPARTMENTS)]
+    departments = [(f"D{n:03d}", f"D{n:03d}", f"科室{n:03d}") for n in range(DEPARTMENTS)]  # id = roster code (c0003)
     staff = [(f"S{n:05d}", f"职工{n:05d}", departments[n % DEPARTMENTS]) for n in range(STAFF)]
     days = [datetime(year, 1, 1, 9, tzinfo=TZ) + timedelta(days=d) for d in range(365)]
     days = [d for d in days if d.weekday() < 5]
@@ -99,8 +99,9 @@ def fill(dsn: str, deductions: int, year: int = 2025) -> tuple[float, int]:
                                f'"charged_to":"person","staff_no":"{person[0]}","staff_name":"{person[1]}",'
                                f'"department_id":"{dept_id}","count":1,"points":{points},'
                                f'"note":"未佩戴胸牌，已当场提醒","local_month":"{month}"}}')
-                    copy.write_row((key, inspection, item, "person", person[0], person[1], dept_id, person[2][1], 1,
-                                    points, "未佩戴胸牌，已当场提醒", moment, month, voided,
+                    copy.write_row((key, inspection, item, "person", person[0], person[1], person[2][0],
+                                    person[2][1], 1, points, points, points, "未佩戴胸牌，已当场提醒", moment, month,
+                                    voided,
                                     "录入有误" if voided else None, _hex(), payload))
                     written += 1
         connection.commit()
@@ -115,18 +116,18 @@ def _copy_batches(cursor, batches: list) -> None:
                             f"batch-{batch}.zip", _hex(), day, day, 1, 0, 0, 0))
 
 
-def _time_queries(url: str, month: str, repeat: int = 3) -> tuple[float, float]:
-    """Best of `repeat` (warm cache, as at the office) for the department ranking and the person ranking."""
+def _time_month(url: str, month: str, repeat: int = 3) -> float:
+    """Best of `repeat` (warm cache, as at the office) for the whole central month: both rankings and the
+    staff table with pay share (core/merge/summary.central_summary)."""
     central = open_central(url)
     try:
-        best = [float("inf"), float("inf")]
+        best = float("inf")
         for _ in range(repeat):
-            for n, query in enumerate((department_ranking, person_ranking)):
-                start = time.perf_counter()
-                rows = query(central, month)
-                best[n] = min(best[n], time.perf_counter() - start)
-                assert rows
-        return best[0], best[1]
+            start = time.perf_counter()
+            summary = central_summary(central, month)
+            best = min(best, time.perf_counter() - start)
+            assert summary.departments and summary.persons
+        return best
     finally:
         central.close()
 
@@ -135,16 +136,18 @@ def _set_indexes(dsn: str, present: bool) -> None:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as connection:
-        for name in (*C0002, *C0001):
+        for name in (*C0003, *C0001):
             connection.execute(f"DROP INDEX IF EXISTS {name}")
         if not present:  # the schema before c0002: month-only indexes
             connection.execute("CREATE INDEX ix_deductions_local_month ON deductions (local_month)")
             connection.execute("CREATE INDEX ix_inspections_local_month ON inspections (local_month)")
-        else:  # as migration c0002 makes them
+        else:  # as migrations c0002 and c0003 make them
             connection.execute("CREATE INDEX ix_deductions_month_department ON deductions "
-                               "(local_month, department_id, voided_at, points)")
+                               "(local_month, department_id, voided_at, charged_to, count, counted_points, "
+                               "pay_percent)")
             connection.execute("CREATE INDEX ix_deductions_month_staff ON deductions "
-                               "(local_month, staff_no, voided_at, points, staff_name, department_code)")
+                               "(local_month, staff_no, voided_at, count, counted_points, pay_percent, staff_name, "
+                               "department_code)")
             connection.execute("CREATE INDEX ix_inspections_month_department ON inspections "
                                "(local_month, department_id)")
         connection.execute("VACUUM ANALYZE")
@@ -153,24 +156,22 @@ def _set_indexes(dsn: str, present: bool) -> None:
 def figures(url: str, deductions: int) -> list[Figure]:
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     open_central(url).close()
-    _set_indexes(dsn, present=False)  # load with c0001's indexes, then build c0002's
+    _set_indexes(dsn, present=False)  # load with c0001's indexes, then build the month indexes
     fill_s, written = fill(dsn, deductions)
     start = time.perf_counter()
     _set_indexes(dsn, present=True)
     index_s = time.perf_counter() - start
     month = "2025-06"
-    with_dept, with_person = _time_queries(url, month)
+    indexed = _time_month(url, month)
     _set_indexes(dsn, present=False)
-    raw_dept, raw_person = _time_queries(url, month)
+    month_only = _time_month(url, month)
     _set_indexes(dsn, present=True)
     print(f"central_load: {written:,} deductions copied in {fill_s:.1f}s ({written / fill_s:,.0f} rows/s), "
-          f"c0002 indexes built in {index_s:.1f}s", file=sys.stderr)
+          f"month indexes built in {index_s:.1f}s", file=sys.stderr)
     scale = f"{written:,} deductions"
     return [
-        Figure(f"central monthly department ranking, {scale}", with_dept, "s", raw_dept,
-               "same query on c0001's indexes (month only)", "<= 1 s", with_dept <= 1.0),
-        Figure(f"central monthly person ranking (pay %), {scale}", with_person, "s", raw_person,
-               "same query on c0001's indexes (month only)", "<= 1 s", with_person <= 1.0),
+        Figure(f"central month (both rankings, staff and pay share), {scale}", indexed, "s", month_only,
+               "same queries on month-only indexes (c0001)", "<= 1 s", indexed <= 1.0),
         Figure(f"central load: COPY {scale} (with inspections, batches)", written / fill_s, "rows/s",
                written / fill_s, "itself (the generator's rate)", "-", None),
     ]

@@ -12,31 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
-from inspector_app.core.sync import bundle_format as fmt
-from inspector_app.core.sync.verify import Quarantine, VerifiedBundle
+from inspector_app.core.sync.verify import Quarantine
 
 if TYPE_CHECKING:
     from inspector_app.core.merge.service import Prepared
 
 Key = tuple[str, str]  # (signer's 工号, device id)
-
-
-def read_anchor(verified: VerifiedBundle) -> fmt.AuditAnchor | None:
-    """The bundle's anchor (its hash checked against the signed manifest), None for an older laptop's."""
-    if fmt.AUDIT not in {member.name for member in verified.manifest.members}:
-        return None
-    try:
-        anchor = fmt.AuditAnchor.model_validate_json(verified.read(fmt.AUDIT))
-    except ValidationError:
-        raise Quarantine("bad_data", tr("The batch's audit anchor cannot be read.")) from None
-    if anchor.head_seq < anchor.base_seq:
-        raise Quarantine("bad_data", tr("The batch's audit anchor cannot be read."))
-    return anchor
 
 
 def anchor_points(item: Prepared) -> list[tuple[Key, int, str]]:

@@ -34,7 +34,11 @@ from sqlalchemy.orm import Session
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
-from inspector_app.core.merge.anchors import anchor_points, anchors_held, history_rewritten, read_anchor
+from inspector_app.core.merge.anchors import (
+    anchor_points,
+    anchors_held,
+    history_rewritten,
+)
 from inspector_app.core.merge.authorship import first_authors, not_yours
 from inspector_app.core.merge.bulk import insert_rows
 from inspector_app.core.merge.database import CentralDB, race_lost
@@ -104,7 +108,7 @@ def prepare(verified: VerifiedBundle, files_dir: Path | str, bundle_hash: str = 
     process can hand it back (workers.py)."""
     store_members(verified, Path(files_dir))
     return Prepared(verified.manifest, verified.path, bundle_hash or file_sha256(verified.path),
-                    bundle_rows(verified.manifest, verified.data), read_anchor(verified))
+                    bundle_rows(verified.manifest, verified.data), verified.anchor)
 
 
 def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[str, str], str]:

@@ -29,7 +29,7 @@ from inspector_app.core.sync.signing import signature_valid
 
 MB = 1024 * 1024
 M = TypeVar("M", bound=fmt.Model)
-SMALL_MEMBERS = {fmt.MANIFEST, fmt.SIGNATURE, fmt.SIGNER, fmt.DATA}  # read into memory during the checks
+SMALL_MEMBERS = {fmt.MANIFEST, fmt.SIGNATURE, fmt.SIGNER, fmt.DATA, fmt.AUDIT}  # read into memory during the checks
 # what zipfile raises for damaged bytes inside a zip that opened; zlib.error is none of the others (a flipped
 # bit in a deflate stream: "invalid distance too far back")
 DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
@@ -63,6 +63,7 @@ class VerifiedBundle:
     data: fmt.BatchData
     signer: x509.Certificate
     limits: Limits
+    anchor: fmt.AuditAnchor | None = None  # audit/anchor.json (sync/anchor.py); None from older laptops
 
     @property
     def inspections(self) -> list[fmt.InspectionRecord]:
@@ -321,7 +322,10 @@ def _verify(bundle: Path, zf: zipfile.ZipFile, trusted: list[x509.Certificate], 
         raise Quarantine("bad_data", tr("The batch has no inspection data."))
     data = _parse(fmt.BatchData, small[fmt.DATA], "bad_data", tr("inspection data"))
     _check_data(manifest, data)
-    return VerifiedBundle(bundle, manifest, data, signer, limits)
+    anchor = _parse(fmt.AuditAnchor, small[fmt.AUDIT], "bad_data", tr("audit anchor")) if fmt.AUDIT in small else None
+    if anchor is not None and anchor.head_seq < anchor.base_seq:
+        raise Quarantine("bad_data", tr("The batch's audit anchor cannot be read."))
+    return VerifiedBundle(bundle, manifest, data, signer, limits, anchor)
 
 
 def _check_data(manifest: fmt.Manifest, data: fmt.BatchData) -> None:
