@@ -18,7 +18,7 @@ import pytest
 
 from inspector_app.core.demo import generate
 from inspector_app.core.identity import DEMO_PASSPHRASE
-from inspector_app.core.identity.office import load_office_certificate, office_init
+from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.identity.storage import cert_path, load_own_certificate
 from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.store import audit
@@ -28,7 +28,7 @@ from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync import open_bundle, push
 from inspector_app.core.sync.anchor import check_sent_heads
 from inspector_app.core.workspace import Workspace
-from tests.helpers.hospital import enrol_laptop, members
+from tests.helpers.hospital import found_hospital, members
 
 
 def rewrite_history(folder: Path, new_points: float = 0.0) -> str:
@@ -68,12 +68,7 @@ class Hospital:
 
 @pytest.fixture
 def hospital(tmp_path: Path, demo_template: Path) -> Iterator[Hospital]:
-    office = tmp_path / "office"
-    office_init(office, "示例市人民医院 综合办公室", DEMO_PASSPHRASE)
-    laptops = []
-    for number in ("L001", "L002"):
-        enrol_laptop(demo_template, office, tmp_path / number, f"督查员{number}", number)
-        laptops.append(tmp_path / number)
+    office, laptops = found_hospital(tmp_path, demo_template, ["L001", "L002"])
     share = tmp_path / "share"
     share.mkdir()
     yield Hospital(tmp_path, laptops, [load_office_certificate(office)], share)

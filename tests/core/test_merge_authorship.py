@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 
 from inspector_app.core.demo import generate
 from inspector_app.core.identity import DEMO_PASSPHRASE
-from inspector_app.core.identity.office import load_office_certificate, office_init
+from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.sync import open_bundle, push
 from inspector_app.core.workspace import Workspace
-from tests.helpers.hospital import enrol_laptop, members, resigned
+from tests.helpers.hospital import found_hospital, members, resigned
 
 
 @dataclass
@@ -44,14 +44,11 @@ def pair(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Itera
     import json
 
     root = tmp_path_factory.mktemp("two-laptops")
-    office = root / "office"
-    office_init(office, "示例市人民医院 综合办公室", DEMO_PASSPHRASE)
+    office, laptops = found_hospital(root, demo_template, ["L001", "L002"])
     share = root / "share"
     share.mkdir()
     pushed: dict[str, list[Path]] = {}
-    for number in ("L001", "L002"):
-        data = root / number
-        enrol_laptop(demo_template, office, data, f"督查员{number}", number)
+    for number, data in zip(("L001", "L002"), laptops, strict=True):
         ws = Workspace.open(data)
         for seed in (1, 2):
             generate(ws, 2, seed=seed if number == "L001" else seed + 10, days=30)

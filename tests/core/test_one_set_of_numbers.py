@@ -26,7 +26,7 @@ from sqlalchemy import select
 from inspector_app.core.checklists.library import ChecklistLibrary
 from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.identity import DEMO_PASSPHRASE
-from inspector_app.core.identity.office import load_office_certificate, office_init
+from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB, default_url
 from inspector_app.core.merge.share import merge_share
@@ -39,7 +39,7 @@ from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
 from tests.helpers.central_before_c0003 import merge_as_before_c0003
 from tests.helpers.fixtures import local_time
-from tests.helpers.hospital import enrol_laptop
+from tests.helpers.hospital import found_hospital
 
 MONTHS = ((2026, 1), (2026, 2))
 LAPTOPS = 5
@@ -65,13 +65,7 @@ PLANS = st.builds(Plan, st.lists(st.lists(INSPECTION, min_size=1, max_size=4), m
 def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[dict[str, Any]]:
     """One office and LAPTOPS enrolled laptop folders (roster imported on each), kept as templates."""
     root = tmp_path_factory.mktemp("hospital")
-    office = root / "office"
-    office_init(office, "示例市人民医院 综合办公室", DEMO_PASSPHRASE)
-    laptops = []
-    for n in range(LAPTOPS):
-        data = root / f"laptop-{n}"
-        enrol_laptop(demo_template, office, data, f"督查员{n}", f"L{n:03d}")
-        laptops.append(data)
+    office, laptops = found_hospital(root, demo_template, [f"L{n:03d}" for n in range(LAPTOPS)])
     yield {"office": load_office_certificate(office), "laptops": laptops}
 
 

@@ -17,7 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from inspector_app.core.identity import DEMO_PASSPHRASE, ensure_demo_identity, load_signing_identity, storage
+from inspector_app.core.identity import (
+    DEMO_PASSPHRASE,
+    ensure_demo_identity,
+    load_signing_identity,
+    storage,
+)
 from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync.bundle_format import DATA, MANIFEST, SIGNATURE, bundle_name
 from inspector_app.core.sync.signing import sign_bytes
@@ -36,6 +41,19 @@ def enrol_laptop(template: Path, office: Path, data: Path, name: str, staff_no: 
         ensure_demo_identity(ws)
     finally:
         ws.close()
+
+
+def found_hospital(root: Path, template: Path, staff_nos: list[str]) -> tuple[Path, list[Path]]:
+    """An office folder under `root` and one enrolled laptop folder per 工号 (`root/<工号>`), all closed."""
+    from inspector_app.core.identity.office import office_init
+
+    office = root / "office"
+    office_init(office, "示例市人民医院 综合办公室", DEMO_PASSPHRASE)
+    laptops = []
+    for staff_no in staff_nos:
+        enrol_laptop(template, office, root / staff_no, f"督查员{staff_no}", staff_no)
+        laptops.append(root / staff_no)
+    return office, laptops
 
 
 def members(path: Path) -> dict[str, bytes]:
