@@ -26,11 +26,18 @@ from tests.helpers.fixtures import child_env
 
 MEMORY_LIMIT_MB = 300
 # run the command line in a fresh interpreter and report its own peak memory (ru_maxrss: KB on Linux, B on macOS)
+# Linux: VmHWM, this process image's own peak (ru_maxrss survives exec, so a child forked from a big pytest
+# process would report the parent's size); elsewhere ru_maxrss
 CHILD = """
 import resource, sys
+from pathlib import Path
 from inspector_app.cli.main import main
 code = main(sys.argv[1:])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+status = Path("/proc/self/status")
+if status.exists():
+    peak = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmHWM:")) / 1024
+else:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 print(f"peak_mb={peak:.0f}", file=sys.stderr)
 sys.exit(code)
 """

@@ -194,8 +194,8 @@ class AuditAnchor(CentralBase):
     staff_no: Mapped[str] = mapped_column(String(32), primary_key=True)
     device_id: Mapped[str] = mapped_column(ID, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hash: Mapped[str] = mapped_column(HASH)
-    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.batch_id"))
+    hash: Mapped[str] = mapped_column(HASH)  # no batch column: which batch brought a point first depends on
+    # the order batches arrive in, and the central content must not (merging is order-free)
 
 
 class Conflict(CentralBase):

@@ -173,8 +173,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         for key, seq, digest in anchors:
             if (*key, seq) not in known_anchors:
                 known_anchors[(*key, seq)] = digest
-                new_anchors.append({"staff_no": key[0], "device_id": key[1], "seq": seq, "hash": digest,
-                                    "batch_id": batch_id})
+                new_anchors.append({"staff_no": key[0], "device_id": key[1], "seq": seq, "hash": digest})
         inserted = unchanged = 0
         conflicts: list[ConflictRef] = []
         for row in item.rows:

@@ -20,8 +20,6 @@ def upgrade() -> None:
     sa.Column('device_id', sa.String(length=64), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.Column('batch_id', sa.String(length=64), nullable=False),
-    sa.ForeignKeyConstraint(['batch_id'], ['batches.batch_id'], name=op.f('fk_audit_anchors_batch_id_batches')),
     sa.PrimaryKeyConstraint('staff_no', 'device_id', 'seq', name=op.f('pk_audit_anchors'))
     )
 
