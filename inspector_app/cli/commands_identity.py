@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from inspector_app.cli import commands_publish
+from inspector_app.cli import commands_office, commands_publish
 from inspector_app.cli.common import add_format, emit, open_workspace, to_json
 from inspector_app.core.errors import AppError, InputError, StateError
 from inspector_app.core.fileformat import validation_problems
@@ -91,6 +91,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_format(oshow, "table", "json")
     oshow.set_defaults(handler=office_show_cmd)
     commands_publish.register(osub)  # office publish: the sync area's command
+    commands_office.register(osub)  # office pay-list …: the office's month (issue #14)
 
 
 def _office_dir(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,111 @@
+"""The pay list for the 审计科 from the central database (issue #14): two laptops merged, on SQLite and PostgreSQL.
+
+Its per-person and per-department totals are the central summary's, and the entries behind them add up to
+those totals (points exactly; pay share up to the 100% cap), each with its item, clause and inspector.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from inspector_app.core.demo import generate
+from inspector_app.core.identity import DEMO_PASSPHRASE
+from inspector_app.core.identity.office import load_office_certificate
+from inspector_app.core.merge import default_url, merge_files, open_central
+from inspector_app.core.merge import models as m
+from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.merge.summary import central_summary
+from inspector_app.core.sync import push
+from inspector_app.core.workspace import Workspace
+from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
+from tests.helpers.fixtures import cli_runner
+from tests.helpers.hospital import found_hospital
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> tuple[list[Path], list]:
+    root = tmp_path_factory.mktemp("pay-list")
+    office, laptops = found_hospital(root, demo_template, ["L001", "L002"])
+    share = root / "share"
+    share.mkdir()
+    sent = []
+    for n, folder in enumerate(laptops):
+        with Workspace.open(folder) as ws:
+            generate(ws, 25, seed=40 + n, days=40)
+            report = push(ws, share, DEMO_PASSPHRASE)
+            assert report.bundle is not None
+            sent.append(report.bundle)
+    return sent, [load_office_certificate(office)]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central(request: pytest.FixtureRequest, tmp_path: Path,
+            bundles: tuple[list[Path], list]) -> Iterator[tuple[CentralDB, str]]:
+    url = request.getfixturevalue("postgres_url")() if request.param == "postgresql" else default_url(tmp_path / "o")
+    db = open_central(url)
+    paths, trusted = bundles
+    assert merge_files(db, paths, trusted, tmp_path / "files").clean
+    yield db, url
+    db.close()
+
+
+def _months(db: CentralDB) -> list[str]:
+    with db.read() as session:
+        return sorted(set(session.scalars(select(m.Deduction.local_month))))
+
+
+def test_pay_list_totals_are_the_central_summarys(central: tuple[CentralDB, str]) -> None:
+    db, _ = central
+    months = _months(db)
+    assert months
+    for month in months:
+        pay = pay_list(db, month)
+        summary = central_summary(db, month)
+        assert pay.summary.to_dict() | {"generated_at": ""} == summary.to_dict() | {"generated_at": ""}
+        with db.read() as session:
+            live = session.scalar(select(func.count()).select_from(m.Deduction).where(
+                m.Deduction.local_month == month, m.Deduction.voided_at.is_(None)))
+        assert len(pay.lines) == live  # every live entry of the month, none twice
+        points: dict[str, float] = defaultdict(float)
+        share: dict[str, float] = defaultdict(float)
+        for line in pay.lines:
+            if line.staff_no:
+                points[line.staff_no] += line.points
+                share[line.staff_no] += line.pay_percent
+            assert line.item_text and line.clause and line.inspector and line.date.startswith(month)
+        for person in summary.persons:
+            assert round(points[person.staff_no], 4) == person.points
+            assert min(100.0, round(share[person.staff_no], 4)) == person.pay_percent
+
+
+def test_the_command_writes_the_workbook(central: tuple[CentralDB, str], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    db, url = central
+    month = max(_months(db), key=lambda mo: len(central_summary(db, mo).persons))
+    run = cli_runner(tmp_path / "data", capsys)
+    target = tmp_path / "绩效扣减明细.xlsx"
+    code, out, err = run("office", "pay-list", "--central", url, "--month", month, "-o", str(target))
+    assert code == 0, err
+    assert str(target) in out
+    staff, departments, entries = load_workbook(target).worksheets
+    summary = central_summary(db, month)
+    rows = list(staff.iter_rows(min_row=2, values_only=True))
+    expected = {p.staff_no: (p.points, p.pay_percent) for p in summary.persons}
+    assert {row[0]: (row[5], row[6]) for row in rows} == expected
+    assert entries.max_row - 1 == len(pay_list(db, month).lines)
+    code, _, err = run("office", "pay-list", "--central", url, "--month", month, "-o", str(tmp_path / "x.pdf"))
+    assert code != 0 and ".xlsx" in err
+
+
+def test_write_refuses_other_formats(central: tuple[CentralDB, str], tmp_path: Path) -> None:
+    from inspector_app.core.errors import AppError
+
+    db, _ = central
+    with pytest.raises(AppError):
+        write_pay_list_xlsx(pay_list(db, _months(db)[0]), tmp_path / "x.csv")
