@@ -207,6 +207,7 @@ def test_messages_are_chinese_by_default(run):
     assert code == 1 and "月份" in err
 
 
+@pytest.mark.slow  # date-agnostic: CI runs it once, not again under each faked date
 def test_console_script_runs_without_a_display(tmp_path):
     """The installed `inspector-app` entry point, as a real process, with no Qt loaded."""
     exe = shutil.which("inspector-app", path=str(Path(sys.executable).parent))

@@ -501,6 +501,7 @@ _FILES = st.one_of(
 )
 
 
+@pytest.mark.slow  # date-agnostic: CI runs it once, not again under each faked date
 @settings(ROBUST, max_examples=200)
 @given(data=_FILES)
 def test_any_json_ends_in_input_error_or_success(ws: Workspace, tmp_path: Path, data: Any) -> None:

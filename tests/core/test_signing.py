@@ -114,6 +114,7 @@ def test_changing_the_document_number_breaks_the_signature(pki, signed):
     assert not result.ok
 
 
+@pytest.mark.slow  # date-agnostic: CI runs it once, not again under each faked date
 @settings(max_examples=60, deadline=None)
 @given(position=st.integers(min_value=0), bit=st.integers(min_value=0, max_value=7))
 def test_a_flipped_bit_anywhere_fails(pki, signed, position, bit):

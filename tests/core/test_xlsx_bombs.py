@@ -63,6 +63,7 @@ def bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: folder / f"{name}.xlsx" for name in made}
 
 
+@pytest.mark.slow  # date-agnostic: CI runs it once, not again under each faked date
 @pytest.mark.skipif(sys.platform == "win32", reason="peak memory is read with the POSIX resource module")
 @pytest.mark.parametrize("command", ["roster", "inspections"])
 @pytest.mark.parametrize("bomb", ["packed", "counted"])
