@@ -4,7 +4,13 @@
 ranks it. The laptop summary, the central summary, documents and training all call these.
 """
 
-from inspector_app.core.scoring.month import DepartmentRow, MonthlySummary, MonthTally, PersonRow, rank
+from inspector_app.core.scoring.month import (
+    DepartmentRow,
+    MonthlySummary,
+    MonthTally,
+    PersonRow,
+    rank,
+)
 from inspector_app.core.scoring.rules import (
     ROUND,
     EntryPoints,

@@ -121,28 +121,24 @@ def inspection_result(checklist: Checklist, entries: Sequence[ScoreEntry]) -> In
 
 
 def score_inspection(checklist: Checklist, entries: Iterable[ScoreEntry]) -> InspectionScore:
-    """Totals of one inspection with caps applied."""
+    """Totals of one inspection with caps applied (per item, and per person or department charged), from the
+    same per-entry capping as inspection_result."""
+    entries = list(entries)
     scored = is_scored(checklist)
-    caps = {item.code: item.cap for item in checklist.items()}
-    # group raw points by cap scope: per item (scored) or per item and target (tally)
-    groups: dict[tuple[str, str, str], float] = defaultdict(float)
-    for entry in entries:
-        scope = ("", "") if scored else (entry.charged_to, entry.target_id)
-        groups[(entry.item_code, *scope)] += entry.points
     items: dict[str, ItemTotal] = defaultdict(ItemTotal)
     targets: dict[tuple[str, str], float] = defaultdict(float)
-    for (code, charged_to, target_id), raw in groups.items():
-        cap = caps.get(code)
-        counted = min(raw, cap) if cap is not None else raw
-        items[code].raw = round(items[code].raw + raw, ROUND)
-        items[code].counted = round(items[code].counted + counted, ROUND)
+    for entry, counted in zip(entries, capped_points(checklist, entries), strict=True):
+        total = items[entry.item_code]
+        total.raw = round(total.raw + entry.points, ROUND)
+        total.counted = round(total.counted + counted, ROUND)
         if not scored:
-            targets[(charged_to, target_id)] = round(targets[(charged_to, target_id)] + counted, ROUND)
-    total = round(sum(t.counted for t in items.values()), ROUND)
-    result = InspectionScore(total=total, items=dict(items), targets=dict(targets))
+            key = (entry.charged_to, entry.target_id)
+            targets[key] = round(targets[key] + counted, ROUND)
+    total_points = round(sum(t.counted for t in items.values()), ROUND)
+    result = InspectionScore(total=total_points, items=dict(items), targets=dict(targets))
     if scored:
         assert isinstance(checklist.scoring, ScoredScoring)
-        result.score = round(max(0.0, checklist.scoring.base_score.value - total), ROUND)
+        result.score = round(max(0.0, checklist.scoring.base_score.value - total_points), ROUND)
         result.passed = result.score >= checklist.scoring.pass_score.value
     else:
         result.pay_percent_per_point = checklist.scoring.pay_percent_per_point.value
