@@ -1,34 +1,41 @@
 """The 绩效扣减明细 for the 审计科 (001 §四: 1 point = 1% of performance pay), from the central database.
 
-Per person (工号) and per department (roster code) the month's points and pay share come from the central
-summary (core/merge/summary.py, the one scoring module), so the pay list and the summary cannot disagree;
-beside them every live entry of the month with its date, item, clause, inspector, counted points and pay
-share, so each figure can be traced to what was found.
+Per person (工号) and per department (roster code) the month's points and pay share come from the month's
+summary (office/month.py: the central summary, frozen when the month was closed), so the pay list and the
+summary cannot disagree; beside them every live entry of the month with its date, item, clause, inspector,
+counted points and pay share, so each figure can be traced to what was found.
+
+A closed month's pay list never changes: entries of that month merged after the close (Adjustments) are left
+out of it and listed instead, as corrections (更正), by the month that carries them (the next one closed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import hashlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
-from inspector_app.core.merge.summary import central_summary
-from inspector_app.core.scoring import MonthlySummary
+from inspector_app.core.scoring import ROUND, MonthlySummary, clamp_percent
+from inspector_app.core.store.audit import canonical
 
 
 @dataclass(frozen=True)
 class PayLine:
-    """One live entry of the month as the audit department reads it."""
+    """One live entry as the audit department reads it."""
 
+    month: str  # the month the entry belongs to (an earlier one for a carried correction)
     date: str  # local date it was recorded
     staff_no: str  # "" when the department itself was charged
     name: str
@@ -44,10 +51,69 @@ class PayLine:
 
 
 @dataclass(frozen=True)
+class PersonPay:
+    """What the 审计科 takes off one person's pay this month: the month's own share plus corrections."""
+
+    staff_no: str
+    name: str
+    department_code: str
+    department: str
+    occurrences: int
+    points: float
+    pay_percent: float
+    carried_points: float  # corrections (更正) of closed months carried by this month
+    carried_pay: float
+    total_pay: float  # capped at 100%
+
+
+@dataclass(frozen=True)
 class PayList:
     month: str
     summary: MonthlySummary
     lines: list[PayLine]
+    adjustments: list[PayLine] = field(default_factory=list)  # corrections this month carries
+    closed_at: datetime | None = None
+
+    def people(self) -> list[PersonPay]:
+        """Every person with points this month or a correction carried, by 工号."""
+        carried: dict[str, list[PayLine]] = {}
+        for line in self.adjustments:
+            if line.staff_no:
+                carried.setdefault(line.staff_no, []).append(line)
+        own = {p.staff_no: p for p in self.summary.persons}
+        found = []
+        for staff_no in sorted(own.keys() | carried.keys()):
+            person, extra = own.get(staff_no), carried.get(staff_no, [])
+            if person is None and not any(line.points for line in extra):
+                continue  # corrections worth no points (a scored checklist's): nothing to take off
+            first = extra[0] if extra else None
+            points = round(sum(line.points for line in extra), ROUND)
+            pay = round(sum(line.pay_percent for line in extra), ROUND)
+            own_pay = person.pay_percent if person else 0.0
+            found.append(PersonPay(
+                staff_no, person.name if person else first.name,  # type: ignore[union-attr]
+                person.department_code if person else first.department_code,  # type: ignore[union-attr]
+                person.department if person else first.department,  # type: ignore[union-attr]
+                person.occurrences if person else 0, person.points if person else 0.0, own_pay, points, pay,
+                clamp_percent(round(own_pay + pay, ROUND))))
+        return found
+
+    def figures(self) -> dict[str, Any]:
+        """Every figure the pay list hands on (not when it was generated): what a closed month freezes."""
+        summary = self.summary.to_dict()
+        summary.pop("generated_at", None)
+        return {"month": self.month, "summary": summary, "lines": [_figures(line) for line in self.lines],
+                "adjustments": [_figures(line) for line in self.adjustments]}
+
+    def figures_sha256(self) -> str:
+        return hashlib.sha256(canonical(self.figures()).encode("utf-8")).hexdigest()
+
+
+def _figures(line: PayLine) -> dict[str, Any]:
+    """A line's figures, without the texts that depend on the language it is printed in."""
+    figures = asdict(line)
+    del figures["item_text"], figures["clause"]
+    return figures
 
 
 def _checklist(payload: Any) -> Checklist | None:
@@ -57,71 +123,116 @@ def _checklist(payload: Any) -> Checklist | None:
         return None
 
 
-def pay_list(central: CentralDB, month: str, lang: str = "zh") -> PayList:
-    """The month's pay list: the central summary's totals and every live entry behind them."""
-    summary = central_summary(central, month)
-    names = {d.code: d.name for d in summary.departments}
+def _entries_query() -> Select[Any]:
     D, I = m.Deduction, m.Inspection  # noqa: N806
-    query = (select(D.recorded_at, D.payload, D.staff_no, D.staff_name, D.department_id, D.item_code, D.count,
-                    D.counted_points, D.pay_percent, I.inspector_name, I.inspector_no, I.checklist_hash)
-             .join(I, I.id == D.inspection_id)
-             .where(D.local_month == month, D.voided_at.is_(None))
-             .order_by(D.staff_no, D.recorded_at))
+    return (select(D.local_month, D.recorded_at, D.payload, D.staff_no, D.staff_name, D.department_id,
+                   D.item_code, D.count, D.counted_points, D.pay_percent, I.inspector_name, I.inspector_no,
+                   I.checklist_hash)
+            .join(I, I.id == D.inspection_id)
+            .where(D.voided_at.is_(None))
+            .order_by(D.local_month, D.staff_no, D.recorded_at, D.id))
+
+
+def month_entries_query(month: str) -> Select[Any]:
+    """The month's live entries, less those merged after the month was closed (they are corrections)."""
+    late = exists().where(m.Adjustment.deduction_id == m.Deduction.id)
+    return _entries_query().where(m.Deduction.local_month == month, ~late)
+
+
+def carried_entries_query(month: str, closed: bool) -> Select[Any]:
+    """Corrections this month carries: those its close took over, or (still open) all not yet carried."""
+    A = m.Adjustment  # noqa: N806
+    query = _entries_query().join(A, A.deduction_id == m.Deduction.id)
+    if closed:
+        return query.where(A.carried_by == month)
+    return query.where(A.carried_by.is_(None), A.entry_month < month)
+
+
+def pay_lines(session: Session, query: Select[Any], lang: str) -> list[PayLine]:
+    rows = session.execute(query).all()
+    names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     checklists: dict[str, Checklist | None] = {}
-    lines = []
+    for digest in {row.checklist_hash for row in rows}:
+        snapshot = session.get(m.ChecklistSnapshot, digest)
+        checklists[digest] = _checklist(snapshot.payload) if snapshot is not None else None
+    return [_line(row, checklists.get(row.checklist_hash), names, lang) for row in rows]
+
+
+def _line(row: Any, checklist: Checklist | None, names: dict[str, str], lang: str) -> PayLine:
+    try:
+        item = checklist.item(row.item_code) if checklist is not None else None
+    except KeyError:
+        item = None
+    offset = int((row.payload or {}).get("utc_offset_min", 0))
+    day = (row.recorded_at + timedelta(minutes=offset)).date().isoformat()
+    inspector = f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name
+    return PayLine(row.local_month, day, row.staff_no or "", row.staff_name or "", row.department_id,
+                   names.get(row.department_id, ""), row.item_code,
+                   item.text.get(lang) if item is not None else "",
+                   f"{item.source.section}：{item.source.quote}" if item is not None else "", inspector, row.count,
+                   row.counted_points, row.pay_percent)
+
+
+def pay_list(central: CentralDB, month: str, lang: str = "zh") -> PayList:
+    """The month's pay list: its summary's totals, every live entry behind them, the corrections it carries."""
+    from inspector_app.office.month import month_summary_in
+
     with central.read() as session:
-        rows = session.execute(query).all()
-        for digest in {row.checklist_hash for row in rows}:
-            snapshot = session.get(m.ChecklistSnapshot, digest)
-            checklists[digest] = _checklist(snapshot.payload) if snapshot is not None else None
-    for row in rows:
-        checklist = checklists.get(row.checklist_hash)
-        try:
-            item = checklist.item(row.item_code) if checklist is not None else None
-        except KeyError:
-            item = None
-        offset = int((row.payload or {}).get("utc_offset_min", 0))
-        day = (row.recorded_at + timedelta(minutes=offset)).date().isoformat()
-        inspector = f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name
-        lines.append(PayLine(
-            day, row.staff_no or "", row.staff_name or "", row.department_id, names.get(row.department_id, ""),
-            row.item_code, item.text.get(lang) if item is not None else "",
-            f"{item.source.section}：{item.source.quote}" if item is not None else "", inspector, row.count,
-            row.counted_points, row.pay_percent))
-    return PayList(month, summary, lines)
+        return pay_list_in(session, month, month_summary_in(session, month), lang)
+
+
+def pay_list_in(session: Session, month: str, summary: MonthlySummary, lang: str = "zh",
+                closed_at: datetime | None = None) -> PayList:
+    closed = session.get(m.MonthClose, month)
+    closed_at = closed.closed_at if closed is not None else closed_at
+    return PayList(month, summary, pay_lines(session, month_entries_query(month), lang),
+                   pay_lines(session, carried_entries_query(month, closed is not None), lang), closed_at)
+
+
+def _line_row(line: PayLine) -> list[Any]:
+    return [line.date, line.staff_no, line.name, line.department_code, line.department, line.item_code,
+            line.item_text, line.clause, line.inspector, line.count, line.points, line.pay_percent]
+
+
+def line_header(lang: str) -> list[str]:
+    return [tr_lang(lang, text) for text in ("Date", "Staff no.", "Name", "Code", "Department / window", "Item",
+                                             "Inspection item", "Clause", "Inspector", "Times", "Points",
+                                             "Pay deducted %")]
+
+
+def sheets(pay: PayList, lang: str) -> list[tuple[str, list[str], Sequence[Sequence[Any]]]]:
+    """The pay list's tables (the workbook's sheets, the PDF's tables): people, departments, entries, corrections."""
+    def t(text: str) -> str:
+        return tr_lang(lang, text)
+
+    people = [[p.staff_no, p.name, p.department_code, p.department, p.occurrences, p.points, p.pay_percent,
+               p.carried_points, p.carried_pay, p.total_pay] for p in pay.people()]
+    departments = [[d.code, d.name, d.own_points, d.pay_percent] for d in sorted(
+        (d for d in pay.summary.departments if d.own_points), key=lambda d: d.code)]
+    return [
+        (t("Staff"), [t("Staff no."), t("Name"), t("Code"), t("Department / window"), t("Occurrences"),
+                      t("Points"), t("Pay deducted %"), t("Correction points"), t("Correction pay %"),
+                      t("Total pay deducted %")], people),
+        (t("Departments"), [t("Code"), t("Department / window"), t("Department points"), t("Pay deducted %")],
+         departments),
+        (t("Entries"), line_header(lang), [_line_row(line) for line in pay.lines]),
+        (t("Corrections"), [t("Month"), *line_header(lang)],
+         [[line.month, *_line_row(line)] for line in pay.adjustments]),
+    ]
 
 
 def write_pay_list_xlsx(pay: PayList, path: Path, lang: str = "zh") -> Path:
-    """The pay list as a workbook: people, departments, every entry."""
+    """The pay list as a workbook: people, departments, every entry, the corrections carried."""
     from openpyxl import Workbook
 
     from inspector_app.core.spreadsheet import write_sheets
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise AppError(tr_lang(lang, "The pay list is written as .xlsx (a PDF pay list is not built yet)."))
-
-    def t(text: str) -> str:
-        return tr_lang(lang, text)
-
-    persons = [[p.staff_no, p.name, p.department_code, p.department, p.occurrences, p.points, p.pay_percent]
-               for p in sorted(pay.summary.persons, key=lambda p: p.staff_no)]
-    departments = [[d.code, d.name, d.own_points, d.pay_percent] for d in sorted(
-        (d for d in pay.summary.departments if d.own_points), key=lambda d: d.code)]
-    entries = [[line.date, line.staff_no, line.name, line.department_code, line.department, line.item_code,
-                line.item_text, line.clause, line.inspector, line.count, line.points, line.pay_percent]
-               for line in pay.lines]
+        raise AppError(tr_lang(lang, "The pay list is written as .xlsx or .pdf."))
     book = Workbook()
     book.remove(book.active)
-    write_sheets(book, [
-        (t("Staff"), [t("Staff no."), t("Name"), t("Code"), t("Department / window"), t("Occurrences"),
-                      t("Points"), t("Pay deducted %")], persons),
-        (t("Departments"), [t("Code"), t("Department / window"), t("Department points"), t("Pay deducted %")],
-         departments),
-        (t("Entries"), [t("Date"), t("Staff no."), t("Name"), t("Code"), t("Department / window"), t("Item"),
-                        t("Inspection item"), t("Clause"), t("Inspector"), t("Times"), t("Points"),
-                        t("Pay deducted %")], entries),
-    ])
+    write_sheets(book, sheets(pay, lang))
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

@@ -93,13 +93,16 @@ def test_the_command_writes_the_workbook(central: tuple[CentralDB, str], tmp_pat
     code, out, err = run("office", "pay-list", "--central", url, "--month", month, "-o", str(target))
     assert code == 0, err
     assert str(target) in out
-    staff, departments, entries = load_workbook(target).worksheets
+    staff, departments, entries, corrections = load_workbook(target).worksheets
     summary = central_summary(db, month)
     rows = list(staff.iter_rows(min_row=2, values_only=True))
     expected = {p.staff_no: (p.points, p.pay_percent) for p in summary.persons}
     assert {row[0]: (row[5], row[6]) for row in rows} == expected
     assert entries.max_row - 1 == len(pay_list(db, month).lines)
+    assert corrections.max_row == 1  # no month closed: nothing carried
     code, _, err = run("office", "pay-list", "--central", url, "--month", month, "-o", str(tmp_path / "x.pdf"))
+    assert code != 0 and "not closed" in err  # only a closed month's pay list is issued on paper
+    code, _, err = run("office", "pay-list", "--central", url, "--month", month, "-o", str(tmp_path / "x.csv"))
     assert code != 0 and ".xlsx" in err
 
 

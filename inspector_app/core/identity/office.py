@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from inspector_app.core.errors import AppError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import certs, storage
 from inspector_app.core.identity.passphrase import check_new, encode
+
+if TYPE_CHECKING:
+    from inspector_app.core.identity.inspector import SigningIdentity
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,38 @@ def load_office_certificate(folder: Path | str) -> x509.Certificate:
     if not cert_file.exists():
         raise StateError(tr("There is no office in {path}: create it first (office init).", path=Path(folder)))
     return storage.load_own_certificate(cert_file)
+
+
+SIGNER_KEY_FILE, SIGNER_CERT_FILE = "office-signer.key.pem", "office-signer.cert.pem"
+
+
+def load_office_identity(folder: Path | str, passphrase: str) -> SigningIdentity:
+    """The office's document-signing identity (a closed month's pay list): a key of its own with a certificate
+    the office root issued (the root signs certificates, not documents), made on first use beside the root and
+    encrypted with the same passphrase. A signed document then verifies like an enrolled inspector's sheet."""
+    from inspector_app.core.identity.inspector import SigningIdentity
+
+    base = Path(folder)
+    key_file, _ = office_paths(base)
+    root = load_office_certificate(base)
+    secret = encode(passphrase)
+    root_key = storage.load_private_key(key_file, secret, tr("The office passphrase is wrong."))
+    if not storage.same_key(root_key.public_key(), root.public_key()):
+        raise AppError(tr("The office key and certificate in {path} do not belong together.", path=base))
+    signer_key_file, signer_cert_file = base / SIGNER_KEY_FILE, base / SIGNER_CERT_FILE
+    if signer_key_file.exists() and signer_cert_file.exists():
+        cert = storage.load_own_certificate(signer_cert_file)
+        key = storage.load_private_key(signer_key_file, secret, tr("The office passphrase is wrong."))
+        if certs.issued_by(cert, root) and certs.valid_now(cert) and storage.same_key(key.public_key(),
+                                                                                      cert.public_key()):
+            return SigningIdentity(key, cert, [root], self_signed=False)
+    office = certs.name_part(root.subject, NameOID.COMMON_NAME)
+    key = certs.new_key()
+    cert = certs.issue(root_key, root, certs.Person(name=office, office=office).x509_name(),  # type: ignore[arg-type]
+                       key.public_key())
+    storage.write_atomic(signer_key_file, storage.encrypted_pem(key, secret), private=True)
+    storage.write_atomic(signer_cert_file, storage.cert_pem(cert))
+    return SigningIdentity(key, cert, [root], self_signed=False)
 
 
 def office_status(folder: Path | str) -> OfficeStatus:

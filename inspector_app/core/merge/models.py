@@ -214,5 +214,80 @@ class Conflict(CentralBase):
     found_at: Mapped[datetime]
 
 
+# -- the office's own records (migration c0005): never sent by a laptop, never changed by a merge ---------------
+class MonthClose(CentralBase):
+    """A month the office closed (月度结算): the summary as it was handed to the 审计科, frozen. Entries of the
+    month that reach the central database later are Adjustments, carried by the next open month."""
+
+    __tablename__ = "month_closes"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    closed_at: Mapped[datetime]
+    closed_by: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # scoring.MonthlySummary as closed (office/month.py)
+    entries: Mapped[int] = mapped_column(Integer)  # live entries the closed pay list lists
+    figures_sha256: Mapped[str] = mapped_column(HASH)  # over the closed pay list's figures, to prove them unchanged
+
+
+class Adjustment(CentralBase):
+    """An entry of a closed month that reached the central database after the close (更正, written by the merge
+    in the same transaction as the entry): the closed month's figures leave it out and the first open month
+    after it carries it; `carried_by` is set when that month is closed in turn."""
+
+    __tablename__ = "adjustments"
+
+    deduction_id: Mapped[str] = mapped_column(ForeignKey("deductions.id"), primary_key=True)
+    entry_month: Mapped[str] = mapped_column(String(7), index=True)  # the closed month the entry belongs to
+    kind: Mapped[str] = mapped_column(String(16))  # "added": merged after the close
+    found_at: Mapped[datetime]
+    carried_by: Mapped[str | None] = mapped_column(String(7), index=True)  # NULL: not yet in a closed month
+
+
+class RectificationDecision(CentralBase):
+    """The office's decision on one rectification item (整改台账): verified, reopened, deadline extended or
+    waived, with who decided and why. Appended, never changed: the newest decision is the item's status."""
+
+    __tablename__ = "rectification_decisions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    rectification_id: Mapped[str] = mapped_column(ForeignKey("rectifications.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    deadline: Mapped[date | None] = mapped_column(Date)  # the new deadline when extended
+    note: Mapped[str]
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime]
+
+
+class AwardPick(CentralBase):
+    """The office's pick in a quarter's selection (季度评选, 000): a window (优质服务窗口, by roster code) or a
+    person (服务标兵, by 工号). A withdrawn pick keeps its row with `withdrawn_at` set."""
+
+    __tablename__ = "award_picks"
+    __table_args__ = (UniqueConstraint("quarter", "kind", "subject"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-Qn
+    kind: Mapped[str] = mapped_column(String(16))  # "window" / "person"
+    subject: Mapped[str] = mapped_column(String(64))  # roster code or 工号
+    name: Mapped[str]
+    note: Mapped[str]
+    picked_by: Mapped[str] = mapped_column(String(64))
+    picked_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+
+
+class OfficeEvent(CentralBase):
+    """The office's append-only trail: every close, decision and pick, with who and when."""
+
+    __tablename__ = "office_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 CONTENT_TABLES: tuple[type[Content], ...] = (Department, ChecklistSnapshot, Inspection, Deduction, Rectification,
                                              Photo, HandSignature, Document)

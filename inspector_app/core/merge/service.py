@@ -149,6 +149,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
     authors = first_authors(connection, (row.id for item in prepared for row in item.rows
                                          if row.table is m.Inspection))
     known_anchors = anchors_held(connection, prepared)
+    closed = closed_months(connection)
     new_anchors: list[dict[str, Any]] = []
     results: list[MergeResult | Quarantine] = []
     now = utcnow()
@@ -219,7 +220,21 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                                    content_hash=row.content_hash, payload=row.payload))
     if new_conflicts:
         _insert_conflicts(session, new_conflicts)
+    late = [row for row in new_rows.get(m.Deduction, ()) if row.columns["local_month"] in closed]
+    if late:  # entries of a month the office closed: the next open month carries them (office/month.py)
+        connection.execute(insert(m.Adjustment), [
+            {"deduction_id": row.id, "entry_month": row.columns["local_month"], "kind": "added",
+             "found_at": now, "carried_by": None} for row in late])
     return results
+
+
+def closed_months(connection: Connection) -> frozenset[str]:
+    """The months the office closed, read under a lock a close waits for: on PostgreSQL a merge holds
+    SHARE on month_closes until it commits, and a close takes EXCLUSIVE (office/month.py), so an entry is
+    either in the closed figures or recorded as an adjustment, never neither. SQLite writers are serial."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE month_closes IN SHARE MODE")
+    return frozenset(connection.scalars(select(m.MonthClose.month)))
 
 
 def _insert_conflicts(session: Session, conflicts: list[dict[str, Any]]) -> None:

@@ -10,6 +10,7 @@ inspectors (about 10 million deductions) sums a month in about a second.
 from __future__ import annotations
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
@@ -21,29 +22,34 @@ CentralSummary = MonthlySummary  # the same tables as a laptop's month
 
 def central_summary(central: CentralDB, month: str) -> MonthlySummary:
     """`month` (YYYY-MM) over every merged inspection; voided entries never count."""
+    with central.read() as session:
+        return summary_in(session, month)
+
+
+def summary_in(session: Session, month: str) -> MonthlySummary:
+    """The same, read in the caller's session (a month close sums inside its own transaction)."""
     live = m.Deduction.voided_at.is_(None)
     D, I = m.Deduction, m.Inspection  # noqa: N806
-    with central.read() as session:
-        names = {code: (name, kind) for code, name, kind in session.execute(
-            select(m.Department.id, m.Department.name, m.Department.kind))}
-        tally = MonthTally(month, utcnow().isoformat(timespec="seconds"), names)
-        for code, scored, count, score_sum, failed in session.execute(
-                select(I.department_id, I.scored, func.count(), func.sum(I.score),
-                       func.sum(case((I.passed.is_(False), 1), else_=0)))
-                .where(I.local_month == month).group_by(I.department_id, I.scored)):
-            tally.add_inspections(code, bool(scored), int(count), float(score_sum or 0), int(failed or 0))
-        for code, charged_to, count, points, pay in session.execute(
-                select(D.department_id, D.charged_to, func.sum(D.count), func.sum(D.counted_points),
-                       func.sum(D.pay_percent))
-                .where(D.local_month == month, live, D.charged_to == "department")
-                .group_by(D.department_id, D.charged_to)):
-            tally.add_entries(code, charged_to, None, int(count), float(points or 0), float(pay or 0))
-        people: dict[str, str] = {}
-        for staff_no, code, name, count, points, pay in session.execute(
-                select(D.staff_no, D.department_code, func.max(D.staff_name), func.sum(D.count),
-                       func.sum(D.counted_points), func.sum(D.pay_percent))
-                .where(D.local_month == month, live, D.charged_to == "person")
-                .group_by(D.staff_no, D.department_code)):
-            tally.add_entries(code, "person", staff_no, int(count), float(points or 0), float(pay or 0))
-            people[staff_no] = name or ""
+    names = {code: (name, kind) for code, name, kind in session.execute(
+        select(m.Department.id, m.Department.name, m.Department.kind))}
+    tally = MonthTally(month, utcnow().isoformat(timespec="seconds"), names)
+    for code, scored, count, score_sum, failed in session.execute(
+            select(I.department_id, I.scored, func.count(), func.sum(I.score),
+                   func.sum(case((I.passed.is_(False), 1), else_=0)))
+            .where(I.local_month == month).group_by(I.department_id, I.scored)):
+        tally.add_inspections(code, bool(scored), int(count), float(score_sum or 0), int(failed or 0))
+    for code, charged_to, count, points, pay in session.execute(
+            select(D.department_id, D.charged_to, func.sum(D.count), func.sum(D.counted_points),
+                   func.sum(D.pay_percent))
+            .where(D.local_month == month, live, D.charged_to == "department")
+            .group_by(D.department_id, D.charged_to)):
+        tally.add_entries(code, charged_to, None, int(count), float(points or 0), float(pay or 0))
+    people: dict[str, str] = {}
+    for staff_no, code, name, count, points, pay in session.execute(
+            select(D.staff_no, D.department_code, func.max(D.staff_name), func.sum(D.count),
+                   func.sum(D.counted_points), func.sum(D.pay_percent))
+            .where(D.local_month == month, live, D.charged_to == "person")
+            .group_by(D.staff_no, D.department_code)):
+        tally.add_entries(code, "person", staff_no, int(count), float(points or 0), float(pay or 0))
+        people[staff_no] = name or ""
     return tally.finish(lambda staff_no: (people.get(staff_no, ""), False))

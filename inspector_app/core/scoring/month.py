@@ -74,6 +74,13 @@ class MonthlySummary:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MonthlySummary:
+        """Back from `to_dict` (a closed month's frozen summary, office/month.py)."""
+        fields = {k: v for k, v in data.items() if k not in ("departments", "persons")}
+        return cls(**fields, departments=[DepartmentRow(**d) for d in data.get("departments", ())],
+                   persons=[PersonRow(**p) for p in data.get("persons", ())])
+
     def tally_ranking(self) -> list[DepartmentRow]:
         return sorted((d for d in self.departments if d.rank), key=lambda d: (d.rank, d.code))
 
