@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from inspector_app.cli import commands_office_ledger
+from inspector_app.cli import commands_office_bulletin, commands_office_ledger
 from inspector_app.core.i18n import tr
 
 
@@ -45,6 +45,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     pay.add_argument("--hospital", metavar="NAME", help=tr("hospital name printed on the PDF"))
     pay.set_defaults(handler=office_pay_list_cmd)
     commands_office_ledger.register(office_actions)  # office ledger, office decide (整改台账)
+    commands_office_bulletin.register(office_actions)  # office bulletin (月度通报)
 
 
 def _state_lines(state) -> list[str]:  # noqa: ANN001 - office.month.MonthState (imported when run)

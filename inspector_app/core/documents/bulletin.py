@@ -3,8 +3,10 @@
 It is read at the monthly meeting and posted: the summary line, the departments' two rankings (tally
 checklists by points, rank 1 = fewest; scored checklists by failed inspections, then average score),
 the departments not inspected, a chart of points per department, staff with deductions, problems that
-keep coming back, and rectifications past their deadline. The numbers are monthly_summary's, so the
-bulletin, the summary screen and the pay deductions the audit office applies are the same numbers.
+keep coming back, rectifications past their deadline and (the office's bulletin) the corrections of closed
+months it carries. Both formats are rendered from a BulletinContent (bulletin_data.py), gathered from a
+laptop's data folder or from the central database (office/bulletin.py); its numbers are the one scoring
+module's, so the bulletin, the summary screen and the pay deductions the audit office applies agree.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from inspector_app.core.documents.bulletin_data import (
-    overdue_items,
+    BulletinContent,
+    Correction,
     ranking,
-    repeat_problems,
+    workspace_content,
 )
 from inspector_app.core.documents.chart import points_chart
 from inspector_app.core.documents.layout import (
@@ -36,12 +39,7 @@ from inspector_app.core.documents.layout import (
 from inspector_app.core.documents.pages import build_pdf
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.spreadsheet import write_sheets
-from inspector_app.core.summary import (
-    DepartmentRow,
-    MonthlySummary,
-    monthly_summary,
-    parse_month,
-)
+from inspector_app.core.summary import DepartmentRow, MonthlySummary
 from inspector_app.core.summary_export import (
     idle_header,
     idle_rows,
@@ -120,32 +118,50 @@ def _persons(summary: MonthlySummary, lang: str) -> Flowable:
                       tr_lang(lang, "No staff member lost points this month."))
 
 
-def _repeats(ws: Workspace, month: str, lang: str) -> Flowable:
-    rows = [[r.department, f"{r.item_code}  {r.item_text}", r.occurrences, r.inspections]
-            for r in repeat_problems(ws, month, lang)]
+def _repeats(content: BulletinContent, lang: str) -> Flowable:
+    rows = [[r.department, f"{r.item_code}  {r.item_text}", r.occurrences, r.inspections] for r in content.repeats]
     header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Times"),
               tr_lang(lang, "Inspections")]
     return data_table(header, rows, [44, 90, 20, 20], "llcc",
                       tr_lang(lang, "No problem was found twice in the same department this month."))
 
 
-def _overdue(ws: Workspace, today: date, lang: str) -> Flowable:
+def _overdue(content: BulletinContent, lang: str) -> Flowable:
     rows = [[o.department, f"{o.item_code}  {o.item_text}", o.person or "", o.deadline.isoformat(),
-             o.days_overdue] for o in overdue_items(ws, today, lang)]
+             o.days_overdue] for o in content.overdue]
     header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
               tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")]
     return data_table(header, rows, [40, 70, 22, 22, 20], "llccc",
                       tr_lang(lang, "No rectification is overdue."))
 
 
+def _corrections(corrections: list[Correction], lang: str) -> Flowable:
+    rows = [[c.month, c.date, c.department, c.person, f"{c.item_code}  {c.item_text}", points(c.points),
+             points(c.pay_percent)] for c in corrections]
+    return data_table(correction_header(lang)[:4] + [tr_lang(lang, "Inspection item"), tr_lang(lang, "Points"),
+                                                      tr_lang(lang, "Pay deducted %")],
+                      rows, [16, 20, 32, 26, 56, 12, 18], "lllllcc",
+                      tr_lang(lang, "No entry of a closed month arrived after its close."))
+
+
+def correction_header(lang: str) -> list[str]:
+    return [tr_lang(lang, "Month"), tr_lang(lang, "Date"), tr_lang(lang, "Department / window"),
+            tr_lang(lang, "Person concerned"), tr_lang(lang, "Code"), tr_lang(lang, "Inspection item"),
+            tr_lang(lang, "Points"), tr_lang(lang, "Pay deducted %")]
+
+
 def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
                     today: date | None = None) -> bytes:
-    """The 月度通报 of `month` (YYYY-MM) as PDF bytes; overdue rectifications are as of `today`."""
-    month = parse_month(month)
-    today = today or date.today()
-    summary = monthly_summary(ws, month)
+    """The 月度通报 of `month` (YYYY-MM) from this data folder as PDF bytes; overdue rectifications are as of
+    `today`."""
+    return render_content(workspace_content(ws, month, today, lang), number, lang=lang)
+
+
+def render_content(content: BulletinContent, number: str, *, lang: str = "zh") -> bytes:
+    """A bulletin as PDF bytes, from what it prints (a laptop's month or the office's central one)."""
+    summary, month, today = content.summary, content.month, content.today
     s = styles()
-    hospital, office = ws.settings.hospital, ws.settings.inspector.office
+    hospital, office = content.hospital, content.office
     title = bulletin_title(month, lang)
     charged = [d for d in summary.tally_ranking() if d.total_points > 0]
     line = tr_lang(lang, "In {month} there were {inspections} inspections: {occurrences} problems, {points} points "
@@ -155,9 +171,11 @@ def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
                    departments=len(charged), persons=len(summary.persons))
     story: list[Flowable] = [
         *title_block(hospital, title, number, lang, tr_lang(lang, "Issued {date}", date=long_date(today, lang))),
-        Spacer(1, 3 * mm), para(line, s["intro"]), Spacer(1, 2 * mm),
-        *_rankings(summary, lang),
+        Spacer(1, 3 * mm), para(line, s["intro"]),
     ]
+    if content.provisional:
+        story.append(para(tr_lang(lang, "The month is not closed yet: its figures may still change."), s["small"]))
+    story += [Spacer(1, 2 * mm), *_rankings(summary, lang)]
     chart = points_chart([(d.name, d.total_points) for d in charged], FRAME_WIDTH,
                          tr_lang(lang, "points deducted"))
     if chart is not None:
@@ -165,29 +183,34 @@ def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
         story += [Spacer(1, 4 * mm), KeepTogether([heading(tr_lang(lang, "Points per department")), chart])]
     story += [
         Spacer(1, 4 * mm), heading(tr_lang(lang, "2. Staff with deductions")), _persons(summary, lang),
-        Spacer(1, 4 * mm), heading(tr_lang(lang, "3. Repeat problems")), _repeats(ws, month, lang),
+        Spacer(1, 4 * mm), heading(tr_lang(lang, "3. Repeat problems")), _repeats(content, lang),
         Spacer(1, 4 * mm),
         heading(tr_lang(lang, "4. Overdue rectifications (as of {date})", date=long_date(today, lang))),
-        _overdue(ws, today, lang),
-        Spacer(1, 8 * mm), para(f"{office}　{long_date(today, lang)}", s["number"]),
+        _overdue(content, lang),
     ]
+    if content.corrections is not None:
+        story += [Spacer(1, 4 * mm), heading(tr_lang(lang, "5. Corrections of closed months")),
+                  _corrections(content.corrections, lang)]
+    story += [Spacer(1, 8 * mm), para(f"{office}　{long_date(today, lang)}", s["number"])]
     return build_pdf(story, hospital=hospital, title=title, number=number, lang=lang, author=office)
 
 
 def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "zh",
                         today: date | None = None) -> None:
-    """The bulletin's tables as a workbook: the two rankings, not inspected, staff, repeat problems, overdue."""
+    """This data folder's bulletin tables as a workbook."""
+    write_content_xlsx(workspace_content(ws, month, today, lang), path, lang=lang)
+
+
+def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh") -> Path:
+    """The bulletin's tables as a workbook: the two rankings, not inspected, staff, repeat problems, overdue,
+    and the corrections carried when the bulletin has that section."""
     from openpyxl import Workbook
 
-    month = parse_month(month)
-    summary = monthly_summary(ws, month)
-    repeats = [[r.department, r.item_code, r.item_text, r.occurrences, r.inspections]
-               for r in repeat_problems(ws, month, lang)]
+    summary = content.summary
+    repeats = [[r.department, r.item_code, r.item_text, r.occurrences, r.inspections] for r in content.repeats]
     overdue = [[o.department, o.item_code, o.item_text, o.person or "", o.deadline, o.days_overdue]
-               for o in overdue_items(ws, today, lang)]
-    book = Workbook()
-    book.remove(book.active)
-    write_sheets(book, [
+               for o in content.overdue]
+    sheets = [
         (tr_lang(lang, "Points ranking"), tally_header(lang), tally_rows(summary)),
         (tr_lang(lang, "Score ranking"), scored_header(lang), scored_rows(summary)),
         (tr_lang(lang, "Not inspected"), idle_header(lang), idle_rows(summary)),
@@ -199,7 +222,15 @@ def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "z
                                                    tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
                                                    tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")],
          overdue),
-    ])
+    ]
+    if content.corrections is not None:
+        sheets.append((tr_lang(lang, "Corrections"), correction_header(lang),
+                       [[c.month, c.date, c.department, c.person, c.item_code, c.item_text, c.points, c.pay_percent]
+                        for c in content.corrections]))
+    book = Workbook()
+    book.remove(book.active)
+    write_sheets(book, sheets)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    return path

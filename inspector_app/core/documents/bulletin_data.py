@@ -1,7 +1,9 @@
 """What the monthly bulletin lists from the month: its two department rankings, repeat problems, overdue items.
 
-Both the PDF bulletin and its spreadsheet read these, so the paper and the XLSX always agree. Like the
-summary, only finished, non-training inspections and live (not voided) entries count.
+Both the PDF bulletin and its spreadsheet are rendered from one BulletinContent, so the paper and the XLSX
+always agree. A laptop builds it from its own data folder (`workspace_content`: like the summary, only
+finished, non-training inspections and live entries count); the office builds it from the central database
+(office/bulletin.py), with the corrections (更正) of closed months the bulletin's month carries.
 """
 
 from __future__ import annotations
@@ -38,6 +40,49 @@ class OverdueItem:
     person: str | None
     deadline: date
     days_overdue: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An entry of a closed month that reached the office after the close (更正), carried by this month."""
+
+    month: str  # the closed month the entry belongs to
+    date: str  # local date it was recorded
+    department: str
+    person: str  # "name (工号)"; "" when the department itself was charged
+    item_code: str
+    item_text: str
+    points: float
+    pay_percent: float
+
+
+@dataclass(frozen=True)
+class BulletinContent:
+    """Everything a bulletin prints, whoever gathered it: the PDF and the workbook are rendered from this alone.
+
+    `corrections` is None where there are none to speak of (a laptop's own bulletin); the office's bulletin
+    always has the section, empty or not. `provisional`: the month is not closed, its figures may change."""
+
+    hospital: str
+    office: str
+    month: str
+    today: date  # issue date; overdue as of this day
+    summary: MonthlySummary
+    repeats: list[RepeatProblem]
+    overdue: list[OverdueItem]
+    corrections: list[Correction] | None = None
+    provisional: bool = False
+
+
+def workspace_content(ws: Workspace, month: str, today: date | None = None, lang: str = "zh") -> BulletinContent:
+    """A laptop's bulletin: its own data folder's month, hospital and office from its settings."""
+    from inspector_app.core.summary import monthly_summary
+
+    month = parse_month(month)
+    today = today or date.today()
+    return BulletinContent(ws.settings.hospital, ws.settings.inspector.office, month, today,
+                           monthly_summary(ws, month), repeat_problems(ws, month, lang),
+                           overdue_items(ws, today, lang))
 
 
 class Ranking(NamedTuple):

@@ -1,0 +1,92 @@
+"""`inspector-app office bulletin`: the 月度通报 from the central database, every inspector's month (issue #14).
+
+The names printed on it: `--hospital` / `--office` when given; else the office is the office certificate's name
+(`--office-dir`, default the data folder's office folder, as on the signed pay list) and the hospital the
+data folder's settings (the hospital the app was set up for, as on a laptop's bulletin); without an office
+certificate the settings' office name is used too.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from inspector_app.core.errors import AppError
+from inspector_app.core.i18n import tr
+
+
+def register(office_actions: argparse._SubParsersAction) -> None:
+    """Adds `bulletin` under `office` (commands_office.register calls this)."""
+    bul = office_actions.add_parser("bulletin", help=tr("the monthly bulletin from the central database (PDF or "
+                                                        "XLSX)"))
+    bul.add_argument("--central", required=True, metavar="URL",
+                     help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
+    bul.add_argument("--month", required=True, metavar="YYYY-MM")
+    bul.add_argument("-o", "--output", required=True, metavar="F.pdf|F.xlsx")
+    bul.add_argument("--hospital", metavar="NAME",
+                     help=tr("hospital name printed on the bulletin (default: the data folder's settings)"))
+    bul.add_argument("--office", metavar="NAME",
+                     help=tr("office name printed on the bulletin (default: the office certificate's name)"))
+    bul.add_argument("--office-dir", metavar="DIR",
+                     help=tr("office folder whose certificate names the office (default: the office folder in "
+                             "the data folder)"))
+    bul.add_argument("--by", metavar="NAME", help=tr("who issues the bulletin (kept with its number)"))
+    bul.set_defaults(handler=office_bulletin_cmd)
+
+
+def names(args: argparse.Namespace) -> tuple[str, str]:
+    """(hospital, office) as the module docstring says."""
+    from cryptography.x509.oid import NameOID
+
+    from inspector_app.core.identity import default_office_dir
+    from inspector_app.core.identity.certs import name_part
+    from inspector_app.core.identity.office import load_office_certificate, office_paths
+    from inspector_app.core.paths import resolve_data_dir
+    from inspector_app.core.settings import load_settings
+
+    data = resolve_data_dir(args.data_dir)
+    settings = load_settings(data) if data.is_dir() else None
+    office = (args.office or "").strip()
+    if not office:
+        folder = Path(args.office_dir).expanduser() if args.office_dir else default_office_dir(data)
+        if office_paths(folder)[1].exists():
+            office = name_part(load_office_certificate(folder).subject, NameOID.COMMON_NAME)
+        elif args.office_dir:
+            raise AppError(tr("There is no office in {path}: create it first (office init).", path=folder))
+        else:
+            office = settings.inspector.office if settings else ""
+    hospital = (args.hospital or "").strip() or (settings.hospital if settings else "")
+    return hospital, office
+
+
+def office_bulletin_cmd(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from inspector_app.core.i18n import language
+    from inspector_app.core.merge import open_central
+    from inspector_app.core.summary import parse_month
+    from inspector_app.office.bulletin import (
+        IssuedBulletin,
+        central_content,
+        write_bulletin,
+    )
+
+    month = parse_month(args.month)
+    target = Path(args.output).expanduser()
+    if target.suffix.lower() not in (".pdf", ".xlsx"):
+        raise AppError(tr("the bulletin is written as .pdf or .xlsx"))
+    hospital, office = names(args)
+    central = open_central(args.central)
+    try:
+        content = central_content(central, month, hospital=hospital, office=office, today=date.today(),
+                                  lang=language())
+        written = write_bulletin(central, content, target, issued_by=args.by or "", lang=language())
+    finally:
+        central.close()
+    if isinstance(written, IssuedBulletin):
+        print(tr("Monthly bulletin {number}: {path}", number=written.number, path=written.path))
+    else:
+        print(tr("Bulletin tables of {month} written to {path}.", month=month, path=written))
+    if content.provisional:
+        print(tr("{month} is not closed yet: the bulletin's figures may still change.", month=month))
+    return 0
