@@ -1,0 +1,382 @@
+"""The quarterly selection (季度评选, 000): candidates for 优质服务窗口 and 服务标兵 from the quarter's central data,
+each criterion with its evidence for and against, and the office's picks (award_picks.py).
+
+Who is judged: every department of kind `window` (优质服务窗口), and every person (服务标兵, by 工号) of the roster
+the office gives (without one, only people charged in the quarter are known to the central database: all of
+them have an entry against them). A person counts as inspected when their department was.
+How: each criterion of award_rules is met, failed or not measured. A subject with a failed criterion is not
+eligible; one nobody inspected and nothing failed is "not enough evidence" (listed apart, never a candidate).
+Ranking: eligible first, then fewest points in the quarter, then most inspections (more evidence), then code /
+工号; the first 3 windows and 10 persons eligible are proposed, every eligible one is listed.
+Points and inspections are the quarter's months added up from the one scoring module (office.month's
+month_summary when it exists: a closed month as it was closed; else the live central summary).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from inspector_app.core.errors import InputError
+from inspector_app.core.i18n import tr_lang
+from inspector_app.core.merge import models as m
+from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.roster.models import DepartmentKind, Roster
+from inspector_app.core.scoring import MonthlySummary
+from inspector_app.core.scoring.rules import ROUND
+from inspector_app.office import award_evidence as ev
+from inspector_app.office.award_rules import (
+    ITEM_CRITERIA,
+    PERSON,
+    QUOTA,
+    RATE_PERCENT,
+    RATES,
+    WINDOW,
+    Criterion,
+    CriterionResult,
+    Evidence,
+    Measured,
+    Outcome,
+    parse_quarter,
+    quarter_months,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str  # "window" / "person"
+    subject: str  # roster code / 工号
+    name: str
+    department_code: str
+    department: str
+    inspections: int  # of the window, or of the person's department, in the quarter
+    points: float  # counted points in the quarter (a window: its own and its people's)
+    criteria: list[CriterionResult]
+    rank: int = 0  # among those judged, 1 = best; 0: not enough evidence
+    proposed: bool = False  # within the quota (3 windows, 10 persons) among the eligible
+
+    def result(self, criterion: Criterion) -> CriterionResult:
+        return next(r for r in self.criteria if r.criterion is criterion)
+
+    @property
+    def failed(self) -> list[Criterion]:
+        return [r.criterion for r in self.criteria if r.outcome is Outcome.FAILED]
+
+    @property
+    def inspected(self) -> bool:
+        return self.result(Criterion.INSPECTED).outcome is Outcome.MET
+
+    @property
+    def eligible(self) -> bool:
+        """Inspected and no measured criterion failed (criteria not measured count neither way)."""
+        return self.inspected and not self.failed
+
+    @property
+    def judged(self) -> bool:
+        return self.inspected or bool(self.failed)
+
+
+@dataclass(frozen=True)
+class Selection:
+    quarter: str
+    months: list[str]
+    windows: list[Candidate]  # judged, ranked: eligible first
+    persons: list[Candidate]
+    not_enough_evidence: list[Candidate]  # nobody inspected them and nothing failed: cannot be judged
+    roster_used: bool
+    rule_items: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # criterion → items it picks
+
+    def eligible(self, kind: str) -> list[Candidate]:
+        return [c for c in (self.windows if kind == WINDOW else self.persons) if c.eligible]
+
+    def find(self, kind: str, subject: str) -> Candidate | None:
+        for candidate in (*(self.windows if kind == WINDOW else self.persons), *self.not_enough_evidence):
+            if candidate.kind == kind and candidate.subject == subject:
+                return candidate
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("windows", "persons", "not_enough_evidence"):
+            for plain, candidate in zip(data[key], getattr(self, key), strict=True):
+                plain["eligible"] = candidate.eligible
+        return data
+
+
+def month_summary(central: CentralDB, month: str) -> MonthlySummary:
+    """The month's figures: office.month's (frozen when closed) once it exists, else the live central summary."""
+    try:
+        from inspector_app.office.month import month_summary as office_month
+    except ImportError:
+        from inspector_app.core.merge.summary import central_summary
+
+        return central_summary(central, month)
+    return office_month(central, month)
+
+
+def _item_result(criterion: Criterion, against: ev.Lines | None, inspected: int, measured: Measured,
+                 kind: str, subject: str, months: list[str], lang: str) -> CriterionResult:
+    """One of the item criteria (shirking, complaint, rates): entries against, measured values, register."""
+    lines = list(against.lines) if against else []
+    omitted = (against.total - len(against.lines)) if against else 0
+    found_for: list[Evidence] = []
+    note = ""
+    if criterion in RATES:
+        values = sorted((v for v in measured.measurements
+                         if v.kind == kind and v.subject == subject and v.criterion is criterion and v.month in months),
+                        key=lambda v: v.month)
+        for value in values:
+            line = Evidence("", tr_lang(lang, "{month}: {percent}% measured ({source})", month=value.month,
+                                        percent=f"{value.percent:g}", source=value.source or "-"))
+            (found_for if value.percent >= RATE_PERCENT else lines).append(line)
+        if not lines and {v.month for v in values} >= set(months):
+            return CriterionResult(criterion, Outcome.MET, found_for)
+        note = tr_lang(lang, "not measured: the central database holds no monthly rates yet (standards work)") \
+            if not values else tr_lang(lang, "measured for {n} of {total} months", n=len({v.month for v in values}),
+                                       total=len(months))
+    else:  # complaints: only the register can say there were none
+        register = measured.complaints
+        if register is not None:
+            for complaint in register:
+                if complaint.kind == kind and complaint.subject == subject and complaint.verified \
+                        and complaint.date[:7] in months:
+                    lines.append(Evidence(complaint.date, tr_lang(lang, "verified complaint: {text}",
+                                                                  text=complaint.text)))
+            if not lines and inspected:
+                return CriterionResult(criterion, Outcome.MET, [Evidence("", tr_lang(
+                    lang, "the complaint register holds no verified complaint in the quarter"))])
+        if register is None:
+            note = tr_lang(lang, "not measured: the central database keeps no complaint register yet (standards work)")
+    if lines:
+        return CriterionResult(criterion, Outcome.FAILED, found_for, lines, omitted_against=omitted)
+    return CriterionResult(criterion, Outcome.NOT_MEASURED, found_for, note=note)
+
+
+def _judge(kind: str, subject: str, visits: ev.Lines | None, against: dict[Criterion, ev.Lines | None],
+           measured: Measured, months: list[str], lang: str) -> list[CriterionResult]:
+    inspected = visits.total if visits else 0
+    results = []
+    if inspected:
+        span = tr_lang(lang, "{n} inspections from {first} to {last}", n=inspected, first=visits.first,
+                       last=visits.last)
+        results.append(CriterionResult(Criterion.INSPECTED, Outcome.MET, visits.lines,
+                                       omitted_for=visits.total - len(visits.lines)))
+    else:
+        span = ""
+        results.append(CriterionResult(Criterion.INSPECTED, Outcome.NOT_MEASURED,
+                                       note=tr_lang(lang, "nobody inspected it in the quarter")))
+    for criterion in (Criterion.NO_VIOLATION, Criterion.NO_SHIRKING):
+        lines = against.get(criterion)
+        if lines:
+            results.append(CriterionResult(criterion, Outcome.FAILED, evidence_against=lines.lines,
+                                           omitted_against=lines.total - len(lines.lines)))
+        elif inspected:
+            results.append(CriterionResult(criterion, Outcome.MET, [Evidence("", tr_lang(
+                lang, "{span}: none recorded an entry of this kind", span=span))]))
+        else:
+            results.append(CriterionResult(criterion, Outcome.NOT_MEASURED))
+    for criterion in (Criterion.NO_COMPLAINT, *RATES):
+        results.append(_item_result(criterion, against.get(criterion), inspected, measured, kind, subject, months,
+                                    lang))
+    return results
+
+
+def _ranked(found: list[Candidate], kind: str) -> list[Candidate]:
+    judged = sorted((c for c in found if c.judged), key=lambda c: (not c.eligible, c.points, -c.inspections,
+                                                                   c.subject))
+    ranked, eligible = [], 0
+    for rank, candidate in enumerate(judged, start=1):
+        proposed = candidate.eligible and eligible < QUOTA[kind]
+        eligible += candidate.eligible
+        ranked.append(replace(candidate, rank=rank, proposed=proposed))
+    return ranked
+
+
+def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None, measured: Measured | None = None,
+               lang: str = "zh") -> Selection:
+    """The quarter's selection: windows and persons judged against 000's criteria, ranked, with evidence."""
+    quarter = parse_quarter(quarter)
+    months = quarter_months(quarter)
+    measured = measured or Measured()
+    department_points: dict[str, float] = defaultdict(float)
+    person_points: dict[str, float] = defaultdict(float)
+    for month in months:
+        summary = month_summary(central, month)
+        for d in summary.departments:
+            department_points[d.code] += d.total_points
+        for p in summary.persons:
+            person_points[p.staff_no] += p.points
+    with central.read() as session:
+        shots = ev.snapshots(session)
+        departments = {code: (name, kind) for code, name, kind in session.execute(
+            select(m.Department.id, m.Department.name, m.Department.kind))}
+        windows = sorted(code for code, (_, kind) in departments.items() if kind == DepartmentKind.WINDOW.value)
+        visits = ev.visits(session, months, shots, lang)
+        window_against = {c: ev.entries(session, months, shots, lang, by_person=False, criterion=c, departments=windows)
+                          for c in (Criterion.NO_VIOLATION, *ITEM_CRITERIA)}
+        person_against = {c: ev.entries(session, months, shots, lang, by_person=True, criterion=c)
+                          for c in (Criterion.NO_VIOLATION, *ITEM_CRITERIA)}
+        charged = ev.charged_departments(session, months)
+    found_windows = [
+        Candidate(WINDOW, code, departments[code][0], code, departments[code][0],
+                  visits[code].total if code in visits else 0, round(department_points.get(code, 0.0), ROUND),
+                  _judge(WINDOW, code, visits.get(code), {c: e.get(code) for c, e in window_against.items()},
+                         measured, months, lang))
+        for code in windows]
+    people: dict[str, tuple[str, str]] = dict(charged)
+    if roster is not None:
+        people.update({s.staff_no: (s.name, s.department) for s in roster.staff})
+    found_persons = []
+    for staff_no in sorted(people):
+        name, code = people[staff_no]
+        found_persons.append(Candidate(
+            PERSON, staff_no, name, code, departments.get(code, (code, ""))[0],
+            visits[code].total if code in visits else 0, round(person_points.get(staff_no, 0.0), ROUND),
+            _judge(PERSON, staff_no, visits.get(code), {c: e.get(staff_no) for c, e in person_against.items()},
+                   measured, months, lang)))
+    unjudged = [c for c in (*found_windows, *found_persons) if not c.judged]
+    return Selection(quarter, months, _ranked(found_windows, WINDOW), _ranked(found_persons, PERSON), unjudged,
+                     roster is not None,
+                     {c.value: shots.rule_items(c, lang) for c in ITEM_CRITERIA})
+
+
+# -- the office's picks ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pick:
+    quarter: str
+    kind: str
+    subject: str
+    name: str
+    note: str
+    picked_by: str
+    picked_at: datetime
+    withdrawn_at: datetime | None
+    override_reason: str = ""  # why a subject that was not an eligible candidate was picked
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+def _event_subject(quarter: str, kind: str, subject: str) -> str:
+    return f"{quarter}:{kind}:{subject}"
+
+
+def _checked(quarter: str, kind: str, subject: str, actor: str, lang: str) -> tuple[str, str, str]:
+    if kind not in (WINDOW, PERSON):
+        raise InputError.single("kind", tr_lang(lang, "the kind of award is window or person, not {kind}",
+                                                kind=kind))
+    if not subject.strip():
+        raise InputError.single("--window/--person",
+                                tr_lang(lang, "say which window (roster code) or person (工号)"))
+    if not actor.strip():
+        raise InputError.single("--by", tr_lang(lang, "say who records this (--by NAME)"))
+    return parse_quarter(quarter), subject.strip(), actor.strip()
+
+
+def _serialise(session: Session, quarter: str, kind: str) -> None:
+    """Two office PCs picking at once must not both take the last place: on PostgreSQL a transaction lock per
+    quarter and kind (SQLite's writers already queue: BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"award_picks:{quarter}:{kind}".encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _label(kind: str, lang: str) -> str:
+    return tr_lang(lang, "window") if kind == WINDOW else tr_lang(lang, "person")
+
+
+def pick(central: CentralDB, quarter: str, kind: str, subject: str, *, picked_by: str, now: datetime, note: str = "",
+         override_reason: str | None = None, roster: Roster | None = None, measured: Measured | None = None,
+         lang: str = "zh") -> Pick:
+    """Record the office's pick of a window or person for the quarter (AwardPick + OfficeEvent).
+
+    Refused: a subject not known at all; one that is not an eligible candidate, unless `override_reason` says
+    why; one already picked; a fourth window or an eleventh person (000: 三个窗口、十名标兵)."""
+    quarter, subject, picked_by = _checked(quarter, kind, subject, picked_by, lang)
+    override = (override_reason or "").strip()
+    selection = candidates(central, quarter, roster=roster, measured=measured, lang=lang)
+    candidate = selection.find(kind, subject)
+    if candidate is None:
+        raise InputError.single(subject, tr_lang(
+            lang, "no {kind} {subject} in the central database{roster} for {quarter}", kind=_label(kind, lang),
+            subject=subject, quarter=quarter, roster=tr_lang(lang, " or the roster") if roster is not None else ""))
+    if not candidate.eligible and not override:
+        why = (tr_lang(lang, "it failed: {criteria}", criteria=", ".join(c.label(lang) for c in candidate.failed))
+               if candidate.failed else tr_lang(lang, "nobody inspected it in the quarter, so it cannot be judged"))
+        raise InputError.single(subject, tr_lang(
+            lang, "{subject} is not a candidate for {quarter} ({why}); give --override-reason to pick it all the "
+                  "same", subject=subject, quarter=quarter, why=why))
+
+    def work(session: Session) -> Pick:
+        _serialise(session, quarter, kind)
+        rows = list(session.scalars(select(m.AwardPick).where(m.AwardPick.quarter == quarter,
+                                                              m.AwardPick.kind == kind)))
+        active = sorted(r.subject for r in rows if r.withdrawn_at is None)
+        if subject in active:
+            raise InputError.single(subject, tr_lang(lang, "{subject} is already picked for {quarter}",
+                                                     subject=subject, quarter=quarter))
+        if len(active) >= QUOTA[kind]:
+            raise InputError.single(subject, tr_lang(
+                lang, "{quarter} already has {n} {kind} picks ({picked}), the most 000 allows; withdraw one first",
+                quarter=quarter, n=len(active), kind=_label(kind, lang), picked=", ".join(active)))
+        row = next((r for r in rows if r.subject == subject), None)  # a withdrawn pick is taken up again
+        if row is None:
+            row = m.AwardPick(id=str(uuid.uuid4()), quarter=quarter, kind=kind, subject=subject)
+            session.add(row)
+        row.name, row.note, row.picked_by, row.picked_at, row.withdrawn_at = (candidate.name, note.strip(),
+                                                                              picked_by, now, None)
+        session.add(m.OfficeEvent(at=now, actor=picked_by, action="award_pick",
+                                  subject=_event_subject(quarter, kind, subject),
+                                  detail={"quarter": quarter, "kind": kind, "subject": subject, "name": candidate.name,
+                                          "note": note.strip(), "override_reason": override,
+                                          "eligible": candidate.eligible, "rank": candidate.rank,
+                                          "failed": [c.value for c in candidate.failed]}))
+        return Pick(quarter, kind, subject, candidate.name, note.strip(), picked_by, now, None, override)
+
+    return central.transaction(work)
+
+
+def withdraw(central: CentralDB, quarter: str, kind: str, subject: str, *, withdrawn_by: str, now: datetime,
+             note: str = "", lang: str = "zh") -> Pick:
+    """Withdraw an active pick: the row stays, with `withdrawn_at`; the trail says who and why."""
+    quarter, subject, withdrawn_by = _checked(quarter, kind, subject, withdrawn_by, lang)
+
+    def work(session: Session) -> Pick:
+        _serialise(session, quarter, kind)
+        row = session.scalar(select(m.AwardPick).where(m.AwardPick.quarter == quarter, m.AwardPick.kind == kind,
+                                                       m.AwardPick.subject == subject))
+        if row is None or row.withdrawn_at is not None:
+            raise InputError.single(subject, tr_lang(
+                lang, "{subject} is not picked for {quarter}, so there is nothing to withdraw", subject=subject,
+                quarter=quarter))
+        row.withdrawn_at = now
+        session.add(m.OfficeEvent(at=now, actor=withdrawn_by, action="award_withdraw",
+                                  subject=_event_subject(quarter, kind, subject),
+                                  detail={"quarter": quarter, "kind": kind, "subject": subject, "note": note.strip()}))
+        return Pick(quarter, kind, subject, row.name, row.note, row.picked_by, row.picked_at, now)
+
+    return central.transaction(work)
+
+
+def picks(central: CentralDB, quarter: str) -> list[Pick]:
+    """Every pick of the quarter, withdrawn ones included (windows first, then in the order picked)."""
+    quarter = parse_quarter(quarter)
+    with central.read() as session:
+        rows = list(session.scalars(select(m.AwardPick).where(m.AwardPick.quarter == quarter)))
+        overrides: dict[str, str] = {}
+        for subject, detail in session.execute(
+                select(m.OfficeEvent.subject, m.OfficeEvent.detail)
+                .where(m.OfficeEvent.action == "award_pick", m.OfficeEvent.subject.like(f"{quarter}:%"))
+                .order_by(m.OfficeEvent.id)):
+            overrides[subject] = (detail or {}).get("override_reason", "")  # the newest pick's reason wins
+    found = [Pick(r.quarter, r.kind, r.subject, r.name, r.note, r.picked_by, r.picked_at, r.withdrawn_at,
+                  overrides.get(_event_subject(r.quarter, r.kind, r.subject), "")) for r in rows]
+    return sorted(found, key=lambda p: (p.kind != WINDOW, p.picked_at, p.subject))
