@@ -11,7 +11,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from inspector_app.cli import commands_office_bulletin, commands_office_ledger
+from inspector_app.cli import (
+    commands_office_awards,
+    commands_office_bulletin,
+    commands_office_ledger,
+    commands_office_trends,
+)
 from inspector_app.core.i18n import tr
 
 
@@ -46,6 +51,8 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     pay.set_defaults(handler=office_pay_list_cmd)
     commands_office_ledger.register(office_actions)  # office ledger, office decide (整改台账)
     commands_office_bulletin.register(office_actions)  # office bulletin (月度通报)
+    commands_office_awards.register(office_actions)  # office awards, pick, withdraw (季度评选)
+    commands_office_trends.register(office_actions)  # office trends
 
 
 def _state_lines(state) -> list[str]:  # noqa: ANN001 - office.month.MonthState (imported when run)
