@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,12 +40,25 @@ CENTRAL_DIR = "central"
 
 
 def add_office_menu(window: QMainWindow, bar: QMenuBar) -> None:
-    """The Office menu (办公室), added by MainWindow._build_menus."""
+    """The Office menu (办公室), added by MainWindow._build_menus: merge batches, the office workspace."""
     menu = bar.addMenu(tr("&Office"))
     action = QAction(tr("&Merge batches…"), window)
     action.setObjectName("mergeBatchesAction")
     action.triggered.connect(lambda: OfficeDialog(window.ctx, window).open())  # type: ignore[attr-defined]
     menu.addAction(action)
+    workspace = QAction(tr("Office &workspace…"), window)
+    workspace.setObjectName("officeWorkspaceAction")
+    workspace.setShortcut(QKeySequence("Ctrl+Shift+O"))
+    workspace.triggered.connect(lambda: _open_workspace(window))
+    menu.addAction(workspace)
+
+
+def _open_workspace(window: QMainWindow) -> None:
+    from inspector_app.gui.office.workspace import (
+        open_workspace,  # imported on first use
+    )
+
+    open_workspace(window, window.ctx)  # type: ignore[attr-defined]
 
 
 def _files_dir(url: str, data_dir: Path) -> Path:

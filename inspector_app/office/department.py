@@ -21,21 +21,13 @@ from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.scoring import DepartmentRow, MonthlySummary
 from inspector_app.core.summary import parse_month
 from inspector_app.office.browse import clause_of, item_of, local, snapshot
+from inspector_app.office.overview import month_figures
 
 D, I, R = m.Deduction, m.Inspection, m.Rectification
 REPEAT_VISITS = 2  # found on at least two inspections
 MOST = 100  # rows of each list (most visits first)
 OPEN = ("open", "rectified")  # the laptop's statuses of an item not yet verified on re-inspection
 CLOSING = ("verified", "waived")  # office decisions that end an item
-
-
-def month_figures(central: CentralDB, month: str) -> MonthlySummary:
-    """The month's summary: the office's (frozen when closed) when office/month.py is there, else the live one."""
-    try:
-        from inspector_app.office.month import month_summary
-    except ImportError:  # pragma: no cover - before office/month.py
-        from inspector_app.core.merge.summary import central_summary as month_summary
-    return month_summary(central, month)
 
 
 @dataclass(frozen=True)

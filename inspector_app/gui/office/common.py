@@ -1,0 +1,88 @@
+"""Small pieces the office workspace's tabs share: column-described table models, filter combos, number texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
+
+from inspector_app.core.i18n import tr
+from inspector_app.gui.models import RowTableModel
+from inspector_app.gui.widgets.tables import compact_combo, row_view
+
+Column = tuple[str, Callable[[Any], Any]]  # header (translated), cell text of a row
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def number(value: float | None) -> str:
+    """Points and counts as the office reads them: no trailing ".0", nothing for None."""
+    return "" if value is None else f"{value:g}"
+
+
+class ColumnsModel(RowTableModel):
+    """Rows shown through a list of (header, getter) columns; numbers right-aligned; `greyed(row)` rows grey."""
+
+    def __init__(self, columns: Sequence[Column], numeric: Sequence[int] = (),
+                 greyed: Callable[[Any], bool] | None = None) -> None:
+        super().__init__([header for header, _ in columns])
+        self._getters = [getter for _, getter in columns]
+        self._numeric = set(numeric)
+        self._greyed = greyed
+
+    def row_data(self, row: Any, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = self._getters[column](row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self._numeric:
+            return RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and self._greyed is not None and self._greyed(row):
+            return QColor(140, 140, 140)
+        return None
+
+
+def table(model: ColumnsModel, name: str, *, stretch: int | None = None) -> QTableView:
+    """A read-only, whole-row table with compact rows; columns fit their text and `stretch` (if given) takes the
+    rest of the width (numbers never stretch: a wide number column reads badly)."""
+    view = row_view(model, name, resize=QHeaderView.ResizeMode.Interactive, stretch_last=False, wrap=False)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    if stretch is not None:
+        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def fit(view: QTableView, widest: int = 260) -> None:
+    """Columns fit the loaded rows (at most `widest` pixels), the stretched one excepted."""
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+            view.resizeColumnToContents(column)
+            header.resizeSection(column, min(header.sectionSize(column), widest))
+
+
+def choice_combo(name: str, chars: int = 12) -> QComboBox:
+    combo = compact_combo(chars)
+    combo.setAccessibleName(name)
+    return combo
+
+
+def refill(combo: QComboBox, choices: Sequence[tuple[str, Any]], *, everything: bool = True) -> None:
+    """Replace a filter's choices (first "All" unless `everything` is False), keeping the current one if offered."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if everything:
+        combo.addItem(tr("All"), None)
+    for label, value in choices:
+        combo.addItem(label, value)
+    found = combo.findData(current) if current is not None else -1
+    combo.setCurrentIndex(max(found, 0))
+    combo.blockSignals(False)
+
+
+def person(name: str, number: str) -> str:
+    return f"{name}（{number}）" if number else name

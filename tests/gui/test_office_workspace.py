@@ -1,0 +1,260 @@
+"""The office workspace (办公室工作台) in the real main window, over a SQLite central database holding two merged
+laptops, driven by the keyboard: the Office menu's shortcut opens it, filters and pages change with keys, Enter
+opens an inspection read-only with its photos, signatures and signed sheet; a department's page; the month's
+figures, close and pay list. Expectations come from the laptops' own stores or the tested core services.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QFileDialog,
+    QGroupBox,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from inspector_app.core.i18n import language, set_language, tr
+from inspector_app.core.merge import default_url, merge_files, open_central
+from inspector_app.gui.office import inspections_tab
+from inspector_app.gui.office.workspace import OfficeWorkspace
+from inspector_app.office.browse import not_inspected
+from inspector_app.office.overview import month_figures
+from tests.helpers.fixtures import sqlite_rows
+from tests.helpers.office_hospital import Hospital, office_hospital
+
+CTRL, SHIFT, ALT = (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier,
+                    Qt.KeyboardModifier.AltModifier)
+MONTH = "2025-06"  # the newest month merged: the workspace opens on it
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> tuple[Path, Hospital]:
+    """A central folder (central.db and files/) with both laptops merged, made once; tests get a copy."""
+    root = tmp_path_factory.mktemp("office-workspace")
+    hospital = office_hospital(root, demo_template)
+    folder = root / "central"
+    central = open_central(default_url(folder))
+    try:
+        assert merge_files(central, hospital.bundles, hospital.trusted, folder / "files").clean
+    finally:
+        central.close()
+    return folder, hospital
+
+
+@pytest.fixture
+def office(merged, gui_workspace, open_window, qtbot) -> tuple[OfficeWorkspace, Hospital]:
+    """The main window over a data folder whose default central database is the merged one; the workspace
+    opened from the Office menu by its shortcut, on its first page."""
+    folder, hospital = merged
+    shutil.copytree(folder, gui_workspace.data_dir / "central")
+    window = open_window(gui_workspace)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL | SHIFT)  # Office → Office workspace…
+    workspace = window.findChild(OfficeWorkspace, "officeWorkspace")
+    assert workspace is not None
+    qtbot.waitExposed(workspace)
+    qtbot.waitUntil(lambda: workspace.inspections_tab.page is not None and not workspace.busy, timeout=20000)
+    yield workspace, hospital
+    workspace.close()
+
+
+def key(qtbot, workspace: QWidget, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press where the keyboard focus is in the workspace (as a keyboard delivers it)."""
+    focus = QApplication.focusWidget()
+    target = focus if focus is not None and focus.window() is workspace else workspace
+    qtbot.keyClick(target, key, modifiers)
+
+
+def press(qtbot, workspace: OfficeWorkspace, button: QAbstractButton, letter: Qt.Key) -> None:
+    """Alt+letter on a button's mnemonic (Qt clicks it a moment later, as it animates the press), then wait
+    for the work it started."""
+    with qtbot.waitSignal(button.clicked, timeout=5000):
+        key(qtbot, workspace, letter, ALT)
+    settle(qtbot, workspace)
+
+
+def settle(qtbot, workspace: OfficeWorkspace) -> None:
+    qtbot.waitUntil(lambda: not workspace.busy, timeout=20000)
+
+
+def laptop_count(hospital: Hospital, where: str = "1 = 1", params: tuple = ()) -> int:
+    return sum(sqlite_rows(folder, f"SELECT count(*) FROM inspections WHERE status = 'finished' AND training = 0 "
+                                   f"AND {where}", params)[0][0] for folder in hospital.laptops)
+
+
+def test_enter_opens_an_inspection_read_only(office, qtbot) -> None:
+    workspace, hospital = office
+    tab = workspace.inspections_tab
+    assert tab.month.currentData() == MONTH
+    total = laptop_count(hospital, "local_month = ?", (MONTH,))
+    assert tab.page.total == total and tab.model.rowCount() == total  # fewer than a page
+    assert tab.total.text() == tr("Inspections {first}–{last} of {total}", first=1, last=total, total=total)
+    key(qtbot, workspace, Qt.Key.Key_1, CTRL)  # the inspections tab, the focus on its table
+    assert QApplication.focusWidget() is tab.table
+    target = next(r for r in range(tab.model.rowCount()) if tab.model.row_at(r).id == hospital.main)
+    for _ in range(target):
+        key(qtbot, workspace, Qt.Key.Key_Down)
+    assert tab.table.currentIndex().row() == target
+    key(qtbot, workspace, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.detail_dialog is not None and tab.detail_dialog.isVisible(), timeout=10000)
+    dialog = tab.detail_dialog
+    rows = [dialog.entries_model.row_at(r) for r in range(dialog.entries_model.rowCount())]
+    assert sorted(e.item_code for e in rows) == ["A1", "A2", "A3", "A4"] and [e.voided for e in rows].count(True) == 1
+    assert dialog.photos.count() == 2  # the sent photo as a thumbnail, the lost one marked
+    texts = [dialog.photos.item(i).text() for i in range(2)]
+    assert sum(tr("not sent") in text for text in texts) == 1
+    assert [label.pixmap().isNull() for label in dialog.signature_labels] == [False, False]
+    assert dialog.sheet_button is not None and dialog.sheet_button.isEnabled()
+    assert "A3" in dialog.clause.text() and "：" in dialog.clause.text()  # the clause of the current entry
+    key(qtbot, dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_filters_and_pages_by_keyboard(office, qtbot, monkeypatch) -> None:
+    workspace, hospital = office
+    tab = workspace.inspections_tab
+    monkeypatch.setattr(inspections_tab, "PAGE", 4)
+    key(qtbot, workspace, Qt.Key.Key_R, ALT)  # Inspecto&r
+    assert QApplication.focusWidget() is tab.inspector
+    key(qtbot, workspace, Qt.Key.Key_Down)  # All → the first inspector, L001
+    settle(qtbot, workspace)
+    assert tab.inspector.currentData() == "L001"
+    expected = laptop_count(hospital, "local_month = ? AND inspector_no = 'L001'", (MONTH,))
+    assert tab.page.total == expected and len(tab.page.rows) == min(4, expected)
+    assert {row.inspector_no for row in tab.page.rows} == {"L001"}
+    seen = [row.id for row in tab.page.rows]
+    while tab.next.isEnabled():
+        press(qtbot, workspace, tab.next, Qt.Key.Key_N)  # &Next page
+        seen += [row.id for row in tab.page.rows]
+    assert len(seen) == len(set(seen)) == expected
+    press(qtbot, workspace, tab.previous, Qt.Key.Key_P)  # &Previous page
+    assert tab.page.offset == 4 * ((expected - 1) // 4 - 1)
+    press(qtbot, workspace, tab.clear, Qt.Key.Key_L)  # C&lear filters: every month, every inspector
+    assert tab.page.total == laptop_count(hospital) and tab.month.currentData() is None
+
+
+def test_department_page_from_the_month(office, qtbot) -> None:
+    workspace, _ = office
+    key(qtbot, workspace, Qt.Key.Key_3, CTRL)  # the month
+    settle(qtbot, workspace)
+    month = workspace.month_tab
+    summary = month_figures(workspace.central, MONTH)
+    assert month.departments_model.rowCount() == len(summary.departments)
+    gaps = not_inspected(workspace.central, MONTH)
+    assert [month.gaps.item(i).text() for i in range(month.gaps.count())] == [f"{n}（{c}）" for c, n in gaps]
+    month.departments_table.setFocus()
+    target = next(r for r in range(month.departments_model.rowCount())
+                  if month.departments_model.row_at(r).code == "W-REG")
+    month.departments_table.setCurrentIndex(month.departments_model.index(0, 0))
+    for _ in range(target):
+        key(qtbot, workspace, Qt.Key.Key_Down)
+    key(qtbot, workspace, Qt.Key.Key_Return)  # the department's page
+    qtbot.waitUntil(lambda: workspace.department_tab.page is not None, timeout=20000)
+    settle(qtbot, workspace)
+    department = workspace.department_tab
+    assert workspace.tabs.currentWidget() is department and department.page.code == "W-REG"
+    assert [m.month for m in department.page.months] == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05",
+                                                         "2025-06"]
+    row = next(d for d in summary.departments if d.code == "W-REG")
+    assert department.months_model.row_at(5).row.total_points == row.total_points
+    repeated = {(r.item_code, r.inspectors) for r in department.page.repeat_items}
+    assert ("A3", 2) in repeated  # found by both laptops' inspectors
+    assert any(p.staff_no == "1001" and p.inspectors == 2 for p in department.page.repeat_persons)
+
+
+def test_close_month_and_export_the_pay_list(office, qtbot, monkeypatch, tmp_path) -> None:
+    workspace, _ = office
+    key(qtbot, workspace, Qt.Key.Key_3, CTRL)
+    settle(qtbot, workspace)
+    month = workspace.month_tab
+    assert month.month.currentData() == MONTH and tr("Open.") in month.state_label.text()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("王主任", True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    press(qtbot, workspace, month.close_button, Qt.Key.Key_C)  # &Close month… (earlier months open: closed anyway)
+    qtbot.waitUntil(lambda: month.state is not None and month.state.closed, timeout=20000)
+    settle(qtbot, workspace)
+    assert month.state.closed_by == "王主任" and "王主任" in month.state_label.text()
+    assert not month.close_button.isEnabled()
+    target = tmp_path / "pay.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    press(qtbot, workspace, month.pay_button, Qt.Key.Key_P)  # Export &pay list…
+    qtbot.waitUntil(target.exists, timeout=20000)
+    settle(qtbot, workspace)
+    staff = load_workbook(target).worksheets[0]
+    persons = {p.staff_no: p.points for p in month_figures(workspace.central, MONTH).persons}
+    assert {row[0]: row[5] for row in staff.iter_rows(min_row=2, values_only=True) if row[0]} == persons
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _texts(root: QWidget) -> list[str]:
+    """The interface's own words: buttons, labels and group titles, headers and tab titles (not data)."""
+    found = [w.text() for w in root.findChildren(QAbstractButton) if w.text()]
+    found += [w.title() for w in root.findChildren(QGroupBox)]
+    found += [w.text() for w in root.findChildren(QLabel) if w.buddy() is not None]
+    for tabs in root.findChildren(QTabWidget):
+        found += [tabs.tabText(i) for i in range(tabs.count())]
+    return found
+
+
+def _shoot(workspace: OfficeWorkspace, qtbot, folder: Path, name: str, width: int) -> None:
+    workspace.resize(width, 768)
+    tab = workspace.inspections_tab
+    qtbot.wait(50)
+    workspace.grab().save(str(folder / f"office-workspace-{name}-{width}-1-inspections.png"))
+    workspace.show_department("W-REG")
+    qtbot.waitUntil(lambda: workspace.department_tab.page is not None, timeout=20000)
+    settle(qtbot, workspace)
+    workspace.grab().save(str(folder / f"office-workspace-{name}-{width}-2-department.png"))
+    workspace.tabs.setCurrentWidget(workspace.month_tab)
+    settle(qtbot, workspace)
+    workspace.grab().save(str(folder / f"office-workspace-{name}-{width}-3-month.png"))
+    workspace.tabs.setCurrentWidget(tab)
+    row = next(r for r in range(tab.model.rowCount()) if tab.model.row_at(r).started == "2025-06-10 09:30")
+    tab.detail_dialog = None
+    tab.open_inspection(tab.model.row_at(row).id)
+    qtbot.waitUntil(lambda: tab.detail_dialog is not None and tab.detail_dialog.isVisible(), timeout=10000)
+    tab.detail_dialog.grab().save(str(folder / f"office-workspace-{name}-{width}-4-detail.png"))
+    tab.detail_dialog.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_both_languages_and_screenshots(merged, gui_workspace, open_window, qtbot, tmp_path, lang) -> None:
+    """Chinese by default, English complete (no Chinese word in the interface's own texts); screenshots at
+    1366×768 and 1024×768 (to OFFICE_SHOTS when set, for people to look at)."""
+    folder, _ = merged
+    shutil.copytree(folder, gui_workspace.data_dir / "central")
+    before = language()
+    set_language(lang)
+    try:
+        window = open_window(gui_workspace)
+        workspace = OfficeWorkspace(window.ctx, window)
+        workspace.show()
+        qtbot.waitUntil(lambda: workspace.inspections_tab.page is not None and not workspace.busy, timeout=20000)
+        texts = _texts(workspace)
+        if lang == "en":
+            assert not [t for t in texts if CJK.search(t)]
+        else:
+            assert not [t for t in texts if re.search(r"[A-Za-z]{3,}", t) and not CJK.search(t)], texts
+        shots = Path(os.environ.get("OFFICE_SHOTS", tmp_path))
+        shots.mkdir(parents=True, exist_ok=True)
+        for width in (1366, 1024):
+            _shoot(workspace, qtbot, shots, lang, width)
+        workspace.close()
+    finally:
+        set_language(before)
