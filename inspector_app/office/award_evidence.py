@@ -7,13 +7,14 @@ checklist snapshots (a handful of rows: one per checklist version ever merged).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
@@ -119,47 +120,113 @@ def visits(session: Session, months: list[str], shots: Snapshots, lang: str,
     return found
 
 
-def entries(session: Session, months: list[str], shots: Snapshots, lang: str, *, by_person: bool,
-            criterion: Criterion = Criterion.NO_VIOLATION, departments: Iterable[str] | None = None
-            ) -> dict[str, Lines]:
-    """Subject (roster code, or 工号 when `by_person`) → its live entries in `months` that count against
-    `criterion` (NO_VIOLATION: every live entry; the others: entries on the items its rule picks)."""
+def _line(row: Any, shots: Snapshots, lang: str) -> Evidence:
+    checklist = shots.checklists.get(row.checklist_hash)
+    who = f"{row.staff_name or ''}（{row.staff_no}）" if row.staff_no else tr_lang(lang, "the department")
+    text = tr_lang(lang, "{code} {item}: {who}, ×{count}, {points} points", code=row.item_code,
+                   item=shots.item_text(row.checklist_hash, row.item_code, lang), who=who, count=row.count,
+                   points=f"{row.counted_points:g}")
+    return Evidence(_local_date({"utc_offset_min": row.offset}, row.recorded_at), text,
+                    _inspector(row.inspector_name, row.inspector_no), row.item_code,
+                    checklist.id if checklist is not None else "")
+
+
+def _detail(*extra: Any) -> Any:
+    return select(*extra, D.recorded_at, D.payload["utc_offset_min"].as_integer().label("offset"), D.item_code,
+                  D.staff_no, D.staff_name, D.department_id, D.count, D.counted_points, I.inspector_name,
+                  I.inspector_no, I.checklist_hash)
+
+
+def _subject_filter(by_person: bool, subjects: Iterable[str]) -> Any:
+    return (D.staff_no if by_person else D.department_id).in_(sorted(set(subjects)))
+
+
+def live_counts(session: Session, months: list[str], *, windows: Iterable[str]) -> tuple[dict[str, int], dict]:
+    """Live entries in `months`: per window (its own and its people's), and per person (工号 → count, name,
+    the department charged). Grouped on the month indexes; no row is read one by one."""
+    per_window = {code: int(n) for code, n in session.execute(
+        select(D.department_id, func.count()).where(D.local_month.in_(months), D.voided_at.is_(None),
+                                                    _subject_filter(False, windows))
+        .group_by(D.department_id))}
+    per_person = {staff_no: (int(n), name or "", code) for staff_no, n, name, code in session.execute(
+        select(D.staff_no, func.count(), func.max(D.staff_name), func.max(D.department_code))
+        .where(D.local_month.in_(months), D.voided_at.is_(None), D.charged_to == "person")
+        .group_by(D.staff_no))}
+    return per_window, per_person
+
+
+def _flagged_codes(shots: Snapshots) -> list[str]:
+    return sorted({code for pairs in shots.flagged.values() for found in pairs.values() for code in found})
+
+
+def _criteria_of(shots: Snapshots, digest: str, code: str) -> list[Criterion]:
+    return [criterion for criterion, pairs in shots.flagged.items() if code in pairs.get(digest, ())]
+
+
+def flagged_counts(session: Session, months: list[str], shots: Snapshots, *, windows: Iterable[str]
+                   ) -> tuple[dict[tuple[str, Criterion], int], dict[tuple[str, Criterion], int]]:
+    """Live entries in `months` on the items a criterion's rule picks, counted per (window, criterion) and per
+    (工号, criterion). The item codes narrow the scan before the join; the snapshot decides (codes repeat across
+    checklists)."""
+    by_window: dict[tuple[str, Criterion], int] = defaultdict(int)
+    by_person: dict[tuple[str, Criterion], int] = defaultdict(int)
+    codes = _flagged_codes(shots)
+    if not codes:
+        return by_window, by_person
+    windows = set(windows)
+    for department, staff_no, digest, code, count in session.execute(
+            select(D.department_id, D.staff_no, I.checklist_hash, D.item_code, func.count())
+            .join(I, I.id == D.inspection_id)
+            .where(D.local_month.in_(months), D.voided_at.is_(None), D.item_code.in_(codes))
+            .group_by(D.department_id, D.staff_no, I.checklist_hash, D.item_code)):
+        for criterion in _criteria_of(shots, digest, code):
+            if department in windows:
+                by_window[(department, criterion)] += int(count)
+            if staff_no:
+                by_person[(staff_no, criterion)] += int(count)
+    return by_window, by_person
+
+
+def flagged_entries(session: Session, months: list[str], shots: Snapshots, lang: str, *, by_person: bool,
+                    subjects: Iterable[str]) -> dict[tuple[str, Criterion], list[Evidence]]:
+    """The first EVIDENCE_LINES of those entries per (subject, criterion), for the subjects given."""
+    subjects, codes = sorted(set(subjects)), _flagged_codes(shots)
+    if not subjects or not codes:
+        return {}
     key = D.staff_no if by_person else D.department_id
-    where = [D.local_month.in_(months), D.voided_at.is_(None)]
-    where.append(D.charged_to == "person" if by_person else D.department_id.in_(sorted(set(departments or ()))))
-    inner = select(D.id, key.label("subject"),
-                   func.row_number().over(partition_by=key, order_by=(D.recorded_at, D.id)).label("rn"),
-                   func.count().over(partition_by=key).label("total"))
-    if criterion is not Criterion.NO_VIOLATION:
-        pairs = shots.flagged[criterion]
-        where.append(or_(*(and_(I.checklist_hash == digest, D.item_code.in_(sorted(codes)))
-                           for digest, codes in sorted(pairs.items()))) if pairs else false())
-        inner = inner.join(I, I.id == D.inspection_id)
-    numbered = inner.where(*where).subquery()
-    found: dict[str, Lines] = {}
+    numbered = (select(D.id, key.label("subject"), func.row_number().over(
+                    partition_by=(key, D.item_code), order_by=(D.recorded_at, D.id)).label("rn"))
+                .where(D.local_month.in_(months), D.voided_at.is_(None), D.item_code.in_(codes),
+                       _subject_filter(by_person, subjects)).subquery())
+    found: dict[tuple[str, Criterion], list[Evidence]] = defaultdict(list)
     for row in session.execute(
-            select(numbered.c.subject, numbered.c.total, D.recorded_at, D.payload, D.item_code, D.staff_no,
-                   D.staff_name, D.department_id, D.count, D.counted_points, I.inspector_name, I.inspector_no,
-                   I.checklist_hash)
-            .join(D, D.id == numbered.c.id).join(I, I.id == D.inspection_id).where(numbered.c.rn <= EVIDENCE_LINES)
-            .order_by(numbered.c.subject, numbered.c.rn)):
-        lines = found.setdefault(row.subject, Lines(int(row.total)))
-        checklist = shots.checklists.get(row.checklist_hash)
-        who = f"{row.staff_name or ''}（{row.staff_no}）" if row.staff_no else tr_lang(lang, "the department")
-        text = tr_lang(lang, "{code} {item}: {who}, ×{count}, {points} points", code=row.item_code,
-                       item=shots.item_text(row.checklist_hash, row.item_code, lang), who=who, count=row.count,
-                       points=f"{row.counted_points:g}")
-        day = _local_date(row.payload, row.recorded_at)
-        lines.lines.append(Evidence(day, text, _inspector(row.inspector_name, row.inspector_no), row.item_code,
-                                    checklist.id if checklist is not None else ""))
-        lines.first = lines.first or day
-        lines.last = day
+            _detail(numbered.c.subject).select_from(numbered).join(D, D.id == numbered.c.id)
+            .join(I, I.id == D.inspection_id).where(numbered.c.rn <= EVIDENCE_LINES)
+            .order_by(D.recorded_at, D.id)):
+        for criterion in _criteria_of(shots, row.checklist_hash, row.item_code):
+            if len(found[(row.subject, criterion)]) < EVIDENCE_LINES:
+                found[(row.subject, criterion)].append(_line(row, shots, lang))
     return found
 
 
-def charged_departments(session: Session, months: list[str]) -> dict[str, tuple[str, str]]:
-    """工号 → (name, department code) for everyone charged in `months` (the department they were charged to)."""
-    return {staff_no: (name or "", code) for staff_no, name, code in session.execute(
-        select(D.staff_no, func.max(D.staff_name), func.max(D.department_code))
-        .where(D.local_month.in_(months), D.voided_at.is_(None), D.charged_to == "person")
-        .group_by(D.staff_no))}
+def entries(session: Session, months: list[str], shots: Snapshots, lang: str, *, by_person: bool,
+            subjects: Iterable[str]) -> dict[str, Lines]:
+    """Subject (roster code, or 工号 when `by_person`) → its first EVIDENCE_LINES live entries in `months`, for
+    the subjects given (a window function numbers each subject's entries; the count is live_counts')."""
+    subjects = sorted(set(subjects))
+    if not subjects:
+        return {}
+    key = D.staff_no if by_person else D.department_id
+    where = [D.local_month.in_(months), D.voided_at.is_(None), _subject_filter(by_person, subjects)]
+    if by_person:
+        where.append(D.charged_to == "person")
+    numbered = (select(D.id, key.label("subject"),
+                       func.row_number().over(partition_by=key, order_by=(D.recorded_at, D.id)).label("rn"))
+                .where(*where).subquery())
+    found: dict[str, Lines] = {}
+    for row in session.execute(
+            _detail(numbered.c.subject).select_from(numbered).join(D, D.id == numbered.c.id)
+            .join(I, I.id == D.inspection_id).where(numbered.c.rn <= EVIDENCE_LINES)
+            .order_by(numbered.c.subject, numbered.c.rn)):
+        found.setdefault(row.subject, Lines()).lines.append(_line(row, shots, lang))
+    return found

@@ -35,6 +35,7 @@ KINDS = (WINDOW, PERSON)
 QUOTA = {WINDOW: 3, PERSON: 10}  # 000 四、评选办法 3: 每季度评选三个优质服务窗口和十名优质服务标兵
 RATE_PERCENT = 90.0  # 000 三、评选标准 2: 90%以上, for both the evaluation rate and satisfaction
 EVIDENCE_LINES = 10  # per criterion and side; the rest are counted (`omitted_*`)
+EVIDENCE_SUBJECTS = 30  # persons whose every entry is listed: the first in the ranking (all windows are)
 SHIRKING_WORDS = ("推诿", "扯皮")
 COMPLAINT_TEXT = re.compile(r"无[^，。；,;]*投诉|投诉[^，。；,;]*查实")
 QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")

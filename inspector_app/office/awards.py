@@ -33,6 +33,7 @@ from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.scoring.rules import ROUND
 from inspector_app.office import award_evidence as ev
 from inspector_app.office.award_rules import (
+    EVIDENCE_SUBJECTS,
     ITEM_CRITERIA,
     PERSON,
     QUOTA,
@@ -154,7 +155,7 @@ def _item_result(criterion: Criterion, against: ev.Lines | None, inspected: int,
                     lang, "the complaint register holds no verified complaint in the quarter"))])
         if register is None:
             note = tr_lang(lang, "not measured: the central database keeps no complaint register yet (standards work)")
-    if lines:
+    if lines or omitted:
         return CriterionResult(criterion, Outcome.FAILED, found_for, lines, omitted_against=omitted)
     return CriterionResult(criterion, Outcome.NOT_MEASURED, found_for, note=note)
 
@@ -189,19 +190,39 @@ def _judge(kind: str, subject: str, visits: ev.Lines | None, against: dict[Crite
 
 
 def _ranked(found: list[Candidate], kind: str) -> list[Candidate]:
-    judged = sorted((c for c in found if c.judged), key=lambda c: (not c.eligible, c.points, -c.inspections,
-                                                                   c.subject))
+    """The judged ranked (eligible first, fewest points, most inspections, code), then the unjudged (rank 0)."""
+    keyed = [((not c.eligible, c.points, -c.inspections, c.subject), c) for c in found if c.judged]
     ranked, eligible = [], 0
-    for rank, candidate in enumerate(judged, start=1):
-        proposed = candidate.eligible and eligible < QUOTA[kind]
-        eligible += candidate.eligible
+    for rank, (key, candidate) in enumerate(sorted(keyed, key=lambda pair: pair[0]), start=1):
+        proposed = not key[0] and eligible < QUOTA[kind]
+        eligible += not key[0]
         ranked.append(replace(candidate, rank=rank, proposed=proposed))
-    return ranked
+    return ranked + [c for c in found if not c.judged]
+
+
+def _listed(candidate: Candidate, entries: ev.Lines | None, flagged: dict[tuple[str, Criterion], list[Evidence]],
+            shown: bool, lang: str) -> Candidate:
+    """The candidate with the entries against it listed (`shown`), or a note that they are only counted."""
+    results = []
+    for result in candidate.criteria:
+        if result.outcome is not Outcome.FAILED or result.criterion is Criterion.INSPECTED or \
+                not result.omitted_against:
+            results.append(result)
+        elif not shown:
+            results.append(replace(result, note=tr_lang(
+                lang, "entries counted, not listed: the first {n} in the ranking list theirs", n=EVIDENCE_SUBJECTS)))
+        else:
+            lines = entries.lines if result.criterion is Criterion.NO_VIOLATION and entries else \
+                flagged.get((candidate.subject, result.criterion), [])
+            results.append(replace(result, evidence_against=[*lines, *result.evidence_against],
+                                   omitted_against=result.omitted_against - len(lines)))
+    return replace(candidate, criteria=results)
 
 
 def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None, measured: Measured | None = None,
-               lang: str = "zh") -> Selection:
-    """The quarter's selection: windows and persons judged against 000's criteria, ranked, with evidence."""
+               lang: str = "zh", evidence: bool = True) -> Selection:
+    """The quarter's selection: windows and persons judged against 000's criteria, ranked, with evidence
+    (`evidence` False: the judgement alone, no lines of entries, as a pick needs)."""
     quarter = parse_quarter(quarter)
     months = quarter_months(quarter)
     measured = measured or Measured()
@@ -219,31 +240,46 @@ def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None
             select(m.Department.id, m.Department.name, m.Department.kind))}
         windows = sorted(code for code, (_, kind) in departments.items() if kind == DepartmentKind.WINDOW.value)
         visits = ev.visits(session, months, shots, lang)
-        window_against = {c: ev.entries(session, months, shots, lang, by_person=False, criterion=c, departments=windows)
-                          for c in (Criterion.NO_VIOLATION, *ITEM_CRITERIA)}
-        person_against = {c: ev.entries(session, months, shots, lang, by_person=True, criterion=c)
-                          for c in (Criterion.NO_VIOLATION, *ITEM_CRITERIA)}
-        charged = ev.charged_departments(session, months)
-    found_windows = [
-        Candidate(WINDOW, code, departments[code][0], code, departments[code][0],
-                  visits[code].total if code in visits else 0, round(department_points.get(code, 0.0), ROUND),
-                  _judge(WINDOW, code, visits.get(code), {c: e.get(code) for c, e in window_against.items()},
-                         measured, months, lang))
-        for code in windows]
-    people: dict[str, tuple[str, str]] = dict(charged)
-    if roster is not None:
-        people.update({s.staff_no: (s.name, s.department) for s in roster.staff})
-    found_persons = []
-    for staff_no in sorted(people):
-        name, code = people[staff_no]
-        found_persons.append(Candidate(
-            PERSON, staff_no, name, code, departments.get(code, (code, ""))[0],
-            visits[code].total if code in visits else 0, round(person_points.get(staff_no, 0.0), ROUND),
-            _judge(PERSON, staff_no, visits.get(code), {c: e.get(staff_no) for c, e in person_against.items()},
-                   measured, months, lang)))
+        window_counts, person_counts = ev.live_counts(session, months, windows=windows)
+        window_flags, person_flags = ev.flagged_counts(session, months, shots, windows=windows)
+
+        def against(subject: str, count: int, flags: dict) -> dict[Criterion, ev.Lines | None]:
+            found = {c: ev.Lines(flags[(subject, c)]) if flags.get((subject, c)) else None for c in ITEM_CRITERIA}
+            return found | {Criterion.NO_VIOLATION: ev.Lines(count) if count else None}
+
+        found_windows = _ranked([
+            Candidate(WINDOW, code, departments[code][0], code, departments[code][0],
+                      visits[code].total if code in visits else 0, round(department_points.get(code, 0.0), ROUND),
+                      _judge(WINDOW, code, visits.get(code), against(code, window_counts.get(code, 0), window_flags),
+                             measured, months, lang))
+            for code in windows], WINDOW)
+        people = {staff_no: (name, code) for staff_no, (_, name, code) in person_counts.items()}
+        if roster is not None:
+            people.update({s.staff_no: (s.name, s.department) for s in roster.staff})
+        found_persons = []
+        for staff_no in sorted(people):
+            name, code = people[staff_no]
+            count = person_counts.get(staff_no, (0, "", ""))[0]
+            found_persons.append(Candidate(
+                PERSON, staff_no, name, code, departments.get(code, (code, ""))[0],
+                visits[code].total if code in visits else 0, round(person_points.get(staff_no, 0.0), ROUND),
+                _judge(PERSON, staff_no, visits.get(code), against(staff_no, count, person_flags), measured, months,
+                       lang)))
+        found_persons = _ranked(found_persons, PERSON)
+        if evidence:  # the entries themselves: every window's, and those of the first persons in the ranking
+            listed_windows = [code for code in windows if window_counts.get(code)]
+            listed_persons = [c.subject for c in found_persons[:EVIDENCE_SUBJECTS] if person_counts.get(c.subject)]
+            lines = (ev.entries(session, months, shots, lang, by_person=False, subjects=listed_windows),
+                     ev.entries(session, months, shots, lang, by_person=True, subjects=listed_persons))
+            flags = (ev.flagged_entries(session, months, shots, lang, by_person=False, subjects=listed_windows),
+                     ev.flagged_entries(session, months, shots, lang, by_person=True, subjects=listed_persons))
+            found_windows = [_listed(c, lines[0].get(c.subject), flags[0], True, lang) for c in found_windows]
+            shown = set(listed_persons)
+            found_persons = [_listed(c, lines[1].get(c.subject), flags[1], c.subject in shown, lang)
+                             for c in found_persons]
     unjudged = [c for c in (*found_windows, *found_persons) if not c.judged]
-    return Selection(quarter, months, _ranked(found_windows, WINDOW), _ranked(found_persons, PERSON), unjudged,
-                     roster is not None,
+    return Selection(quarter, months, [c for c in found_windows if c.judged],
+                     [c for c in found_persons if c.judged], unjudged, roster is not None,
                      {c.value: shots.rule_items(c, lang) for c in ITEM_CRITERIA})
 
 
@@ -302,7 +338,7 @@ def pick(central: CentralDB, quarter: str, kind: str, subject: str, *, picked_by
     why; one already picked; a fourth window or an eleventh person (000: 三个窗口、十名标兵)."""
     quarter, subject, picked_by = _checked(quarter, kind, subject, picked_by, lang)
     override = (override_reason or "").strip()
-    selection = candidates(central, quarter, roster=roster, measured=measured, lang=lang)
+    selection = candidates(central, quarter, roster=roster, measured=measured, lang=lang, evidence=False)
     candidate = selection.find(kind, subject)
     if candidate is None:
         raise InputError.single(subject, tr_lang(

@@ -292,3 +292,23 @@ def test_the_commands(fresh: tuple[CentralDB, str], tmp_path: Path, capsys: pyte
     assert code == 0, err
     code, out, err = run("office", "awards", "--central", url, "--quarter", "2026-Q9")
     assert code != 0 and "2026-Q1" in err
+
+
+def test_entries_are_listed_for_the_first_persons_and_counted_for_the_rest(
+        central: tuple[CentralDB, str], recorded: Recorded, monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspector_app.office.awards as awards
+
+    db, _ = central
+    monkeypatch.setattr(awards, "EVIDENCE_SUBJECTS", 4)
+    persons = candidates(db, QUARTER, lang="en").persons
+    assert len(persons) > 4
+    for n, person in enumerate(persons):
+        mine = sorted((e.date, e.item) for e in recorded.entries
+                      if e.live and e.month in MONTHS and e.staff_no == person.subject)
+        result = person.result(Criterion.NO_VIOLATION)
+        assert result.outcome is Outcome.FAILED and mine
+        listed = sorted((line.date, line.item_code) for line in result.evidence_against)
+        if n < 4:
+            assert listed == mine[:10] and result.omitted_against == max(0, len(mine) - 10)
+        else:
+            assert listed == [] and result.omitted_against == len(mine) and "first 4" in result.note
