@@ -297,8 +297,8 @@ def inspection_detail(central: CentralDB, inspection_id: str, files_dir: Path, l
         payload = inspection.payload or {}
         offset = payload.get("utc_offset_min", 0)
         checklist = snapshot(session, inspection.checklist_hash)
-        deductions = list(session.scalars(select(D).where(D.inspection_id == inspection_id)
-                                          .order_by(D.recorded_at, D.id)))
+        deductions = sorted(session.scalars(select(D).where(D.inspection_id == inspection_id)),
+                            key=lambda d: (d.recorded_at, int((d.payload or {}).get("seq", 0)), d.id))  # as recorded
         ids = [d.id for d in deductions]
         photos: dict[str, list[StoredFile]] = {}
         rectifications: dict[str, m.Rectification] = {}

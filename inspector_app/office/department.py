@@ -4,6 +4,7 @@ The months' figures are the month's summary row for the department (office/month
 closed, else the live central summary), never a second way of scoring. Repeat problems are the department's
 live entries over those months grouped twice, by item and by person, from the deductions index that starts
 with (local_month, department_id): the same problem found on different visits, often by different inspectors.
+Open rectifications are the rectification ledger's (office/ledger.py) items of the department not yet done.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import NotFoundError
 from inspector_app.core.i18n import tr
@@ -20,14 +22,14 @@ from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.scoring import DepartmentRow, MonthlySummary
 from inspector_app.core.summary import parse_month
-from inspector_app.office.browse import clause_of, item_of, local, snapshot
+from inspector_app.office.browse import clause_of, item_of, snapshot
+from inspector_app.office.ledger import LedgerItem, ledger_in
 from inspector_app.office.overview import month_figures
 
-D, I, R = m.Deduction, m.Inspection, m.Rectification
+D, I = m.Deduction, m.Inspection
 REPEAT_VISITS = 2  # found on at least two inspections
 MOST = 100  # rows of each list (most visits first)
-OPEN = ("open", "rectified")  # the laptop's statuses of an item not yet verified on re-inspection
-CLOSING = ("verified", "waived")  # office decisions that end an item
+OPEN = ("open", "overdue", "rectified")  # the ledger's statuses of an item not yet verified or waived
 
 
 @dataclass(frozen=True)
@@ -61,19 +63,6 @@ class RepeatPerson:
 
 
 @dataclass(frozen=True)
-class OpenItem:
-    id: str
-    found: str  # local date of the entry
-    item_code: str
-    item_text: str
-    person: str
-    inspector: str
-    deadline: date
-    status: str  # "open" / "rectified" / "overdue" (open past its deadline on `today`)
-    decision: str  # the office's newest decision on it ("" when none)
-
-
-@dataclass(frozen=True)
 class DepartmentPage:
     code: str
     name: str
@@ -81,7 +70,7 @@ class DepartmentPage:
     months: list[DepartmentMonth]  # oldest first
     repeat_items: list[RepeatItem]
     repeat_persons: list[RepeatPerson]
-    open_items: list[OpenItem]
+    open_items: list[LedgerItem]  # not yet verified or waived, soonest deadline first (office/ledger.py)
 
 
 def window(until: str, months: int) -> list[str]:
@@ -127,7 +116,7 @@ def _in_window(code: str, span: list[str]) -> list[object]:
     return [D.local_month.in_(span), D.department_id == code, D.voided_at.is_(None)]
 
 
-def _repeat_items(session, code: str, span: list[str], lang: str) -> list[RepeatItem]:
+def _repeat_items(session: Session, code: str, span: list[str], lang: str) -> list[RepeatItem]:
     S = m.ChecklistSnapshot
     visits = func.count(func.distinct(D.inspection_id))
     found = session.execute(
@@ -144,7 +133,7 @@ def _repeat_items(session, code: str, span: list[str], lang: str) -> list[Repeat
     return items
 
 
-def _repeat_persons(session, code: str, span: list[str]) -> list[RepeatPerson]:
+def _repeat_persons(session: Session, code: str, span: list[str]) -> list[RepeatPerson]:
     visits = func.count(func.distinct(D.inspection_id))
     found = session.execute(
         select(D.staff_no, func.max(D.staff_name), visits, func.count(func.distinct(I.inspector_no)),
@@ -156,34 +145,7 @@ def _repeat_persons(session, code: str, span: list[str]) -> list[RepeatPerson]:
             for no, name, n, inspectors, occurrences, points in found]
 
 
-def _open_items(session, code: str, today: date, lang: str) -> list[OpenItem]:
-    """Items not yet verified, by the laptops' status and the office's newest decision on each."""
-    found = session.execute(
-        select(R.id, R.deadline, R.status, D.item_code, D.staff_no, D.staff_name, D.recorded_at,
-               D.payload["utc_offset_min"].as_integer().label("offset"),
-               I.inspector_name, I.inspector_no, I.checklist_hash)
-        .join(D, D.id == R.deduction_id).join(I, I.id == D.inspection_id)
-        .where(R.department_id == code, R.status.in_(OPEN), D.voided_at.is_(None))
-        .order_by(R.deadline, R.id)).all()
-    decisions: dict[str, tuple[str, date | None]] = {}
-    ids = [row.id for row in found]
-    if ids:
-        C = m.RectificationDecision
-        for rid, decision, deadline in session.execute(
-                select(C.rectification_id, C.decision, C.deadline).where(C.rectification_id.in_(ids))
-                .order_by(C.decided_at, C.id)):
-            decisions[rid] = (decision, deadline)  # oldest first: the newest stays
-    items = []
-    for row in found:
-        decision, extended = decisions.get(row.id, ("", None))
-        if decision in CLOSING:
-            continue
-        deadline = extended or row.deadline
-        status = "overdue" if row.status == "open" and deadline < today else row.status
-        item = item_of(snapshot(session, row.checklist_hash), row.item_code)
-        person = f"{row.staff_name or ''}（{row.staff_no}）" if row.staff_no else ""
-        inspector = f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name
-        items.append(OpenItem(row.id, local(row.recorded_at, row.offset)[:10],
-                              row.item_code, item.text.get(lang) if item else "", person, inspector, deadline,
-                              status, decision))
-    return items
+def _open_items(session: Session, code: str, today: date, lang: str) -> list[LedgerItem]:
+    """The ledger's items of the department still to be done (its status: the laptop's and the office's
+    newest decision, one semantics with the 整改台账)."""
+    return [item for item in ledger_in(session, department=code, today=today, lang=lang) if item.status in OPEN]

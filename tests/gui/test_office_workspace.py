@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,7 @@ def laptop_count(hospital: Hospital, where: str = "1 = 1", params: tuple = ()) -
                                    f"AND {where}", params)[0][0] for folder in hospital.laptops)
 
 
+@pytest.mark.slow  # reads no date: run once, not again under each faked date
 def test_enter_opens_an_inspection_read_only(office, qtbot) -> None:
     workspace, hospital = office
     tab = workspace.inspections_tab
@@ -124,6 +126,7 @@ def test_enter_opens_an_inspection_read_only(office, qtbot) -> None:
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
+@pytest.mark.slow  # reads no date: run once, not again under each faked date
 def test_filters_and_pages_by_keyboard(office, qtbot, monkeypatch) -> None:
     workspace, hospital = office
     tab = workspace.inspections_tab
@@ -147,6 +150,7 @@ def test_filters_and_pages_by_keyboard(office, qtbot, monkeypatch) -> None:
     assert tab.page.total == laptop_count(hospital) and tab.month.currentData() is None
 
 
+@pytest.mark.slow  # reads no date: run once, not again under each faked date
 def test_department_page_from_the_month(office, qtbot) -> None:
     workspace, _ = office
     key(qtbot, workspace, Qt.Key.Key_3, CTRL)  # the month
@@ -199,6 +203,62 @@ def test_close_month_and_export_the_pay_list(office, qtbot, monkeypatch, tmp_pat
     assert {row[0]: row[5] for row in staff.iter_rows(min_row=2, values_only=True) if row[0]} == persons
 
 
+def test_ledger_decision_by_keyboard(office, qtbot) -> None:
+    from inspector_app.office.ledger import ledger
+
+    workspace, _ = office
+    key(qtbot, workspace, Qt.Key.Key_4, CTRL)  # the rectification ledger
+    settle(qtbot, workspace)
+    tab = workspace.extra["ledger_tab"]
+    assert workspace.tabs.currentWidget() is tab
+    today = date.today()
+    assert tab.model.rowCount() == len(ledger(workspace.central, today=today))
+    key(qtbot, workspace, Qt.Key.Key_S, ALT)  # &Status
+    while tab.status.currentData() != "overdue":
+        key(qtbot, workspace, Qt.Key.Key_Down)
+    settle(qtbot, workspace)
+    overdue = ledger(workspace.central, status="overdue", today=today)
+    assert tab.model.rowCount() == len(overdue) > 0
+    item = tab.model.row_at(0)
+    press(qtbot, workspace, tab.decide_button, Qt.Key.Key_E)  # D&ecide…: verified on re-inspection, a note
+    qtbot.waitUntil(lambda: tab.dialog is not None and tab.dialog.isVisible())
+    assert tab.dialog.chosen() == "verified"
+    tab.dialog.note.setFocus()
+    qtbot.keyClicks(tab.dialog.note, "recheck ok")
+    qtbot.keyClick(tab.dialog.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == len(overdue) - 1, timeout=20000)
+    [after] = [i for i in ledger(workspace.central, today=today) if i.id == item.id]
+    assert (after.status, after.decision, after.decision_note) == ("verified", "verified", "recheck ok")
+
+
+def test_awards_pick_and_trends(office, qtbot, monkeypatch) -> None:
+    from inspector_app.office.awards import candidates, picks
+    from inspector_app.office.trends import trends
+
+    workspace, _ = office
+    key(qtbot, workspace, Qt.Key.Key_5, CTRL)  # the quarter's selection
+    tab = workspace.extra["awards_tab"]
+    qtbot.waitUntil(lambda: tab.selection is not None, timeout=20000)
+    settle(qtbot, workspace)
+    assert tab.quarter.currentData() == "2025-Q2"
+    selection = candidates(workspace.central, "2025-Q2")
+    assert [tab.model.row_at(r).subject for r in range(tab.model.rowCount())] == [c.subject for c in selection.windows]
+    first = tab.model.row_at(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("窗口整改后群众表扬多", True))
+    press(qtbot, workspace, tab.pick_button, Qt.Key.Key_P)  # &Pick… (not eligible: with a reason)
+    qtbot.waitUntil(lambda: any(p.subject == first.subject for p in tab.picked.values()), timeout=20000)
+    [pick] = picks(workspace.central, "2025-Q2")
+    assert (pick.kind, pick.subject, pick.active) == ("window", first.subject, True)
+    assert pick.override_reason == ("" if first.eligible else "窗口整改后群众表扬多")
+    key(qtbot, workspace, Qt.Key.Key_6, CTRL)  # trends
+    trends_tab = workspace.extra["trends_tab"]
+    qtbot.waitUntil(lambda: trends_tab.trends is not None, timeout=20000)
+    expected = trends(workspace.central, 6)
+    model = trends_tab.departments_table.model()
+    assert model.rowCount() == len(expected.departments) and model.columnCount() == 7
+    assert trends_tab.inspectors_table.model().rowCount() == len(expected.inspectors) == 2
+
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -224,6 +284,11 @@ def _shoot(workspace: OfficeWorkspace, qtbot, folder: Path, name: str, width: in
     workspace.tabs.setCurrentWidget(workspace.month_tab)
     settle(qtbot, workspace)
     workspace.grab().save(str(folder / f"office-workspace-{name}-{width}-3-month.png"))
+    for n, (module, tab_widget) in enumerate(workspace.extra.items(), 5):
+        workspace.tabs.setCurrentWidget(tab_widget)  # loads (synchronously starts its work) when first shown
+        settle(qtbot, workspace)
+        workspace.grab().save(str(folder / f"office-workspace-{name}-{width}-{n}-{module.removesuffix('_tab')}.png"))
+    workspace.tabs.setCurrentWidget(tab)
     workspace.tabs.setCurrentWidget(tab)
     row = next(r for r in range(tab.model.rowCount()) if tab.model.row_at(r).started == "2025-06-10 09:30")
     tab.detail_dialog = None
@@ -233,6 +298,7 @@ def _shoot(workspace: OfficeWorkspace, qtbot, folder: Path, name: str, width: in
     tab.detail_dialog.close()
 
 
+@pytest.mark.slow  # reads no date: run once, not again under each faked date
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_both_languages_and_screenshots(merged, gui_workspace, open_window, qtbot, tmp_path, lang) -> None:
     """Chinese by default, English complete (no Chinese word in the interface's own texts); screenshots at

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
 
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import language, tr
 from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.widgets.tables import compact_combo, row_view
 
@@ -86,3 +86,8 @@ def refill(combo: QComboBox, choices: Sequence[tuple[str, Any]], *, everything: 
 
 def person(name: str, number: str) -> str:
     return f"{name}（{number}）" if number else name
+
+
+def labelled(label: str, value: str) -> str:
+    """"督查员：…" in Chinese, "Inspector: …" in English."""
+    return f"{label}{'：' if language() == 'zh' else ': '}{value}"

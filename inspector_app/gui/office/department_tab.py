@@ -23,6 +23,7 @@ from inspector_app.gui.office.common import (
     choice_combo,
     fit,
     number,
+    person,
     refill,
     table,
 )
@@ -103,9 +104,9 @@ class DepartmentTab(QWidget):
             (tr("Points"), lambda r: number(r.points)),
         ], numeric=(2, 3, 4, 5))
         self.open_model = ColumnsModel([
-            (tr("Found"), lambda r: r.found),
+            (tr("Found"), lambda r: r.inspection_date),
             (tr("Item"), lambda r: r.item_code),
-            (tr("Person"), lambda r: r.person),
+            (tr("Person"), lambda r: person(r.person, r.staff_no)),
             (tr("Deadline"), lambda r: r.deadline.isoformat()),
             (tr("Status"), lambda r: status_text(r.status)),
             (tr("Inspector"), lambda r: r.inspector),

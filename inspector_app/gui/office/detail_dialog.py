@@ -26,8 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.i18n import language, tr
-from inspector_app.gui.office.common import ColumnsModel, fit, number, person, table
+from inspector_app.core.i18n import tr
+from inspector_app.gui.office.common import (
+    ColumnsModel,
+    fit,
+    labelled,
+    number,
+    person,
+    table,
+)
 from inspector_app.gui.office.inspections_tab import result_text
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.inspection_view import mode_text
@@ -44,11 +51,6 @@ def rectification_text(entry: EntryDetail) -> str:
         return names["void"]
     return tr("{status}, due {deadline}", status=names.get(entry.rectification, entry.rectification),
               deadline=entry.deadline)
-
-
-def labelled(label: str, value: str) -> str:
-    """"督查员：…" in Chinese, "Inspector: …" in English."""
-    return f"{label}{'：' if language() == 'zh' else ': '}{value}"
 
 
 def thumbnail(file: StoredFile, height: int = THUMB) -> QPixmap | None:

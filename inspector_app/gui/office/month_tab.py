@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -21,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.i18n import language, tr
-from inspector_app.gui.messages import confirm, show_error
+from inspector_app.core.i18n import tr
+from inspector_app.gui.messages import confirm
 from inspector_app.gui.office.common import (
     ColumnsModel,
     choice_combo,
@@ -89,7 +88,7 @@ class MonthTab(QWidget):
             (tr("Points"), lambda p: number(p.points)),
             (tr("Pay deducted %"), lambda p: number(p.pay_percent)),
         ], numeric=(3, 4, 5))
-        self.departments_table = table(self.departments_model, tr("Departments this month"), stretch=1)
+        self.departments_table = table(self.departments_model, tr("Departments this month"))  # names never cut
         self.persons_table = table(self.persons_model, tr("Staff with deductions this month"), stretch=2)
         self.departments_table.activated.connect(self._department_activated)  # Enter: the department's page
         self.gaps = QListWidget()
@@ -104,7 +103,8 @@ class MonthTab(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.gaps_box)
-        split.setSizes([960, 260])
+        split.setSizes([1000, 220])
+        split.setStretchFactor(0, 1)  # a narrower window narrows the tables, not the short list
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.figures)
@@ -234,30 +234,12 @@ class MonthTab(QWidget):
                            lambda progress: close_month(central, month, closed_by=name, today=today, share=share,
                                                         force=bool(blockers)), done)
 
-    def _target(self, title: str, suggested: str, filters: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters)
-        return Path(chosen) if chosen else None
-
     def export_pay_list(self) -> None:
-        from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
+        from inspector_app.gui.office.exports import export_pay_list
 
-        month, central = self.month.currentData(), self.workspace.central
-        if month is None or central is None:
-            return
-        target = self._target(tr("Export the pay list"), tr("Pay list {month}.xlsx", month=month),
-                              tr("Workbook (*.xlsx)"))
-        if target is None:
-            return
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_suffix(".xlsx")
-        lang = language()
-
-        def done(path: Path) -> None:
-            self.workspace.message.setText(tr("Pay list written to {path}.", path=path))
-            self.workspace.loaded.emit("pay-list")
-
-        self.workspace.run(tr("Writing the pay list"),
-                           lambda progress: write_pay_list_xlsx(pay_list(central, month, lang), target, lang), done)
+        export_pay_list(self)
 
     def export_bulletin(self) -> None:
-        show_error(self, tr("Not available in this version yet."))
+        from inspector_app.gui.office.exports import export_bulletin
+
+        export_bulletin(self)
