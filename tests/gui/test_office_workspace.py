@@ -175,6 +175,11 @@ def test_department_page_from_the_month(office, qtbot) -> None:
                                                          "2025-06"]
     row = next(d for d in summary.departments if d.code == "W-REG")
     assert department.months_model.row_at(5).row.total_points == row.total_points
+    before = department.page
+    key(qtbot, workspace, Qt.Key.Key_F5)  # read the central database again: the page comes back the same
+    qtbot.waitUntil(lambda: department.page is not before, timeout=20000)
+    settle(qtbot, workspace)
+    assert department.page == before and department.page.code == "W-REG"
     repeated = {(r.item_code, r.inspectors) for r in department.page.repeat_items}
     assert ("A3", 2) in repeated  # found by both laptops' inspectors
     assert any(p.staff_no == "1001" and p.inspectors == 2 for p in department.page.repeat_persons)
@@ -201,6 +206,12 @@ def test_close_month_and_export_the_pay_list(office, qtbot, monkeypatch, tmp_pat
     staff = load_workbook(target).worksheets[0]
     persons = {p.staff_no: p.points for p in month_figures(workspace.central, MONTH).persons}
     assert {row[0]: row[5] for row in staff.iter_rows(min_row=2, values_only=True) if row[0]} == persons
+    bulletin = tmp_path / "bulletin.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(bulletin), ""))
+    press(qtbot, workspace, month.bulletin_button, Qt.Key.Key_B)  # Export &bulletin… (its tables)
+    qtbot.waitUntil(bulletin.exists, timeout=20000)
+    settle(qtbot, workspace)
+    assert load_workbook(bulletin).worksheets and MONTH in workspace.message.text()
 
 
 def test_ledger_decision_by_keyboard(office, qtbot) -> None:

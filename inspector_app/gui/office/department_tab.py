@@ -35,11 +35,6 @@ if TYPE_CHECKING:
     from inspector_app.office.department import DepartmentMonth, DepartmentPage
 
 
-def status_text(status: str) -> str:
-    return {"open": tr("open"), "rectified": tr("rectified"), "overdue": tr("overdue"), "verified": tr("verified"),
-            "waived": tr("waived")}.get(status, status)
-
-
 def rank_text(month: DepartmentMonth) -> str:
     row = month.row
     return tr("{rank} of {count}", rank=row.rank, count=month.departments) if row and row.rank else ""
@@ -55,6 +50,8 @@ def boxed(title: str, widget: QWidget) -> QGroupBox:
 
 class DepartmentTab(QWidget):
     def __init__(self, workspace: OfficeWorkspace):
+        from inspector_app.office.ledger import status_text as ledger_status
+
         super().__init__()
         self.workspace = workspace
         self.page: DepartmentPage | None = None
@@ -108,7 +105,7 @@ class DepartmentTab(QWidget):
             (tr("Item"), lambda r: r.item_code),
             (tr("Person"), lambda r: person(r.person, r.staff_no)),
             (tr("Deadline"), lambda r: r.deadline.isoformat()),
-            (tr("Status"), lambda r: status_text(r.status)),
+            (tr("Status"), lambda r: ledger_status(r.status)),
             (tr("Inspector"), lambda r: r.inspector),
             (tr("What is checked"), lambda r: r.item_text),
         ])
@@ -146,6 +143,7 @@ class DepartmentTab(QWidget):
     def central_opened(self, choices: Choices) -> None:
         refill(self.department, [(f"{name}（{code}）", code) for code, name in choices.departments],
                everything=False)
+        self._token = 0  # read again when next shown
         if self.workspace.tabs.currentWidget() is self:
             self.reload()
 

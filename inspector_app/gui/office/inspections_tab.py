@@ -165,6 +165,8 @@ class InspectionsTab(QWidget):
             self._fitted = True
         if page.rows:
             self.table.setCurrentIndex(self.model.index(0, 0))
+            if self.window().focusWidget() in (None, self.workspace.url):
+                self.table.setFocus()  # the first page is in: Enter opens the newest inspection
         self._update_pager()
         self.workspace.loaded.emit("inspections")
 

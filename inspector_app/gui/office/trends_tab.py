@@ -88,6 +88,7 @@ class TrendsTab(QWidget):
 
     def central_opened(self, choices: Choices) -> None:
         self.trends = None
+        self._token = 0  # read again when next shown
         if self.workspace.tabs.currentWidget() is self:
             self.reload()
 

@@ -233,14 +233,21 @@ class OfficeWorkspace(QMainWindow):
                 self._summaries.pop(month, None)
 
     def refresh(self) -> None:
-        """F5: read the current tab again from the central database (merges may have added to it)."""
-        if self.central is None:
+        """F5: read the central database again (merges may have added months, departments, inspections)."""
+        from inspector_app.office.browse import choices
+
+        central, lang = self.central, language()
+        if central is None:
             self.open_database()
             return
-        self.forget()
-        reload = getattr(self.tabs.currentWidget(), "reload", None)
-        if callable(reload):
-            reload()
+
+        def done(found: Any) -> None:
+            self.choices = found
+            self.forget()
+            for tab in self._all_tabs():
+                tab.central_opened(found)
+
+        self.run(tr("Reading the central database again"), lambda progress: choices(central, lang), done)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.cancel()
