@@ -99,7 +99,7 @@ class DetailDialog(QDialog):
             (tr("Times"), lambda e: e.count),
             (tr("Points"), lambda e: number(e.points)),
             (tr("Counted"), lambda e: number(e.counted_points)),
-            (tr("Note"), lambda e: (f"[{tr('void')}: {e.void_reason}] " if e.voided else "") + e.note),
+            (tr("Note"), lambda e: (f"[{labelled(tr('void'), e.void_reason)}] " if e.voided else "") + e.note),
             (tr("Rectification"), rectification_text),
             (tr("Photos"), lambda e: len(e.photos) or ""),
             (tr("What is checked"), lambda e: e.item_text),
