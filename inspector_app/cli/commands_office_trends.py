@@ -18,6 +18,8 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     trend.add_argument("--to", metavar="YYYY-MM",
                        help=tr("the last month (default: the newest month with a merged inspection)"))
     trend.add_argument("--top", type=int, default=10, metavar="K", help=tr("how many problems to list (default 10)"))
+    trend.add_argument("--problem-months", type=int, default=3, metavar="M",
+                       help=tr("count the problems over the last M months of them (default 3, a quarter)"))
     trend.add_argument("--format", choices=("table", "json"), default="table", help=tr("output format"))
     trend.set_defaults(handler=office_trends_cmd)
 
@@ -35,7 +37,8 @@ def office_trends_cmd(args: argparse.Namespace) -> int:
 
     central = open_central(args.central)
     try:
-        found = trends(central, args.months, to=args.to, top=max(1, args.top), lang=language())
+        found = trends(central, args.months, to=args.to, top=max(1, args.top),
+                       problem_months=max(1, args.problem_months), lang=language())
     finally:
         central.close()
     if args.format == "json":
@@ -59,7 +62,8 @@ def office_trends_cmd(args: argparse.Namespace) -> int:
         out += ["", tr("Average score per month (scored checklists)"),
                 render_table(head + months, [[d.code, d.name, *(_score(mo.average_score) for mo in d.months)]
                                              for d in scored])]
-    out += ["", tr("Most frequent problems, {first} to {last}", first=months[0], last=months[-1]),
+    out += ["", tr("Most frequent problems, {first} to {last}", first=found.problem_months[0],
+                   last=found.problem_months[-1]),
             render_table([tr("Checklist"), tr("Item"), tr("Inspection item"), tr("Occurrences"), tr("Entries"),
                           tr("Departments")],
                          [[p.checklist_id, p.item_code, p.text, p.occurrences, p.entries,

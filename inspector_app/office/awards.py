@@ -32,6 +32,7 @@ from inspector_app.core.roster.models import DepartmentKind, Roster
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.scoring.rules import ROUND
 from inspector_app.office import award_evidence as ev
+from inspector_app.office.trends import without_jit
 from inspector_app.office.award_rules import (
     EVIDENCE_SUBJECTS,
     ITEM_CRITERIA,
@@ -235,6 +236,7 @@ def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None
         for p in summary.persons:
             person_points[p.staff_no] += p.points
     with central.read() as session:
+        without_jit(session)
         shots = ev.snapshots(session)
         departments = {code: (name, kind) for code, name, kind in session.execute(
             select(m.Department.id, m.Department.name, m.Department.kind))}

@@ -296,7 +296,7 @@ def test_the_commands(fresh: tuple[CentralDB, str], tmp_path: Path, capsys: pyte
 
 def test_entries_are_listed_for_the_first_persons_and_counted_for_the_rest(
         central: tuple[CentralDB, str], recorded: Recorded, monkeypatch: pytest.MonkeyPatch) -> None:
-    import inspector_app.office.awards as awards
+    from inspector_app.office import awards
 
     db, _ = central
     monkeypatch.setattr(awards, "EVIDENCE_SUBJECTS", 4)

@@ -137,3 +137,38 @@ def test_an_empty_database_and_the_span(tmp_path: Path) -> None:
     assert month_span("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
     with pytest.raises(InputError):
         month_span("2026-02", 37)
+
+
+def test_a_closed_month_is_shown_as_closed(tmp_path: Path, recorded: tuple) -> None:
+    """A closed month's figures are its frozen summary (the bulletin's), not a fresh sum of the rows."""
+    from datetime import date
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from inspector_app.core.merge import models as m
+    from inspector_app.office.month import close_month
+
+    db = open_central(default_url(tmp_path))
+    try:
+        assert merge_files(db, recorded[0], recorded[1], tmp_path / "files").clean
+        close_month(db, "2026-01", closed_by="王主任", today=date(2026, 2, 3), force=True)
+        before = trends(db, 2, to="2026-02")
+        code = next(d.code for d in before.departments if d.months[0].inspections)
+
+        def edit(session: Session) -> None:  # as if the month had been closed with other figures
+            close = session.get(m.MonthClose, "2026-01")
+            summary = dict(close.summary)
+            summary["departments"] = [dict(d, total_points=99.5) if d["code"] == code else d
+                                      for d in summary["departments"]]
+            close.summary = summary
+
+        db.transaction(edit)
+        after = trends(db, 2, to="2026-02")
+        shown = {d.code: d for d in after.departments}[code]
+        assert shown.months[0].points == 99.5
+        assert [d.months[1] for d in after.departments] == [d.months[1] for d in before.departments]  # open
+        with db.read() as session:
+            assert session.scalar(select(m.MonthClose.month)) == "2026-01"
+    finally:
+        db.close()
