@@ -1,6 +1,6 @@
 """What the central database says about a quarter, for the selection (awards.py): the inspections of each
-department and the live entries against each window and person, counted in full and listed up to
-EVIDENCE_LINES each (a window function numbers them per subject, so a quarter of millions of entries sends back
+department and the live entries against each window and person, counted in grouped queries and listed up to
+EVIDENCE_LINES each (read off the month indexes with a LIMIT, so a quarter of millions of entries sends back
 only the lines shown). Which entries speak to which criterion comes from award_rules.classify over the
 checklist snapshots (a handful of rows: one per checklist version ever merged).
 """
@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
@@ -133,8 +134,7 @@ def _line(row: Any, shots: Snapshots, lang: str) -> Evidence:
 
 def _detail(*extra: Any) -> Any:
     return select(*extra, D.recorded_at, D.payload["utc_offset_min"].as_integer().label("offset"), D.item_code,
-                  D.staff_no, D.staff_name, D.department_id, D.count, D.counted_points, I.inspector_name,
-                  I.inspector_no, I.checklist_hash)
+                  D.staff_no, D.staff_name, D.department_id, D.count, D.counted_points)
 
 
 def _subject_filter(by_person: bool, subjects: Iterable[str]) -> Any:
@@ -150,8 +150,8 @@ def live_counts(session: Session, months: list[str], *, windows: Iterable[str]) 
         .group_by(D.department_id))}
     per_person = {staff_no: (int(n), name or "", code) for staff_no, n, name, code in session.execute(
         select(D.staff_no, func.count(), func.max(D.staff_name), func.max(D.department_code))
-        .where(D.local_month.in_(months), D.voided_at.is_(None), D.charged_to == "person")
-        .group_by(D.staff_no))}
+        .where(D.local_month.in_(months), D.voided_at.is_(None), D.staff_no.is_not(None))
+        .group_by(D.staff_no))}  # a 工号 is only ever on a person's charge: index-only on ix_deductions_month_staff
     return per_window, per_person
 
 
@@ -187,46 +187,64 @@ def flagged_counts(session: Session, months: list[str], shots: Snapshots, *, win
     return by_window, by_person
 
 
+def _heaviest(by_person: bool) -> tuple[Any, ...]:
+    """The order the month indexes hold, read backwards, so LIMIT stops after the rows it returns: a subject's
+    heaviest entries first (person charges before department ones, more occurrences, more points). No id to
+    break ties: with one PostgreSQL sorted all 20,000 of a window's month to return ten (the index keeps equal
+    keys in a fixed order of its own)."""
+    if by_person:  # ix_deductions_month_staff: local_month, staff_no, voided_at, count, counted_points, pay_percent
+        return D.voided_at.desc(), D.count.desc(), D.counted_points.desc(), D.pay_percent.desc()
+    # ix_deductions_month_department: local_month, department_id, voided_at, charged_to, count, counted_points, …
+    return D.voided_at.desc(), D.charged_to.desc(), D.count.desc(), D.counted_points.desc(), D.pay_percent.desc()
+
+
+def _some(session: Session, months: list[str], by_person: bool, subject: str, limit: int,
+          *extra: Any) -> list[Any]:
+    """Up to `limit` live entries of one subject in `months`, the latest month first, heaviest first."""
+    found: list[Any] = []
+    for month in sorted(months, reverse=True):
+        if len(found) >= limit:
+            break
+        where = [D.local_month == month, (D.staff_no if by_person else D.department_id) == subject,
+                 D.voided_at.is_(None), *extra]
+        if by_person:
+            where.append(D.charged_to == "person")
+        found += session.execute(_detail(D.inspection_id).where(*where).order_by(*_heaviest(by_person))
+                                 .limit(limit - len(found))).all()
+    # the inspections apart, by key: joined inside the LIMIT query, PostgreSQL hashed every inspection each time
+    inspections = {row.id: row for row in session.execute(
+        select(I.id, I.inspector_name, I.inspector_no, I.checklist_hash)
+        .where(I.id.in_(sorted({row.inspection_id for row in found}))))} if found else {}
+    return [SimpleNamespace(**row._asdict(), **inspections[row.inspection_id]._asdict()) for row in found
+            if row.inspection_id in inspections]
+
+
 def flagged_entries(session: Session, months: list[str], shots: Snapshots, lang: str, *, by_person: bool,
-                    subjects: Iterable[str]) -> dict[tuple[str, Criterion], list[Evidence]]:
-    """The first EVIDENCE_LINES of those entries per (subject, criterion), for the subjects given."""
-    subjects, codes = sorted(set(subjects)), _flagged_codes(shots)
-    if not subjects or not codes:
-        return {}
-    key = D.staff_no if by_person else D.department_id
-    numbered = (select(D.id, key.label("subject"), func.row_number().over(
-                    partition_by=(key, D.item_code), order_by=(D.recorded_at, D.id)).label("rn"))
-                .where(D.local_month.in_(months), D.voided_at.is_(None), D.item_code.in_(codes),
-                       _subject_filter(by_person, subjects)).subquery())
-    found: dict[tuple[str, Criterion], list[Evidence]] = defaultdict(list)
-    for row in session.execute(
-            _detail(numbered.c.subject).select_from(numbered).join(D, D.id == numbered.c.id)
-            .join(I, I.id == D.inspection_id).where(numbered.c.rn <= EVIDENCE_LINES)
-            .order_by(D.recorded_at, D.id)):
-        for criterion in _criteria_of(shots, row.checklist_hash, row.item_code):
-            if len(found[(row.subject, criterion)]) < EVIDENCE_LINES:
-                found[(row.subject, criterion)].append(_line(row, shots, lang))
+                    counted: dict[tuple[str, Criterion], int], subjects: Iterable[str]
+                    ) -> dict[tuple[str, Criterion], list[Evidence]]:
+    """Up to EVIDENCE_LINES of the entries on each criterion's items per (subject, criterion), for the subjects
+    given and only where `counted` (flagged_counts) found some."""
+    found: dict[tuple[str, Criterion], list[Evidence]] = {}
+    for subject in sorted(set(subjects)):
+        for criterion, pairs in shots.flagged.items():
+            if not counted.get((subject, criterion)):
+                continue
+            codes = sorted({code for found_codes in pairs.values() for code in found_codes})
+            rows = _some(session, months, by_person, subject, 2 * EVIDENCE_LINES, D.item_code.in_(codes))
+            lines = [_line(row, shots, lang) for row in rows
+                     if row.item_code in pairs.get(row.checklist_hash, ())][:EVIDENCE_LINES]
+            found[(subject, criterion)] = sorted(lines, key=lambda e: (e.date, e.item_code))
     return found
 
 
 def entries(session: Session, months: list[str], shots: Snapshots, lang: str, *, by_person: bool,
             subjects: Iterable[str]) -> dict[str, Lines]:
-    """Subject (roster code, or 工号 when `by_person`) → its first EVIDENCE_LINES live entries in `months`, for
-    the subjects given (a window function numbers each subject's entries; the count is live_counts')."""
-    subjects = sorted(set(subjects))
-    if not subjects:
-        return {}
-    key = D.staff_no if by_person else D.department_id
-    where = [D.local_month.in_(months), D.voided_at.is_(None), _subject_filter(by_person, subjects)]
-    if by_person:
-        where.append(D.charged_to == "person")
-    numbered = (select(D.id, key.label("subject"),
-                       func.row_number().over(partition_by=key, order_by=(D.recorded_at, D.id)).label("rn"))
-                .where(*where).subquery())
+    """Subject (roster code, or 工号 when `by_person`) → up to EVIDENCE_LINES of its live entries in `months`
+    (the latest month's heaviest; each read off a month index with a LIMIT, so a window with 60,000 entries
+    in a quarter costs ten rows), listed by date; the count is live_counts'."""
     found: dict[str, Lines] = {}
-    for row in session.execute(
-            _detail(numbered.c.subject).select_from(numbered).join(D, D.id == numbered.c.id)
-            .join(I, I.id == D.inspection_id).where(numbered.c.rn <= EVIDENCE_LINES)
-            .order_by(numbered.c.subject, numbered.c.rn)):
-        found.setdefault(row.subject, Lines()).lines.append(_line(row, shots, lang))
+    for subject in sorted(set(subjects)):
+        rows = _some(session, months, by_person, subject, EVIDENCE_LINES)
+        found[subject] = Lines(lines=sorted((_line(row, shots, lang) for row in rows),
+                                            key=lambda e: (e.date, e.item_code)))
     return found

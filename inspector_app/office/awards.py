@@ -32,7 +32,6 @@ from inspector_app.core.roster.models import DepartmentKind, Roster
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.scoring.rules import ROUND
 from inspector_app.office import award_evidence as ev
-from inspector_app.office.trends import without_jit
 from inspector_app.office.award_rules import (
     EVIDENCE_SUBJECTS,
     ITEM_CRITERIA,
@@ -49,6 +48,7 @@ from inspector_app.office.award_rules import (
     parse_quarter,
     quarter_months,
 )
+from inspector_app.office.trends import without_jit
 
 
 @dataclass(frozen=True)
@@ -273,8 +273,10 @@ def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None
             listed_persons = [c.subject for c in found_persons[:EVIDENCE_SUBJECTS] if person_counts.get(c.subject)]
             lines = (ev.entries(session, months, shots, lang, by_person=False, subjects=listed_windows),
                      ev.entries(session, months, shots, lang, by_person=True, subjects=listed_persons))
-            flags = (ev.flagged_entries(session, months, shots, lang, by_person=False, subjects=listed_windows),
-                     ev.flagged_entries(session, months, shots, lang, by_person=True, subjects=listed_persons))
+            flags = (ev.flagged_entries(session, months, shots, lang, by_person=False, counted=window_flags,
+                                        subjects=listed_windows),
+                     ev.flagged_entries(session, months, shots, lang, by_person=True, counted=person_flags,
+                                        subjects=listed_persons))
             found_windows = [_listed(c, lines[0].get(c.subject), flags[0], True, lang) for c in found_windows]
             shown = set(listed_persons)
             found_persons = [_listed(c, lines[1].get(c.subject), flags[1], c.subject in shown, lang)
