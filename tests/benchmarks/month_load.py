@@ -16,8 +16,6 @@ each against the same central summary, so a slower box reads as a ratio.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent))
 
-from benchlib import Figure
+from benchlib import Figure, best_of, central_main
 from office_load import _filled
 
 from inspector_app.core.documents.bulletin import render_content, write_content_xlsx
@@ -44,13 +42,6 @@ from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
 MONTH = "2025-06"
 
 
-def _best(work: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def figures(url: str, deductions: int, report: Callable[[Figure], object] = lambda figure: None) -> list[Figure]:
@@ -67,28 +58,28 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
         report(figure)
 
     try:
-        summary = _best(lambda: central_summary(central, MONTH))
+        summary = best_of(lambda: central_summary(central, MONTH))
         add("central summary of a month", summary, 1.0, summary)
         add("opening a month in the office workspace (summary, first 100 inspections, not inspected)",
-            _best(lambda: month_view(central, MONTH)), 1.0, summary)
+            best_of(lambda: month_view(central, MONTH)), 1.0, summary)
         content = central_content(central, MONTH, hospital="示例市人民医院", office="综合办公室", today=date(2025, 7, 3))
         add("bulletin content (summary, repeat problems, overdue, corrections)",
-            _best(lambda: central_content(central, MONTH, hospital="H", office="O", today=date(2025, 7, 3))), None,
+            best_of(lambda: central_content(central, MONTH, hospital="H", office="O", today=date(2025, 7, 3))), None,
             summary)
-        add("bulletin XLSX from its content", _best(lambda: write_content_xlsx(content, out / "b.xlsx")), None,
+        add("bulletin XLSX from its content", best_of(lambda: write_content_xlsx(content, out / "b.xlsx")), None,
             summary)
-        add("bulletin PDF from its content (2,000 staff charged)", _best(lambda: render_content(
+        add("bulletin PDF from its content (2,000 staff charged)", best_of(lambda: render_content(
             content, "TB-2025-06-01"), repeat=1), None, summary)
         pay = pay_list(central, MONTH)
         add(f"pay list data ({len(pay.lines):,} entries with item, clause, inspector)",
-            _best(lambda: pay_list(central, MONTH), repeat=1), None, summary)
-        add("pay list XLSX from its data", _best(lambda: write_pay_list_xlsx(pay, out / "p.xlsx"), repeat=1), None,
+            best_of(lambda: pay_list(central, MONTH), repeat=1), None, summary)
+        add("pay list XLSX from its data", best_of(lambda: write_pay_list_xlsx(pay, out / "p.xlsx"), repeat=1), None,
             summary)
         start = time.perf_counter()
         close_month(central, "2025-05", closed_by="bench", today=date(2025, 7, 3), force=True)
         add("closing a month (frozen summary, hash of every entry's figures)", time.perf_counter() - start, None,
             summary)
-        add("opening a closed month in the office workspace", _best(lambda: month_view(central, "2025-05")), 1.0,
+        add("opening a closed month in the office workspace", best_of(lambda: month_view(central, "2025-05")), 1.0,
             summary)
     finally:
         central.close()
@@ -96,29 +87,7 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deductions", type=int, default=int(os.environ.get("CENTRAL_DEDUCTIONS", "200000")))
-    parser.add_argument("--url", help="a central PostgreSQL database, empty or filled by an earlier run")
-    parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running (prints its URL)")
-    args = parser.parse_args()
-    cluster = None
-    url = args.url
-    if url is None:
-        from helpers.postgres import Cluster, _bin_dir
-
-        bin_dir = _bin_dir()
-        if bin_dir is None:
-            print("month_load: PostgreSQL is not installed here", file=sys.stderr)
-            return 1
-        cluster = Cluster(bin_dir)
-        url = cluster.new_database()
-        print(f"month_load: {url}", file=sys.stderr)
-    try:
-        figures(url, args.deductions, report=lambda figure: print(figure.line(), flush=True))
-    finally:
-        if cluster is not None and not args.keep:
-            cluster.stop()
-    return 0
+    return central_main("month_load", __doc__, lambda url, n, report: figures(url, n, report))
 
 
 if __name__ == "__main__":

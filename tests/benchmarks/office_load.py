@@ -14,10 +14,7 @@ deductions is the issue's year; the first 6 departments made windows), then time
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +23,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent))
 
-from benchlib import Figure
+from benchlib import Figure, best_of, central_main
 from central_load import _set_indexes, fill
 
 from inspector_app.core.merge import open_central
@@ -34,15 +31,6 @@ from inspector_app.core.merge.summary import central_summary
 from inspector_app.office import trends as ot
 from inspector_app.office.awards import candidates
 from inspector_app.office.trends import month_span, trends
-
-
-def _best(work: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _real_checklist(dsn: str) -> None:
@@ -99,8 +87,8 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
     try:
         for months in (12, 6, 3):
             span = month_span("2025-12", months)
-            value = _best(lambda m=months: trends(central, m, to="2025-12"))
-            naive = _best(lambda s=span: [central_summary(central, month) for month in s], repeat=1)
+            value = best_of(lambda m=months: trends(central, m, to="2025-12"))
+            naive = best_of(lambda s=span: [central_summary(central, month) for month in s], repeat=1)
             _add(found, report, Figure(
                 f"office trends, {months} months (departments, problems, inspectors), {scale}", value, "s", naive,
                 f"{months} central summaries (departments only)", "<= 5 s", value <= 5.0))
@@ -109,11 +97,11 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
             for name, work in (("departments", lambda: ot._department_months(session, span)),
                                ("problems", lambda: ot._problems(session, span, 10, {}, "zh")),
                                ("inspectors", lambda: ot._inspectors(session, span))):
-                value = _best(work)
+                value = best_of(work)
                 _add(found, report, Figure(f"office trends, 12 months, {name} alone, {scale}", value, "s", value,
                                            "itself", "-", None))
-        awards = _best(lambda: candidates(central, "2025-Q2"), repeat=2)
-        quarter = _best(lambda: [central_summary(central, m) for m in ("2025-04", "2025-05", "2025-06")], repeat=1)
+        awards = best_of(lambda: candidates(central, "2025-Q2"), repeat=2)
+        quarter = best_of(lambda: [central_summary(central, m) for m in ("2025-04", "2025-05", "2025-06")], repeat=1)
         _add(found, report, Figure(
             f"office awards, a quarter (6 windows, 2,000 persons charged, a fifth of entries on rule items), {scale}",
             awards, "s", quarter, "the quarter's 3 central summaries", "<= 10 s", awards <= 10.0))
@@ -123,29 +111,7 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deductions", type=int, default=int(os.environ.get("CENTRAL_DEDUCTIONS", "200000")))
-    parser.add_argument("--url", help="a central PostgreSQL database, empty or filled by an earlier run")
-    parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running (prints its URL)")
-    args = parser.parse_args()
-    cluster = None
-    url = args.url
-    if url is None:
-        from helpers.postgres import Cluster, _bin_dir
-
-        bin_dir = _bin_dir()
-        if bin_dir is None:
-            print("office_load: PostgreSQL is not installed here", file=sys.stderr)
-            return 1
-        cluster = Cluster(bin_dir)
-        url = cluster.new_database()
-        print(f"office_load: {url}", file=sys.stderr)
-    try:
-        figures(url, args.deductions, report=lambda figure: print(figure.line(), flush=True))
-    finally:
-        if cluster is not None and not args.keep:
-            cluster.stop()
-    return 0
+    return central_main("office_load", __doc__, lambda url, n, report: figures(url, n, report))
 
 
 if __name__ == "__main__":

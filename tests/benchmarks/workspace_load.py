@@ -15,11 +15,7 @@ staff, 20 entries per inspection; 10,000,000 deductions is the issue's year), th
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +23,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent))
 
-from benchlib import Figure
+from benchlib import Figure, best_of, central_main
 from office_load import _filled
 from sqlalchemy import func, select
 
@@ -42,13 +38,6 @@ from inspector_app.office.overview import month_view
 MONTH = "2025-06"
 
 
-def _best(work: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _naive_page(central: CentralDB, month: str) -> None:  # what the page avoids: entries of the whole month
@@ -64,20 +53,20 @@ def figures(url: str, deductions: int) -> list[Figure]:
     scale = f"{written:,} deductions"
     central = open_central(url)
     try:
-        summary = _best(lambda: central_summary(central, MONTH))
-        opened = _best(lambda: month_view(central, MONTH))
-        page = _best(lambda: inspections(central, month=MONTH, limit=100))
-        naive = _best(lambda: _naive_page(central, MONTH), repeat=1)
-        filtered = _best(lambda: inspections(central, month=MONTH, department="D007", limit=100))
-        every = _best(lambda: inspections(central, limit=100, offset=1000))
-        offered = _best(lambda: choices(central))
+        summary = best_of(lambda: central_summary(central, MONTH))
+        opened = best_of(lambda: month_view(central, MONTH))
+        page = best_of(lambda: inspections(central, month=MONTH, limit=100))
+        naive = best_of(lambda: _naive_page(central, MONTH), repeat=1)
+        filtered = best_of(lambda: inspections(central, month=MONTH, department="D007", limit=100))
+        every = best_of(lambda: inspections(central, limit=100, offset=1000))
+        offered = best_of(lambda: choices(central))
         first = inspections(central, month=MONTH, limit=1).rows[0].id
-        detail = _best(lambda: inspection_detail(central, first, Path("/nonexistent")))
-        cold = _best(lambda: department_page(central, "D007", months=6, until=MONTH), repeat=1)
+        detail = best_of(lambda: inspection_detail(central, first, Path("/nonexistent")))
+        cold = best_of(lambda: department_page(central, "D007", months=6, until=MONTH), repeat=1)
         cache: dict = {}
         department_page(central, "D007", months=6, until=MONTH,
                         figures=lambda mo: cache.setdefault(mo, central_summary(central, mo)))
-        warm = _best(lambda: department_page(central, "D007", months=6, until=MONTH, figures=cache.__getitem__))
+        warm = best_of(lambda: department_page(central, "D007", months=6, until=MONTH, figures=cache.__getitem__))
     finally:
         central.close()
     return [
@@ -101,30 +90,7 @@ def figures(url: str, deductions: int) -> list[Figure]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deductions", type=int, default=int(os.environ.get("CENTRAL_DEDUCTIONS", "200000")))
-    parser.add_argument("--url", help="a central PostgreSQL database, empty or filled by an earlier run")
-    parser.add_argument("--keep", action="store_true", help="leave the throwaway cluster running (prints its URL)")
-    args = parser.parse_args()
-    cluster = None
-    url = args.url
-    if url is None:
-        from helpers.postgres import Cluster, _bin_dir
-
-        bin_dir = _bin_dir()
-        if bin_dir is None:
-            print("workspace_load: PostgreSQL is not installed here", file=sys.stderr)
-            return 1
-        cluster = Cluster(bin_dir)
-        url = cluster.new_database()
-        print(f"workspace_load: {url}", file=sys.stderr, flush=True)
-    try:
-        for figure in figures(url, args.deductions):
-            print(figure.line(), flush=True)
-    finally:
-        if cluster is not None and not args.keep:
-            cluster.stop()
-    return 0
+    return central_main("workspace_load", __doc__, lambda url, n, report: [report(f) for f in figures(url, n)])
 
 
 if __name__ == "__main__":
