@@ -135,3 +135,53 @@ def test_the_authors_own_batches_still_merge_in_any_order(pair: Pair, central: C
     assert report.clean
     again = merge_files(central, [pair.own[0], pair.victim], pair.trusted, tmp_path / "files")
     assert all(o.result is not None and o.result.already_merged for o in again.outcomes)
+
+
+def test_a_staff_no_beside_a_department_entry_charges_nobody(pair: Pair, central: CentralDB,
+                                                               tmp_path: Path) -> None:
+    """A department-charged entry that also carries a 工号 (c0006): the central staff_no column stays NULL, so
+    the month's staff table (read from ix_deductions_month_staff alone) never lists that person for it."""
+    from inspector_app.core.merge.summary import central_summary
+
+    marked: list[tuple[str, str]] = []
+
+    def edit(data: dict[str, Any]) -> None:
+        for record in data["inspections"]:
+            for deduction in record["deductions"]:
+                if deduction["charged_to"] == "department":
+                    deduction["staff_no"], deduction["staff_name"] = "L999", "不该计入"
+                    marked.append((deduction["id"], deduction["local_month"]))
+
+    source = _with_department_entries(pair, tmp_path)
+    crafted = resigned(pair.ws, source, tmp_path, edit)
+    assert marked
+    assert merge_files(central, [crafted], pair.trusted, tmp_path / "files").clean
+    with central.read() as session:
+        staff = session.scalars(select(m.Deduction.staff_no).where(
+            m.Deduction.id.in_([key for key, _ in marked]))).all()
+    assert staff and set(staff) == {None}
+    for month in {month for _, month in marked}:
+        assert "L999" not in {p.staff_no for p in central_summary(central, month).persons}
+
+
+_SOURCE: dict[str, Path] = {}
+
+
+def _with_department_entries(pair: Pair, tmp_path: Path) -> Path:
+    """One more batch of L001's, with entries charged to departments (made once per module)."""
+    import json
+    import shutil
+
+    if "path" not in _SOURCE:
+        (tmp_path / "share").mkdir(exist_ok=True)
+        for seed in range(30, 40):
+            generate(pair.ws, 6, seed=seed, days=30)
+            report = push(pair.ws, tmp_path / "share", DEMO_PASSPHRASE)
+            assert report.bundle is not None
+            data = json.loads(members(report.bundle)["data/inspections.json"])
+            if any(d["charged_to"] == "department" for r in data["inspections"] for d in r["deductions"]):
+                keep = Path(tmp_path.parent / "with-department-entries.zip")
+                shutil.copy(report.bundle, keep)
+                _SOURCE["path"] = keep
+                break
+    return _SOURCE["path"]

@@ -173,8 +173,9 @@ def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
             if code != department["code"]:
                 add(department_row(code, code, ""))  # a person of another department: named when it is visited
             counted, pay = result.counted.get(deduction["id"], (0.0, 0.0))
+            person = deduction["staff_no"] if deduction["charged_to"] == "person" else None
             add(_row(m.Deduction, deduction, exclude=("photos", "rectification"), department_id=code,
-                     counted_points=counted, pay_percent=pay))
+                     counted_points=counted, pay_percent=pay, staff_no=person))  # NULL: the department's own
             if deduction["rectification"] is not None:
                 add(_row(m.Rectification, deduction["rectification"], department_id=code))
             for photo in deduction["photos"]:

@@ -48,7 +48,8 @@ def summary_in(session: Session, month: str) -> MonthlySummary:
     for staff_no, code, name, count, points, pay in session.execute(
             select(D.staff_no, D.department_code, func.max(D.staff_name), func.sum(D.count),
                    func.sum(D.counted_points), func.sum(D.pay_percent))
-            .where(D.local_month == month, live, D.charged_to == "person")
+            .where(D.local_month == month, live, D.staff_no.is_not(None))  # = charged to a person (rows.py):
+            # read from ix_deductions_month_staff alone, where charged_to would send every row to the table
             .group_by(D.staff_no, D.department_code)):
         tally.add_entries(code, "person", staff_no, int(count), float(points or 0), float(pay or 0))
         people[staff_no] = name or ""
