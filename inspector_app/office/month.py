@@ -76,11 +76,6 @@ def month_summary_in(session: Session, month: str) -> MonthlySummary:
     return MonthlySummary.from_dict(closed.summary) if closed is not None else summary_in(session, month)
 
 
-def _count_files(folder: Path) -> int:
-    return sum(1 for p in folder.iterdir() if p.suffix == ".zip" and not p.name.startswith(".")) \
-        if folder.is_dir() else 0
-
-
 def _state_in(session: Session, month: str, share: Path | None) -> MonthState:
     D, A = m.Deduction, m.Adjustment  # noqa: N806
     closed = session.get(m.MonthClose, month)
@@ -95,12 +90,15 @@ def _state_in(session: Session, month: str, share: Path | None) -> MonthState:
     closed_months = set(session.scalars(select(m.MonthClose.month)))
     earlier = session.scalars(select(m.Inspection.local_month).where(m.Inspection.local_month < month)
                               .distinct()).all()  # months with work, from the (20× smaller) inspections
+    from inspector_app.core.merge.share import incoming_bundles
     from inspector_app.core.sync.share import Share
 
     waiting = quarantined = None
-    if share is not None:
+    if share is not None:  # waiting: what the next merge would take; quarantined: every file set aside
         layout = Share(share)
-        waiting, quarantined = _count_files(layout.incoming), _count_files(layout.quarantine)
+        waiting = len(incoming_bundles(layout))
+        quarantined = sum(1 for p in layout.quarantine.iterdir() if p.is_file() and not p.name.endswith(
+            ".reason.json")) if layout.quarantine.is_dir() else 0  # each set aside with <name>.reason.json
     return MonthState(month, closed.closed_at if closed else None, closed.closed_by if closed else None,
                       closed.figures_sha256 if closed else None, int(inspections),
                       int(closed.entries) if closed else int(live), int(late), int(carried), conflicts,

@@ -11,14 +11,11 @@ from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.summary import parse_month
 from inspector_app.office.browse import InspectionPage, inspections, not_inspected
+from inspector_app.office.month import month_summary
 
 
 def month_figures(central: CentralDB, month: str) -> MonthlySummary:
-    """The month's summary: the office's (frozen once closed) when office/month.py is there, else the live one."""
-    try:
-        from inspector_app.office.month import month_summary
-    except ImportError:  # pragma: no cover - before office/month.py
-        from inspector_app.core.merge.summary import central_summary as month_summary
+    """The month's summary: the office's, frozen once the month is closed (office/month.py)."""
     return month_summary(central, parse_month(month))
 
 
