@@ -39,7 +39,8 @@ def parse_month(text: str) -> str:
         raise InputError([Problem("--month", None, "", tr("month must look like 2026-03 (YYYY-MM)"))]) from None
 
 
-def monthly_summary(ws: Workspace, month: str) -> MonthlySummary:
+def monthly_summary(ws: Workspace, month: str, everyone: bool = False) -> MonthlySummary:
+    """`month` (YYYY-MM); `everyone` also lists people named only on scored checklists (MonthTally.finish)."""
     month = parse_month(month)
     with ws.db.read() as session:
         listed = list(session.scalars(select(Department)))
@@ -84,6 +85,6 @@ def monthly_summary(ws: Workspace, month: str) -> MonthlySummary:
                 tally.add_entries(departments[row.department_id][0], row.charged_to, staff_no, row.count, points,
                                   pay)
     people = {number: (name, head) for number, name, head in staff.values()}
-    return tally.finish(lambda number: people.get(number, ("", False)))
+    return tally.finish(lambda number: people.get(number, ("", False)), everyone)
 
 __all__ = ["DepartmentRow", "MonthlySummary", "PersonRow", "monthly_summary", "parse_month"]

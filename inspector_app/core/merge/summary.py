@@ -20,13 +20,14 @@ from inspector_app.core.store.models import utcnow
 CentralSummary = MonthlySummary  # the same tables as a laptop's month
 
 
-def central_summary(central: CentralDB, month: str) -> MonthlySummary:
-    """`month` (YYYY-MM) over every merged inspection; voided entries never count."""
+def central_summary(central: CentralDB, month: str, everyone: bool = False) -> MonthlySummary:
+    """`month` (YYYY-MM) over every merged inspection; voided entries never count; `everyone` as in
+    MonthTally.finish."""
     with central.read() as session:
-        return summary_in(session, month)
+        return summary_in(session, month, everyone)
 
 
-def summary_in(session: Session, month: str) -> MonthlySummary:
+def summary_in(session: Session, month: str, everyone: bool = False) -> MonthlySummary:
     """The same, read in the caller's session (a month close sums inside its own transaction)."""
     live = m.Deduction.voided_at.is_(None)
     D, I = m.Deduction, m.Inspection  # noqa: N806
@@ -53,4 +54,4 @@ def summary_in(session: Session, month: str) -> MonthlySummary:
             .group_by(D.staff_no, D.department_code)):
         tally.add_entries(code, "person", staff_no, int(count), float(points or 0), float(pay or 0))
         people[staff_no] = name or ""
-    return tally.finish(lambda staff_no: (people.get(staff_no, ""), False))
+    return tally.finish(lambda staff_no: (people.get(staff_no, ""), False), everyone)

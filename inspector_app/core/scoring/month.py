@@ -139,8 +139,13 @@ class MonthTally:
             row.own_points += points
             row.pay_percent += pay_percent
 
-    def finish(self, names: Callable[[str], tuple[str, bool]] | None = None) -> MonthlySummary:
-        """Round, cap the pay share, name the people (`names(工号)` → (name, is head)) and rank."""
+    def finish(self, names: Callable[[str], tuple[str, bool]] | None = None,
+               everyone: bool = False) -> MonthlySummary:
+        """Round, cap the pay share, name the people (`names(工号)` → (name, is head)) and rank.
+
+        `everyone` keeps the people named only on scored checklists (0 points) in the staff table: the
+        laptops' months then add up to the central month person by person (a person with points on one laptop
+        and only scored-checklist findings on another shows every finding centrally)."""
         summary = self.summary
         for row in self.departments.values():
             row.own_points = round(row.own_points, ROUND)
@@ -168,7 +173,7 @@ class MonthTally:
         summary.departments = tally + only_scored + idle
         # the staff table lists people who lost points: on a scored checklist a person named counts 0 points
         # (the checklist rates the department), and a tally entry always takes at least some
-        summary.persons = [p for p in self.persons.values() if p.points > 0]
+        summary.persons = [p for p in self.persons.values() if everyone or p.points > 0]
         rank(summary.persons, key=lambda r: -r.points, tie=lambda r: r.staff_no)
         return summary
 
