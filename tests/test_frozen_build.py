@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
+# one worker builds the bundle once and runs all four tests (pytest -n auto --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("frozen-build")]
 
 
 @dataclass
