@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,12 +49,34 @@ def install_font(app: QApplication, point_size: int) -> list[str]:
     if not _families:
         font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
         _families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])
+        _families.extend(_rare_character_families())
         _families.insert(0, app.font().family())
     font = QFont(app.font())
     font.setFamilies(list(dict.fromkeys(_families)))
     font.setPointSize(point_size)
     app.setFont(font)
     return _families
+
+
+def _rare_character_families() -> list[str]:
+    """The bundled faces for CJK Ext A–F (王𠮷, 欧阳𫖯), last in the family list so Qt falls back to them per
+    character. They are decompressed once into the user's cache; until then (the first start) a background
+    thread makes the copies and the next start uses them: the window never waits ~2 s for a rare name."""
+    from inspector_app.core.font_files import FALLBACK_FILES, fallback_font_file
+
+    families: list[str] = []
+    missing = []
+    for name in FALLBACK_FILES:
+        path = fallback_font_file(name, create=False)
+        if path is None:
+            missing.append(name)
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])
+    if missing:
+        threading.Thread(target=lambda: [fallback_font_file(name) for name in missing], daemon=True,
+                         name="font-cache").start()
+    return families
 
 
 def create_main_window(ws: Workspace) -> MainWindow:

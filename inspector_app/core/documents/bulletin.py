@@ -24,6 +24,7 @@ from inspector_app.core.documents.bulletin_data import (
     workspace_content,
 )
 from inspector_app.core.documents.chart import points_chart
+from inspector_app.core.documents.fonts import require_printable
 from inspector_app.core.documents.layout import (
     FRAME_WIDTH,
     BoldLine,
@@ -160,6 +161,8 @@ def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
 def render_content(content: BulletinContent, number: str, *, lang: str = "zh") -> bytes:
     """A bulletin as PDF bytes, from what it prints (a laptop's month or the office's central one)."""
     summary, month, today = content.summary, content.month, content.today
+    require_printable((tr_lang(lang, "staff member {name} (staff no. {no})", name=p.name, no=p.staff_no), p.name)
+                      for p in summary.persons)
     s = styles()
     hospital, office = content.hospital, content.office
     title = bulletin_title(month, lang)

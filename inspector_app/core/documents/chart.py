@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from inspector_app.core.documents.fonts import FONT, register_fonts
+from inspector_app.core.documents.fonts import FONT, register_fonts, runs, text_width
 
 BAR_COLOUR = colors.HexColor("#4A6FA5")
 ROW_HEIGHT = 15  # points per bar
@@ -31,7 +31,7 @@ def points_chart(values: Sequence[tuple[str, float]], width: float, axis_title: 
         return None
     shown.reverse()  # the chart draws the first category at the bottom
     labels = [label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…" for label, _ in shown]
-    label_width = max(stringWidth(label, FONT, LABEL_SIZE) for label in labels) + 8
+    label_width = max(text_width(label, FONT, LABEL_SIZE) for label in labels) + 8
     height = ROW_HEIGHT * len(shown) + 34
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
@@ -42,11 +42,7 @@ def points_chart(values: Sequence[tuple[str, float]], width: float, axis_title: 
     chart.bars[0].strokeColor = None
     chart.barSpacing = 0
     chart.groupSpacing = 4
-    chart.categoryAxis.categoryNames = labels
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = LABEL_SIZE
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.categoryNames = [""] * len(labels)  # drawn below, run by run (a rare character's face)
     chart.categoryAxis.visibleTicks = False
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontName = FONT
@@ -61,6 +57,13 @@ def points_chart(values: Sequence[tuple[str, float]], width: float, axis_title: 
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
+    step = chart.height / len(labels)
+    for index, label in enumerate(labels):
+        x = chart.x - 4 - text_width(label, FONT, LABEL_SIZE)
+        y = chart.y + (index + 0.5) * step - LABEL_SIZE * 0.35
+        for segment, face in runs(label, FONT):
+            drawing.add(String(x, y, segment, fontName=face, fontSize=LABEL_SIZE))
+            x += stringWidth(segment, face, LABEL_SIZE)
     drawing.add(String(width - 30, 4, axis_title, fontName=FONT, fontSize=7.5, textAnchor="end",
                        fillColor=colors.HexColor("#555555")))
     return drawing

@@ -23,7 +23,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
-from inspector_app.core.documents.fonts import FONT, register_fonts
+from inspector_app.core.documents.fonts import (
+    FONT,
+    covers,
+    draw_text,
+    register_fonts,
+    runs,
+    text_width,
+)
 from inspector_app.core.i18n import tr_lang
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -60,7 +67,7 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 _LATIN: dict[str, ParagraphStyle] = {}
 
 
@@ -72,11 +79,21 @@ def _latin(style: ParagraphStyle) -> ParagraphStyle:
     return found
 
 
-def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped: notes may contain < or &; newlines are kept); text without any
-    Chinese (English headings, item texts) wraps between words."""
+def markup(text: str, font: str = FONT, what: str = "") -> str:
+    """Paragraph markup for plain text: escaped (notes may contain < or &), newlines kept, and each run of
+    characters the style's face lacks (王𠮷) set in the fallback face that has them."""
+    parts = []
+    for segment, face in runs(text, font, what):
+        body = escape(segment).replace("\n", "<br/>")
+        parts.append(body if face == font else f'<font face="{face}">{body}</font>')
+    return "".join(parts)
+
+
+def para(text: object, style: ParagraphStyle, what: str = "") -> Paragraph:
+    """A paragraph of plain text; text without any Chinese (English headings, item texts) wraps between
+    words. `what` names the person or field when a character cannot be printed."""
     plain = str(text)
-    return Paragraph(escape(plain).replace("\n", "<br/>"), style if _CJK.search(plain) else _latin(style))
+    return Paragraph(markup(plain, style.fontName, what), style if _CJK.search(plain) else _latin(style))
 
 
 def excerpt(quote: str, limit: int | None = None) -> str:
@@ -119,31 +136,31 @@ class BoldLine(Flowable):
     """One line of emphasised text (the font has no bold: the outline is stroked), shrunk to fit the width."""
 
     def __init__(self, text: str, size: float, align: str = "center", space_after: float = 4,
-                 min_space: float = 0):
+                 min_space: float = 0, font: str = FONT, stroke: bool = True):
         super().__init__()
         self.text, self.size, self.align, self.space_after = text, size, align, space_after
         self.min_space = min_space  # with less room left on the page, start the next page instead
+        self.font, self.stroke = font, stroke
+        runs(text, font)  # an unprintable character is refused now, not half-way through the layout
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         if available_height < self.min_space:
             return available_width, available_height + 1  # "does not fit": the frame moves on a page
         fitted = self.size
-        while fitted > 8 and stringWidth(self.text, FONT, fitted) > available_width:
+        while fitted > 8 and text_width(self.text, self.font, fitted) > available_width:
             fitted -= 0.5
         self.fitted = fitted
         return available_width, fitted * 1.35 + self.space_after
 
     def draw(self) -> None:
         canvas = self.canv
-        width = stringWidth(self.text, FONT, self.fitted)
-        x = {"center": (self.width - width) / 2, "left": 0.0, "right": self.width - width}[self.align]
-        text = canvas.beginText(x, self.space_after + self.fitted * 0.3)
-        text.setFont(FONT, self.fitted)
-        text.setTextRenderMode(2)  # fill + stroke: a faux bold that prints cleanly
+        x, anchor = {"center": (self.width / 2, "middle"), "left": (0.0, "start"),
+                     "right": (self.width, "end")}[self.align]
         canvas.setLineWidth(self.fitted / 40)
-        text.textOut(self.text)
-        canvas.drawText(text)
+        # fill + stroke: a faux bold that prints cleanly (a face with its own weight is drawn plain)
+        draw_text(canvas, x, self.space_after + self.fitted * 0.3, self.text, self.font, self.fitted, anchor,
+                  render_mode=2 if self.stroke else 0)
 
 
 def heading(text: str) -> BoldLine:
@@ -196,6 +213,7 @@ def _cell(value: object, style: ParagraphStyle, width: float) -> object:
     laying out a Paragraph costs far more, and a bulletin lists 2,000 staff (46 s → 10 s); the rest wrap."""
     text = str(value)
     if (len(text) <= 24 and not _CJK.search(text) and not any(c.isspace() for c in text)
+            and all(covers(FONT, c) for c in text)
             and stringWidth(text, FONT, style.fontSize) <= width - _PLAIN_PADDING):
         return text
     return para(text, style)

@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table
 from sqlalchemy import select
 
 from inspector_app.core.checklists.models import Checklist
+from inspector_app.core.documents.fonts import require_printable_entries
 from inspector_app.core.documents.layout import (
     FRAME_WIDTH,
     BoldLine,
@@ -140,6 +141,7 @@ def render_notice(ws: Workspace, inspection_id: str, department_code: str | None
                             department=department_code))
     state = load_state(ws, inspection_id)
     entries = [e for e in state.live_entries if charged.get(e.id) == target.id]
+    require_printable_entries(entries)
     hospital, office = ws.settings.hospital, ws.settings.inspector.office
     issued = today or date.today()
     s = styles()

@@ -13,11 +13,15 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from inspector_app.core.documents.fonts import FONT, register_fonts
+from inspector_app.core.documents.fonts import (
+    FONT,
+    draw_text,
+    register_fonts,
+    text_width,
+)
 from inspector_app.core.documents.layout import (
     BOTTOM_MARGIN,
     FRAME_WIDTH,
@@ -85,9 +89,9 @@ def _numbered_canvas(number: str, lang: str, watermark: bool) -> type[Canvas]:
 
 def _fit(text: str, width: float, size: float) -> str:
     """The text, cut with "…" to fit `width` (a running header must not run into its neighbour)."""
-    if stringWidth(text, FONT, size) <= width:
+    if text_width(text, FONT, size) <= width:
         return text
-    while text and stringWidth(text + "…", FONT, size) > width:
+    while text and text_width(text + "…", FONT, size) > width:
         text = text[:-1]
     return text + "…"
 
@@ -101,8 +105,8 @@ def _running_header(hospital: str, title: str) -> Callable[[Canvas, BaseDocTempl
         canvas.setFillColor(MUTED)
         y = PAGE_HEIGHT - TOP_MARGIN + 8 * mm
         half = FRAME_WIDTH / 2 - 4 * mm
-        canvas.drawString(MARGIN, y, _fit(hospital, half, 8.5))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, y, _fit(title, half, 8.5))
+        draw_text(canvas, MARGIN, y, _fit(hospital, half, 8.5), FONT, 8.5)
+        draw_text(canvas, PAGE_WIDTH - MARGIN, y, _fit(title, half, 8.5), FONT, 8.5, "end")
         canvas.setStrokeColor(colors.HexColor("#999999"))
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, y - 2.5 * mm, PAGE_WIDTH - MARGIN, y - 2.5 * mm)

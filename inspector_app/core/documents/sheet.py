@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from inspector_app.core.checklists.models import Checklist, Item, ScoredScoring
+from inspector_app.core.documents.fonts import require_printable_entries
 from inspector_app.core.documents.layout import (
     data_table,
     excerpt,
     heading,
     info_table,
     local_time,
+    markup,
     mode_text,
     para,
     points,
@@ -105,7 +106,8 @@ def _voided(state: InspectionState, lang: str) -> list[Flowable]:
     for entry in voided:
         text = f"{entry.item_code}  {_item_text(state.checklist, entry, lang)} — {entry.who}"
         reason = tr_lang(lang, "reason: {reason}", reason=entry.void_reason or "")
-        lines.append(Paragraph(f"<strike>{escape(text)}</strike>　（{escape(reason)}）", s["small"]))
+        lines.append(Paragraph(f"<strike>{markup(text, s['small'].fontName)}</strike>　"
+                               f"（{markup(reason, s['small'].fontName)}）", s["small"]))
     return [Spacer(1, 3 * mm), *lines]
 
 
@@ -196,6 +198,7 @@ def _signatures(state: InspectionState, signatures: dict[str, SignatureView], la
 def render_sheet(ws: Workspace, inspection_id: str, number: str, *, lang: str = "zh") -> bytes:
     """The 督查记录表 of one inspection as PDF bytes (register it with record_document when issuing it)."""
     state = load_state(ws, inspection_id)
+    require_printable_entries(state.entries)
     detail = inspection_detail(ws, inspection_id)
     hospital = ws.settings.hospital
     title = sheet_title(lang)
