@@ -82,7 +82,8 @@ def show_form(args: argparse.Namespace) -> int:
             charged = tr("person") if item.charge_to.value == "person" else tr("department")
             cap = tr(", cap {cap:g}", cap=item.cap) if item.cap else ""
             lines.append(f"  {item.code:<6} -{item.points:g} ({charged}{cap}; {basis})  {item.text.get(lang)}")
-            lines.append(f"         {item.source.file} {item.source.section}: 「{item.source.quote}」")
+            lines.append(f"         {checklist.citation(item.source.file, lang)} {item.source.section}: "
+                         f"「{item.source.quote}」")
     emit("\n".join(lines) + "\n")
     return 0
 

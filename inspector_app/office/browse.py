@@ -159,8 +159,12 @@ def item_of(checklist: Checklist | None, code: str) -> Item | None:
         return None
 
 
-def clause_of(item: Item | None) -> str:
-    return f"{item.source.section}：{item.source.quote}" if item is not None else ""
+def clause_of(item: Item | None, checklist: Checklist | None = None, lang: str = "zh") -> str:
+    """The clause an item comes from, after the standard's title and 文号 when the checklist is known."""
+    if item is None:
+        return ""
+    cited = checklist.citation(item.source.file, lang) if checklist is not None else ""
+    return f"{cited}{item.source.section}：{item.source.quote}"
 
 
 def local(moment: datetime | None, offset_min: int | None) -> str:
@@ -315,7 +319,7 @@ def inspection_detail(central: CentralDB, inspection_id: str, files_dir: Path, l
             fix = rectifications.get(d.id)
             entries.append(EntryDetail(
                 d.id, local(d.recorded_at, (d.payload or {}).get("utc_offset_min", offset)), d.item_code,
-                item.text.get(lang) if item else "", clause_of(item), d.charged_to, d.staff_no or "",
+                item.text.get(lang) if item else "", clause_of(item, checklist, lang), d.charged_to, d.staff_no or "",
                 d.staff_name or "", d.department_id, d.count, d.points, d.counted_points, d.pay_percent, d.note,
                 d.voided_at is not None, d.void_reason or "", fix.status if fix else "",
                 fix.deadline.isoformat() if fix else "", photos.get(d.id, [])))

@@ -136,8 +136,10 @@ def _repeats(session: Session, code: str, span: list[str], lang: str) -> tuple[l
             persons[row.staff_no].name = max(persons[row.staff_no].name, row.staff_name or "")
     repeat_items = []
     for (checklist_id, item_code), tally in _most(items):
-        item = item_of(snapshot(session, tally.digest), item_code)
-        repeat_items.append(RepeatItem(checklist_id, item_code, item.text.get(lang) if item else "", clause_of(item),
+        checklist = snapshot(session, tally.digest)
+        item = item_of(checklist, item_code)
+        repeat_items.append(RepeatItem(checklist_id, item_code, item.text.get(lang) if item else "",
+                                       clause_of(item, checklist, lang),
                                        len(tally.visits), len(tally.inspectors), tally.occurrences,
                                        min(tally.months), max(tally.months)))
     repeat_persons = [RepeatPerson(no, tally.name, len(tally.visits), len(tally.inspectors), tally.occurrences,

@@ -163,7 +163,8 @@ def _item(row: Any, checklist: Checklist | None, decisions: list[_Decision], nam
     return LedgerItem(
         row.id, row.department_id, names.get(row.department_id, ""), row.item_code,
         found.text.get(lang) if found is not None else "",
-        f"{found.source.section}：{found.source.quote}" if found is not None else "",
+        (f"{checklist.citation(found.source.file, lang)}{found.source.section}：{found.source.quote}"
+         if found is not None and checklist is not None else ""),
         row.staff_no or "", row.staff_name or "", inspector, row.inspection_id, str((row.ip or {}).get("local_date", "")),
         str((row.payload or {}).get("requirement", "")), row.note or "", due, state,
         (today - due).days if state == "overdue" else 0, row.status,

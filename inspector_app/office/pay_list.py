@@ -169,7 +169,8 @@ def _line(row: Any, checklist: Checklist | None, names: dict[str, str], lang: st
     return PayLine(row.local_month, day, row.staff_no or "", row.staff_name or "", row.department_id,
                    names.get(row.department_id, ""), row.item_code,
                    item.text.get(lang) if item is not None else "",
-                   f"{item.source.section}：{item.source.quote}" if item is not None else "", inspector, row.count,
+                   (f"{checklist.citation(item.source.file, lang)}{item.source.section}：{item.source.quote}"
+                    if item is not None and checklist is not None else ""), inspector, row.count,
                    row.counted_points, row.pay_percent)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from inspector_app.cli.main import main
@@ -10,6 +12,10 @@ from inspector_app.core.identity import DEMO_PASSPHRASE, PASSPHRASE_ENV
 from inspector_app.core.recording import NewInspection, Recorder
 from inspector_app.core.sync.status import sync_status
 from inspector_app.core.workspace import Workspace
+from tests.helpers.fixtures import REPO
+
+BUNDLED = int(re.search(r"^version: (\d+)$", (REPO / "forms" / "001-assessment.yaml").read_text(encoding="utf-8"),
+                          re.MULTILINE).group(1))  # the bundled assessment checklist's version
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +92,7 @@ def test_office_publish_then_sync_pulls(tmp_path, monkeypatch, capsys):
         encoding="utf-8")
     form = tmp_path / "assessment-v2.yaml"
     form.write_text((REPO / "forms" / "001-assessment.yaml").read_text(encoding="utf-8")
-                    .replace("version: 1\n", "version: 2\n", 1), encoding="utf-8")
+                    .replace(f"version: {BUNDLED}\n", f"version: {BUNDLED + 1}\n", 1), encoding="utf-8")
     passphrase_file = tmp_path / "office.pass"
     passphrase_file.write_text(DEMO_PASSPHRASE + "\n", encoding="utf-8")
     monkeypatch.delenv(PASSPHRASE_ENV)
@@ -100,10 +106,10 @@ def test_office_publish_then_sync_pulls(tmp_path, monkeypatch, capsys):
     # no passphrase anywhere: the sync still pulls and says what waits
     assert main(["--data-dir", str(data), "--lang", "en", "sync", "--share", str(share)]) == 0
     out = capsys.readouterr().out
-    assert "version 2 received" in out and "Rectification status received: 1 item(s) updated." in out
+    assert f"version {BUNDLED + 1} received" in out and "Rectification status received: 1 item(s) updated." in out
     ws = Workspace.open(data, exclusive=False)
     try:
-        assert ws.library.get(ASSESSMENT).version == 2
+        assert ws.library.get(ASSESSMENT).version == BUNDLED + 1
         with ws.db.read() as session:
             assert session.get(Rectification, rect_id).status == "verified"
     finally:

@@ -54,7 +54,7 @@ def test_every_quote_stands_verbatim_in_its_standard(path, standards):
     for item in checklist.items():
         assert item.source.file in standards, item.code
         assert _squash(item.source.quote) in standards[item.source.file], item.code
-        assert item.source.file in checklist.sources
+        assert item.source.file in checklist.source_files
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=[p.name for p in FORM_FILES])
@@ -90,7 +90,7 @@ def test_content_hash_is_stable_and_sensitive():
     first, second = load_checklist(ASSESSMENT_FILE), load_checklist(ASSESSMENT_FILE)
     assert content_hash(first) == content_hash(second)
     assert re.fullmatch(r"[0-9a-f]{64}", content_hash(first))
-    changed = first.model_copy(update={"version": 2})
+    changed = first.model_copy(update={"version": first.version + 1})
     assert content_hash(changed) != content_hash(first)
 
 
@@ -116,7 +116,8 @@ def test_001_assessment_has_exactly_the_nine_rules(library):
     assert checklist.scoring.head_multiplier.basis is Basis.SOURCE
     assert checklist.scoring.pay_percent_per_point.value == 1  # 每分扣 1%
     assert checklist.scoring.pay_percent_per_point.basis is Basis.SOURCE
-    assert checklist.sources == [SEED_001]
+    assert checklist.source_files == [SEED_001]
+    assert checklist.citation(SEED_001) == "《服务窗口和医技辅助及后勤服务科室优质服务提升行动实施方案》（宝口医发〔2023〕13号）"
 
 
 def test_complaint_rule_requires_confirmation(library):
@@ -144,7 +145,7 @@ def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
 # name: (text replaced, replacement, field expected in the Problem, line: (needle in the broken text, occurrence));
 # a mapping's line is where its first key stands (the line after `key:` for a block mapping)
 BROKEN = {
-    "syntax-error": ("version: 1\n", "version: [1\n", "", None),
+    "syntax-error": ("version: 2\n", "version: [2\n", "", None),
     "unknown-field": ("        points: 3\n", "        points: 3\n        colour: red\n",
                       "sections.0.items.4.colour", ("colour: red", 1)),
     "missing-points": ("        points: 2\n", "", "sections.0.items.0.points", ("- code: A1", 1)),
@@ -230,11 +231,12 @@ def test_newest_version_wins_and_training_forms_are_skipped(tmp_path):
     folder = tmp_path / "forms"
     (folder / "training").mkdir(parents=True)
     (folder / "v1.yaml").write_text(ORIGINAL, encoding="utf-8")
-    (folder / "v3.yaml").write_text(ORIGINAL.replace("version: 1\n", "version: 3\n", 1), encoding="utf-8")
+    (folder / "v3.yaml").write_text(re.sub(r"^version: \d+$", "version: 30", ORIGINAL, count=1, flags=re.M),
+                                    encoding="utf-8")
     (folder / "training" / "t.yaml").write_text(
         ORIGINAL.replace("id: svc-001-assessment", "id: svc-training", 1), encoding="utf-8")
     library = ChecklistLibrary.load(folder)
-    assert library.get("svc-001-assessment").version == 3
+    assert library.get("svc-001-assessment").version == 30
     assert library.paths["svc-001-assessment"] == folder / "v3.yaml"
     assert "svc-training" not in library.checklists
     assert "svc-training" in ChecklistLibrary.load(folder, include_training=True).checklists

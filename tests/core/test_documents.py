@@ -179,7 +179,7 @@ def test_sheet_shows_the_inspection(store: Store, tmp_path: Path) -> None:
     flat = re.sub(r"\s+", "", text)
     assert_numbered(pages)
     for expected in ("示例市人民医院", "优质服务督查记录表", "挂号收费窗口", number, "演示督查员、李督查", "暗访",
-                     "门诊一楼挂号大厅", "2025-06-10 09:30", "2025-06-10 10:15", "第 1 版", "未佩戴胸牌，工作服不整洁"):
+                     "门诊一楼挂号大厅", "2025-06-10 09:30", "2025-06-10 10:15", "第 2 版", "未佩戴胸牌，工作服不整洁"):
         assert expected in text, expected
     for code in ("A3", "A2", "A1"):
         assert code in text
@@ -187,7 +187,10 @@ def test_sheet_shows_the_inspection(store: Store, tmp_path: Path) -> None:
     assert LONG_NOTE in flat  # a long note wraps inside its cell, whole
     assert "已作废记录（不计分）" in text and "不是本窗口人员" in text  # listed apart, struck through
     assert "扣分合计" in text and re.search(r"合计\s*4\s*6", text)  # 4 times; 2 (head ×2) + 2 (×2) + 2 (department)
-    assert "依据" in text and "001_ce073555502355fb.txt" in text and "佩戴胸牌上岗、着装规范、仪表端庄" in flat
+    assert "依据" in text and "佩戴胸牌上岗、着装规范、仪表端庄" in flat
+    # the standard by its title and 文号, never by its seed file's name
+    assert "《服务窗口和医技辅助及后勤服务科室优质服务提升行动实施方案》（宝口医发〔2023〕13号）" in flat
+    assert ".txt" not in text
     assert "督查员签名" in text and "被督查科室确认" in text and "郭建军" in text
     assert "第 1 条 · A3" in text  # the photo's caption
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -31,6 +32,7 @@ from inspector_app.core.workspace import Workspace
 from tests.helpers.fixtures import ASSESSMENT, REPO
 
 FORM = REPO / "forms" / "001-assessment.yaml"
+BUNDLED = int(re.search(r"^version: (\d+)$", FORM.read_text(encoding="utf-8"), re.MULTILINE).group(1))
 
 
 @pytest.fixture
@@ -51,8 +53,13 @@ def share(tmp_path: Path) -> Path:
     return folder
 
 
+def v(n: int) -> int:
+    """The n-th version of the assessment checklist, counting the bundled one as the first."""
+    return n + BUNDLED - 1
+
+
 def checklist_v2(tmp_path: Path, version: int = 2, title: str = "考核细则（修订）") -> Path:
-    text = FORM.read_text(encoding="utf-8").replace("version: 1\n", f"version: {version}\n", 1)
+    text = FORM.read_text(encoding="utf-8").replace(f"version: {BUNDLED}\n", f"version: {v(version)}\n", 1)
     text = text.replace("zh: 优质服务提升行动考核（扣分细则）", f"zh: {title}", 1)
     path = tmp_path / "office-forms" / f"assessment-v{version}-{abs(hash(title))}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +96,7 @@ def test_publish_then_pull_installs_checklist_and_roster(laptop, office, share, 
     assert not list((share / "published").glob(".*.part"))
     pulled = pull(laptop, share)
     assert not pulled.refused, pulled.refused
-    assert laptop.library.get(ASSESSMENT).version == 2  # the bundled v1 is superseded
+    assert laptop.library.get(ASSESSMENT).version == v(2)  # the bundled v1 is superseded
     with laptop.db.read() as session:
         assert session.scalar(select(Staff.active).where(Staff.staff_no == staff_no)) is False
         assert session.scalar(select(AuditEvent).where(AuditEvent.actor.like("%综合办公室%")).limit(1)) is not None
@@ -99,7 +106,7 @@ def test_publish_then_pull_installs_checklist_and_roster(laptop, office, share, 
     assert again.up_to_date and not again.installed and not again.refused
     reopened = Workspace.open(laptop.data_dir, exclusive=False)  # a restart still finds the pulled checklist
     try:
-        assert reopened.library.get(ASSESSMENT).version == 2
+        assert reopened.library.get(ASSESSMENT).version == v(2)
     finally:
         reopened.close()
 
@@ -115,7 +122,7 @@ def test_publishing_only_a_roster_keeps_the_checklists(laptop, office, share, tm
     assert sorted(p.name for p in (share / "published").iterdir() if p.name.startswith("v")) == ["v000002",
                                                                                                   "v000003"]
     assert not pull(laptop, share).refused
-    assert laptop.library.get(ASSESSMENT).version == 2
+    assert laptop.library.get(ASSESSMENT).version == v(2)
 
 
 def test_a_bad_checklist_publishes_nothing(laptop, office, share, tmp_path):
@@ -141,7 +148,7 @@ def _refused_keeps_v2(laptop, share, words: str, seen: int = 1) -> None:
     item was refused: a partial pull still raises the floor against older indexes)."""
     report = pull(laptop, share)
     assert report.refused and words in " ".join(p.reason for p in report.refused), report.refused
-    assert laptop.reload_library().get(ASSESSMENT).version == 2
+    assert laptop.reload_library().get(ASSESSMENT).version == v(2)
     assert load_received(laptop).version == seen and load_received(laptop).complete == (seen == 1)
 
 
@@ -189,7 +196,7 @@ def test_broken_payload_is_refused_even_when_signed(laptop, office, share, tmp_p
     report = pull(laptop, share)
     assert report.refused and "roster.yaml" in report.refused[0].file and "YAML" in report.refused[0].reason
     assert load_received(laptop).version == 2 and not load_received(laptop).complete
-    assert laptop.library.get(ASSESSMENT).version == 2
+    assert laptop.library.get(ASSESSMENT).version == v(2)
 
 
 def test_replayed_older_index_is_refused(laptop, office, share, tmp_path, english):
@@ -198,12 +205,12 @@ def test_replayed_older_index_is_refused(laptop, office, share, tmp_path, englis
     shutil.copytree(share / "published", old)
     publish(office, share, DEMO_PASSPHRASE, checklists=[checklist_v2(tmp_path, 3, "第三版")])
     assert not pull(laptop, share).refused
-    assert laptop.library.get(ASSESSMENT).version == 3
+    assert laptop.library.get(ASSESSMENT).version == v(3)
     shutil.rmtree(share / "published")
     shutil.copytree(old, share / "published")  # an old copy of the share (or a stick from last month)
     report = pull(laptop, share)
     assert report.refused and "older than the one already received" in report.refused[0].reason
-    assert laptop.reload_library().get(ASSESSMENT).version == 3 and load_received(laptop).version == 2
+    assert laptop.reload_library().get(ASSESSMENT).version == v(3) and load_received(laptop).version == 2
 
 
 class _Rosters:
@@ -258,7 +265,7 @@ def test_partial_pull_remembers_its_version_and_an_older_index_is_refused(laptop
     rosters.break_checklist_signature()
     partial = pull(laptop, share)  # the roster is taken, the checklist refused
     assert [p.reason for p in partial.refused] and "signature over this file" in partial.refused[0].reason
-    assert rosters.installed() == 2 and laptop.reload_library().get(ASSESSMENT).version == 2
+    assert rosters.installed() == 2 and laptop.reload_library().get(ASSESSMENT).version == v(2)
     assert load_received(laptop).version == 2 and not load_received(laptop).complete
     v2 = rosters.keep("published-v2")
 
@@ -268,13 +275,13 @@ def test_partial_pull_remembers_its_version_and_an_older_index_is_refused(laptop
     assert [p.reason for p in report.refused] == [
         ("this publication (version 1) is older than the one already received (version 2); "
          "an old copy of the share cannot replace it")]
-    assert rosters.installed() == 2 and laptop.reload_library().get(ASSESSMENT).version == 2
+    assert rosters.installed() == 2 and laptop.reload_library().get(ASSESSMENT).version == v(2)
     assert load_received(laptop).version == 2 and not load_received(laptop).complete
 
     rosters.replay(v2)  # the same v2 again, its checklist signature repaired: the refused item is retried
     Path(str(item_path(share, "checklist")) + ".sig").write_bytes(good_sig)
     retried = pull(laptop, share)
-    assert not retried.refused and retried.installed and laptop.reload_library().get(ASSESSMENT).version == 3
+    assert not retried.refused and retried.installed and laptop.reload_library().get(ASSESSMENT).version == v(3)
     assert rosters.installed() == 2 and load_received(laptop).version == 2 and load_received(laptop).complete
     assert pull(laptop, share).up_to_date
 
@@ -296,7 +303,7 @@ def test_a_later_good_publication_installs_after_a_partial_pull(laptop, office, 
     assert third.version == 3
     report = pull(laptop, share)
     assert not report.refused, report.refused
-    assert rosters.installed() == 3 and laptop.reload_library().get(ASSESSMENT).version == 3
+    assert rosters.installed() == 3 and laptop.reload_library().get(ASSESSMENT).version == v(3)
     state = load_received(laptop)
     assert state.version == 3 and state.complete and state.index_sha256
     assert pull(laptop, share).up_to_date
@@ -322,7 +329,7 @@ def test_two_partial_pulls_then_the_first_replayed_cannot_roll_the_roster_back(l
     assert report.refused and "(version 2) is older than the one already received (version 3)" in \
         report.refused[0].reason
     assert load_received(laptop).version == 3
-    assert laptop.reload_library().get(ASSESSMENT).version == 2
+    assert laptop.reload_library().get(ASSESSMENT).version == v(2)
 
 
 def test_rectification_status_is_applied_and_audited(laptop, office, share, tmp_path):

@@ -4,6 +4,7 @@ central office's merge dialog with its report. Real folders, keys and bundles; o
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,9 @@ from inspector_app.core.sync.publish import publish
 from inspector_app.core.sync.status import sync_status
 from tests.helpers.fixtures import ASSESSMENT, REPO
 
+BUNDLED = int(re.search(r"^version: (\d+)$", (REPO / "forms" / "001-assessment.yaml").read_text(encoding="utf-8"),
+                          re.MULTILINE).group(1))  # the bundled assessment checklist's version
+
 
 @pytest.fixture
 def enrolled(gui_workspace):
@@ -28,7 +32,7 @@ def enrolled(gui_workspace):
 def _published_share(ws, folder: Path, tmp_path: Path) -> None:
     form = tmp_path / "assessment-v2.yaml"
     form.write_text((REPO / "forms" / "001-assessment.yaml").read_text(encoding="utf-8")
-                    .replace("version: 1\n", "version: 2\n", 1), encoding="utf-8")
+                    .replace(f"version: {BUNDLED}\n", f"version: {BUNDLED + 1}\n", 1), encoding="utf-8")
     folder.mkdir(parents=True)
     publish(default_office_dir(ws.data_dir), folder, DEMO_PASSPHRASE, checklists=[form])
 
@@ -47,7 +51,7 @@ def test_auto_sync_when_the_share_appears(enrolled, open_window, qtbot, tmp_path
         os.rename(staged, share)  # the stick is plugged in: the folder appears at once, with a publication
     report = caught.args[0]
     assert report.push is None and report.waiting == 2 and not report.pull.refused
-    assert enrolled.library.get(ASSESSMENT).version == 2
+    assert enrolled.library.get(ASSESSMENT).version == BUNDLED + 1
     assert tr("{count} inspection(s) waiting to be sent; sending needs your passphrase.", count=2) \
         in window.statusBar().currentMessage()
     assert not (share / "incoming").exists() or not list((share / "incoming").iterdir())

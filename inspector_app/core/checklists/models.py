@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import tr, tr_lang
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
@@ -88,6 +88,21 @@ class SourceRef(Strict):
     file: Annotated[str, Field(min_length=1, description="Seed file name, e.g. 001_ce073555502355fb.txt")]
     section: Annotated[str, Field(min_length=1, description="Article / section, e.g. 四、考核 第3条")]
     quote: Annotated[str, Field(min_length=2, description="Verbatim text from the source")]
+
+
+class SourceDocument(Strict):
+    """A standard as documents cite it: its own title and 文号, never the seed file's name."""
+
+    file: Annotated[str, Field(min_length=1, description="Seed file name, as items cite it in source.file")]
+    title: LocalText = Field(description="The document's title as it heads the document, without 《》")
+    number: str | None = Field(default=None, description="文号 (issuing number), e.g. 宝口医发〔2023〕13号; "
+                                                         "absent when the document has none")
+    issuer: str | None = Field(default=None, description="Who issued it, e.g. 宝鸡市口腔医院")
+
+    def citation(self, lang: str = "zh") -> str:
+        """《title》（文号）, or 《title》 alone when the document has no 文号."""
+        cited = f"《{self.title.get(lang)}》"
+        return f"{cited}（{self.number}）" if self.number else cited
 
 
 class Provenanced(Strict):
@@ -206,7 +221,9 @@ class Checklist(Strict):
     training: bool = Field(default=False, description="A sample checklist for training only")
     scoring: Annotated[TallyScoring | ScoredScoring, Field(discriminator="mode")]
     default_deadline_days: Provenanced
-    sources: Annotated[list[str], Field(min_length=1, description="Seed files this checklist draws from")]
+    sources: Annotated[list[str | SourceDocument], Field(
+        min_length=1, description="The standards this checklist draws from: a seed file's name, or (preferred) "
+                                  "the file with the document's title and 文号, which documents and screens cite")]
     sections: Annotated[list[Section], Field(min_length=1)]
 
     @field_validator("sections")
@@ -222,13 +239,29 @@ class Checklist(Strict):
 
     @model_validator(mode="after")
     def _sources_listed(self) -> "Checklist":
+        files = self.source_files
         for item in self.items():
-            if item.source.file not in self.sources:
+            if item.source.file not in files:
                 raise ValueError(tr("item {code} cites {file}, which is not in 'sources'", code=item.code, file=item.source.file))
         return self
 
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
+
+    @property
+    def source_files(self) -> list[str]:
+        return [s if isinstance(s, str) else s.file for s in self.sources]
+
+    def source_document(self, file: str) -> SourceDocument | None:
+        return next((s for s in self.sources if isinstance(s, SourceDocument) and s.file == file), None)
+
+    def citation(self, file: str, lang: str = "zh") -> str:
+        """How a document cites the standard an item comes from: 《title》（文号）. A checklist that lists only
+        the file name (the older format) names its own title instead: a file name is never printed."""
+        document = self.source_document(file)
+        if document is not None:
+            return document.citation(lang)
+        return tr_lang(lang, "the standard behind “{title}”", title=self.title.get(lang))
 
     def item(self, code: str) -> Item:
         for item in self.items():

@@ -175,7 +175,8 @@ def _sources(state: InspectionState, lang: str) -> list[Flowable]:
         item = _item(state.checklist, code)
         if item is not None:
             source = item.source
-            lines.append(para(f"{code}　《{source.file}》{source.section}：“{excerpt(source.quote)}”", s["small"]))
+            cited = state.checklist.citation(source.file, lang)
+            lines.append(para(f"{code}　{cited}{source.section}：“{excerpt(source.quote)}”", s["small"]))
     return [heading(tr_lang(lang, "Basis")), *lines] if lines else []
 
 

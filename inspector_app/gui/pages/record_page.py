@@ -7,6 +7,7 @@ item marks are reloaded from the store after each change, so what is on screen i
 from __future__ import annotations
 
 import tempfile
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -233,8 +234,9 @@ class RecordPage(QWidget):
             lines.append(f"<p>{item.guidance.get(lang)}</p>")
         for threshold in item.thresholds:
             lines.append(f"<p>{threshold.metric.get(lang)} {threshold.op} {threshold.value:g}{threshold.unit}</p>")
-        lines.append(f"<p style='color:#555'>{tr('Source')}: {item.source.section} "
-                     f"「{item.source.quote}」</p>")
+        cited = self.state.checklist.citation(item.source.file, lang)
+        lines.append(f"<p style='color:#555'>{tr('Source')}: {escape(cited)} {escape(item.source.section)} "
+                     f"「{escape(item.source.quote)}」</p>")
         self.detail.setHtml("".join(lines))
         self.who.item_charges(item.charge_to)
         self._update_preview()

@@ -99,7 +99,7 @@ class ItemTree(QWidget):
                 cell.setSelectable(False)
             self.model.appendRow([head, title, QStandardItem(""), QStandardItem("")])
             for item in section.items:
-                row = self._item_row(item, lang)
+                row = self._item_row(item, lang, checklist.citation(item.source.file, lang))
                 head.appendRow(row)
                 self._rows[item.code] = row
         self.tree.expandAll()
@@ -110,11 +110,11 @@ class ItemTree(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
 
-    def _item_row(self, item: Item, lang: str) -> list[QStandardItem]:
+    def _item_row(self, item: Item, lang: str, cited: str) -> list[QStandardItem]:
         charge = tr("person") if item.charge_to is ChargeTo.PERSON else tr("department")
         cells = [QStandardItem(item.code), QStandardItem(item.text.get(lang)),
                  QStandardItem(f"{deduction_text(item.points)} {charge}"), QStandardItem("")]
-        tip = self._tooltip(item, lang)
+        tip = self._tooltip(item, lang, cited)
         key = item_search_key(item)
         for cell in cells:
             cell.setData(item.code, CODE_ROLE)
@@ -123,13 +123,13 @@ class ItemTree(QWidget):
         return cells
 
     @staticmethod
-    def _tooltip(item: Item, lang: str) -> str:
+    def _tooltip(item: Item, lang: str, cited: str) -> str:
         """The full text (long ones are cut in the column), the guidance and where the item comes from, as
         rich text so the tooltip wraps; a data role on the cells, built once when the checklist loads."""
         lines = [f"<p><b>{item.code}</b> {escape(item.text.get(lang))}</p>"]
         if item.guidance:
             lines.append(f"<p>{escape(item.guidance.get(lang))}</p>")
-        lines.append(f"<p style='color:#555'>{tr('Source')}: {escape(item.source.section)}</p>")
+        lines.append(f"<p style='color:#555'>{tr('Source')}: {escape(cited)} {escape(item.source.section)}</p>")
         return "".join(lines)
 
     def mark(self, counts: Counter) -> None:
