@@ -25,6 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     notice.add_argument("--department", help=tr("only this department (code or name)"))
     notice.add_argument("-o", "--output", required=True, metavar="FILE.pdf",
                         help=tr("with several departments, one file each: FILE-<department>.pdf"))
+    notice.add_argument("--copies", type=int, default=1, help=tr("copies printed, kept in the register"))
     notice.set_defaults(handler=report_notice)
     bulletin = sub.add_parser("bulletin", help=tr("the monthly bulletin (PDF or XLSX)"))
     bulletin.add_argument("--month", required=True, metavar="YYYY-MM")
@@ -63,10 +64,11 @@ def report_notice(args: argparse.Namespace) -> int:
     from inspector_app.core.documents.issue import issue_notices
 
     with open_workspace(args, write=True) as ws:
-        issued = issue_notices(ws, args.inspection_id, args.department)
+        issued = issue_notices(ws, args.inspection_id, args.department, copies=args.copies)
         output = Path(args.output)
         for item in issued:
-            target = output if len(issued) == 1 else output.with_name(f"{output.stem}-{item.number}{output.suffix}")
+            stem = item.path.stem  # an ASCII name (notice-2026-3012), not the number with its 〔〕
+            target = output if len(issued) == 1 else output.with_name(f"{output.stem}-{stem}{output.suffix}")
             _copy_out(item.path, str(target))
             print(tr("Rectification notice {number}: {path}", number=item.number, path=target))
     return 0

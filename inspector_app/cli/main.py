@@ -34,6 +34,7 @@ def _configure_stdio() -> None:
 def build_parser() -> argparse.ArgumentParser:
     from inspector_app.cli import (
         commands_data,
+        commands_documents,
         commands_forms,
         commands_identity,
         commands_merge,
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_records.register(commands)
     commands_identity.register(commands)
     commands_reports.register(commands)
+    commands_documents.register(commands)
     commands_sync.register(commands)
     commands_merge.register(commands)
     commands_training.register(commands)

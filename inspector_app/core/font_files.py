@@ -16,6 +16,11 @@ from inspector_app.core.paths import resources_dir
 EXT_A = "HanaMinA-ext"  # CJK Ext A, compatibility ideographs, radicals and the BMP ideographs Micro Hei lacks
 EXT_B = "HanaMinB"  # CJK Extensions B, C, D, E and F (plane 2)
 FALLBACK_FILES = {EXT_A: "HanaMinA-ext.ttf.xz", EXT_B: "HanaMinB.ttf.xz"}
+# the official documents' faces where Windows' own (仿宋/楷体/宋体) are missing: AR PL KaitiM GB and
+# AR PL SungtiL GB (Arphic Public Licence), GB 2312 only — the fallback chain covers the rest
+KAI = "ARPLKaitiMGB"
+SONG = "ARPLSungtiLGB"
+PACKED_FILES = {**FALLBACK_FILES, KAI: "gkai00mp.ttf.xz", SONG: "gbsn00lp.ttf.xz"}
 
 
 def cached_font_path(name: str) -> Path:
@@ -23,7 +28,7 @@ def cached_font_path(name: str) -> Path:
     name and size, so an updated font gets a new copy."""
     from platformdirs import user_cache_dir
 
-    packed = resources_dir() / "fonts" / FALLBACK_FILES[name]
+    packed = resources_dir() / "fonts" / PACKED_FILES[name]
     stat = packed.stat()
     tag = hashlib.sha256(f"{packed.name}:{stat.st_size}".encode()).hexdigest()[:12]
     return Path(user_cache_dir("inspector-app", appauthor=False)) / "fonts" / f"{name}-{tag}.ttf"
@@ -38,7 +43,7 @@ def fallback_font_file(name: str, *, create: bool = True) -> Path | None:
     if not create:
         return None
     try:
-        data = lzma.decompress((resources_dir() / "fonts" / FALLBACK_FILES[name]).read_bytes())
+        data = lzma.decompress((resources_dir() / "fonts" / PACKED_FILES[name]).read_bytes())
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.part")
         partial.write_bytes(data)

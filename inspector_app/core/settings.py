@@ -20,6 +20,20 @@ class InspectorProfile(Strict):
     office: str = Field(default="综合办公室", max_length=64, description="所属办公室")
 
 
+class DocumentSettings(Strict):
+    """How this laptop numbers and addresses the official documents it issues (set by the office)."""
+
+    notice_prefix: str = Field(default="督改", min_length=1, max_length=16,
+                               description="机关代字 of rectification notices, e.g. 院办督改 → 院办督改〔2026〕3012号")
+    register_block: int | None = Field(
+        default=None, ge=1, le=999,
+        description="This laptop's block of register numbers, assigned by the office (block 3 numbers 3001–3999 "
+                    "each year), so numbers never collide between laptops without a network")
+    copy_to: str = Field(default="审计科", max_length=100, description="抄送 of rectification notices")
+    reinspect_after_days: int = Field(default=1, ge=0, le=90,
+                                      description="Re-inspection this many days after the last deadline")
+
+
 class Settings(Strict):
     hospital: str = Field(default="示例市人民医院", max_length=100)
     inspector: InspectorProfile = Field(default_factory=InspectorProfile)
@@ -31,6 +45,7 @@ class Settings(Strict):
     first_run_done: bool = Field(default=False, description="The first-run wizard was completed")
     training: bool = Field(default=False, description="A training workspace (<data>/training/): every "
                                                       "inspection is a training one and nothing is sent")
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import io
 import lzma
+import os
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from inspector_app.core.errors import StateError
 from inspector_app.core.font_files import (
     FALLBACK_FILES,
+    KAI,
+    PACKED_FILES,
+    SONG,
     fallback_font_file,
 )
 from inspector_app.core.i18n import tr
@@ -113,20 +119,64 @@ def load_fallbacks() -> list[str]:
     global _fallbacks_loaded
     register_fonts()
     if not _fallbacks_loaded:
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        with _lock:
-            if not _fallbacks_loaded:
-                for name, file in FALLBACK_FILES.items():
-                    cached = fallback_font_file(name)
-                    if cached is not None:
-                        _register(TTFont(name, str(cached)))
-                    else:  # no writable cache: decompressed in memory each time
-                        buffer = io.BytesIO(lzma.decompress((resources_dir() / "fonts" / file).read_bytes()))
-                        buffer.name = file.removesuffix(".xz")
-                        _register(TTFont(name, buffer))
-                _fallbacks_loaded = True
+        for name in FALLBACK_FILES:
+            _bundled(name)
+        _fallbacks_loaded = True
     return list(FALLBACK_FILES)
+
+
+# GB/T 9704-2012 faces: Windows' own where present (C:\Windows\Fonts), else the bundled free fallbacks
+ROLES = {  # role: (Windows file, face name when registered from it, bundled fallback)
+    "fangsong": ("simfang.ttf", "FangSong", KAI),  # 仿宋: body text (楷体 the nearest free substitute)
+    "hei": ("simhei.ttf", "SimHei", FONT),  # 黑体: first-level headings
+    "kai": ("simkai.ttf", "KaiTi", KAI),  # 楷体: second-level headings
+    "song": ("simsun.ttc", "SimSun", SONG),  # 宋体, stroked: the 小标宋-like title
+}
+_roles: dict[str, str] = {}
+
+
+def system_fonts_dir() -> Path | None:
+    """Windows' font folder (INSPECTOR_APP_FONTS_DIR overrides it, for tests and unusual installs)."""
+    override = os.environ.get("INSPECTOR_APP_FONTS_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+    return None
+
+
+def face(role: str) -> str:
+    """The registered face for a document role (fangsong / hei / kai / song): Windows' own font when it
+    is installed and may be embedded, else the bundled free one."""
+    register_fonts()
+    found = _roles.get(role)
+    if found is None:
+        windows_file, windows_name, bundled = ROLES[role]
+        folder = system_fonts_dir()
+        path = folder / windows_file if folder is not None else None
+        if path is not None and path.is_file() and register_face(windows_name, str(path)):
+            found = windows_name
+        else:
+            found = _bundled(bundled)
+        _roles[role] = found
+    return found
+
+
+def _bundled(name: str) -> str:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if name == FONT or name in _cmaps:
+        return name
+    with _lock:
+        if name not in _cmaps:
+            cached = fallback_font_file(name)
+            if cached is not None:
+                _register(TTFont(name, str(cached)))
+            else:
+                buffer = io.BytesIO(lzma.decompress((resources_dir() / "fonts" / PACKED_FILES[name]).read_bytes()))
+                buffer.name = PACKED_FILES[name].removesuffix(".xz")
+                _register(TTFont(name, buffer))
+    return name
 
 
 def covers(font: str, char: str) -> bool:

@@ -7,18 +7,29 @@ bulletins are printed and handed out; they are numbered and registered but not s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from inspector_app.core.documents.bulletin import render_bulletin, write_bulletin_xlsx
 from inspector_app.core.documents.notice import notice_departments, render_notice
-from inspector_app.core.documents.numbering import next_document_number, record_document
+from inspector_app.core.documents.numbering import (
+    DOCUMENT_DIR,
+    next_document_number,
+    record_document,
+)
+from inspector_app.core.documents.register import (
+    file_stem,
+    find_document,
+    record_print,
+    register_number,
+    same_as_registered,
+)
 from inspector_app.core.documents.sheet import render_sheet
 from inspector_app.core.documents.signing import sign_pdf
 from inspector_app.core.errors import NotFoundError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import SigningIdentity
-from inspector_app.core.store.models import Department, Inspection
+from inspector_app.core.store.models import Department, Inspection, utcnow
 from inspector_app.core.summary import parse_month
 from inspector_app.core.workspace import Workspace
 
@@ -60,27 +71,59 @@ def issue_sheet(ws: Workspace, inspection_id: str, passphrase: str | None = None
     return Issued(number, ws.data_dir / document.path, signer, identity.self_signed)
 
 
-def issue_notices(ws: Workspace, inspection_id: str, department: str | None = None, *,
-                  lang: str = "zh") -> list[Issued]:
-    """One rectification notice per department with live deductions (or only `department`)."""
+def issue_notices(ws: Workspace, inspection_id: str, department: str | None = None, *, lang: str = "zh",
+                  copies: int = 1, now: datetime | None = None) -> list[Issued]:
+    """One rectification notice per department with live deductions (or only `department`), each with the
+    next register number; the number is taken only once its PDF is made, so a refusal leaves no gap."""
     inspection = _inspection(ws, inspection_id)
     if inspection.status != "finished":
         raise StateError(tr("Finish the inspection before issuing rectification notices."))
     targets = notice_departments(ws, inspection_id)
+    if not targets:
+        raise StateError(tr("This inspection found no problems: there is nothing to rectify, so no notice was "
+                            "issued."))
     if department:
         targets = [t for t in targets if department in t]
         if not targets:
             raise NotFoundError(tr("This inspection found no problems in {department}.", department=department))
+    moment = (now or utcnow()).astimezone()
     issued = []
     for code, _name in targets:
-        number = next_document_number(ws, "notice")
-        pdf = render_notice(ws, inspection_id, code, number, lang=lang)
+        number = register_number(ws, "notice", moment.year)
+        pdf = render_notice(ws, inspection_id, code, number, lang=lang, today=moment.date(), created=moment,
+                            device_id=ws.device_id)
         with ws.db.read() as session:
             department_id = session.query(Department.id).filter(Department.code == code).scalar()
+        relative = f"{DOCUMENT_DIR}/{moment:%Y-%m}/{file_stem(number, 'notice')}.pdf"
         document = record_document(ws, number=number, kind="notice", pdf_bytes=pdf, inspection_id=inspection_id,
-                                   department_id=department_id)
+                                   department_id=department_id, path=relative, created_at=moment)
+        record_print(ws, document.id, copies, reprint=False, when=moment)
         issued.append(Issued(number, ws.data_dir / document.path))
     return issued
+
+
+def reprint_notice(ws: Workspace, number: str, *, lang: str = "zh", copies: int = 1,
+                   now: datetime | None = None) -> bytes:
+    """A notice printed again (补打): the same number and content, marked with the reprint's date.
+
+    It is made again from the inspection, and first checked to be byte for byte the registered document
+    (same SHA-256): a notice whose inspection changed since cannot be reprinted as if it had not."""
+    document = find_document(ws, number)
+    if document.kind != "notice":
+        raise StateError(tr("{number} is not a rectification notice; print its stored file {path} instead.",
+                            number=number, path=document.path))
+    with ws.db.read() as session:
+        code = session.get(Department, document.department_id).code
+    issued_at = document.created_at.astimezone()
+    args = {"lang": lang, "today": issued_at.date(), "created": issued_at, "device_id": document.device_id}
+    if not same_as_registered(document, render_notice(ws, document.inspection_id, code, number, **args)):
+        raise StateError(tr("Notice {number} can no longer be made exactly as it was issued (its inspection or "
+                            "the settings changed since, or it was issued in the other language); print the stored "
+                            "copy {path}.", number=number, path=document.path))
+    moment = (now or utcnow()).astimezone()
+    pdf = render_notice(ws, document.inspection_id, code, number, reprint_on=moment.date(), **args)
+    record_print(ws, document.id, copies, reprint=True, when=moment)
+    return pdf
 
 
 def issue_bulletin(ws: Workspace, month: str, *, lang: str = "zh", today: date | None = None) -> Issued:

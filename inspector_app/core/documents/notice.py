@@ -1,43 +1,55 @@
 """The rectification notice (整改通知书): what one department must put right after one inspection, by when.
 
-One notice per department: an inspection of a window can also charge staff of another department, and
-each department answers for its own problems. The notice ends with a reply slip the department fills in
-(measures, person responsible, completion date) and returns, signed, to the issuing office.
+One notice per department: an inspection of a window can also charge staff of another department, and each
+department answers for its own problems. It is an official document (official.py, GB/T 9704-2012): the
+issuing office's letterhead with the register number, 主送 the department, the problems grouped by
+inspection item with the persons charged, the points and what they cost in pay (the one scoring module's
+figures), the deadlines — counted from the day of issue, never before it — and the re-inspection date,
+the seal block with the body's last lines, long notes in 附件1, the reply slip (附件2: a row per item and a
+复查意见 box) and 版记 (抄送, 印发).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from sqlalchemy import select
 
-from inspector_app.core.checklists.models import Checklist
-from inspector_app.core.documents.fonts import require_printable_entries
-from inspector_app.core.documents.layout import (
-    FRAME_WIDTH,
-    BoldLine,
-    data_table,
-    excerpt,
+from inspector_app.core.checklists.models import Checklist, Item, ScoredScoring
+from inspector_app.core.documents.fonts import face, require_printable_entries
+from inspector_app.core.documents.layout import long_date, points
+from inspector_app.core.documents.official import (
+    BLOCK_WIDTH,
+    build_official_pdf,
+    colophon,
     heading,
-    long_date,
+    letterhead,
+    official_styles,
     para,
-    plain_style,
-    side_by_side,
-    signature_block,
-    styles,
-    title_block,
+    ruled_table,
+    seal_block,
+    title,
 )
-from inspector_app.core.documents.pages import build_pdf
 from inspector_app.core.errors import NotFoundError, StateError
 from inspector_app.core.i18n import tr, tr_lang
-from inspector_app.core.inspection_state import Entry, load_state
+from inspector_app.core.inspection_state import Entry, InspectionState, load_state
+from inspector_app.core.scoring.rules import ScoreEntry, inspection_result
 from inspector_app.core.store.models import Deduction, Department, Inspection
 from inspector_app.core.workspace import Workspace
 
-QUOTE_CHARS = 48  # the clause is quoted in full on the inspection sheet; the notice cites it briefly
+SHORT_NOTE = 40  # longer notes go to 附件1, the table says where
 
 
 def notice_title(lang: str) -> str:
@@ -64,69 +76,155 @@ def notice_departments(ws: Workspace, inspection_id: str) -> list[tuple[str, str
     return [(departments[i].code, departments[i].name) for i in ordered]
 
 
-def _problems(entries: list[Entry], checklist: Checklist, lang: str) -> Table:
+@dataclass
+class Problem:
+    """One inspection item found wanting in the department: who, how often, what it costs, by when."""
+
+    code: str
+    text: str
+    item: Item | None
+    deadline: date
+    persons: dict[str, int] = field(default_factory=dict)  # who → times
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (who, note)
+    points: float = 0.0
+    annexed: list[int] = field(default_factory=list)  # numbers of its notes in 附件1
+
+
+@dataclass
+class Charge:
+    """What one person (or the department) is charged on this notice: points and share of pay."""
+
+    who: str
+    points: float = 0.0
+    pay: float = 0.0
+
+
+def deadline_for(checklist: Checklist, item: Item | None, issued: date) -> date:
+    """The item's rectification period counted from the day of issue: never a day before it."""
+    days = checklist.deadline_days(item) if item is not None else int(checklist.default_deadline_days.value)
+    return issued + timedelta(days=days)
+
+
+def gather(state: InspectionState, entries: list[Entry], issued: date, lang: str
+           ) -> tuple[list[Problem], list[Charge], list[tuple[int, str, str, str]]]:
+    """Problems by item (in checklist order), charges per person, and the long notes for 附件1."""
+    checklist = state.checklist
+    live = state.live_entries
+    result = inspection_result(checklist, [ScoreEntry(e.item_code, *e.target_key, e.points) for e in live])
+    counted = {e.id: (p, pay) for e, p, pay in zip(live, result.points, result.pay_percent, strict=True)}
+    order = {item.code: index for index, item in enumerate(checklist.items())}
+    problems: dict[str, Problem] = {}
+    charges: dict[str, Charge] = {}
+    annex: list[tuple[int, str, str, str]] = []
+    for entry in sorted(entries, key=lambda e: (order.get(e.item_code, len(order)), e.seq)):
+        item = _item(checklist, entry.item_code)
+        problem = problems.get(entry.item_code)
+        if problem is None:
+            text = item.text.get(lang) if item else entry.item_text
+            problem = problems[entry.item_code] = Problem(entry.item_code, text, item,
+                                                          deadline_for(checklist, item, issued))
+        problem.persons[entry.who] = problem.persons.get(entry.who, 0) + entry.count
+        value, pay = counted.get(entry.id, (entry.points, 0.0))
+        problem.points += value
+        charge = charges.setdefault(entry.who, Charge(entry.who))
+        charge.points += value
+        charge.pay += pay
+        if entry.note:
+            if len(entry.note) > SHORT_NOTE:
+                number = len(annex) + 1
+                annex.append((number, entry.item_code, entry.who, entry.note))
+                problem.annexed.append(number)
+            else:
+                problem.notes.append((entry.who, entry.note))
+    return list(problems.values()), sorted(charges.values(), key=lambda c: (-c.points, c.who)), annex
+
+
+def _item(checklist: Checklist, code: str) -> Item | None:
+    try:
+        return checklist.item(code)
+    except KeyError:
+        return None
+
+
+def _problem_table(problems: list[Problem], lang: str) -> Table:
     rows = []
-    for index, entry in enumerate(entries, start=1):
-        try:
-            item = checklist.item(entry.item_code)
-        except KeyError:
-            item = None
-        text = item.text.get(lang) if item else entry.item_text
-        found = f"{entry.who}：{entry.note}" if entry.note else entry.who
-        clause = f"{item.source.section}：“{excerpt(item.source.quote, QUOTE_CHARS)}”" if item else ""
-        requirement = item.rectification.get(lang) if item and item.rectification else (entry.requirement or text)
-        rows.append([index, f"{entry.item_code}  {text}", found, clause, requirement, entry.deadline or ""])
-    header = [tr_lang(lang, "No."), tr_lang(lang, "Problem"), tr_lang(lang, "What was found"),
-              tr_lang(lang, "Clause"), tr_lang(lang, "Required rectification"), tr_lang(lang, "Deadline")]
-    return data_table(header, rows, [10, 36, 38, 38, 31, 21], "clllcc")
+    for index, problem in enumerate(problems, start=1):
+        persons = "、".join(who + (f"×{times}" if times > 1 else "") for who, times in problem.persons.items())
+        found = [f"{who}：{note}" if len(problem.persons) > 1 else note for who, note in problem.notes]
+        if problem.annexed:
+            found.append(tr_lang(lang, "see annex 1, no. {numbers}", numbers="、".join(map(str, problem.annexed))))
+        rows.append([index, f"{problem.code} {problem.text}", persons, "；".join(found), points(problem.points),
+                     long_date(problem.deadline, lang)])
+    header = [tr_lang(lang, "No."), tr_lang(lang, "Problem"), tr_lang(lang, "Persons concerned"),
+              tr_lang(lang, "What was found"), tr_lang(lang, "Points"), tr_lang(lang, "Deadline")]
+    return ruled_table(header, rows, [9, 44, 33, 40, 11, 26], "045")
 
 
-def _reply_slip(number: str, office: str, lang: str) -> list[Flowable]:
-    """The slip the department fills in, signs and returns; it names the notice so it can travel alone."""
-    s = styles()
-    measures = 4
-    grey = colors.HexColor("#888888")
-    label = s["label"]
-    rows: list[list[object]] = [[para(tr_lang(lang, "Rectification measures"), label), "", "", ""]]
-    rows += [["", "", "", ""] for _ in range(measures - 1)]
-    rows.append([para(tr_lang(lang, "Person responsible"), label), "",
-                 para(tr_lang(lang, "Completed on"), label), ""])
-    rows.append([para(tr_lang(lang, "Head of department (signature)"), label), "",
-                 para(tr_lang(lang, "Date"), label), ""])
-    rest = (FRAME_WIDTH - 60 * mm) / 2
-    heights = [9 * mm] * measures + [10 * mm, 15 * mm]  # room for a handwritten signature
-    table = Table(rows, colWidths=[36 * mm, rest, 24 * mm, rest], rowHeights=heights)
-    style: list[tuple] = [
-        ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
-        ("SPAN", (0, 0), (0, measures - 1)),
-        ("LINEAFTER", (0, 0), (0, -1), 0.4, grey),
-        ("LINEAFTER", (2, measures), (2, -1), 0.4, grey),
-        ("LINEAFTER", (1, measures), (1, -1), 0.4, grey),
-        ("LINEABOVE", (0, measures), (-1, measures), 0.6, colors.black),
-        ("LINEABOVE", (0, measures + 1), (-1, measures + 1), 0.4, grey),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]
-    for row in range(measures):
-        style.append(("SPAN", (1, row), (3, row)))
-        if row < measures - 1:
-            style.append(("LINEBELOW", (1, row), (3, row), 0.4, grey))
-    table.setStyle(plain_style(style))
-    hint = para(tr_lang(lang, "To be filled in by the department, signed and returned to {office} "
-                              "(notice No. {number}).", office=office, number=number), s["small"])
-    cut = HRFlowable(width="100%", thickness=0.6, color=grey, dash=(4, 3), spaceBefore=2, spaceAfter=6)
-    return [cut, heading(tr_lang(lang, "Reply slip")), hint, Spacer(1, 2 * mm), table]
+def _consequence(state: InspectionState, charges: list[Charge], citation: str, lang: str) -> list[Flowable]:
+    """二、扣分及绩效: the points of this notice and what they cost, as the scoring rules say."""
+    s = official_styles()
+    total = sum(c.points for c in charges)
+    if isinstance(state.checklist.scoring, ScoredScoring):
+        rules = state.checklist.scoring
+        verdict = tr_lang(lang, "passed") if state.score.passed else tr_lang(lang, "failed")
+        text = tr_lang(lang, "Under {citation}, this inspection scores {score} points (base {base}, pass line {line}): "
+                             "{verdict}. Points deducted for your department's problems: {points}.",
+                       citation=citation, score=points(state.score.score), base=points(rules.base_score.value),
+                       line=points(rules.pass_score.value), verdict=verdict, points=points(total))
+        return [para(text, s["body"])]
+    rate = state.checklist.scoring.pay_percent_per_point.value
+    each = "；".join(tr_lang(lang, "{who} {points} points ({pay}% of this month's performance pay)", who=c.who,
+                             points=points(c.points), pay=points(c.pay)) for c in charges)
+    text = tr_lang(lang, "Under {citation}, {points} points are deducted in all: {each}. Points are added up "
+                         "monthly; each point withholds {rate}% of the month's performance pay.",
+                   citation=citation, points=points(total), each=each, rate=points(rate))
+    return [para(text, s["body"])]
 
 
-def _issuer(office: str, issued: date, lang: str) -> Table:
-    """The issuing office's signature or stamp, bottom right of the notice proper."""
-    block = signature_block(tr_lang(lang, "Issued by (stamp)"), office, long_date(issued, lang), None, lang,
-                            name_label=tr_lang(lang, "Issuing office name"))
-    return side_by_side(Spacer(1, 1), block)
+def _annex_notes(annex: list[tuple[int, str, str, str]], lang: str) -> list[Flowable]:
+    rows = [[number, code, who, note] for number, code, who, note in annex]
+    header = [tr_lang(lang, "No."), tr_lang(lang, "Item"), tr_lang(lang, "Person concerned"),
+              tr_lang(lang, "What was found")]
+    return [PageBreak(), para(tr_lang(lang, "Annex 1"), official_styles()["h1"]),
+            title(tr_lang(lang, "Details of the problems found")), ruled_table(header, rows, [10, 14, 34, 98], "01")]
+
+
+def _reply_slip(problems: list[Problem], number: str, department: str, office: str, number_of_annex: int,
+                lang: str) -> list[Flowable]:
+    """附件2 整改回执: a row per item for the measures, the person responsible and the date, the head's
+    signature, and the 复查意见 box the office fills in at the re-inspection."""
+    s = official_styles()
+    header = [tr_lang(lang, "No."), tr_lang(lang, "Problem"), tr_lang(lang, "Rectification measures"),
+              tr_lang(lang, "Person responsible"), tr_lang(lang, "Completed on")]
+    rows = [[index, f"{p.code} {p.text}", "", "", ""] for index, p in enumerate(problems, start=1)]
+    table = ruled_table(header, rows, [9, 45, 58, 22, 22], "0", row_height=16 * mm)  # room to write
+    sign = Table([[para(tr_lang(lang, "Head of department (signature):"), s["cell"]), "",
+                   para(tr_lang(lang, "Date:"), s["cell"]), ""]],
+                 colWidths=[46 * mm, 50 * mm, 16 * mm, 44 * mm], rowHeights=[14 * mm])
+    sign.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), face("fangsong")), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                              ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
+                              ("LINEBELOW", (3, 0), (3, 0), 0.6, colors.black)]))
+    review = Table([[para(tr_lang(lang, "Re-inspection opinion (复查意见, filled in by {office})", office=office),
+                          s["cell"])],
+                    [""],
+                    [para(tr_lang(lang, "Re-inspected by:                Date:"), s["cell"])]],
+                   colWidths=[BLOCK_WIDTH], rowHeights=[None, 34 * mm, 10 * mm])
+    review.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), face("fangsong")),
+                                ("BOX", (0, 0), (-1, -1), 0.8, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [PageBreak(), para(tr_lang(lang, "Annex {n}", n=number_of_annex), s["h1"]),
+            title(tr_lang(lang, "Rectification reply slip")),
+            para(tr_lang(lang, "Notice {number} · {department} · to be returned to {office}", number=number,
+                         department=department, office=office), s["small"]),
+            Spacer(1, 3 * mm), table, Spacer(1, 2 * mm), sign, Spacer(1, 5 * mm), KeepTogether([review])]
 
 
 def render_notice(ws: Workspace, inspection_id: str, department_code: str | None, number: str, *,
-                  lang: str = "zh", today: date | None = None) -> bytes:
-    """The 整改通知书 to one department (default: the inspected one, else the first charged) as PDF bytes."""
+                  lang: str = "zh", today: date | None = None, created: datetime | None = None,
+                  device_id: str | None = None, reprint_on: date | None = None) -> bytes:
+    """The 整改通知书 to one department (default: the inspected one, else the first charged) as PDF bytes.
+
+    `today` is the day of issue (deadlines count from it); `created` the moment of issue kept in the PDF (the
+    same moment renders the same bytes); `reprint_on` marks a reprint 补打 with its date."""
     inspection, charged, departments = _live_departments(ws, inspection_id)
     listed = notice_departments(ws, inspection_id)
     if not listed:
@@ -142,30 +240,53 @@ def render_notice(ws: Workspace, inspection_id: str, department_code: str | None
     state = load_state(ws, inspection_id)
     entries = [e for e in state.live_entries if charged.get(e.id) == target.id]
     require_printable_entries(entries)
-    hospital, office = ws.settings.hospital, ws.settings.inspector.office
     issued = today or date.today()
-    s = styles()
+    created = created or datetime.now().astimezone()
+    settings = ws.settings
+    hospital, office = settings.hospital, settings.inspector.office
+    issuer = f"{hospital}{office}"
+    problems, charges, annex = gather(state, entries, issued, lang)
+    files = list(dict.fromkeys(p.item.source.file for p in problems if p.item is not None))
+    citation = "、".join(state.checklist.citation(f, lang) for f in files) or state.checklist.citation("", lang)
+    s = official_styles()
     started = date.fromisoformat(state.started_at[:10])
-    intro = (tr_lang(lang, "On {date} a covert visit (暗访) found the following problems in your department:",
-                     date=long_date(started, lang)) if state.mode == "covert" else
-             tr_lang(lang, "On {date} an open inspection (明查) found the following problems in your department:",
-                     date=long_date(started, lang)))
-    request = tr_lang(lang, "Please put them right by the deadlines below, fill in the reply slip and return it "
-                            "to {office}.", office=office)
+    inspectors = state.inspector + (f"、{state.co_inspector}" if state.co_inspector else "")
+    mode = tr_lang(lang, "a covert visit (暗访)") if state.mode == "covert" else tr_lang(lang, "an open inspection (明查)")
+    latest = max(p.deadline for p in problems)
+    reinspect = latest + timedelta(days=settings.documents.reinspect_after_days)
+    reprint = (tr_lang(lang, "Reprint (补打) {date}", date=long_date(reprint_on, lang)) if reprint_on else "")
+    annex_no = 2 if annex else 1
     story: list[Flowable] = [
-        *title_block(hospital, notice_title(lang), number, lang,
-                     tr_lang(lang, "Issued {date}", date=long_date(issued, lang))),
-        Spacer(1, 4 * mm),
-        BoldLine(tr_lang(lang, "To: {department}", department=target.name), 12.5, "left"),
-        para(intro, s["intro"]), Spacer(1, 2 * mm),
-        _problems(entries, state.checklist, lang), Spacer(1, 3 * mm),
-        para(request, s["intro"]),
-        para(tr_lang(lang, "Inspector(s): {names}", names=state.inspector + (
-            f"、{state.co_inspector}" if state.co_inspector else "")), s["small"]),
-        Spacer(1, 2 * mm),
-        _issuer(office, issued, lang),
-        Spacer(1, 6 * mm),
-        KeepTogether(_reply_slip(number, office, lang)),
+        *letterhead(issuer, number, reprint),
+        title(notice_title(lang)),
+        para(tr_lang(lang, "{department}:", department=target.name), s["addressee"]),
+        para(tr_lang(lang, "On {date} {office} carried out {mode} of your department under {citation} "
+                           "(inspectors: {inspectors}). The problems found are listed below; please put them "
+                           "right.", date=long_date(started, lang), office=office, mode=mode, citation=citation,
+                     inspectors=inspectors), s["body"]),
+        heading(tr_lang(lang, "1. Problems found")),
+        _problem_table(problems, lang), Spacer(1, 2 * mm),
+        CondPageBreak(3 * 28.9),
+        heading(tr_lang(lang, "2. Points and pay")),
+        *_consequence(state, charges, citation, lang),
+        heading(tr_lang(lang, "3. Rectification")),
+        para(tr_lang(lang, "Deadlines count from the day this notice is issued ({issued}); the last is {latest}. "
+                           "Fill in the reply slip (annex {n}), have it signed by the head of department and return "
+                           "it to {office} by the deadline.", issued=long_date(issued, lang),
+                     latest=long_date(latest, lang), n=annex_no, office=office), s["body"]),
     ]
-    return build_pdf(story, hospital=hospital, title=notice_title(lang), number=number, lang=lang,
-                     watermark=inspection.training, author=office)
+    last = [heading(tr_lang(lang, "4. Re-inspection")), para(tr_lang(lang, "{office} will re-inspect the rectification from {date}.", office=office,
+                         date=long_date(reinspect, lang)), s["body"]),
+            Spacer(1, 4 * mm),
+            para(tr_lang(lang, "Annexes: {list}", list="　".join(
+                ([tr_lang(lang, "1. Details of the problems found")] if annex else [])
+                + [tr_lang(lang, "{n}. Rectification reply slip", n=annex_no)])), s["body"]),
+            Spacer(1, 6 * mm), seal_block(issuer, issued, lang)]
+    story.append(KeepTogether(last))  # the seal and the date never stand alone on a page
+    if annex:
+        story += _annex_notes(annex, lang)
+    story += _reply_slip(problems, number, target.name, office, annex_no, lang)
+    story += [Spacer(1, 8 * mm), KeepTogether([colophon(settings.documents.copy_to, office, issued, lang)])]
+    return build_official_pdf(story, title_text=notice_title(lang), number=number, author=issuer, created=created,
+                              device_id=device_id or ws.device_id, lang=lang, watermark=inspection.training,
+                              reprint=reprint)

@@ -74,15 +74,16 @@ def document_path(number: str, when: datetime | None = None) -> str:
 
 def record_document(ws: Workspace, *, number: str, kind: str, pdf_bytes: bytes, inspection_id: str | None = None,
                     department_id: str | None = None, month: str | None = None, path: str | None = None,
-                    signed_by: str | None = None) -> Document:
+                    signed_by: str | None = None, created_at: datetime | None = None) -> Document:
     """Store the file (when it is not there already) and register it, with its audit event, in one transaction.
 
     `path` is relative to the data folder (default: documents/<yyyy-mm>/<number>.pdf); the file is written
     before the row is committed, so a crash can leave an unregistered file, never a row without its file.
     """
     _kind_code(kind)
-    seq = sequence_of(number)
-    created = utcnow()
+    # a register number (〔2026〕3012号) has no device sequence in it: the document takes the next one
+    seq = ws.take_sequence() if "〔" in number else sequence_of(number)
+    created = created_at or utcnow()
     relative = path or document_path(number, created)
     target = (ws.data_dir / relative).resolve()
     if Path(relative).is_absolute() or not target.is_relative_to(ws.data_dir.resolve()):

@@ -28,7 +28,7 @@ def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
 
 
-def sign_pdf(pdf: bytes, signer, *, number: str, reason: str, location: str) -> bytes:  # noqa: ANN001
+def sign_pdf(pdf: bytes, signer, *, number: str, reason: str, location: str) -> bytes:
     """Sign the whole file with `signer` (a pyHanko Signer); the document number goes into the signed
     revision's metadata, so it cannot be changed without breaking the signature."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -117,7 +117,7 @@ def verify_pdf(data: bytes, trust_roots: list[x509.Certificate]) -> Verification
 _HEX_GAP = re.compile(rb"<([0-9A-F]*)>")
 
 
-def _gap_is_canonical(data: bytes, signature, trust_roots: list[x509.Certificate]) -> bool:  # noqa: ANN001
+def _gap_is_canonical(data: bytes, signature, trust_roots: list[x509.Certificate]) -> bool:
     """The one region the byte range leaves out (the signature's own hex string) must be exactly what our
     signer writes. The signature itself protects only its signed attributes; without these checks a byte
     could change in the padding, a length field, an unsigned field or a spare certificate and still verify.
@@ -139,7 +139,7 @@ def _gap_is_canonical(data: bytes, signature, trust_roots: list[x509.Certificate
         return False
 
 
-def _shape_is_ours(info, trust_roots: list[x509.Certificate]) -> bool:  # noqa: ANN001
+def _shape_is_ours(info, trust_roots: list[x509.Certificate]) -> bool:
     """Exactly the structure our signer produces (CMS SignedData v1, one SignerInfo v1 naming the signer
     by issuer and serial, detached data, no unsigned attributes, only the office certificate besides the
     signer's). Validators ignore these fields, so any change there must be caught here."""
@@ -169,7 +169,7 @@ def _shape_is_ours(info, trust_roots: list[x509.Certificate]) -> bool:  # noqa: 
     return signers == 1
 
 
-def _validate(signature, trust_roots: list[x509.Certificate]):  # noqa: ANN001, ANN202
+def _validate(signature, trust_roots: list[x509.Certificate]):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 

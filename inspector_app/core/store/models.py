@@ -247,6 +247,23 @@ class Document(Base):
     created_at: Mapped[datetime]
 
 
+class DocumentPrint(Base):
+    """Each time an issued document was printed: the first issue and every 补打 (reprint), with the copies.
+
+    The register of issued documents the office asks for (number, kind, department, time, SHA-256, copies)
+    is documents joined with these rows; both stay in the data folder, so they move with it to a new laptop.
+    """
+
+    __tablename__ = "document_prints"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    printed_at: Mapped[datetime]
+    copies: Mapped[int] = mapped_column(Integer)
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+    printed_by: Mapped[str | None] = mapped_column(String(128))
+
+
 class HandSignature(Base):
     """A handwritten signature drawn on the signature pad for one inspection (inspector or department)."""
 
