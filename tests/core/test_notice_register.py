@@ -15,11 +15,22 @@ import pytest
 from openpyxl import load_workbook
 
 from inspector_app.core.documents.issue import issue_notices, reprint_notice
-from inspector_app.core.documents.register import REGISTER_NUMBER, document_register, export_register
+from inspector_app.core.documents.register import (
+    REGISTER_NUMBER,
+    document_register,
+    export_register,
+)
 from inspector_app.core.errors import StateError
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.workspace import Workspace
-from tests.helpers.fixtures import ASSESSMENT, REPO, TZ8, child_env, local_time, open_demo_workspace
+from tests.helpers.fixtures import (
+    ASSESSMENT,
+    REPO,
+    TZ8,
+    child_env,
+    local_time,
+    open_demo_workspace,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 
