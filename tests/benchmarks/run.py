@@ -49,6 +49,12 @@ def main() -> int:
     except ImportError:
         pass
     try:
+        import bench_documents  # the official documents against reportlab alone
+
+        suites["documents"] = bench_documents.ALL
+    except ImportError:
+        pass
+    try:
         import central_load  # a year of central data in PostgreSQL, then the monthly summary queries
 
         suites["central"] = central_load.ALL

@@ -49,7 +49,8 @@ from inspector_app.core.scoring.rules import ScoreEntry, inspection_result
 from inspector_app.core.store.models import Deduction, Department, Inspection
 from inspector_app.core.workspace import Workspace
 
-SHORT_NOTE = 40  # longer notes go to 附件1, the table says where
+SHORT_NOTE = 40  # an item with a longer note, or more than SHORT_NOTES notes, has its notes in 附件1
+SHORT_NOTES = 3
 
 
 def notice_title(lang: str) -> str:
@@ -115,7 +116,7 @@ def gather(state: InspectionState, entries: list[Entry], issued: date, lang: str
     order = {item.code: index for index, item in enumerate(checklist.items())}
     problems: dict[str, Problem] = {}
     charges: dict[str, Charge] = {}
-    annex: list[tuple[int, str, str, str]] = []
+    notes: dict[str, list[tuple[str, str]]] = {}
     for entry in sorted(entries, key=lambda e: (order.get(e.item_code, len(order)), e.seq)):
         item = _item(checklist, entry.item_code)
         problem = problems.get(entry.item_code)
@@ -130,12 +131,16 @@ def gather(state: InspectionState, entries: list[Entry], issued: date, lang: str
         charge.points += value
         charge.pay += pay
         if entry.note:
-            if len(entry.note) > SHORT_NOTE:
-                number = len(annex) + 1
-                annex.append((number, entry.item_code, entry.who, entry.note))
-                problem.annexed.append(number)
-            else:
-                problem.notes.append((entry.who, entry.note))
+            notes.setdefault(entry.item_code, []).append((entry.who, entry.note))
+    annex: list[tuple[int, str, str, str]] = []
+    for code, found in notes.items():  # a few short notes stay in the table; the others all go to 附件1
+        problem = problems[code]
+        if len(found) <= SHORT_NOTES and all(len(note) <= SHORT_NOTE for _, note in found):
+            problem.notes = found
+            continue
+        for who, note in found:
+            annex.append((len(annex) + 1, code, who, note))
+            problem.annexed.append(len(annex))
     return list(problems.values()), sorted(charges.values(), key=lambda c: (-c.points, c.who)), annex
 
 
@@ -151,13 +156,15 @@ def _problem_table(problems: list[Problem], lang: str) -> Table:
     for index, problem in enumerate(problems, start=1):
         persons = "、".join(who + (f"×{times}" if times > 1 else "") for who, times in problem.persons.items())
         found = [f"{who}：{note}" if len(problem.persons) > 1 else note for who, note in problem.notes]
-        if problem.annexed:
-            found.append(tr_lang(lang, "see annex 1, no. {numbers}", numbers="、".join(map(str, problem.annexed))))
+        if problem.annexed:  # consecutive: an item's notes are annexed together
+            first, last = problem.annexed[0], problem.annexed[-1]
+            found.append(tr_lang(lang, "see annex 1, no. {numbers}",
+                                 numbers=str(first) if first == last else f"{first}–{last}"))
         rows.append([index, f"{problem.code} {problem.text}", persons, "；".join(found), points(problem.points),
                      long_date(problem.deadline, lang)])
     header = [tr_lang(lang, "No."), tr_lang(lang, "Problem"), tr_lang(lang, "Persons concerned"),
               tr_lang(lang, "What was found"), tr_lang(lang, "Points"), tr_lang(lang, "Deadline")]
-    return ruled_table(header, rows, [9, 44, 33, 40, 11, 26], "045")
+    return ruled_table(header, rows, [9, 40, 46, 30, 10, 23], "045")
 
 
 def _consequence(state: InspectionState, charges: list[Charge], citation: str, lang: str) -> list[Flowable]:
@@ -196,8 +203,9 @@ def _reply_slip(problems: list[Problem], number: str, department: str, office: s
     s = official_styles()
     header = [tr_lang(lang, "No."), tr_lang(lang, "Problem"), tr_lang(lang, "Rectification measures"),
               tr_lang(lang, "Person responsible"), tr_lang(lang, "Completed on")]
-    rows = [[index, f"{p.code} {p.text}", "", "", ""] for index, p in enumerate(problems, start=1)]
-    table = ruled_table(header, rows, [9, 45, 58, 22, 22], "0", row_height=16 * mm)  # room to write
+    rows = [[index, f"{p.code} {p.text}", Spacer(1, 14 * mm), "", ""]  # room to write, however long the text
+            for index, p in enumerate(problems, start=1)]
+    table = ruled_table(header, rows, [9, 45, 58, 22, 22], "0")
     sign = Table([[para(tr_lang(lang, "Head of department (signature):"), s["cell"]), "",
                    para(tr_lang(lang, "Date:"), s["cell"]), ""]],
                  colWidths=[46 * mm, 50 * mm, 16 * mm, 44 * mm], rowHeights=[14 * mm])
