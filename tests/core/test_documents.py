@@ -165,6 +165,12 @@ def fonts_of(pdf: bytes, tmp_path: Path) -> list[list[str]]:
     return [line.split() for line in out.splitlines()[2:]]
 
 
+def assert_official_pages(pages: list[str]) -> None:
+    """GB/T 9704 page numbers: "— n —" at the foot of every page."""
+    for index, page in enumerate(pages, start=1):
+        assert f"—{index}—" in re.sub(r"\s+", "", page), f"page {index} has no '— {index} —'"
+
+
 def assert_numbered(pages: list[str]) -> None:
     total = len(pages)
     for index, page in enumerate(pages, start=1):
@@ -322,7 +328,7 @@ def test_bulletin_ranks_departments_as_the_monthly_summary_does(store: Store, tm
     number = next_document_number(store.ws, "bulletin")
     pages = text_of(render_bulletin(store.ws, MONTH, number, today=TODAY), tmp_path, layout=True)
     text = "".join(pages)
-    assert_numbered(pages)
+    assert_official_pages(pages)
     summary = monthly_summary(store.ws, MONTH)
     tally, scored, idle = ranking(summary)
     assert "2025年6月优质服务督查通报" in text and number in text
@@ -431,7 +437,7 @@ def test_bulletin_workbook_matches_the_pdf_tables(store: Store, tmp_path: Path) 
 def test_a_month_without_inspections_still_prints(store: Store, tmp_path: Path) -> None:
     pages = text_of(render_bulletin(store.ws, "2020-01", "D001-000000-TB-000002", today=TODAY), tmp_path)
     text = "".join(pages)
-    assert_numbered(pages)
+    assert_official_pages(pages)
     assert "共开展优质服务督查 0 次" in text and "本月没有督查任何科室" in text and "本月没有员工被扣分" in text
     path = tmp_path / "empty.xlsx"
     write_bulletin_xlsx(store.ws, "2020-01", path, today=TODAY)

@@ -11,7 +11,7 @@ module's, so the bulletin, the summary screen and the pay deductions the audit o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -26,18 +26,27 @@ from inspector_app.core.documents.bulletin_data import (
 from inspector_app.core.documents.chart import points_chart
 from inspector_app.core.documents.fonts import require_printable
 from inspector_app.core.documents.layout import (
-    FRAME_WIDTH,
     BoldLine,
     data_table,
-    heading,
     long_date,
     month_text,
     para,
     points,
     styles,
-    title_block,
 )
-from inspector_app.core.documents.pages import build_pdf
+from inspector_app.core.documents.official import (
+    BLOCK_WIDTH as WIDTH,
+)
+from inspector_app.core.documents.official import (
+    build_official_pdf,
+    colophon,
+    letterhead,
+    official_styles,
+    seal_block,
+    section_heading,
+)
+from inspector_app.core.documents.official import para as official_para
+from inspector_app.core.documents.official import title as official_title
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.spreadsheet import write_sheets
 from inspector_app.core.summary import DepartmentRow, MonthlySummary
@@ -60,7 +69,11 @@ def bulletin_title(month: str, lang: str) -> str:
 
 def subheading(text: str) -> BoldLine:
     """A heading inside a section (the two rankings of section 1), kept off the foot of a page."""
-    return BoldLine(text, 10.5, "left", space_after=2, min_space=30 * mm)
+    return section_heading(text, 12, 30 * mm)
+
+
+def heading(text: str) -> BoldLine:
+    return section_heading(text)
 
 
 def _points_ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
@@ -69,14 +82,14 @@ def _points_ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
     header = [tr_lang(lang, "Rank"), tr_lang(lang, "Department / window"), tr_lang(lang, "Inspections"),
               tr_lang(lang, "Occurrences"), tr_lang(lang, "Department points"), tr_lang(lang, "Staff points"),
               tr_lang(lang, "Total points"), tr_lang(lang, "Pay deducted %")]
-    return data_table(header, rows, [11, 50, 18, 18, 19, 19, 19, 20], "clcccccc")
+    return data_table(header, rows, [11, 50, 18, 18, 19, 19, 19, 20], "clcccccc", width=WIDTH)
 
 
 def _score_ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
     rows = [[d.score_rank, d.name, d.scored_inspections, points(d.average_score), d.failed] for d in ranked]
     header = [tr_lang(lang, "Rank"), tr_lang(lang, "Department / window"), tr_lang(lang, "Scored inspections"),
               tr_lang(lang, "Average score"), tr_lang(lang, "Failed")]
-    return data_table(header, rows, [11, 50, 25, 25, 25], "clccc")
+    return data_table(header, rows, [11, 50, 25, 25, 25], "clccc", width=WIDTH)
 
 
 def _rankings(summary: MonthlySummary, lang: str) -> list[Flowable]:
@@ -116,7 +129,7 @@ def _persons(summary: MonthlySummary, lang: str) -> Flowable:
               tr_lang(lang, "Department / window"), tr_lang(lang, "Occurrences"), tr_lang(lang, "Points"),
               tr_lang(lang, "Pay deducted %")]
     return data_table(header, rows, [11, 18, 30, 50, 20, 20, 25], "ccllccc",
-                      tr_lang(lang, "No staff member lost points this month."))
+                      tr_lang(lang, "No staff member lost points this month."), width=WIDTH)
 
 
 def _repeats(content: BulletinContent, lang: str) -> Flowable:
@@ -124,7 +137,7 @@ def _repeats(content: BulletinContent, lang: str) -> Flowable:
     header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Times"),
               tr_lang(lang, "Inspections")]
     return data_table(header, rows, [44, 90, 20, 20], "llcc",
-                      tr_lang(lang, "No problem was found twice in the same department this month."))
+                      tr_lang(lang, "No problem was found twice in the same department this month."), width=WIDTH)
 
 
 def _overdue(content: BulletinContent, lang: str) -> Flowable:
@@ -133,7 +146,7 @@ def _overdue(content: BulletinContent, lang: str) -> Flowable:
     header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
               tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")]
     return data_table(header, rows, [40, 70, 22, 22, 20], "llccc",
-                      tr_lang(lang, "No rectification is overdue."))
+                      tr_lang(lang, "No rectification is overdue."), width=WIDTH)
 
 
 def _corrections(corrections: list[Correction], lang: str) -> Flowable:
@@ -142,7 +155,7 @@ def _corrections(corrections: list[Correction], lang: str) -> Flowable:
     return data_table(correction_header(lang)[:4] + [tr_lang(lang, "Inspection item"), tr_lang(lang, "Points"),
                                                       tr_lang(lang, "Pay deducted %")],
                       rows, [16, 20, 32, 26, 56, 12, 18], "lllllcc",
-                      tr_lang(lang, "No entry of a closed month arrived after its close."))
+                      tr_lang(lang, "No entry of a closed month arrived after its close."), width=WIDTH)
 
 
 def correction_header(lang: str) -> list[str]:
@@ -155,10 +168,12 @@ def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
                     today: date | None = None) -> bytes:
     """The 月度通报 of `month` (YYYY-MM) from this data folder as PDF bytes; overdue rectifications are as of
     `today`."""
-    return render_content(workspace_content(ws, month, today, lang), number, lang=lang)
+    return render_content(workspace_content(ws, month, today, lang), number, lang=lang,
+                          copy_to=ws.settings.documents.copy_to, device_id=ws.device_id)
 
 
-def render_content(content: BulletinContent, number: str, *, lang: str = "zh") -> bytes:
+def render_content(content: BulletinContent, number: str, *, lang: str = "zh", copy_to: str = "",
+                   device_id: str = "", created: datetime | None = None) -> bytes:
     """A bulletin as PDF bytes, from what it prints (a laptop's month or the office's central one)."""
     summary, month, today = content.summary, content.month, content.today
     require_printable((tr_lang(lang, "staff member {name} (staff no. {no})", name=p.name, no=p.staff_no), p.name)
@@ -172,14 +187,16 @@ def render_content(content: BulletinContent, number: str, *, lang: str = "zh") -
                    month=month_text(month, lang), inspections=summary.inspections,
                    occurrences=summary.occurrences, points=points(summary.total_points),
                    departments=len(charged), persons=len(summary.persons))
+    o = official_styles()
+    issuer = f"{hospital}{office}"
     story: list[Flowable] = [
-        *title_block(hospital, title, number, lang, tr_lang(lang, "Issued {date}", date=long_date(today, lang))),
-        Spacer(1, 3 * mm), para(line, s["intro"]),
+        *letterhead(issuer, number), official_title(title),
+        official_para(tr_lang(lang, "All departments:"), o["addressee"]), official_para(line, o["body"]),
     ]
     if content.provisional:
         story.append(para(tr_lang(lang, "The month is not closed yet: its figures may still change."), s["small"]))
     story += [Spacer(1, 2 * mm), *_rankings(summary, lang)]
-    chart = points_chart([(d.name, d.total_points) for d in charged], FRAME_WIDTH,
+    chart = points_chart([(d.name, d.total_points) for d in charged], WIDTH,
                          tr_lang(lang, "points deducted"))
     if chart is not None:
         # the heading stays with its chart: never a lone heading at the foot of a page
@@ -194,8 +211,12 @@ def render_content(content: BulletinContent, number: str, *, lang: str = "zh") -
     if content.corrections is not None:
         story += [Spacer(1, 4 * mm), heading(tr_lang(lang, "5. Corrections of closed months")),
                   _corrections(content.corrections, lang)]
-    story += [Spacer(1, 8 * mm), para(f"{office}　{long_date(today, lang)}", s["number"])]
-    return build_pdf(story, hospital=hospital, title=title, number=number, lang=lang, author=office)
+    # the closing line, the issuer and the date stay together on one page (GB/T 9704: never a seal alone)
+    story += [Spacer(1, 6 * mm), KeepTogether([official_para(tr_lang(lang, "Hereby notified."), o["body"]),
+                                               Spacer(1, 4 * mm), seal_block(issuer, today, lang)]),
+              Spacer(1, 8 * mm), KeepTogether([colophon(copy_to, office, today, lang)])]
+    return build_official_pdf(story, title_text=title, number=number, author=issuer,
+                              created=created or datetime.now().astimezone(), device_id=device_id, lang=lang)
 
 
 def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "zh",

@@ -188,12 +188,13 @@ def table_style(*extra: tuple) -> TableStyle:
     ])
 
 
-def fit_widths(header: Sequence[str], widths_mm: Sequence[float], size: float) -> list[float]:
+def fit_widths(header: Sequence[str], widths_mm: Sequence[float], size: float,
+               frame_width: float = FRAME_WIDTH) -> list[float]:
     """Column widths in proportion to `widths_mm`, filling the frame, but never narrower than the longest word
     of the column's heading (a heading broken mid-word — "Occurrenc/es", "序/号" — looks careless); the
     extra room is taken from the columns that have room to spare."""
     register_fonts()
-    scale = FRAME_WIDTH / sum(widths_mm)
+    scale = frame_width / sum(widths_mm)
     widths = [w * scale for w in widths_mm]
     padding = 7
     need = [max(stringWidth(word, FONT, size) for word in (h.split() or [""])) + padding for h in header]
@@ -220,7 +221,7 @@ def _cell(value: object, style: ParagraphStyle, width: float) -> object:
 
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_mm: Sequence[float],
-               align: str = "", empty: str = "", *extra: tuple) -> Table:
+               align: str = "", empty: str = "", *extra: tuple, width: float = FRAME_WIDTH) -> Table:
     """A ruled table whose header row repeats on every page; `align` per column: l(eft) c(enter) r(ight).
 
     With no rows, one spanning row says `empty` (a table that just stops looks like a page went missing).
@@ -229,7 +230,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_m
     by_code = {"l": s["cell"], "c": s["cell_center"], "r": s["cell_right"]}
     codes = [align[i] if i < len(align) else "l" for i in range(len(header))]
     column_styles = [by_code[code] for code in codes]
-    widths = fit_widths(header, widths_mm, s["head"].fontSize)
+    widths = fit_widths(header, widths_mm, s["head"].fontSize, width)
     data: list[list[object]] = [[para(h, s["head"]) for h in header]]
     spans: list[tuple] = []
     for row in rows:
