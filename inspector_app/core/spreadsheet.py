@@ -93,6 +93,68 @@ def write_sheets(book: Any, sheets: Iterable[Sheet]) -> None:
         add_sheet(book, title, header, rows)
 
 
+def _cell_width(value: Any) -> int:
+    """How wide a value is in Excel's width units (a digit of the default font): a CJK character takes two."""
+    if value is None:
+        return 0
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return max((display_width(line) for line in text.splitlines()), default=0)
+
+
+def add_printable_sheet(book: Any, title: str, caption: str, header: Sequence[Any], rows: Iterable[Sequence[Any]],
+                        *, footer: str = "&P / &N", widest: int = 60) -> Any:
+    """A sheet meant to be printed: a title row (`caption`, e.g. the month) over the table, columns as wide as
+    their text counting CJK characters double (longer text wraps at `widest`), an autofilter on the header,
+    the header row repeated on every printed page, A4 landscape fitted to one page wide, page numbers."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet = book.create_sheet(title[:31])
+    columns = max(len(header), 1)
+    append_row(sheet, [caption])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 26
+    append_row(sheet, header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    top = Alignment(vertical="top")
+    for row in rows:
+        append_row(sheet, row)
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = top  # a row grown for one wrapped cell keeps its cells on one line
+    last = get_column_letter(columns)
+    lines: dict[int, int] = {}  # row → lines its tallest wrapped cell needs
+    for index in range(1, columns + 1):
+        letter = get_column_letter(index)
+        cells = [row[0] for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index)]
+        longest = max([_cell_width(c.value) for c in cells] + [4])
+        width = min(widest, longest + 3)  # +3: the autofilter's drop-down button sits in the header cell
+        sheet.column_dimensions[letter].width = width
+        for cell in cells[1:]:
+            needed = _cell_width(cell.value)
+            if needed > width - 2:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines[cell.row] = max(lines.get(cell.row, 1), -(-needed // int(width - 2)))
+    for row, count in lines.items():  # spreadsheets do not all grow a row for wrapped text on opening
+        sheet.row_dimensions[row].height = 15 * count + 2
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{last}{max(sheet.max_row, 2)}"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.oddFooter.center.text = footer
+    return sheet
+
+
 # -- CSV ---------------------------------------------------------------------------------------------
 def csv_cell(value: Any) -> Any:
     """`value` safe to open in a spreadsheet: a risky str gets a leading "'"; anything else is unchanged."""

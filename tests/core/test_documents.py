@@ -374,11 +374,11 @@ def test_bulletin_ranks_each_kind_of_checklist_apart(tmp_path: Path) -> None:
         path = tmp_path / "bulletin.xlsx"
         write_bulletin_xlsx(ws, "2025-07", path, today=date(2025, 7, 31))
         book = load_workbook(path)
-        assert [(r[0], r[1], r[7]) for r in book["扣分排名"].iter_rows(min_row=2, values_only=True)] == [
+        assert [(r[0], r[1], r[7]) for r in book["扣分排名"].iter_rows(min_row=3, values_only=True)] == [
             (1, CLEAN, 0), (2, CHARGED, 2)]  # the failing department is not in the points ranking at all
-        assert [(r[0], r[1], r[3], r[4], r[5]) for r in book["得分排名"].iter_rows(min_row=2, values_only=True)] == [
+        assert [(r[0], r[1], r[3], r[4], r[5]) for r in book["得分排名"].iter_rows(min_row=3, values_only=True)] == [
             (1, FAILED, 1, 85, 1)]
-        idle = [r[0] for r in book["未督查"].iter_rows(min_row=2, values_only=True)]
+        idle = [r[0] for r in book["未督查"].iter_rows(min_row=3, values_only=True)]
         assert idle and not {CLEAN, CHARGED, FAILED} & set(idle)
         text = "".join(text_of(render_bulletin(ws, "2025-07", "D001-000000-TB-000009", today=date(2025, 7, 31)),
                                tmp_path, layout=True))
@@ -415,23 +415,32 @@ def test_bulletin_workbook_matches_the_pdf_tables(store: Store, tmp_path: Path) 
     summary = monthly_summary(store.ws, MONTH)
     tally, scored, idle = ranking(summary)
     rows = list(book["扣分排名"].iter_rows(values_only=True))
+    assert rows[0][0] == "示例市人民医院　2025年6月优质服务督查通报 — 扣分排名"  # the title row, with the month
+    rows = rows[1:]
     assert rows[0] == ("排名", "编码", "科室/窗口", "督查次数", "问题次数", "科室扣分", "个人扣分合计", "扣分合计", "扣绩效 %")
     assert [(r[0], r[1], r[3], r[7], r[8]) for r in rows[1:]] == [
         (d.rank, d.code, d.tally_inspections, d.total_points, d.pay_percent) for d in tally]
-    scores = list(book["得分排名"].iter_rows(values_only=True))
+    scores = list(book["得分排名"].iter_rows(min_row=2, values_only=True))
     assert scores[0] == ("排名", "编码", "科室/窗口", "评分督查次数", "平均得分", "不合格次数")
     assert scores[1:] == [(d.score_rank, d.code, d.name, d.scored_inspections, d.average_score, d.failed)
                           for d in scored]
-    assert list(book["未督查"].iter_rows(min_row=2, values_only=True)) == [(d.code, d.name) for d in idle]
-    people = list(book["人员扣分"].iter_rows(values_only=True))[1:]
+    assert list(book["未督查"].iter_rows(min_row=3, values_only=True)) == [(d.code, d.name) for d in idle]
+    people = list(book["人员扣分"].iter_rows(values_only=True))[2:]
     assert [(p[0], p[1], p[6], p[7]) for p in people] == [
         (p.rank, p.staff_no, p.points, p.pay_percent) for p in summary.persons]
-    repeats = list(book["重复问题"].iter_rows(values_only=True))[1:]
+    repeats = list(book["重复问题"].iter_rows(values_only=True))[2:]
     assert [(r[0], r[1], r[3]) for r in repeats] == [
         (r.department, r.item_code, r.occurrences) for r in repeat_problems(store.ws, MONTH)]
-    overdue = list(book["逾期整改"].iter_rows(values_only=True))[1:]
+    overdue = list(book["逾期整改"].iter_rows(values_only=True))[2:]
     assert [(o[0], o[1], o[5]) for o in overdue] == [
         (o.department, o.item_code, o.days_overdue) for o in overdue_items(store.ws, TODAY)]
+    for sheet in book.worksheets:  # printable as it is
+        assert sheet.auto_filter.ref.startswith("A2:") and sheet.print_title_rows == "$2:$2"
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.freeze_panes == "A3"
+    widths = book["人员扣分"].column_dimensions
+    names = [p.name for p in summary.persons]
+    assert widths["C"].width >= 2 * max(len(n) for n in names)  # 姓名 counted as wide characters
 
 
 def test_a_month_without_inspections_still_prints(store: Store, tmp_path: Path) -> None:
@@ -442,8 +451,8 @@ def test_a_month_without_inspections_still_prints(store: Store, tmp_path: Path) 
     path = tmp_path / "empty.xlsx"
     write_bulletin_xlsx(store.ws, "2020-01", path, today=TODAY)
     book = load_workbook(path)
-    assert [book[name].max_row for name in ("扣分排名", "得分排名", "人员扣分", "重复问题")] == [1, 1, 1, 1]  # headers only
-    assert book["未督查"].max_row == 1 + len(monthly_summary(store.ws, "2020-01").departments)  # none ranked
+    assert [book[name].max_row for name in ("扣分排名", "得分排名", "人员扣分", "重复问题")] == [2, 2, 2, 2]  # title and header rows only
+    assert book["未督查"].max_row == 2 + len(monthly_summary(store.ws, "2020-01").departments)  # none ranked
 
 
 # -- numbers and the register ------------------------------------------------------------------------------

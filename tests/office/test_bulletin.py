@@ -121,13 +121,13 @@ def test_the_rankings_are_the_central_summarys(central, tmp_path: Path) -> None:
         content, summary = _content(db, month), central_summary(db, month)
         assert content.provisional and content.corrections == []  # open month, nothing carried
         book = load_workbook(write_content_xlsx(content, tmp_path / f"{month}.xlsx"))
-        tally = [row for row in book["扣分排名"].iter_rows(min_row=2, values_only=True)]
+        tally = [row for row in book["扣分排名"].iter_rows(min_row=3, values_only=True)]
         assert tally == [(d.rank, d.code, d.name, d.tally_inspections, d.occurrences, d.own_points, d.staff_points,
                           d.total_points, d.pay_percent) for d in summary.tally_ranking()]
-        scored = [row for row in book["得分排名"].iter_rows(min_row=2, values_only=True)]
+        scored = [row for row in book["得分排名"].iter_rows(min_row=3, values_only=True)]
         assert scored == [(d.score_rank, d.code, d.name, d.scored_inspections, d.average_score, d.failed)
                           for d in summary.scored_ranking()]
-        people = [(r[1], r[6], r[7]) for r in book["人员扣分"].iter_rows(min_row=2, values_only=True)]
+        people = [(r[1], r[6], r[7]) for r in book["人员扣分"].iter_rows(min_row=3, values_only=True)]
         assert people == [(p.staff_no, p.points, p.pay_percent) for p in summary.persons]
         shared = _shared_departments(db, month)
         assert shared  # both inspectors visited some department this month: one row each, both visits in it
@@ -204,7 +204,7 @@ def test_a_closed_months_late_entries_are_carried_as_corrections(central, hospit
     assert sorted((c.item_code, c.points) for c in carried) == sorted((code, points) for code, points in late)
     assert all(c.month == MONTHS[0] and c.date.startswith(MONTHS[0]) for c in carried)
     book = load_workbook(write_content_xlsx(_content(db, MONTHS[1]), tmp_path / "june.xlsx"))
-    assert book["更正"].max_row == 1 + len(carried)
+    assert book["更正"].max_row == 2 + len(carried)  # the title row, the header, the rows
 
 
 def test_the_command_numbers_and_records_each_issue(central, hospital: Hospital, tmp_path: Path,

@@ -48,7 +48,7 @@ from inspector_app.core.documents.official import (
 from inspector_app.core.documents.official import para as official_para
 from inspector_app.core.documents.official import title as official_title
 from inspector_app.core.i18n import tr_lang
-from inspector_app.core.spreadsheet import write_sheets
+from inspector_app.core.spreadsheet import add_printable_sheet
 from inspector_app.core.summary import DepartmentRow, MonthlySummary
 from inspector_app.core.summary_export import (
     idle_header,
@@ -227,7 +227,8 @@ def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "z
 
 def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh") -> Path:
     """The bulletin's tables as a workbook: the two rankings, not inspected, staff, repeat problems, overdue,
-    and the corrections carried when the bulletin has that section."""
+    and the corrections carried when the bulletin has that section; every sheet printable as it is (a title
+    row with the month, then the header row with an autofilter, repeated on each printed page)."""
     from openpyxl import Workbook
 
     summary = content.summary
@@ -253,7 +254,10 @@ def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh"
                         for c in content.corrections]))
     book = Workbook()
     book.remove(book.active)
-    write_sheets(book, sheets)
+    heading = f"{content.hospital}　{bulletin_title(content.month, lang)}"
+    for name, header, rows in sheets:  # each sheet prints on its own: the month in its title row
+        add_printable_sheet(book, name, f"{heading} — {name}", header, rows,
+                            footer=tr_lang(lang, "Page &P of &N"))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
