@@ -66,6 +66,10 @@ def test_names_beyond_the_bmp_print_in_full(rare_names, document: str, tmp_path:
     text = pdf_text(pdf, tmp_path)
     assert EXT_B_NAME in text  # not 王 alone, and not 王₻ (a 4-digit ToUnicode entry)
     assert EXT_C_NAME in text
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "doc.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # every font embedded (the chart's too)
+    assert any("HanaMinB" in line for line in fonts)
 
 
 def test_runs_pick_the_fallback_face_per_character() -> None:

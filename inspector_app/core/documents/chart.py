@@ -32,10 +32,10 @@ def points_chart(values: Sequence[tuple[str, float]], width: float, axis_title: 
     shown.reverse()  # the chart draws the first category at the bottom
     labels = [label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…" for label, _ in shown]
     label_width = max(text_width(label, FONT, LABEL_SIZE) for label in labels) + 8
-    height = ROW_HEIGHT * len(shown) + 34
-    drawing = Drawing(width, height)
+    height = ROW_HEIGHT * len(shown) + 44
+    drawing = Drawing(width, height, initialFontName=FONT)  # else the renderer starts in Helvetica, never embedded
     chart = HorizontalBarChart()
-    chart.x, chart.y = label_width, 22
+    chart.x, chart.y = label_width, 32  # room below for the tick labels, then the axis title under them
     chart.width, chart.height = width - label_width - 30, ROW_HEIGHT * len(shown)
     chart.data = [[value for _, value in shown]]
     chart.bars[0].fillColor = BAR_COLOUR
@@ -43,6 +43,7 @@ def points_chart(values: Sequence[tuple[str, float]], width: float, axis_title: 
     chart.barSpacing = 0
     chart.groupSpacing = 4
     chart.categoryAxis.categoryNames = [""] * len(labels)  # drawn below, run by run (a rare character's face)
+    chart.categoryAxis.labels.fontName = FONT  # even an empty label sets a font: never the unembedded Helvetica
     chart.categoryAxis.visibleTicks = False
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontName = FONT
@@ -64,6 +65,7 @@ def points_chart(values: Sequence[tuple[str, float]], width: float, axis_title: 
         for segment, face in runs(label, FONT):
             drawing.add(String(x, y, segment, fontName=face, fontSize=LABEL_SIZE))
             x += stringWidth(segment, face, LABEL_SIZE)
-    drawing.add(String(width - 30, 4, axis_title, fontName=FONT, fontSize=7.5, textAnchor="end",
+    # the axis title centred under the tick labels (at the right end it ran into the last one)
+    drawing.add(String(chart.x + chart.width / 2, 4, axis_title, fontName=FONT, fontSize=7.5, textAnchor="middle",
                        fillColor=colors.HexColor("#555555")))
     return drawing
