@@ -11,7 +11,16 @@ import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from inspector_app.core.i18n import tr
 
@@ -181,8 +190,13 @@ class Item(Strict):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     text: LocalText = Field(description="The requirement, as the inspector reads it")
     category: Category
-    points: Annotated[float, Field(gt=0, le=100, description="Points deducted per occurrence")]
-    points_basis: Basis
+    deducts: bool = Field(default=True, description=(
+        "False: a finding that deducts nothing and opens a rectification with a deadline (不扣分，限期整改), for "
+        "a requirement whose source gives consequences but no points; it then has no points, basis or cap"))
+    points: Annotated[float | None, Field(gt=0, le=100, validate_default=True,
+                                          description="Points deducted per occurrence (required when deducts)")] = None
+    points_basis: Annotated[Basis | None, Field(validate_default=True,
+                                                description="Required when deducts")] = None
     points_note: str | None = Field(default=None, description="Required when points_basis is 'assumption'")
     charge_to: ChargeTo
     cap: Annotated[float | None, Field(gt=0)] = Field(
@@ -199,12 +213,45 @@ class Item(Strict):
     keywords: list[str] = Field(default_factory=list, description="Extra search words (e.g. 胸牌)")
     source: SourceRef
 
+    @field_validator("points", "points_basis")
+    @classmethod
+    def _required_when_deducting(cls, value: object, info: ValidationInfo) -> object:
+        deducts = info.data.get("deducts", True)
+        if deducts and value is None:
+            raise ValueError(tr("Field required (an item that deducts needs its points and their basis)"))
+        if not deducts and value is not None:
+            raise ValueError(tr("a finding without points (deducts: false) has no {field}", field=info.field_name))
+        return value
+
     @model_validator(mode="after")
     def _points_explained(self) -> Item:
+        if not self.deducts:
+            if self.cap is not None:
+                raise ValueError(tr("a finding without points (deducts: false) has no {field}", field="cap"))
+            return self
+        if self.points is None or self.points_basis is None:
+            return self  # reported on the field
         _check_basis(self.points_basis, self.source, self.points_note, self.points)
         if self.cap is not None and self.cap < self.points:
             raise ValueError(tr("cap {cap:g} is below the points per occurrence {points:g}", cap=self.cap, points=self.points))
         return self
+
+
+    @model_serializer(mode="wrap")
+    def _as_before_deducts_existed(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """Items that deduct dump as before `deducts` existed, so the hashes of existing checklists stay."""
+        dumped = handler(self)
+        if self.deducts:
+            dumped.pop("deducts", None)
+        else:
+            for key in ("points", "points_basis"):
+                dumped.pop(key, None)
+        return dumped
+
+    @property
+    def points_each(self) -> float:
+        """Points per occurrence: 0 for a finding without points."""
+        return self.points if self.deducts and self.points is not None else 0.0
 
 
 class Section(Strict):
