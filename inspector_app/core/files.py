@@ -2,14 +2,61 @@
 
 New content goes to a hidden `.<name>.<random>.part` file, is fsynced, renamed over the final name, and the
 folder is fsynced so the rename itself survives a power cut. Readers of a shared folder skip `.part` files.
+
+Windows (issue #18): a file another program has open (the antivirus scanning a new file, Explorer's preview,
+Excel) cannot be renamed, replaced or deleted for a moment: PermissionError with WinError 32 (or 5 for a file
+being deleted). `replace_file`, `rename_path` and `remove_file` retry that with a growing pause, for about
+three seconds in all, then give up with the error; every move and delete on the share goes through them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.5)  # seconds between attempts: ~3 s, an antivirus scan's length
+SHARING_ERRORS = frozenset({5, 32, 33})  # access denied (pending delete), sharing violation, lock violation
+
+
+def held_by_another_program(exc: BaseException) -> bool:
+    """True for the Windows errors of a file some other handle has open: worth waiting a moment for."""
+    return isinstance(exc, PermissionError) and getattr(exc, "winerror", None) in SHARING_ERRORS
+
+
+def retrying(action: Callable[[], T], what: object = "") -> T:
+    """`action()`, again after a pause while it fails because another program holds the file."""
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            return action()
+        except OSError as exc:
+            if delay is None or not held_by_another_program(exc):
+                raise
+            log.info("%s is held by another program; retrying in %.2f s", what, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def replace_file(source: Path | str, target: Path | str) -> None:
+    """os.replace, retried while another program holds either file (Windows)."""
+    retrying(lambda: os.replace(source, target), source)
+
+
+def rename_path(source: Path | str, target: Path | str) -> None:
+    """os.rename (never over an existing target), retried while a file in it is held (Windows)."""
+    retrying(lambda: os.rename(source, target), source)
+
+
+def remove_file(path: Path | str, *, missing_ok: bool = True) -> None:
+    """Delete a file, retried while another program holds it (Windows); gone already is fine by default."""
+    retrying(lambda: Path(path).unlink(missing_ok=missing_ok), path)
 
 
 def _part_name(path: Path) -> Path:
@@ -29,7 +76,7 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(part, path)
+        replace_file(part, path)
     except BaseException:
         _discard(part)
         raise
@@ -51,7 +98,7 @@ def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20, *, make_folder
                 dst.write(block)
             dst.flush()
             os.fsync(dst.fileno())
-        os.replace(part, target)
+        replace_file(part, target)
     except BaseException:
         _discard(part)
         raise

@@ -25,7 +25,7 @@ import os
 import uuid
 from pathlib import Path
 
-from inspector_app.core.files import copy_atomic, write_atomic  # noqa: F401 - re-exported for sync
+from inspector_app.core.files import copy_atomic, remove_file, write_atomic  # noqa: F401 - re-exported for sync
 from inspector_app.core.files import fsync_folder as fsync_dir  # noqa: F401 - re-exported for sync
 
 FOLDERS = ("incoming", "published", "archive", "quarantine")
@@ -52,7 +52,10 @@ class Share:
         return self.path / "quarantine"
 
     def reachable(self) -> bool:
-        """True when the root is a directory we can write into (a read-only mount is not reachable)."""
+        """True when the root is a directory we can write into (a read-only mount is not reachable).
+
+        The probe file written to find out is deleted again; one the antivirus still holds (Windows) is
+        left behind, hidden, and cleared by a later probe: it was written, so the share is reachable."""
         try:
             if not self.path.is_dir():
                 return False
@@ -62,10 +65,22 @@ class Share:
                 os.write(fd, b"probe")
             finally:
                 os.close(fd)
-            probe.unlink()
         except OSError:
             return False
+        self._drop_probes(probe)
         return True
+
+    def _drop_probes(self, probe: Path) -> None:
+        try:
+            remove_file(probe)
+        except OSError:
+            pass  # held by another program: a later probe removes it
+        try:
+            for stale in self.path.glob(".probe-*"):
+                if stale != probe:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def ensure_layout(self) -> None:
         for name in FOLDERS:
