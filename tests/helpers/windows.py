@@ -149,7 +149,7 @@ class WindowsSim:
             raise exc
 
     # -- patches ---------------------------------------------------------------------------------------
-    def __enter__(self) -> WindowsSim:
+    def __enter__(self) -> WindowsSim:  # noqa: PYI034 - a final class
         real_open, real_os_open = builtins.open, os.open
         real_replace, real_rename, real_unlink, real_rmdir, real_mkdir = (
             os.replace, os.rename, os.unlink, os.rmdir, os.mkdir)
