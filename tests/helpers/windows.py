@@ -7,6 +7,7 @@ tmp_path, so pytest and site-packages are untouched):
   nor can a folder holding one: PermissionError with winerror 32, as Windows raises; once closed it works;
   `sim.hold(path, times=n)` lets go by itself after n refused attempts (an antivirus scan that ends);
 - os.rename onto an existing name raises FileExistsError (WinError 183); os.replace is the one that overwrites;
+- a file opened for writing in text mode turns "\n" into "\r\n" (os.linesep), as Windows does;
 - Windows-invalid names (<>:"|?* control characters, trailing dot or space, CON/NUL/COM1…) and paths longer
   than 259 characters are refused by open, mkdir, rename and replace (WinError 123 / 206);
 - `fcntl` cannot be imported;
@@ -37,6 +38,7 @@ import pytest
 
 MAX_PATH = 259  # characters a path may have without the \\?\ prefix (MAX_PATH 260 with the final NUL)
 INVALID_CHARS = re.compile(r'[<>:"|?*\x00-\x1f]')
+OPEN_ARGS = ("mode", "buffering", "encoding", "errors", "newline", "closefd", "opener")
 RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$", re.IGNORECASE)
 
 
@@ -162,10 +164,13 @@ class WindowsSim:
             if not self._mine(path):
                 return real_open(file, *args, **kwargs)
             self._check_name(path)
-            mode = args[0] if args else kwargs.get("mode", "r")
-            if any(c in mode for c in "wax+"):
-                self._check_free(path) if "w" in mode else None
-            handle = real_open(file, *args, **kwargs)
+            kwargs.update(zip(OPEN_ARGS, args))
+            mode = kwargs.get("mode", "r")
+            if "w" in mode:
+                self._check_free(path)
+            if "b" not in mode and any(c in mode for c in "wax") and kwargs.get("newline") is None:
+                kwargs["newline"] = "\r\n"  # text written on Windows: every \n becomes os.linesep
+            handle = real_open(file, **kwargs)
             with self._lock:
                 self._files.append((path, weakref.ref(handle)))
             return handle
