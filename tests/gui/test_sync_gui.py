@@ -40,7 +40,7 @@ def test_auto_sync_when_the_share_appears(enrolled, open_window, qtbot, tmp_path
     share = stick / "share"
     enrolled.update_settings(share_folder=str(share))
     window = open_window(enrolled)
-    assert window.share_label.text() == tr("Share: not reachable")
+    qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: not reachable"))  # looked at off the GUI thread
     staged = tmp_path / "prepared"
     _published_share(enrolled, staged, tmp_path)
     with qtbot.waitSignal(window.syncing.synced, timeout=20000) as caught:

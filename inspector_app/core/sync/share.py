@@ -23,12 +23,43 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from inspector_app.core.files import copy_atomic, remove_file, write_atomic  # noqa: F401 - re-exported for sync
 from inspector_app.core.files import fsync_folder as fsync_dir  # noqa: F401 - re-exported for sync
 
 FOLDERS = ("incoming", "published", "archive", "quarantine")
+
+
+@dataclass(frozen=True)
+class ShareLook:
+    """What one look at the share folder found (probe_share)."""
+
+    reachable: bool
+    index_stamp: int | None  # published/index.json's modification time: the office published when it changes
+    folders: tuple[str, ...]  # of the folder, its parent (a stick appearing) and published/: those that exist
+
+
+def probe_share(folder: Path) -> ShareLook:
+    """Look at the share: every call here may block for seconds on a network path that went away, so the
+    window runs it off its thread (gui/operations.py, BackgroundCall) and never waits for it."""
+    found = tuple(str(p) for p in (folder, folder.parent, folder / "published") if _is_dir(p))
+    reachable = str(folder) in found
+    stamp = None
+    if reachable:
+        try:
+            stamp = (folder / "published" / "index.json").stat().st_mtime_ns
+        except OSError:
+            stamp = None
+    return ShareLook(reachable, stamp, found)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 class Share:
