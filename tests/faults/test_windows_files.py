@@ -306,3 +306,33 @@ def test_publish_and_pull_wait_for_the_antivirus(windows: WindowsSim, tmp_path: 
         pulled = pull(demo_workspace, share)
     assert not pulled.refused and windows.refusals == 4
     assert demo_workspace.library.get("svc-001-assessment").version == 2
+
+
+# -- merge --jobs N with the spawn start method ------------------------------------------------------------
+def test_merge_jobs_work_with_spawn(windows: WindowsSim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    laptop: tuple[Workspace, list[Path]]) -> None:
+    """Windows has only spawn: before issue #18 `merge --jobs 2` there silently ran no worker at all."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from inspector_app.core.merge import workers
+
+    windows.spawn()
+    pools: list[str] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def __init__(self, *args: object, mp_context: object = None, **kwargs: object) -> None:
+            pools.append(mp_context.get_start_method())  # type: ignore[attr-defined]
+            super().__init__(*args, mp_context=mp_context, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Recorded)
+    ws, bundles = laptop
+    share = _share_with(tmp_path, bundles)
+    (share / "incoming" / "batch-broken.zip").write_bytes(b"not a zip")
+    central = open_central(default_url(tmp_path / "office"))
+    try:
+        report = merge_share(central, share, trusted_office_certs(ws), tmp_path / "files", jobs=2)
+    finally:
+        central.close()
+    assert pools == ["spawn"]
+    assert sorted(o.status for o in report.outcomes) == ["merged", "merged", "quarantined"]
+    assert workers.default_jobs() >= 1
