@@ -17,7 +17,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
@@ -139,3 +139,59 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
     except OSError as exc:
         reason = tr("cannot read the file: {detail}", detail=exc.strerror or str(exc))
         raise InputError([Problem(str(path), None, "", reason)]) from exc
+
+
+# -- where a folder lives: this computer's own disk, a removable one, or the network ------------------------
+NETWORK_FILE_SYSTEMS = frozenset({"cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "ceph", "9p", "fuse.sshfs",
+                                  "fuse.rclone", "davfs", "fuse.davfs2", "glusterfs", "lustre"})
+REMOVABLE_FILE_SYSTEMS = frozenset({"vfat", "msdos", "exfat"})  # FAT and exFAT: USB sticks and SD cards
+DRIVE_REMOVABLE, DRIVE_REMOTE = 2, 4  # GetDriveTypeW
+
+
+def mount_type(path: PurePath) -> str:
+    """The file system type of the mount holding `path` (POSIX, from /proc/self/mounts; "" when unknown)."""
+    try:
+        lines = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    best, kind = "", ""
+    text = str(path)
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        if (text == point or text.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def drive_type(anchor: str) -> int:
+    """GetDriveTypeW of a drive root such as "Z:\\" (Windows only; 0 = unknown elsewhere)."""
+    if os.name != "nt":
+        return 0
+    import ctypes
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(anchor))  # type: ignore[attr-defined]
+
+
+def _pure(path: PurePath | str) -> PurePath:
+    if isinstance(path, PurePath) and not isinstance(path, Path):
+        return path
+    return PureWindowsPath(path) if os.name == "nt" else PurePosixPath(os.path.abspath(path))
+
+
+def on_network(path: PurePath | str) -> bool:
+    """True for a path on a network file system: a UNC path or mapped drive on Windows, an SMB/NFS mount."""
+    pure = _pure(path)
+    if isinstance(pure, PureWindowsPath):
+        return pure.drive.startswith(("\\\\", "//")) or drive_type(pure.anchor) == DRIVE_REMOTE
+    return mount_type(pure) in NETWORK_FILE_SYSTEMS
+
+
+def on_removable(path: PurePath | str) -> bool:
+    """True for a path on a removable drive (Windows says so) or a FAT/exFAT file system (a stick, elsewhere)."""
+    pure = _pure(path)
+    if isinstance(pure, PureWindowsPath):
+        return drive_type(pure.anchor) == DRIVE_REMOVABLE
+    return mount_type(pure) in REMOVABLE_FILE_SYSTEMS

@@ -12,6 +12,7 @@ from pathlib import Path, PurePath
 import pytest
 
 from inspector_app.cli.main import main
+from inspector_app.core import files
 from inspector_app.core.errors import AppError
 from inspector_app.core.merge import database, default_url, open_central
 
@@ -31,7 +32,7 @@ def test_a_relative_path_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_a_mapped_network_drive_is_refused(monkeypatch: pytest.MonkeyPatch, english: None) -> None:
     """Z: mapped to \\\\server\\share (GetDriveTypeW says DRIVE_REMOTE); D: is a local disk."""
-    monkeypatch.setattr(database, "_drive_type", lambda anchor: 4 if anchor.upper().startswith("Z") else 3)
+    monkeypatch.setattr(files, "drive_type", lambda anchor: 4 if anchor.upper().startswith("Z") else 3)
     assert "network drive" in (database.sqlite_location_problem("Z:\\office\\central.db") or "")
     assert database.sqlite_location_problem("D:\\office\\central.db") is None
     assert "relative" in (database.sqlite_location_problem("D:central.db") or "")
@@ -39,7 +40,7 @@ def test_a_mapped_network_drive_is_refused(monkeypatch: pytest.MonkeyPatch, engl
 
 def test_a_mounted_share_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english: None) -> None:
     mounted = tmp_path / "smb"
-    monkeypatch.setattr(database, "_mount_type",
+    monkeypatch.setattr(files, "mount_type",
                         lambda path: "cifs" if str(path).startswith(str(mounted)) else "ext4")
     with pytest.raises(AppError, match="network drive"):
         open_central(default_url(mounted))
@@ -49,7 +50,7 @@ def test_a_mounted_share_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_the_real_mount_table_is_read() -> None:
-    assert database._mount_type(PurePath(os.getcwd())) != ""  # this machine's /proc/self/mounts
+    assert files.mount_type(PurePath(os.getcwd())) != ""  # this machine's /proc/self/mounts
 
 
 def test_the_command_line_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
+from inspector_app.core import files
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 
@@ -46,44 +47,7 @@ def default_url(folder: Path | str) -> str:
     return f"sqlite:///{Path(folder).absolute() / DB_FILE}"
 
 
-NETWORK_FILE_SYSTEMS = frozenset({"cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "ceph", "9p", "fuse.sshfs",
-                                  "fuse.rclone", "davfs", "fuse.davfs2", "glusterfs", "lustre"})
-DRIVE_REMOTE = 4  # GetDriveTypeW: a mapped network drive
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-
-
-def _mount_type(path: PurePath) -> str:
-    """The file system type of the mount holding `path` (POSIX, from /proc/self/mounts; "" when unknown)."""
-    try:
-        lines = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return ""
-    best, kind = "", ""
-    text = str(path)
-    for line in lines:
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        point = fields[1].replace("\\040", " ")
-        if (text == point or text.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
-            best, kind = point, fields[2]
-    return kind
-
-
-def _drive_type(anchor: str) -> int:
-    """GetDriveTypeW of a drive root such as "Z:\\" (Windows only; 0 = unknown elsewhere)."""
-    if os.name != "nt":
-        return 0
-    import ctypes
-
-    return int(ctypes.windll.kernel32.GetDriveTypeW(anchor))  # type: ignore[attr-defined]
-
-
-def on_network(path: PurePath) -> bool:
-    """True for a path on a network file system: a mapped drive on Windows, an SMB/NFS mount elsewhere."""
-    if isinstance(path, PureWindowsPath):
-        return path.drive.startswith(("\\\\", "//")) or _drive_type(path.anchor) == DRIVE_REMOTE
-    return _mount_type(path) in NETWORK_FILE_SYSTEMS
 
 
 def sqlite_location_problem(database: str | None) -> str | None:
@@ -101,7 +65,7 @@ def sqlite_location_problem(database: str | None) -> str | None:
                   "the command starts in (a scheduled task starts in C:\\Windows\\System32). Give an absolute "
                   "path on this computer's own disk (for example sqlite:///D:/office/central.db) or use a "
                   "PostgreSQL server.", path=database)
-    if on_network(path):
+    if files.on_network(path):
         return tr("The central database {path} is on a network drive. SQLite cannot be shared safely over the "
                   "network: use a folder on this computer's own disk (for example sqlite:///D:/office/central.db) "
                   "or a PostgreSQL server.", path=database)
