@@ -336,3 +336,34 @@ def test_merge_jobs_work_with_spawn(windows: WindowsSim, tmp_path: Path, monkeyp
     assert pools == ["spawn"]
     assert sorted(o.status for o in report.outcomes) == ["merged", "merged", "quarantined"]
     assert workers.default_jobs() >= 1
+
+
+# -- the log ------------------------------------------------------------------------------------------------
+def test_the_log_goes_on_while_another_process_holds_it(windows: WindowsSim, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The window and a command both log: on Windows the full log cannot be renamed, which printed a
+    logging error for every line before issue #18 (and lost the line)."""
+    import logging
+
+    from inspector_app.core import logs
+
+    monkeypatch.setattr(logs, "MAX_BYTES", 2_000)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    path = logs.setup_logging(tmp_path / "data")
+    try:
+        with windows.hold(path):
+            for n in range(150):
+                logging.getLogger("inspector_app.test").info("line %d %s", n, "x" * 40)
+        for _ in range(logs.PUT_OFF + 1):
+            logging.getLogger("inspector_app.test").info("after it was let go")
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in before:
+                handler.close()
+                root.removeHandler(handler)
+    assert "Logging error" not in capsys.readouterr().err
+    text = "".join(p.read_text(encoding="utf-8") for p in path.parent.glob("inspector-app.log*"))
+    assert "line 149" in text and "after it was let go" in text
+    assert path.with_name("inspector-app.log.1").exists()  # rotated, once the other process let go
