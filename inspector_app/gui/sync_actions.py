@@ -41,7 +41,7 @@ class SyncActions(QObject):
         self._passphrase: str | None = None  # this session only: never written anywhere
         self._running = False
         self._reachable: bool | None = None
-        self._index_stamp: int | None = None
+        self._index_stamp: str | None = None
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(lambda _path: self._settle.start())
         self._settle = QTimer(self)

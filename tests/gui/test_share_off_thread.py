@@ -61,3 +61,27 @@ def test_a_reachable_share_is_shown_and_watched(gui_workspace, open_window, qtbo
     qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: reachable"), timeout=5000)
     assert set(window.syncing.watcher.directories()) == {str(share), str(tmp_path), str(share / "published")}
     window.ctx.ops.wait()
+
+
+def test_a_quick_republish_is_seen_on_fat(gui_workspace, open_window, qtbot, tmp_path) -> None:
+    """FAT keeps modification times to 2 s: a second publication within them has the same mtime. Before
+    issue #18 the window compared mtimes and never pulled it."""
+    from inspector_app.core.identity import DEMO_PASSPHRASE, ensure_demo_identity
+    from inspector_app.core.identity.storage import default_office_dir
+    from inspector_app.core.sync.publish import publish
+
+    ensure_demo_identity(gui_workspace)
+    office, share = default_office_dir(gui_workspace.data_dir), tmp_path / "share"
+    share.mkdir()
+    publish(office, share, DEMO_PASSPHRASE)
+    gui_workspace.update_settings(share_folder=str(share))
+    window = open_window(gui_workspace)
+    qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: reachable"), timeout=5000)
+    window.ctx.ops.wait()
+    index = share / "published" / "index.json"
+    stamp = index.stat().st_mtime_ns
+    publish(office, share, DEMO_PASSPHRASE)
+    os.utime(index, ns=(stamp, stamp))  # the same 2-second FAT time as the first
+    with qtbot.waitSignal(window.syncing.synced, timeout=10000):
+        window.syncing.check_share()
+    window.ctx.ops.wait()

@@ -21,12 +21,19 @@ The share root itself is never created: a missing root means the stick or the ne
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector_app.core.files import copy_atomic, remove_file, write_atomic  # noqa: F401 - re-exported for sync
+from inspector_app.core.errors import InputError
+from inspector_app.core.files import (  # noqa: F401 - re-exported
+    copy_atomic,
+    read_limited,
+    remove_file,
+    write_atomic,
+)
 from inspector_app.core.files import fsync_folder as fsync_dir  # noqa: F401 - re-exported for sync
 
 FOLDERS = ("incoming", "published", "archive", "quarantine")
@@ -37,7 +44,8 @@ class ShareLook:
     """What one look at the share folder found (probe_share)."""
 
     reachable: bool
-    index_stamp: int | None  # published/index.json's modification time: the office published when it changes
+    index_stamp: str | None  # published/index.json's SHA-256: the office published when it changes (not its
+    # modification time: FAT keeps it to 2 s, so a quick republish would go unseen)
     folders: tuple[str, ...]  # of the folder, its parent (a stick appearing) and published/: those that exist
 
 
@@ -48,9 +56,11 @@ def probe_share(folder: Path) -> ShareLook:
     reachable = str(folder) in found
     stamp = None
     if reachable:
+        from inspector_app.core.sync.published_format import INDEX, MAX_INDEX_BYTES
+
         try:
-            stamp = (folder / "published" / "index.json").stat().st_mtime_ns
-        except OSError:
+            stamp = hashlib.sha256(read_limited(folder / "published" / INDEX, MAX_INDEX_BYTES)).hexdigest()
+        except InputError:
             stamp = None
     return ShareLook(reachable, stamp, found)
 
