@@ -164,13 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
         sys.stderr.close()
         return 0
-    except PermissionError as exc:
-        if exc.filename is None:
+    except PermissionError as exc:  # a file open in Excel or WPS, or a folder we may not write to
+        from inspector_app.core.files import cannot_write_message
+
+        message = cannot_write_message(exc)
+        if message is None:
             return _crashed(args)
-        # a file open in Excel or WPS (Windows refuses to replace it), or a folder we may not write to
-        print(tr("Error: {message}", message=tr(
-            "{path} cannot be written: it is open in another program (Excel, WPS…) or this account may not "
-            "write there. Close it and run the command again.", path=exc.filename2 or exc.filename)), file=sys.stderr)
+        print(tr("Error: {message}", message=message), file=sys.stderr)
         return 1
     except Exception:  # noqa: BLE001 - a bug, not a user mistake: a crash report for the office
         return _crashed(args)

@@ -44,6 +44,18 @@ def retrying(action: Callable[[], T], what: object = "") -> T:
     raise AssertionError("unreachable")
 
 
+def cannot_write_message(exc: OSError) -> str | None:
+    """A plain sentence for a PermissionError naming a file (open in Excel or WPS, which Windows will not let
+    anyone replace, or a folder this account may not write to); None for any other error."""
+    from inspector_app.core.i18n import tr
+
+    path = getattr(exc, "filename2", None) or getattr(exc, "filename", None)
+    if not isinstance(exc, PermissionError) or path is None:
+        return None
+    return tr("{path} cannot be written: it is open in another program (Excel, WPS…) or this account may not "
+              "write there. Close it and try again.", path=path)
+
+
 def replace_file(source: Path | str, target: Path | str) -> None:
     """os.replace, retried while another program holds either file (Windows)."""
     retrying(lambda: os.replace(source, target), source)

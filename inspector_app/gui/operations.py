@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from inspector_app.core.errors import AppError
+from inspector_app.core.files import cannot_write_message
 from inspector_app.core.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,11 @@ class _Task(QRunnable):
             self.signals.cancelled.emit()
         except AppError as exc:
             self.signals.failed.emit(str(exc), True)
+        except PermissionError as exc:
+            if (message := cannot_write_message(exc)) is None:
+                log.error("operation failed\n%s", traceback.format_exc())
+                message = tr("Something went wrong: {detail}", detail=exc)
+            self.signals.failed.emit(message, True)
         except Exception as exc:  # noqa: BLE001 - reported to the user and logged with its traceback
             log.error("operation failed\n%s", traceback.format_exc())
             self.signals.failed.emit(tr("Something went wrong: {detail}", detail=exc), False)

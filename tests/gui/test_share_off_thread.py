@@ -85,3 +85,21 @@ def test_a_quick_republish_is_seen_on_fat(gui_workspace, open_window, qtbot, tmp
     with qtbot.waitSignal(window.syncing.synced, timeout=10000):
         window.syncing.check_share()
     window.ctx.ops.wait()
+
+
+def test_a_file_open_in_excel_is_a_sentence_in_the_window(qtbot, english) -> None:
+    """Background work whose output file Excel holds (PermissionError naming it) gets a plain sentence,
+    not 'Something went wrong: [Errno 13] …'."""
+    from inspector_app.gui.operations import Operations
+
+    ops = Operations()
+    errors: list[str] = []
+
+    def work(progress):
+        raise PermissionError(13, "The process cannot access the file", "D:\\汇总.xlsx")
+
+    ops.run("export", work, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=3000)
+    assert errors == [tr("{path} cannot be written: it is open in another program (Excel, WPS…) or this account "
+                         "may not write there. Close it and try again.", path="D:\\汇总.xlsx")]
+    ops.wait()
