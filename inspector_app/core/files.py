@@ -71,8 +71,18 @@ def remove_file(path: Path | str, *, missing_ok: bool = True) -> None:
     retrying(lambda: Path(path).unlink(missing_ok=missing_ok), path)
 
 
+MAX_PATH = 259  # characters Windows allows in a path without the \\?\ prefix
+
+
 def _part_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")  # unique: threads and processes never share one
+    """`.<name>.<random>.part` beside `path` (unique: threads and processes never share one); a shorter
+    `.<random>.part` where that would pass Windows' 259 characters but `path` itself does not (a long data
+    folder path: the part file must not be the one that cannot be written)."""
+    token = uuid.uuid4().hex
+    part = path.with_name(f".{path.name}.{token}.part")
+    if len(str(part.absolute())) > MAX_PATH >= len(str(path.absolute())):
+        part = path.with_name(f".{token[:16]}.part")
+    return part
 
 
 def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:

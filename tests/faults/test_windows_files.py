@@ -367,3 +367,15 @@ def test_the_log_goes_on_while_another_process_holds_it(windows: WindowsSim, tmp
     text = "".join(p.read_text(encoding="utf-8") for p in path.parent.glob("inspector-app.log*"))
     assert "line 149" in text and "after it was let go" in text
     assert path.with_name("inspector-app.log.1").exists()  # rotated, once the other process let go
+
+
+def test_a_long_data_folder_path_still_takes_atomic_writes(windows: WindowsSim, tmp_path: Path) -> None:
+    """The part file's longer name must not be what passes Windows' 259 characters (issue #18)."""
+    folder = tmp_path / ("督查数据" * 10) / ("x" * 40)
+    target = folder / ("y" * (250 - len(str(folder)) - 1))
+    assert len(str(target)) == 250
+    write_atomic(target, b"data")
+    copy_atomic(target, target.with_name("z" * len(target.name)))
+    assert target.read_bytes() == b"data" and not list(folder.glob(".*.part"))
+    with pytest.raises(OSError):
+        write_atomic(folder / ("y" * 300), b"too long for Windows itself")
