@@ -8,6 +8,7 @@ again; one another program holds open (Windows) is waited for (files.retrying).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 from pathlib import Path
@@ -30,6 +31,12 @@ def _free_name(folder: Path, name: str) -> str:
         n += 1
         candidate = f"{stem}-{n}{suffix}"
     return candidate
+
+
+def _drop(path: Path) -> None:
+    """Remove a reason file we wrote; a failure here must not hide the error that brought us here."""
+    with contextlib.suppress(OSError):
+        remove_file(path)
 
 
 def quarantine(share: Share, bundle_path: Path | str, reason: Quarantine) -> Path:
@@ -55,11 +62,11 @@ def quarantine(share: Share, bundle_path: Path | str, reason: Quarantine) -> Pat
     except FileNotFoundError as exc:
         if source.exists():
             raise
-        remove_file(reason_file)  # no orphan reason: the bundle it explained went elsewhere
+        _drop(reason_file)  # no orphan reason: the bundle it explained went elsewhere
         raise Gone(errno.ENOENT, "gone", str(source)) from exc
     except BaseException:
         if source.exists() and not target.exists():
-            remove_file(reason_file)  # still in incoming/: the next merge refuses it again, with its reason
+            _drop(reason_file)  # still in incoming/: the next merge refuses it again, with its reason
         raise
     fsync_dir(share.quarantine)
     fsync_dir(source.parent)
