@@ -97,4 +97,4 @@ def test_office_dialog_merges_and_reports(enrolled, open_window, qtbot, tmp_path
                                        "{conflicts} conflict(s).", merged=1, total=2, refused=1, conflicts=0)
     assert dialog.progress.value() == dialog.progress.maximum()
     assert (enrolled.data_dir / "central" / "central.db").is_file()
-    assert len(list((share / "archive").iterdir())) == 1 and list((share / "quarantine").glob("*.zip"))
+    assert len(list((share / "archive").rglob("*.zip"))) == 1 and list((share / "quarantine").glob("*.zip"))

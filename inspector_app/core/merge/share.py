@@ -32,6 +32,7 @@ from inspector_app.core.merge.writer import (
     fewer_collections,
 )
 from inspector_app.core.sync.bundle import file_sha256
+from inspector_app.core.sync.bundle_format import NAME_RE
 from inspector_app.core.sync.quarantine import Gone, quarantine
 from inspector_app.core.sync.share import Share, fsync_dir
 from inspector_app.core.sync.verify import Limits, Quarantine
@@ -75,13 +76,21 @@ class ShareReport:
         return not self.refused and not self.with_conflicts
 
 
+def archive_folder(share: Share, name: str) -> Path:
+    """archive/<device8>/ for a laptop's bundle (its name says which laptop): one folder per laptop, as a FAT32
+    stick holds only about 10,900 long names in one folder; archive/ itself for any other name."""
+    match = NAME_RE.match(name)
+    return share.archive / match.group(1) if match else share.archive
+
+
 def _archive(share: Share, path: Path) -> None:
-    """Move a merged bundle to archive/ (a same-name, same-content copy there means: just drop this one).
+    """Move a merged bundle to archive/<device8>/ (a same-name, same-content copy there means: just drop this one).
 
     A bundle another program holds open (Windows) is waited for a moment (files.retrying); one still held
     after that stays in incoming/ and is archived by the next run, its merge a no-op: never a stopped merge."""
-    share.archive.mkdir(parents=True, exist_ok=True)
-    target = share.archive / path.name
+    folder = archive_folder(share, path.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
     n = 1
     try:
         while target.exists():
@@ -90,7 +99,7 @@ def _archive(share: Share, path: Path) -> None:
                 fsync_dir(path.parent)
                 return
             n += 1
-            target = share.archive / f"{path.name[:-4]}-{n}.zip"  # the same batch, rebuilt: keep both
+            target = folder / f"{path.name[:-4]}-{n}.zip"  # the same batch, rebuilt: keep both
         replace_file(path, target)
     except FileNotFoundError:
         return  # another merge archived it meanwhile
@@ -99,7 +108,7 @@ def _archive(share: Share, path: Path) -> None:
             raise
         log.warning("%s is held by another program; it stays in incoming/ until the next merge", path.name)
         return
-    fsync_dir(share.archive)
+    fsync_dir(folder)
     fsync_dir(path.parent)
 
 
