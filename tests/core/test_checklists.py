@@ -65,10 +65,13 @@ def test_every_quote_stands_verbatim_in_its_standard(path, standards):
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=[p.name for p in FORM_FILES])
 def test_only_001_states_point_values(path):
-    """Only 001 gives point values: an item whose points are 'stated in the source' must cite 001."""
+    """Only 001 gives point values: an item whose points are 'stated in the source' must cite 001, one whose
+    points are a local assumption says why, and a finding without points (deducts: false) has no points at all."""
     checklist = load_checklist(path)
     for item in checklist.items():
-        if item.points_basis is Basis.SOURCE:
+        if not item.deducts:
+            assert item.points is None and item.points_basis is None and item.points_each == 0, item.code
+        elif item.points_basis is Basis.SOURCE:
             assert item.source.file == SEED_001, f"{item.code} claims source points from {item.source.file}"
         else:
             assert item.points_note, item.code
