@@ -18,3 +18,7 @@ pytest.register_assert_rewrite("tests.helpers")
 
 from tests.helpers.fixtures import *  # noqa: E402,F401,F403  (fixtures are found by name in this module)
 from tests.helpers.postgres import postgres_cluster, postgres_url  # noqa: E402,F401 - a real server for merges
+from tests.helpers.windows import (  # noqa: E402,F401 - Windows file semantics (issue #18)
+    windows,
+    windows_everywhere,  # autouse: @pytest.mark.windows, or INSPECTOR_TEST_WINDOWS=1 for every test
+)

@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# one worker builds the bundle once and runs all four tests (pytest -n auto --dist loadgroup)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("frozen-build")]
+pytestmark = pytest.mark.slow
 
 
 @dataclass
@@ -47,12 +46,22 @@ def built(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
         import PyInstaller  # noqa: F401
     except ImportError:
         pytest.fail("PyInstaller is missing: install the test extra (pip install -e '.[test]')")
-    folder = tmp_path_factory.mktemp("frozen")
-    started = time.monotonic()
-    result = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--dist", str(folder / "dist"),
-                             "--work", str(folder / "work")], capture_output=True, text=True, timeout=900, check=False)
-    seconds = time.monotonic() - started
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    from filelock import FileLock
+
+    # built once per run: under pytest-xdist each worker has its own session, so the first to get here builds
+    # into the run's shared temporary folder while the others wait on the lock and use the same build
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder = shared / "frozen-build"
+    with FileLock(str(shared / "frozen-build.lock")):
+        started = time.monotonic()
+        if not (folder / "dist" / "size-report.txt").is_file():
+            result = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--dist",
+                                     str(folder / "dist"), "--work", str(folder / "work")],
+                                    capture_output=True, text=True, timeout=900, check=False)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+        seconds = time.monotonic() - started
     report = (folder / "dist" / "size-report.txt").read_text(encoding="utf-8")
     name = "inspector-app.exe" if sys.platform == "win32" else "inspector-app"
     capture = request.config.pluginmanager.get_plugin("capturemanager")

@@ -266,3 +266,34 @@ def test_readme_command_line_reference_lists_every_command_and_option():
             else:
                 problems += _check_documented(sub, texts[action], f"{name} {action}")
     assert not problems, "\n".join(problems)
+
+
+def test_windows_programs_carry_a_version_resource(tmp_path):
+    """Product, company and version on the .exe (issue #18): checked by evaluating the version file the spec
+    writes with stand-ins for PyInstaller's classes (its own need pefile, a Windows-only package here)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        from version_info import version_tuple, write_version_file
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    from inspector_app import __version__
+
+    def record(kind):
+        return lambda *args, **kwargs: (kind, args, kwargs)
+
+    names = ["VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct", "VarFileInfo",
+             "VarStruct"]
+    text = write_version_file(tmp_path, __version__, "inspector-app-gui").read_text(encoding="utf-8")
+    info = eval(text, {name: record(name) for name in names})  # noqa: S307 - our own generated file
+    fixed = info[2]["ffi"][2]
+    assert fixed["filevers"] == fixed["prodvers"] == version_tuple(__version__)
+    strings = dict(entry[1] for entry in info[2]["kids"][0][1][0][0][1][1])
+    assert strings["ProductVersion"] == strings["FileVersion"] == __version__
+    assert strings["OriginalFilename"] == "inspector-app-gui.exe" and strings["CompanyName"]
+    assert "医院优质服务督查" in strings["ProductName"]
+    spec = (ROOT / "packaging" / "inspector-app.spec").read_text(encoding="utf-8")
+    assert "version=version" in spec and "write_version_file" in spec
+    launcher = (ROOT / "packaging" / "launcher.py").read_text(encoding="utf-8")
+    assert "multiprocessing.freeze_support()" in launcher

@@ -156,7 +156,7 @@ def summary_cmd(args: argparse.Namespace) -> int:
         write_xlsx(summary, Path(args.output))
         print(tr("Written: {path}", path=args.output))
     else:
-        emit(render(summary, args.format), args.output)
+        emit(render(summary, args.format), args.output, csv=args.format == "csv")
     return 0
 
 

@@ -78,10 +78,12 @@ def show_form(args: argparse.Namespace) -> int:
         lines.append("")
         lines.append(f"[{section.code}] {section.title.get(lang)}")
         for item in section.items:
-            basis = tr("stated in source") if item.points_basis.value == "source" else tr("local assumption")
+            basis = (tr("stated in source") if item.points_basis.value == "source" else tr("local assumption")) \
+                if item.deducts else tr("no points: rectify by the deadline")
             charged = tr("person") if item.charge_to.value == "person" else tr("department")
             cap = tr(", cap {cap:g}", cap=item.cap) if item.cap else ""
-            lines.append(f"  {item.code:<6} -{item.points:g} ({charged}{cap}; {basis})  {item.text.get(lang)}")
+            points = f"-{item.points_each:g}" if item.deducts else "0"
+            lines.append(f"  {item.code:<6} {points} ({charged}{cap}; {basis})  {item.text.get(lang)}")
             lines.append(f"         {checklist.citation(item.source.file, lang)} {item.source.section}: "
                          f"「{item.source.quote}」")
     emit("\n".join(lines) + "\n")

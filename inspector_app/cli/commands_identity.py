@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -134,7 +135,16 @@ def profile_init(args: argparse.Namespace) -> int:
     print(tr("Signing identity created for {name} ({staff_no}); key fingerprint {fingerprint}.",
              name=status.subject_name, staff_no=status.staff_no, fingerprint=status.key_fingerprint))
     print(tr("Next: give the office an enrolment request (profile request -o FILE.csr.pem)."))
+    _warn_key_storage(ws.data_dir)
     return 0
+
+
+def _warn_key_storage(folder: Path) -> None:
+    from inspector_app.core.identity.storage import key_storage_warning
+
+    warning = key_storage_warning(folder)
+    if warning:
+        print(warning, file=sys.stderr)
 
 
 def status_lines(status: IdentityStatus) -> list[str]:
@@ -162,6 +172,8 @@ def profile_show(args: argparse.Namespace) -> int:
     with open_workspace(args, write=False) as ws:
         status = identity_status(ws)
     emit(to_json(status) if args.format == "json" else "\n".join(status_lines(status)) + "\n")
+    if status.exists:
+        _warn_key_storage(ws.data_dir)
     return 0
 
 
@@ -209,6 +221,7 @@ def office_init_cmd(args: argparse.Namespace) -> int:
              date=_date(status.not_after)))
     print(tr("Office fingerprint: {fingerprint}", fingerprint=status.fingerprint))
     print(tr("Keep office.key.pem and its passphrase safe; verify signed sheets against office.cert.pem."))
+    _warn_key_storage(Path(status.folder))
     return 0
 
 

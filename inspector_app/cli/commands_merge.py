@@ -26,9 +26,10 @@ from inspector_app.core.merge import (
     merge_share,
     open_central,
 )
+from inspector_app.core.merge.database import check_central_url
 from inspector_app.core.merge.summary import central_summary
-from inspector_app.core.summary_export import render
 from inspector_app.core.summary import parse_month
+from inspector_app.core.summary_export import render
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -120,6 +121,7 @@ def run_merge(args: argparse.Namespace) -> int:
         return run_summary(args)
     if bool(args.share) == bool(args.bundles):
         raise AppError(tr("Give either --share PATH or batch files, not both and not neither."))
+    check_central_url(args.central)  # a relative or network SQLite path: said before anything else is looked at
     trusted = _trusted(args)
     files = _files_dir(args)
     if args.share and not Path(args.share).is_dir():

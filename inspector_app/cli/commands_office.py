@@ -14,6 +14,7 @@ from pathlib import Path
 from inspector_app.cli import (
     commands_office_awards,
     commands_office_bulletin,
+    commands_office_complaints,
     commands_office_ledger,
     commands_office_trends,
 )
@@ -53,9 +54,10 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     commands_office_bulletin.register(office_actions)  # office bulletin (月度通报)
     commands_office_awards.register(office_actions)  # office awards, pick, withdraw (季度评选)
     commands_office_trends.register(office_actions)  # office trends
+    commands_office_complaints.register(office_actions)  # office complaint … (投诉登记)
 
 
-def _state_lines(state) -> list[str]:  # noqa: ANN001 - office.month.MonthState (imported when run)
+def _state_lines(state) -> list[str]:
     lines = [tr("Month {month}: {inspections} inspections, {entries} entries.", month=state.month,
                 inspections=state.inspections, entries=state.entries)]
     if state.closed:
@@ -130,7 +132,7 @@ def office_pay_list_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
-def _signed_pdf(args: argparse.Namespace, pay) -> Path:  # noqa: ANN001 - office.pay_list.PayList
+def _signed_pdf(args: argparse.Namespace, pay) -> Path:
     from cryptography.x509.oid import NameOID
 
     from inspector_app.core.i18n import language

@@ -54,7 +54,7 @@ def _date(text: str | None, option: str) -> date | None:
 
 
 def office_ledger_cmd(args: argparse.Namespace) -> int:
-    from inspector_app.cli.common import to_json
+    from inspector_app.cli.common import emit, to_json
     from inspector_app.core.i18n import language
     from inspector_app.core.merge import open_central
     from inspector_app.core.texttable import render_table
@@ -78,7 +78,7 @@ def office_ledger_cmd(args: argparse.Namespace) -> int:
         path = write_ledger_xlsx(items, Path(args.output).expanduser(), lang=lang)
         print(tr("Rectification ledger written to {path}: {n} items.", path=path, n=len(items)))
     elif args.format == "json":
-        sys.stdout.write(to_json(items))
+        emit(to_json(items))
     else:
         print(render_table(header(lang), rows(items, lang)) if items else tr("No rectification item."))
     if statuses is not None:

@@ -21,6 +21,12 @@ TEST_CRASH_ENV = "INSPECTOR_APP_TEST_CRASH"  # core.crash.TEST_CRASH_ENV
 
 
 def _configure_stdio() -> None:
+    # The windowed Windows program (inspector-app-gui.exe) has no console: sys.stdout and sys.stderr are None,
+    # and a command run through it would crash on its first line of output. Its output goes nowhere instead.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process's lifetime
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     # Chinese output on a Windows console or a pipe with a legacy encoding must not crash the command.
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -160,6 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
         sys.stderr.close()
         return 0
+    except PermissionError as exc:  # a file open in Excel or WPS, or a folder we may not write to
+        from inspector_app.core.files import cannot_write_message
+
+        message = cannot_write_message(exc)
+        if message is None:
+            return _crashed(args)
+        print(tr("Error: {message}", message=message), file=sys.stderr)
+        return 1
     except Exception:  # noqa: BLE001 - a bug, not a user mistake: a crash report for the office
         return _crashed(args)
 

@@ -1,6 +1,8 @@
 """Log files in the data folder (rotated), so errors shown to users in plain words keep their details.
 
 `<data>/logs/inspector-app.log`, 1 MB × 5 older files; crash reports (core/crash.py) quote its last lines.
+On Windows the log cannot be renamed while another process has it open (the window and a command at once):
+the rotation is then put off and the log goes on growing a little, instead of a logging error per line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ LOG_DIR = "logs"
 LOG_FILE = "inspector-app.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
+PUT_OFF = 100  # records written before a rotation the log's other user prevented is tried again
 
 
 def log_dir(data_dir: Path) -> Path:
@@ -28,11 +31,30 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     # imported here, not at the top: it pulls in socket, ~10 ms of the window's start-up
     from logging.handlers import RotatingFileHandler
 
+    class SharedRotatingFileHandler(RotatingFileHandler):
+        """Rotation put off (tried again after the next PUT_OFF records) while another process holds the log."""
+
+        put_off = 0
+
+        def shouldRollover(self, record: logging.LogRecord) -> int:  # noqa: N802 - logging API
+            if self.put_off > 0:
+                self.put_off -= 1
+                return 0
+            return super().shouldRollover(record)
+
+        def doRollover(self) -> None:  # noqa: N802 - logging API
+            try:
+                super().doRollover()
+            except OSError:
+                self.put_off = PUT_OFF
+                if self.stream is None:
+                    self.stream = self._open()
+
     path = log_file(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
-        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        handler = SharedRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)

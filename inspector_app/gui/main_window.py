@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -69,15 +68,15 @@ class MainWindow(QMainWindow):
         self._language = language()
         self.share_timer = QTimer(self)
         self.share_timer.setInterval(30_000)
-        self.share_timer.timeout.connect(self.update_share_status)
         self.share_timer.start()
-        self.syncing.start(self.share_timer)  # automatic sync when the share becomes reachable
+        self.syncing.share_state.connect(self.show_share_state)  # looked at off the GUI thread (sync_actions)
         ctx.ops.started.connect(self._operation_started)
         ctx.ops.error.connect(lambda message: show_error(self, message))
         ctx.changes.settings.connect(self._settings_changed)
         ctx.changes.sync.connect(self.update_sync_status)
         self.training = TrainingMode(self)
         self._build()
+        self.syncing.start(self.share_timer)  # automatic sync when the share becomes reachable
         self._restore_geometry()
         draft = self.start_page.latest_draft()
         if draft:  # an unfinished inspection reopens where it was
@@ -188,14 +187,16 @@ class MainWindow(QMainWindow):
 
     # -- status -------------------------------------------------------------------------------------------
     def update_share_status(self) -> None:
-        folder = self.ctx.ws.settings.share_folder
-        if not folder:
-            self.share_label.setText(tr("Share: not set"))
-        elif Path(folder).is_dir():
-            self.share_label.setText(tr("Share: reachable"))
-        else:
-            self.share_label.setText(tr("Share: not reachable"))
-        self.share_label.setToolTip(folder or "")
+        """Show the last look at the share, and take a new one (off the GUI thread: sync_actions.py)."""
+        self.show_share_state(self.syncing.state)
+        self.syncing.check_share()
+
+    def show_share_state(self, state: str) -> None:
+        texts = {"unset": tr("Share: not set"), "checking": tr("Share: checking…"),
+                 "reachable": tr("Share: reachable"), "unreachable": tr("Share: not reachable"),
+                 "not_answering": tr("Share: not answering (network?)")}
+        self.share_label.setText(texts.get(state, texts["checking"]))
+        self.share_label.setToolTip(self.ctx.ws.settings.share_folder or "")
 
     def update_sync_status(self) -> None:
         from inspector_app.core.sync.status import sync_status

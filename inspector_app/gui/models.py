@@ -18,6 +18,17 @@ def deduction_text(points: float) -> str:
     return f"−{points:g}"
 
 
+def item_points_text(item: Any) -> str:
+    """An item's points per occurrence ("−2"), or 不扣分 for a finding without points (checklist `deducts`)."""
+    return deduction_text(item.points_each) if item.deducts else tr("no points")
+
+
+def item_basis_text(item: Any) -> str:
+    if not item.deducts:
+        return tr("no points: rectify by the deadline")
+    return tr("stated in source") if item.points_basis.value == "source" else tr("local assumption")
+
+
 class RowTableModel(QAbstractTableModel):
     """Rows of one kind under fixed headers: subclasses only say what a cell shows (`row_data`)."""
 
@@ -37,13 +48,13 @@ class RowTableModel(QAbstractTableModel):
     def rows(self) -> list[Any]:
         return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[section]
         return None

@@ -151,9 +151,6 @@ class OfficeDialog(QDialog):
         from inspector_app.core.merge import merge_share, open_central
 
         share, url = Path(self.share.text().strip()), self.central.text().strip()
-        if not share.is_dir():
-            show_error(self, tr("The shared folder {path} cannot be reached.", path=share))
-            return
         try:
             trusted = [load_office_certificate(Path(self.office.text().strip()))]
         except AppError as exc:
@@ -162,6 +159,8 @@ class OfficeDialog(QDialog):
         files = _files_dir(url, self.ctx.ws.data_dir)
 
         def work(progress):
+            if not share.is_dir():  # here, off the GUI thread: a network path that went away hangs (issue #18)
+                raise AppError(tr("The shared folder {path} cannot be reached.", path=share))
             central = open_central(url)
             try:
                 return merge_share(central, share, trusted, files, progress=progress.report)

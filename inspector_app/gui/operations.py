@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from inspector_app.core.errors import AppError
+from inspector_app.core.files import cannot_write_message
 from inspector_app.core.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,11 @@ class _Task(QRunnable):
             self.signals.cancelled.emit()
         except AppError as exc:
             self.signals.failed.emit(str(exc), True)
+        except PermissionError as exc:
+            if (message := cannot_write_message(exc)) is None:
+                log.error("operation failed\n%s", traceback.format_exc())
+                message = tr("Something went wrong: {detail}", detail=exc)
+            self.signals.failed.emit(message, True)
         except Exception as exc:  # noqa: BLE001 - reported to the user and logged with its traceback
             log.error("operation failed\n%s", traceback.format_exc())
             self.signals.failed.emit(tr("Something went wrong: {detail}", detail=exc), False)
@@ -170,3 +176,54 @@ class Operations(QObject):
         done = self.pool.waitForDone(msecs)
         QCoreApplication.processEvents()
         return done
+
+
+class BackgroundCall(QObject):
+    """A quick look that may hang (the share on a network path that went away: each stat() can block for
+    seconds): run on a daemon thread, not shown in the status bar, never waited for, so the window stays
+    responsive and closes at once. Its result (or the exception it raised) comes back on the GUI thread;
+    after `timeout_ms` without one, `on_timeout` runs. While a call is still out, `start` starts no second
+    one (a hung network path would otherwise collect a thread every 30 s) and returns False."""
+
+    _result = Signal(int, object)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._serial = 0
+        self._callbacks: dict[int, Callable[[Any], None]] = {}
+        self.busy = False
+        self._result.connect(self._deliver)
+
+    def start(self, work: Callable[[], Any], on_done: Callable[[Any], None], *, timeout_ms: int,
+              on_timeout: Callable[[], None]) -> bool:
+        if self.busy:
+            return False
+        self._serial += 1
+        serial, self.busy = self._serial, True
+        self._callbacks[serial] = on_done
+        emit = self._result.emit
+
+        def run() -> None:
+            try:
+                value = work()
+            except Exception as exc:  # noqa: BLE001 - handed to on_done, which decides
+                value = exc
+            try:
+                emit(serial, value)
+            except RuntimeError:  # the window was closed meanwhile: nobody to tell
+                pass
+
+        threading.Thread(target=run, name="background-call", daemon=True).start()
+        QTimer.singleShot(timeout_ms, self, lambda: self._timed_out(serial, on_timeout))
+        return True
+
+    def _timed_out(self, serial: int, on_timeout: Callable[[], None]) -> None:
+        if self.busy and serial == self._serial:
+            on_timeout()
+
+    @Slot(int, object)
+    def _deliver(self, serial: int, value: Any) -> None:
+        self.busy = False
+        callback = self._callbacks.pop(serial, None)
+        if callback is not None:
+            callback(value)

@@ -5,6 +5,11 @@ drive appearing) and its published/ folder (the office publishing), plus the win
 watcher cannot see. A sync pushes then pulls (core/sync/run.py). The passphrase is asked once per session, only
 when inspections wait to be sent, and kept in memory only; without it an automatic sync still pulls and the
 status bar says what waits.
+
+Nothing here touches the share on the GUI thread (issue #18): on Windows a UNC path or mapped drive that went
+away blocks every is_dir()/stat() for seconds and the window would be marked 未响应. Each look runs off the
+thread (operations.BackgroundCall, core probe_share); `share_state` tells the status bar "checking" at once,
+then what was found, or "not answering" after PROBE_TIMEOUT_MS.
 """
 
 from __future__ import annotations
@@ -15,15 +20,20 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMainWindow
 
 from inspector_app.core.i18n import tr
+from inspector_app.core.sync.share import ShareLook
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.operations import BackgroundCall
 
 SETTLE_MS = 700  # a stick being mounted changes the folder several times: sync once it settles
+PROBE_TIMEOUT_MS = 5_000  # a look at the share that takes longer: "not answering" (it goes on in the background)
+CHECKING, REACHABLE, UNREACHABLE, NOT_ANSWERING, UNSET = "checking", "reachable", "unreachable", "not_answering", "unset"
 
 
 class SyncActions(QObject):
     synced = Signal(object)  # the core SyncReport of every finished sync, by hand or automatic
     failed = Signal(str)
+    share_state = Signal(str)  # CHECKING, REACHABLE, UNREACHABLE, NOT_ANSWERING or UNSET
 
     def __init__(self, ctx: GuiContext, window: QMainWindow):
         super().__init__(window)
@@ -31,13 +41,15 @@ class SyncActions(QObject):
         self._passphrase: str | None = None  # this session only: never written anywhere
         self._running = False
         self._reachable: bool | None = None
-        self._index_stamp: int | None = None
+        self._index_stamp: str | None = None
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(lambda _path: self._settle.start())
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self.check_share)
+        self.probe = BackgroundCall(self)
+        self.state = UNSET
         ctx.changes.settings.connect(self.check_share)
 
     def start(self, timer: QTimer) -> None:
@@ -46,33 +58,48 @@ class SyncActions(QObject):
         self.check_share()
 
     # -- watching -----------------------------------------------------------------------------------------
-    def _watch(self, folder: Path | None) -> None:
-        wanted = {str(p) for p in ((folder, folder.parent, folder / "published") if folder else ()) if p.is_dir()}
-        current = set(self.watcher.directories())
+    def _watch(self, found: tuple[str, ...]) -> None:
+        wanted, current = set(found), set(self.watcher.directories())
         if current - wanted:
             self.watcher.removePaths(sorted(current - wanted))
         if wanted - current:
             self.watcher.addPaths(sorted(wanted - current))
 
-    def _stamp(self, folder: Path) -> int | None:
-        try:
-            return (folder / "published" / "index.json").stat().st_mtime_ns
-        except OSError:
-            return None
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.share_state.emit(state)
 
     def check_share(self) -> None:
-        """Sync when the share has just become reachable, or the office published since the last look."""
+        """Look at the share off the GUI thread; sync when it has just become reachable, or the office
+        published since the last look. A look still out (a hung network path) is not doubled."""
+        from inspector_app.core.sync.share import probe_share
+
         setting = self.ctx.ws.settings.share_folder
-        folder = Path(setting) if setting else None
-        self._watch(folder)
-        reachable = bool(folder and folder.is_dir())
-        became = reachable and self._reachable is not True
-        self._reachable = reachable
-        if not reachable or folder is None:
+        if not setting:
+            self._watch(())
+            self._reachable = False
+            self._set_state(UNSET)
             return
-        stamp = self._stamp(folder)
-        published = stamp != self._index_stamp
-        self._index_stamp = stamp
+        folder = Path(setting)
+        if self.probe.start(lambda: probe_share(folder), lambda look: self._looked(folder, look),
+                            timeout_ms=PROBE_TIMEOUT_MS, on_timeout=lambda: self._set_state(NOT_ANSWERING)):
+            self._set_state(CHECKING)
+
+    def _looked(self, folder: Path, look: ShareLook | Exception) -> None:
+        setting = self.ctx.ws.settings.share_folder
+        if not setting or Path(setting) != folder:  # changed while we looked: look again
+            self.check_share()
+            return
+        if isinstance(look, Exception):
+            look = ShareLook(False, None, ())
+        self._watch(look.folders)
+        became = look.reachable and self._reachable is not True
+        self._reachable = look.reachable
+        self._set_state(REACHABLE if look.reachable else UNREACHABLE)
+        if not look.reachable:
+            return
+        published = look.index_stamp != self._index_stamp
+        self._index_stamp = look.index_stamp
         if became or published:
             self.run_sync(str(folder), by_hand=False)
 

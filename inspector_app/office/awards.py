@@ -48,6 +48,7 @@ from inspector_app.office.award_rules import (
     parse_quarter,
     quarter_months,
 )
+from inspector_app.office.complaints import register_records
 from inspector_app.office.trends import without_jit
 
 
@@ -226,7 +227,7 @@ def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None
     (`evidence` False: the judgement alone, no lines of entries, as a pick needs)."""
     quarter = parse_quarter(quarter)
     months = quarter_months(quarter)
-    measured = measured or Measured()
+    measured = measured or Measured(complaints=register_records(central, months))
     department_points: dict[str, float] = defaultdict(float)
     person_points: dict[str, float] = defaultdict(float)
     for month in months:

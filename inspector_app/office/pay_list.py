@@ -124,7 +124,7 @@ def _checklist(payload: Any) -> Checklist | None:
 
 
 def _entries_query() -> Select[Any]:
-    D, I = m.Deduction, m.Inspection  # noqa: N806
+    D, I = m.Deduction, m.Inspection
     return (select(D.local_month, D.recorded_at, D.payload, D.staff_no, D.staff_name, D.department_id,
                    D.item_code, D.count, D.counted_points, D.pay_percent, I.inspector_name, I.inspector_no,
                    I.checklist_hash)
@@ -141,7 +141,7 @@ def month_entries_query(month: str) -> Select[Any]:
 
 def carried_entries_query(month: str, closed: bool) -> Select[Any]:
     """Corrections this month carries: those its close took over, or (still open) all not yet carried."""
-    A = m.Adjustment  # noqa: N806
+    A = m.Adjustment
     query = _entries_query().join(A, A.deduction_id == m.Deduction.id)
     if closed:
         return query.where(A.carried_by == month)
@@ -186,8 +186,31 @@ def pay_list_in(session: Session, month: str, summary: MonthlySummary, lang: str
                 closed_at: datetime | None = None) -> PayList:
     closed = session.get(m.MonthClose, month)
     closed_at = closed.closed_at if closed is not None else closed_at
-    return PayList(month, summary, pay_lines(session, month_entries_query(month), lang),
+    return PayList(month, summary, pay_lines(session, month_entries_query(month), lang)
+                   + complaint_lines(session, month, lang),
                    pay_lines(session, carried_entries_query(month, closed is not None), lang), closed_at)
+
+
+def complaint_lines(session: Session, month: str, lang: str) -> list[PayLine]:
+    """The complaints verified in `month` (投诉登记, 001 第7条), one line each, dated on verification."""
+    from inspector_app.office.complaints import verified_in
+
+    lines = []
+    for row in verified_in(session, month):
+        snapshot = session.get(m.ChecklistSnapshot, row.checklist_hash) if row.checklist_hash else None
+        checklist = _checklist(snapshot.payload) if snapshot is not None else None
+        try:
+            item = checklist.item(row.item_code or "") if checklist is not None else None
+        except KeyError:
+            item = None
+        lines.append(PayLine(
+            month, row.decided_on.isoformat() if row.decided_on else "", row.staff_no or "", row.staff_name or "",
+            row.department_code, row.department_name, row.item_code or "",
+            item.text.get(lang) if item is not None else "",
+            f"{item.source.section}：{item.source.quote}" if item is not None else "",
+            tr_lang(lang, "complaint {number} ({source})", number=row.number, source=row.source), 1, row.points,
+            row.pay_percent))
+    return lines
 
 
 def _line_row(line: PayLine) -> list[Any]:

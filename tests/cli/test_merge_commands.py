@@ -29,7 +29,7 @@ def test_merge_a_share(laptop: Laptop, run, tmp_path: Path) -> None:
     code, out, err = run("merge", "--central", central, "--share", str(share), "--office-dir", office)
     assert code == 0, err
     assert out.count(": merged: ") == 2 and "2 of 2 batch(es) merged, 0 quarantined or refused, 0 conflict(s)." in out
-    assert (tmp_path / "office" / "files").is_dir() and len(list((share / "archive").iterdir())) == 2
+    assert (tmp_path / "office" / "files").is_dir() and len(list((share / "archive").rglob("*.zip"))) == 2
 
     (share / "incoming" / laptop.bundles[2].name).write_bytes(b"broken")
     code, out, _ = run("merge", "--central", central, "--share", str(share), "--office-dir", office)

@@ -9,7 +9,13 @@ import pytest
 import yaml
 
 from inspector_app.core.checklists import ChecklistLibrary, content_hash, load_checklist
-from inspector_app.core.checklists.models import Basis, ChargeTo, Checklist, ScoredScoring, TallyScoring
+from inspector_app.core.checklists.models import (
+    Basis,
+    ChargeTo,
+    Checklist,
+    ScoredScoring,
+    TallyScoring,
+)
 from inspector_app.core.errors import InputError, NotFoundError
 from inspector_app.core.fileformat import schema_json
 from inspector_app.core.paths import forms_dir, resources_dir
@@ -59,10 +65,13 @@ def test_every_quote_stands_verbatim_in_its_standard(path, standards):
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=[p.name for p in FORM_FILES])
 def test_only_001_states_point_values(path):
-    """Only 001 gives point values: an item whose points are 'stated in the source' must cite 001."""
+    """Only 001 gives point values: an item whose points are 'stated in the source' must cite 001, one whose
+    points are a local assumption says why, and a finding without points (deducts: false) has no points at all."""
     checklist = load_checklist(path)
     for item in checklist.items():
-        if item.points_basis is Basis.SOURCE:
+        if not item.deducts:
+            assert item.points is None and item.points_basis is None and item.points_each == 0, item.code
+        elif item.points_basis is Basis.SOURCE:
             assert item.source.file == SEED_001, f"{item.code} claims source points from {item.source.file}"
         else:
             assert item.points_note, item.code
@@ -258,3 +267,55 @@ def test_json_schema_is_valid_json_with_the_top_level_fields():
             "sections"} <= set(schema["required"])
     assert schema.get("additionalProperties") is False  # unknown fields are errors
     assert "Item" in schema.get("$defs", {})
+
+
+# -- a stated value stands where the source deducts or sets it (issue #15 item 6) ---------------------------------
+@pytest.mark.parametrize(("value", "quote", "kind", "stated"), [
+    (5, "服务投诉……经查实者每起扣个人 5 分。", "points", True),
+    (1, "佩戴胸牌上岗、着装规范、仪表端庄。违者，一次扣个人 1 分。", "points", True),
+    (2, "每月至少开展 2 次科室集体学习，做好学习记录。违者，缺少一次扣科室 2 分；", "points", True),
+    (5, "危急值 5 分钟内报告临床。", "points", False),  # minutes, not points
+    (2, "每月至少开展 2 次科室集体学习。", "points", False),  # a count, not points
+    (1, "违者扣 10 分。", "points", False),  # digits are whole numbers
+    (1.5, "违者扣 1.5 分。", "points", True),
+    (3, "每次扣三分。", "points", True),
+    (2, "若科室负责人违反相关规定，进行双倍扣分。", "multiplier", True),
+    (2, "科室负责人每月至少 2 次参加学习。", "multiplier", False),
+    (1, "每分扣 1%。", "percent", True),
+    (1, "满意度达 1% 以上。", "percent", False),
+    (7, "限期 7 天内整改到位。", "days", True),
+    (7, "7 个科室参加。", "days", False),
+    (90, "综合得分 90 分以上为合格。", "score", True),
+])
+def test_a_source_value_must_stand_in_a_deduction_phrase(value, quote, kind, stated):
+    from inspector_app.core.checklists.models import stated_in
+
+    assert stated_in(value, quote, kind) is stated
+
+
+def test_a_number_elsewhere_in_the_quote_does_not_back_points(english):
+    from pydantic import ValidationError
+
+    from inspector_app.core.checklists.models import Item
+
+    item = {"code": "X1", "text": {"zh": "危急值报告", "en": "Critical values"}, "category": "医疗质量",
+            "points": 5, "points_basis": "source", "charge_to": "person",
+            "source": {"file": "001_ce073555502355fb.txt", "section": "四", "quote": "危急值 5 分钟内报告临床。"}}
+    with pytest.raises(ValidationError, match="does not state the value 5 where it deducts"):
+        Item.model_validate(item)
+    item["source"]["quote"] = "违者，一次扣个人 5 分。"
+    assert Item.model_validate(item).points == 5
+
+
+def test_scoring_values_stand_as_what_they_are(english):
+    from pydantic import ValidationError
+
+    rule = {"basis": "source", "source": {"file": "001_ce073555502355fb.txt", "section": "四",
+                                          "quote": "若科室负责人违反相关规定，进行双倍扣分。"}}
+    percent = {"value": 1, "basis": "source", "source": {"file": "001_ce073555502355fb.txt", "section": "四",
+                                                          "quote": "每分扣 1%。"}}
+    TallyScoring.model_validate({"mode": "tally", "head_multiplier": {"value": 2, **rule},
+                                 "pay_percent_per_point": percent})
+    with pytest.raises(ValidationError, match="value 3"):  # 双倍 is 2, not 3
+        TallyScoring.model_validate({"mode": "tally", "head_multiplier": {"value": 3, **rule},
+                                     "pay_percent_per_point": percent})

@@ -220,7 +220,7 @@ def test_merge_share_archives_the_good_and_quarantines_the_bad(laptop: Laptop, c
                                                                       (bad.name, "quarantined")])
     assert not report.clean and [o.reason_code for o in report.refused] == ["corrupt_zip"]
     assert sorted(p.name for p in (share / "incoming").iterdir()) == [".batch-x.zip.part"]
-    assert (share / "archive" / good.name).read_bytes() == laptop.bundles[1].read_bytes()
+    assert next((share / "archive").rglob(good.name)).read_bytes() == laptop.bundles[1].read_bytes()
     reason = json.loads((share / "quarantine" / f"{bad.name}.reason.json").read_text(encoding="utf-8"))
     assert reason["reason_code"] == "corrupt_zip" and (share / "quarantine" / bad.name).is_file()
     assert count(central, m.Batch) == 1
@@ -228,7 +228,7 @@ def test_merge_share_archives_the_good_and_quarantines_the_bad(laptop: Laptop, c
     shutil.copy2(laptop.bundles[1], share / "incoming")  # pushed again: already merged and archived
     again = merge_share(central, share, laptop.trusted, tmp_path / "files")
     assert [o.status for o in again.outcomes] == ["already_merged"] and again.clean
-    assert [p.name for p in (share / "archive").iterdir()] == [good.name]
+    assert [p.name for p in (share / "archive").rglob("*.zip")] == [good.name]
     assert sorted(p.name for p in (share / "incoming").iterdir()) == [".batch-x.zip.part"]
 
 
@@ -292,7 +292,7 @@ def test_progress_can_stop_the_run_between_bundles(laptop: Laptop, central: Cent
     report = merge_share(central, share, laptop.trusted, tmp_path / "files", progress=progress)
     assert [o.status for o in report.outcomes] == ["merged"] and count(central, m.Batch) == 1
     assert calls == [(0, 3), (1, 3), (1, 3)]  # before each bundle, then the final count
-    assert len(list((share / "archive").iterdir())) == 1 and len(list((share / "incoming").iterdir())) == 2
+    assert len(list((share / "archive").rglob("*.zip"))) == 1 and len(list((share / "incoming").iterdir())) == 2
     rest = merge_share(central, share, laptop.trusted, tmp_path / "files")
     assert [o.status for o in rest.outcomes] == ["merged", "merged"] and count(central, m.Batch) == 3
 
@@ -347,7 +347,7 @@ def test_an_old_central_database_with_data_migrates_to_the_head(laptop: Laptop, 
             deductions = connection.exec_driver_sql("SELECT count(*) FROM deductions").scalar()
             assert connection.exec_driver_sql("SELECT count(*) FROM departments").scalar() > 0
         CENTRAL.upgrade(db.engine)
-        assert current_revision(db.engine) == HEAD_REVISION == "c0006"
+        assert current_revision(db.engine) == HEAD_REVISION == "c0007"
         names = {ix["name"] for table in ("deductions", "inspections", "batches")
                  for ix in inspect(db.engine).get_indexes(table)}
         assert {"ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department",

@@ -130,7 +130,7 @@ def _merge_processes(workers: int, url: str, share: Path, fleet: Fleet, files: P
 
 def _check_end_state(share: Path, fleet: Fleet, url: str) -> None:
     names = sorted(b.name for b in fleet.bundles)
-    archived = sorted(p.name for p in (share / "archive").iterdir())
+    archived = sorted(p.name for p in (share / "archive").rglob("*.zip"))
     quarantined = sorted(p.name for p in (share / "quarantine").iterdir() if p.suffix == ".zip")
     reasons = sorted(p.name for p in (share / "quarantine").iterdir() if p.name.endswith(".reason.json"))
     assert [p.name for p in (share / "incoming").iterdir()] == []

@@ -56,7 +56,7 @@ def roster_csv(path: Path) -> Path:
         rows.append([no, name, department, "是" if no == "9001" else "否", "窗口", "收费员"])
     out = io.StringIO()
     csv.writer(out).writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")  # as on Windows too: \r\n once
     return path
 
 

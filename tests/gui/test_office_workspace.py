@@ -335,3 +335,48 @@ def test_both_languages_and_screenshots(merged, gui_workspace, open_window, qtbo
         workspace.close()
     finally:
         set_language(before)
+
+
+def test_complaint_register_by_keyboard(office, qtbot) -> None:
+    """Enter a complaint against a named person, then verify it: it is 5 points (10 for a head) in this month."""
+    from inspector_app.core.roster_store import current_roster
+    from inspector_app.office.complaints import complaints
+
+    workspace, _ = office
+    key(qtbot, workspace, Qt.Key.Key_7, CTRL)  # the complaint register
+    tab = workspace.extra["complaints_tab"]
+    assert workspace.tabs.currentWidget() is tab
+    settle(qtbot, workspace)
+    assert tab.model.rowCount() == 0
+    roster = current_roster(workspace.ctx.ws)
+    department = roster.departments[0]
+    staff = roster.staff_of(department.code)[0]
+    press(qtbot, workspace, tab.new_button, Qt.Key.Key_N)  # &New complaint…
+    qtbot.waitUntil(lambda: tab.dialog is not None and tab.dialog.isVisible())
+    dialog = tab.dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # mnemonics reach the active window
+    assert dialog.department.currentData() == department.code
+    qtbot.keyClick(dialog, Qt.Key.Key_N, ALT)  # Staff &no.
+    qtbot.keyClicks(QApplication.focusWidget(), staff.staff_no)
+    qtbot.keyClick(dialog, Qt.Key.Key_W, ALT)  # &What it says
+    qtbot.keyClicks(QApplication.focusWidget(), "rude at the window")  # QTest types ASCII only
+    qtbot.keyClick(dialog, Qt.Key.Key_B, ALT)  # Entered &by
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=20000)
+    settle(qtbot, workspace)
+    workspace.activateWindow()
+    qtbot.waitUntil(workspace.isActiveWindow)  # back from the dialog
+    press(qtbot, workspace, tab.verify_button, Qt.Key.Key_F)  # Veri&fied…
+    qtbot.waitUntil(lambda: tab.dialog is not dialog and tab.dialog.isVisible())
+    tab.dialog.activateWindow()
+    qtbot.waitUntil(tab.dialog.isActiveWindow)
+    qtbot.keyClick(tab.dialog, Qt.Key.Key_F, ALT)  # &Finding
+    qtbot.keyClicks(QApplication.focusWidget(), "recording confirms it")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.model.row_at(0).status == "verified", timeout=20000)
+    [found] = complaints(workspace.central)
+    assert (found.staff_no, found.summary, found.decision_note) == (staff.staff_no, "rude at the window",
+                                                                    "recording confirms it")
+    assert found.points == (10.0 if staff.is_head else 5.0)
+    assert found.local_month == date.today().strftime("%Y-%m")

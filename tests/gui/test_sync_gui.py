@@ -44,7 +44,7 @@ def test_auto_sync_when_the_share_appears(enrolled, open_window, qtbot, tmp_path
     share = stick / "share"
     enrolled.update_settings(share_folder=str(share))
     window = open_window(enrolled)
-    assert window.share_label.text() == tr("Share: not reachable")
+    qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: not reachable"))  # looked at off the GUI thread
     staged = tmp_path / "prepared"
     _published_share(enrolled, staged, tmp_path)
     with qtbot.waitSignal(window.syncing.synced, timeout=20000) as caught:
@@ -101,4 +101,4 @@ def test_office_dialog_merges_and_reports(enrolled, open_window, qtbot, tmp_path
                                        "{conflicts} conflict(s).", merged=1, total=2, refused=1, conflicts=0)
     assert dialog.progress.value() == dialog.progress.maximum()
     assert (enrolled.data_dir / "central" / "central.db").is_file()
-    assert len(list((share / "archive").iterdir())) == 1 and list((share / "quarantine").glob("*.zip"))
+    assert len(list((share / "archive").rglob("*.zip"))) == 1 and list((share / "quarantine").glob("*.zip"))

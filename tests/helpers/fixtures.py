@@ -232,7 +232,7 @@ def make_image(path: Path, size: tuple[int, int] = (1200, 800), mode: str = "RGB
 @dataclass(frozen=True)
 class ItemSpec:
     code: str
-    points: float
+    points: float | None  # None: a finding without points (deducts: false)
     charge_to: str = "person"  # 'person' | 'department'
     cap: float | None = None
 
@@ -267,9 +267,8 @@ def build_checklist(items: Sequence[ItemSpec], *, mode: str = "tally", head_mult
                 "code": spec.code,
                 "text": f"测试项 {spec.code}",
                 "category": "服务态度",
-                "points": spec.points,
-                "points_basis": "assumption",
-                "points_note": "test value",
+                **({"points": spec.points, "points_basis": "assumption", "points_note": "test value"}
+                   if spec.points is not None else {"deducts": False}),
                 "charge_to": spec.charge_to,
                 "cap": spec.cap,
                 "source": {"file": SYNTHETIC_SOURCE, "section": "test", "quote": "test quote"},

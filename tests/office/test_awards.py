@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from inspector_app.core.errors import InputError
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
-from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.sync import push
@@ -34,6 +33,7 @@ from inspector_app.office.award_rules import (
     quarter_months,
 )
 from inspector_app.office.awards import candidates, pick, picks, withdraw
+from tests.helpers.central import merged_central
 from tests.helpers.fixtures import cli_runner
 from tests.helpers.hospital import found_hospital
 from tests.helpers.office_quarter import (
@@ -84,29 +84,18 @@ def recorded(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> R
     return found
 
 
-def _merged(request: pytest.FixtureRequest, folder: Path, recorded: Recorded) -> tuple[CentralDB, str]:
-    backend = request.param
-    url = request.getfixturevalue("postgres_cluster").new_database() if backend == "postgresql" \
-        else default_url(folder)
-    db = open_central(url)
-    assert merge_files(db, recorded.bundles, recorded.trusted, folder / "files").clean
-    return db, url
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def central(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
             recorded: Recorded) -> Iterator[tuple[CentralDB, str]]:
     """Merged once per backend and only read from (the pick tests take their own)."""
-    db, url = _merged(request, tmp_path_factory.mktemp("central"), recorded)
-    yield db, url
-    db.close()
+    with merged_central(request, tmp_path_factory.mktemp("central"), recorded.bundles, recorded.trusted) as found:
+        yield found
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh(request: pytest.FixtureRequest, tmp_path: Path, recorded: Recorded) -> Iterator[tuple[CentralDB, str]]:
-    db, url = _merged(request, tmp_path, recorded)
-    yield db, url
-    db.close()
+    with merged_central(request, tmp_path, recorded.bundles, recorded.trusted) as found:
+        yield found
 
 
 # -- the expectation, by hand from the laptops' data ---------------------------------------------------------------

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from inspector_app.core.errors import AppError, NotFoundError
-from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import central_summary
@@ -27,6 +26,7 @@ from inspector_app.office.browse import (
     not_inspected,
 )
 from inspector_app.office.department import department_page, window
+from tests.helpers.central import merged_central
 from tests.helpers.fixtures import ASSESSMENT, TZ8, sqlite_rows
 from tests.helpers.office_hospital import TODAY, Hospital, office_hospital
 
@@ -40,13 +40,8 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> H
 def central(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
             hospital: Hospital) -> Iterator[tuple[CentralDB, Path]]:
     folder = tmp_path_factory.mktemp(f"central-{request.param}")
-    url = (request.getfixturevalue("postgres_cluster").new_database() if request.param == "postgresql"
-           else default_url(folder))
-    db = open_central(url)
-    files = folder / "files"
-    assert merge_files(db, hospital.bundles, hospital.trusted, files).clean
-    yield db, files
-    db.close()
+    with merged_central(request, folder, hospital.bundles, hospital.trusted) as (db, _):
+        yield db, folder / "files"
 
 
 # -- what the laptops hold (the independent side) ---------------------------------------------------------------

@@ -22,7 +22,7 @@ from inspector_app.core.demo import generate
 from inspector_app.core.documents.bulletin import render_content, write_content_xlsx
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
-from inspector_app.core.merge import default_url, merge_files, open_central
+from inspector_app.core.merge import merge_files
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import central_summary
@@ -32,6 +32,7 @@ from inspector_app.core.workspace import Workspace
 from inspector_app.office.bulletin import central_content
 from inspector_app.office.ledger import decide, ledger
 from inspector_app.office.month import close_month
+from tests.helpers.central import merged_central
 from tests.helpers.fixtures import cli_runner
 from tests.helpers.hospital import found_hospital
 
@@ -88,11 +89,8 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> H
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def central(request: pytest.FixtureRequest, tmp_path: Path, hospital: Hospital) -> Iterator[tuple[CentralDB, str]]:
-    url = request.getfixturevalue("postgres_url")() if request.param == "postgresql" else default_url(tmp_path / "o")
-    db = open_central(url)
-    assert merge_files(db, hospital.bundles, [load_office_certificate(hospital.office)], tmp_path / "files").clean
-    yield db, url
-    db.close()
+    with merged_central(request, tmp_path, hospital.bundles, [load_office_certificate(hospital.office)]) as found:
+        yield found
 
 
 def text_of(pdf: bytes, tmp_path: Path) -> str:

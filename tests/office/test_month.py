@@ -22,8 +22,11 @@ from inspector_app.core.documents.signing import verify_pdf
 from inspector_app.core.errors import StateError
 from inspector_app.core.i18n import set_language
 from inspector_app.core.identity import DEMO_PASSPHRASE
-from inspector_app.core.identity.office import load_office_certificate, load_office_identity
-from inspector_app.core.merge import default_url, merge_files, open_central
+from inspector_app.core.identity.office import (
+    load_office_certificate,
+    load_office_identity,
+)
+from inspector_app.core.merge import merge_files
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import central_summary
@@ -34,6 +37,7 @@ from inspector_app.core.workspace import Workspace
 from inspector_app.office.month import close_month, month_state, month_summary
 from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
 from inspector_app.office.pay_list_pdf import issue_pay_list_pdf
+from tests.helpers.central import merged_central
 from tests.helpers.fixtures import cli_runner
 from tests.helpers.hospital import found_hospital
 
@@ -65,11 +69,8 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> H
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def central(request: pytest.FixtureRequest, tmp_path: Path, hospital: Hospital) -> Iterator[tuple[CentralDB, str]]:
-    url = request.getfixturevalue("postgres_url")() if request.param == "postgresql" else default_url(tmp_path / "o")
-    db = open_central(url)
-    assert merge_files(db, [hospital.a], hospital.trusted, tmp_path / "files").clean
-    yield db, url
-    db.close()
+    with merged_central(request, tmp_path, [hospital.a], hospital.trusted) as found:
+        yield found
 
 
 @pytest.fixture(autouse=True)

@@ -17,13 +17,13 @@ from sqlalchemy import func, select
 from inspector_app.core.demo import generate
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
-from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import central_summary
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
 from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
+from tests.helpers.central import merged_central
 from tests.helpers.fixtures import cli_runner
 from tests.helpers.hospital import found_hospital
 
@@ -47,12 +47,8 @@ def bundles(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> tu
 @pytest.fixture(params=["sqlite", "postgresql"])
 def central(request: pytest.FixtureRequest, tmp_path: Path,
             bundles: tuple[list[Path], list]) -> Iterator[tuple[CentralDB, str]]:
-    url = request.getfixturevalue("postgres_url")() if request.param == "postgresql" else default_url(tmp_path / "o")
-    db = open_central(url)
-    paths, trusted = bundles
-    assert merge_files(db, paths, trusted, tmp_path / "files").clean
-    yield db, url
-    db.close()
+    with merged_central(request, tmp_path, *bundles) as found:
+        yield found
 
 
 def _months(db: CentralDB) -> list[str]:

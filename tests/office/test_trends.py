@@ -20,6 +20,7 @@ from inspector_app.core.merge.summary import central_summary
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
 from inspector_app.office.trends import DepartmentMonth, month_span, trends
+from tests.helpers.central import merged_central
 from tests.helpers.fixtures import cli_runner
 from tests.helpers.hospital import found_hospital
 from tests.helpers.office_quarter import (
@@ -57,13 +58,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def central(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
             recorded: tuple) -> Iterator[tuple[CentralDB, str]]:
-    folder = tmp_path_factory.mktemp("central")
-    url = request.getfixturevalue("postgres_cluster").new_database() if request.param == "postgresql" \
-        else default_url(folder)
-    db = open_central(url)
-    assert merge_files(db, recorded[0], recorded[1], folder / "files").clean
-    yield db, url
-    db.close()
+    with merged_central(request, tmp_path_factory.mktemp("central"), recorded[0], recorded[1]) as found:
+        yield found
 
 
 def test_departments_month_over_month_are_the_central_summarys(central: tuple[CentralDB, str]) -> None:

@@ -11,7 +11,16 @@ import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from inspector_app.core.i18n import tr, tr_lang
 
@@ -114,31 +123,64 @@ class Provenanced(Strict):
     note: str | None = Field(default=None, description="Why this value, when it is a local assumption")
 
     @model_validator(mode="after")
-    def _explained(self) -> "Provenanced":
-        _check_basis(self.basis, self.source, self.note, self.value)
+    def _explained(self) -> Provenanced:
+        _check_basis(self.basis, self.source, self.note, self.value, kind=None)
         return self
 
+    def check_stated(self, kind: str) -> None:
+        """A value stated in its source must stand in the quote as a `kind` (PHRASES)."""
+        _check_basis(self.basis, self.source, self.note, self.value, kind)
 
-def _number_in_text(value: float, text: str) -> bool:
-    """True when the number is written in the text (Arabic digits or a common Chinese numeral)."""
+
+CHINESE_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+_STOP = r"[^，。；,;：:\n]"  # a phrase ends at a clause break
+_POINTS = r"\s*分(?!钟)"  # 分 as points, not 分钟 (minutes)
+
+# Where a stated number must stand in its quote, by what it is (a number anywhere is not enough: "5分钟" does not
+# back 5 points, "每月至少开展 2 次" does not back 2 points — "缺少一次扣科室 2 分" does).
+PHRASES: dict[str, tuple[str, ...]] = {
+    "points": (rf"扣{_STOP}{{0,10}}?{{n}}{_POINTS}", rf"每{_STOP}{{0,6}}?{{n}}{_POINTS}"),
+    "multiplier": (r"{n}\s*倍", ),
+    "percent": (rf"扣{_STOP}{{0,6}}?{{n}}\s*[%％]", ),
+    "days": (r"{n}\s*(?:个工作日|个?自然日|天|日)(?!常)", ),
+    "score": (rf"{{n}}{_POINTS}", ),
+}
+
+
+def _spellings(value: float, kind: str) -> list[str]:
+    """How the number may be written: Arabic digits, a Chinese numeral, 双/两 for a multiplier of 2."""
     as_int = int(value) if float(value).is_integer() else None
-    digits = set(re.findall(r"\d+(?:\.\d+)?", text))
-    if str(value) in digits or (as_int is not None and str(as_int) in digits):
-        return True
-    chinese = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
-    if as_int == 2 and ("双倍" in text or "两" in text):
-        return True
-    return as_int in chinese and chinese[as_int] in text
+    spellings = [re.escape(f"{value:g}")]
+    if as_int is not None and as_int in CHINESE_NUMERALS:
+        spellings.append(CHINESE_NUMERALS[as_int])
+    if as_int == 2 and kind == "multiplier":
+        spellings += ["双", "两"]
+    return spellings
 
 
-def _check_basis(basis: Basis, source: SourceRef | None, note: str | None, value: float) -> None:
+def stated_in(value: float, text: str, kind: str = "points") -> bool:
+    """True when `text` states `value` as a `kind` (PHRASES): "扣个人 1 分", "每起扣 5 分", "双倍扣分",
+    "每分扣 1%", "限期 7 天"."""
+    number = "(?<![\\d.])(?:" + "|".join(_spellings(value, kind)) + ")(?![\\d.])"
+    return any(re.search(pattern.replace("{n}", number), text) for pattern in PHRASES[kind])
+
+
+def _check_basis(basis: Basis, source: SourceRef | None, note: str | None, value: float,
+                 kind: str | None = "points") -> None:
+    """`kind` None: only that a source or a note is given (the container checks the phrase with its own kind)."""
     if basis is Basis.SOURCE:
         if source is None:
             raise ValueError(tr("basis 'source' needs a source with the quote that states the value"))
-        if not _number_in_text(value, source.quote):
-            raise ValueError(tr("basis 'source' but the quote does not state the value {value:g}", value=value))
+        if kind is not None and not stated_in(value, source.quote, kind):
+            raise ValueError(tr("basis 'source' but the quote does not state the value {value:g} where it "
+                                "deducts or sets it (e.g. {example})", value=value,
+                                example=EXAMPLES[kind].format(n=f"{value:g}")))
     elif not note:
         raise ValueError(tr("a local assumption needs a note saying why the value was chosen"))
+
+
+EXAMPLES = {"points": "扣个人 {n} 分、每起扣 {n} 分", "multiplier": "双倍扣分、{n} 倍", "percent": "每分扣 {n}%",
+            "days": "限期 {n} 天", "score": "{n} 分"}
 
 
 class Threshold(Strict):
@@ -163,8 +205,13 @@ class Item(Strict):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     text: LocalText = Field(description="The requirement, as the inspector reads it")
     category: Category
-    points: Annotated[float, Field(gt=0, le=100, description="Points deducted per occurrence")]
-    points_basis: Basis
+    deducts: bool = Field(default=True, description=(
+        "False: a finding that deducts nothing and opens a rectification with a deadline (不扣分，限期整改), for "
+        "a requirement whose source gives consequences but no points; it then has no points, basis or cap"))
+    points: Annotated[float | None, Field(gt=0, le=100, validate_default=True,
+                                          description="Points deducted per occurrence (required when deducts)")] = None
+    points_basis: Annotated[Basis | None, Field(validate_default=True,
+                                                description="Required when deducts")] = None
     points_note: str | None = Field(default=None, description="Required when points_basis is 'assumption'")
     charge_to: ChargeTo
     cap: Annotated[float | None, Field(gt=0)] = Field(
@@ -181,12 +228,45 @@ class Item(Strict):
     keywords: list[str] = Field(default_factory=list, description="Extra search words (e.g. 胸牌)")
     source: SourceRef
 
+    @field_validator("points", "points_basis")
+    @classmethod
+    def _required_when_deducting(cls, value: object, info: ValidationInfo) -> object:
+        deducts = info.data.get("deducts", True)
+        if deducts and value is None:
+            raise ValueError(tr("Field required (an item that deducts needs its points and their basis)"))
+        if not deducts and value is not None:
+            raise ValueError(tr("a finding without points (deducts: false) has no {field}", field=info.field_name))
+        return value
+
     @model_validator(mode="after")
-    def _points_explained(self) -> "Item":
+    def _points_explained(self) -> Item:
+        if not self.deducts:
+            if self.cap is not None:
+                raise ValueError(tr("a finding without points (deducts: false) has no {field}", field="cap"))
+            return self
+        if self.points is None or self.points_basis is None:
+            return self  # reported on the field
         _check_basis(self.points_basis, self.source, self.points_note, self.points)
         if self.cap is not None and self.cap < self.points:
             raise ValueError(tr("cap {cap:g} is below the points per occurrence {points:g}", cap=self.cap, points=self.points))
         return self
+
+
+    @model_serializer(mode="wrap")
+    def _as_before_deducts_existed(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """Items that deduct dump as before `deducts` existed, so the hashes of existing checklists stay."""
+        dumped = handler(self)
+        if self.deducts:
+            dumped.pop("deducts", None)
+        else:
+            for key in ("points", "points_basis"):
+                dumped.pop(key, None)
+        return dumped
+
+    @property
+    def points_each(self) -> float:
+        """Points per occurrence: 0 for a finding without points."""
+        return self.points if self.deducts and self.points is not None else 0.0
 
 
 class Section(Strict):
@@ -202,6 +282,12 @@ class TallyScoring(Strict):
     head_multiplier: Provenanced
     pay_percent_per_point: Provenanced
 
+    @model_validator(mode="after")
+    def _stated(self) -> TallyScoring:
+        self.head_multiplier.check_stated("multiplier")
+        self.pay_percent_per_point.check_stated("percent")
+        return self
+
 
 class ScoredScoring(Strict):
     """A base score with per-item caps and a pass line."""
@@ -210,6 +296,14 @@ class ScoredScoring(Strict):
     base_score: Provenanced
     pass_score: Provenanced
     head_multiplier: Provenanced | None = None
+
+    @model_validator(mode="after")
+    def _stated(self) -> ScoredScoring:
+        self.base_score.check_stated("score")
+        self.pass_score.check_stated("score")
+        if self.head_multiplier is not None:
+            self.head_multiplier.check_stated("multiplier")
+        return self
 
 
 class Checklist(Strict):
@@ -238,7 +332,7 @@ class Checklist(Strict):
         return sections
 
     @model_validator(mode="after")
-    def _sources_listed(self) -> "Checklist":
+    def _sources_listed(self) -> Checklist:
         files = self.source_files
         for item in self.items():
             if item.source.file not in files:

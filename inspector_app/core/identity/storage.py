@@ -53,6 +53,22 @@ def default_office_dir(data_dir: Path) -> Path:
     return data_dir / OFFICE_DIR
 
 
+def key_storage_warning(folder: Path) -> str | None:
+    """A warning when private keys are kept on a removable or network drive (issue #18): file permissions
+    (0600/0700) mean nothing on FAT or a share, and on Windows not at all, so there only the passphrase guards
+    the key. None on this computer's own disk."""
+    from inspector_app.core.files import on_network, on_removable
+
+    try:
+        network, removable = on_network(folder), on_removable(folder)
+    except OSError:
+        return None
+    if not (network or removable):
+        return None
+    return tr("Warning: {path} is on a removable or network drive, where only the passphrase protects the private "
+              "key. Keep the data folder on this computer's own disk, and use a long passphrase.", path=folder)
+
+
 def make_private_dir(folder: Path) -> None:
     """A folder only the user can list (POSIX); on Windows the user profile already is."""
     folder.mkdir(parents=True, exist_ok=True)

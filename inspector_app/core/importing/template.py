@@ -89,7 +89,7 @@ def _help_sheet(sheet: Any, library: ChecklistLibrary) -> None:
         append_row(sheet, ["条目编号", "条目内容", "每次扣分", "扣分对象"])
         for item in checklist.items():
             who = "扣个人" if item.charge_to is ChargeTo.PERSON else "扣科室"
-            append_row(sheet, [item.code, item.text.zh, item.points, who])
+            append_row(sheet, [item.code, item.text.zh, item.points_each, who])
     for row in sheet.iter_rows():
         if row[0].value in ("列", "可用检查表", "条目编号") or row[0].value in {c.id for c in library}:
             for cell in row:

@@ -6,16 +6,24 @@ retries one that lost a race, recognised by the driver's error code, never by it
 SQLSTATE 40001 (serialization failure), 40P01 (deadlock) and 23505 (a unique key another merge inserted first);
 on SQLite SQLITE_BUSY / SQLITE_LOCKED and a primary-key or unique clash. Any other error (a foreign key the
 data breaks, a lost connection) is raised at once.
+
+A SQLite central database must be a file on this computer's own disk, named by an absolute path (issue #18):
+WAL mode and its locks do not work over SMB or NFS (a UNC path, a mapped network drive, a mounted share), and
+a relative path depends on the folder the command starts in (a Windows scheduled task starts in System32, so
+the merged results seem to vanish). Such a URL is refused with a sentence; an office that merges from several
+PCs uses PostgreSQL.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
@@ -23,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
+from inspector_app.core import files
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 
@@ -35,7 +44,32 @@ SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA 
 
 
 def default_url(folder: Path | str) -> str:
-    return f"sqlite:///{Path(folder) / DB_FILE}"
+    return f"sqlite:///{Path(folder).absolute() / DB_FILE}"
+
+
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def sqlite_location_problem(database: str | None) -> str | None:
+    """Why a SQLite central database file may not be at `database` (see the module docstring), or None."""
+    if database in (None, "", ":memory:") or database.startswith("file:"):
+        return None
+    if database.startswith(("\\\\", "//")):
+        return tr("The central database {path} is on a network path. SQLite cannot be shared safely over the "
+                  "network: use a folder on this computer's own disk (for example sqlite:///D:/office/central.db) "
+                  "or a PostgreSQL server.", path=database)
+    windows = os.name == "nt" or bool(WINDOWS_DRIVE.match(database))
+    path: PurePath = PureWindowsPath(database) if windows else PurePosixPath(database)
+    if not path.is_absolute():
+        return tr("The central database path {path} is relative, so where the file lands depends on the folder "
+                  "the command starts in (a scheduled task starts in C:\\Windows\\System32). Give an absolute "
+                  "path on this computer's own disk (for example sqlite:///D:/office/central.db) or use a "
+                  "PostgreSQL server.", path=database)
+    if files.on_network(path):
+        return tr("The central database {path} is on a network drive. SQLite cannot be shared safely over the "
+                  "network: use a folder on this computer's own disk (for example sqlite:///D:/office/central.db) "
+                  "or a PostgreSQL server.", path=database)
+    return None
 
 
 def _on_connect(dbapi_connection, _record: object) -> None:
@@ -113,6 +147,17 @@ class CentralDB:
         self.engine.dispose()
 
 
+def check_central_url(url: str) -> None:
+    """AppError with a plain sentence for a URL open_central would refuse (asked early by the command line)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise AppError(tr("The central database URL is not one the office can open ({detail}).",
+                          detail="ArgumentError")) from None
+    if parsed.get_backend_name() == "sqlite" and (problem := sqlite_location_problem(parsed.database)):
+        raise AppError(problem)
+
+
 def open_central(url: str) -> CentralDB:
     """Open the central database at `url`, creating and migrating it to the newest schema."""
     from inspector_app.core.merge.migrate import upgrade
@@ -123,8 +168,13 @@ def open_central(url: str) -> CentralDB:
     except (ArgumentError, NoSuchModuleError) as exc:
         raise AppError(tr("The central database URL is not one the office can open ({detail}).",
                           detail=type(exc).__name__)) from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() == "sqlite":
+        problem = sqlite_location_problem(parsed.database)
+        if problem is not None:
+            central.close()
+            raise AppError(problem)
+        if parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         upgrade(central.engine)
     except DBAPIError as exc:

@@ -276,6 +276,44 @@ class AwardPick(CentralBase):
     withdrawn_at: Mapped[datetime | None]
 
 
+class Complaint(CentralBase):
+    """A complaint in the office's register (投诉登记, 001 §四 第7条): received → investigating → verified (查实)
+    or unfounded (不属实). Only a verified one charges 第7条, once, in the month of its verification
+    (`local_month`), with the points the one scoring module gives from the checklist `checklist_hash` and the
+    roster (a head ×2); an unfounded one stays on record with none. Changes are in the office's trail."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_month_status", "local_month", "status"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)  # TS-YYYY-nnnn, by the year received
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    source: Mapped[str] = mapped_column(String(32))  # 12345, 卫健委, 院办, 科室, 患者及家属, 其他
+    complainant: Mapped[str]
+    department_code: Mapped[str] = mapped_column(String(64), index=True)
+    department_name: Mapped[str]
+    staff_no: Mapped[str | None] = mapped_column(String(32), index=True)  # None: against the department
+    staff_name: Mapped[str | None]
+    is_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str]
+    evidence: Mapped[str]
+    status: Mapped[str] = mapped_column(String(16))  # received / investigating / verified / unfounded / void
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decision_note: Mapped[str]
+    local_month: Mapped[str | None] = mapped_column(String(7))  # the verification's month: when it counts
+    checklist_hash: Mapped[str | None] = mapped_column(String(64))
+    item_code: Mapped[str | None] = mapped_column(String(64))
+    charged_to: Mapped[str | None] = mapped_column(String(16))
+    points: Mapped[float] = mapped_column(Float, default=0.0)
+    pay_percent: Mapped[float] = mapped_column(Float, default=0.0)
+    referral_to: Mapped[str | None] = mapped_column(String(128))  # 移交: to whom (001 §四 第8条)
+    referral_state: Mapped[str | None] = mapped_column(String(16))  # referred / handled
+    referral_note: Mapped[str]
+    received_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
 class OfficeEvent(CentralBase):
     """The office's append-only trail: every close, decision and pick, with who and when."""
 

@@ -10,7 +10,7 @@ on the same share may take a bundle first: it is then reported as `gone`, not as
 
 from __future__ import annotations
 
-import os
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
+from filelock import FileLock
 from sqlalchemy import select
 
+from inspector_app.core.files import held_by_another_program, remove_file, replace_file
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.service import MergeResult, Prepared, merge_prepared
@@ -30,13 +32,16 @@ from inspector_app.core.merge.writer import (
     fewer_collections,
 )
 from inspector_app.core.sync.bundle import file_sha256
-from inspector_app.core.sync.quarantine import quarantine
+from inspector_app.core.sync.bundle_format import NAME_RE
+from inspector_app.core.sync.quarantine import Gone, quarantine
 from inspector_app.core.sync.share import Share, fsync_dir
 from inspector_app.core.sync.verify import Limits, Quarantine
 
 GROUP_BUNDLES = 200  # bundles looked up together, and at most merged in one transaction
 GROUP_ROWS = 20_000  # … or fewer, once their rows reach this many (64 / 5,000 were 15–25% slower)
 LOCK_NAME = ".merge.lock"
+LOCK_TIMEOUT = 120  # seconds: another merge holds the lock only while it moves one bundle
+log = logging.getLogger(__name__)
 
 # progress(done, total) after each bundle; returning False stops the run before the next bundle (the GUI's cancel)
 ProgressFn = Callable[[int, int], bool]
@@ -71,23 +76,39 @@ class ShareReport:
         return not self.refused and not self.with_conflicts
 
 
+def archive_folder(share: Share, name: str) -> Path:
+    """archive/<device8>/ for a laptop's bundle (its name says which laptop): one folder per laptop, as a FAT32
+    stick holds only about 10,900 long names in one folder; archive/ itself for any other name."""
+    match = NAME_RE.match(name)
+    return share.archive / match.group(1) if match else share.archive
+
+
 def _archive(share: Share, path: Path) -> None:
-    """Move a merged bundle to archive/ (a same-name, same-content copy there means: just drop this one)."""
-    share.archive.mkdir(parents=True, exist_ok=True)
-    target = share.archive / path.name
+    """Move a merged bundle to archive/<device8>/ (a same-name, same-content copy there means: just drop this one).
+
+    A bundle another program holds open (Windows) is waited for a moment (files.retrying); one still held
+    after that stays in incoming/ and is archived by the next run, its merge a no-op: never a stopped merge."""
+    folder = archive_folder(share, path.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
     n = 1
     try:
         while target.exists():
             if file_sha256(target) == file_sha256(path):
-                path.unlink(missing_ok=True)
+                remove_file(path)
                 fsync_dir(path.parent)
                 return
             n += 1
-            target = share.archive / f"{path.name[:-4]}-{n}.zip"  # the same batch, rebuilt: keep both
-        os.replace(path, target)
+            target = folder / f"{path.name[:-4]}-{n}.zip"  # the same batch, rebuilt: keep both
+        replace_file(path, target)
     except FileNotFoundError:
         return  # another merge archived it meanwhile
-    fsync_dir(share.archive)
+    except PermissionError as exc:
+        if not held_by_another_program(exc):
+            raise
+        log.warning("%s is held by another program; it stays in incoming/ until the next merge", path.name)
+        return
+    fsync_dir(folder)
     fsync_dir(path.parent)
 
 
@@ -101,19 +122,11 @@ def incoming_bundles(share: Share) -> list[Path]:
 
 @contextmanager
 def _share_lock(share: Share) -> Iterator[None]:
-    """Held while a refused bundle is moved aside, so two merges never quarantine the same bundle twice
-    (an advisory lock on share/.merge.lock where the platform has one; the move itself is atomic anyway)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: the existence check and the atomic rename are the only guard
+    """Held while a refused bundle is moved aside, so two merges never quarantine the same bundle twice:
+    share/.merge.lock through `filelock` (fcntl on POSIX, msvcrt on Windows), so two office PCs exclude each
+    other there too. A share whose lock file cannot be made (read-only) raises, as the move itself would."""
+    with FileLock(str(share.path / LOCK_NAME), timeout=LOCK_TIMEOUT):
         yield
-        return
-    with (share.path / LOCK_NAME).open("a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _window_hashes(paths: Sequence[Path]) -> dict[Path, str]:
@@ -167,10 +180,18 @@ class _Run:
             self.outcomes[index] = BundleOutcome(path.name, "refused", None, refusal.reason_code, refusal.message)
             return
         with _share_lock(self.share):
-            if not path.exists():
+            try:
+                quarantine(self.share, path, refusal)
+            except Gone:  # another merge archived or quarantined it first
                 self.outcomes[index] = BundleOutcome(path.name, "gone")
                 return
-            quarantine(self.share, path, refusal)
+            except PermissionError as exc:
+                if not held_by_another_program(exc):
+                    raise
+                log.warning("%s is held by another program; it stays in incoming/ until the next merge", path.name)
+                self.outcomes[index] = BundleOutcome(path.name, "refused", None, refusal.reason_code,
+                                                     refusal.message)
+                return
         self.outcomes[index] = BundleOutcome(path.name, "quarantined", None, refusal.reason_code, refusal.message)
 
     def done(self, index: int, path: Path, result: MergeResult) -> None:
@@ -193,7 +214,13 @@ class _Run:
         elif digest in window.merged:  # byte-identical to a bundle verified and merged already: nothing to check
             self.done(index, path, MergeResult(window.merged[digest], already_merged=True))
         else:
-            outcome = window.pending[index]()
+            try:
+                outcome = window.pending[index]()
+            except FileNotFoundError:
+                if path.exists():
+                    raise  # something else is missing: the share or the files folder failed
+                self.outcomes[index] = BundleOutcome(path.name, "gone")  # another merge took it meanwhile
+                return
             if isinstance(outcome, Quarantine):
                 self.refuse(index, path, outcome)
             else:

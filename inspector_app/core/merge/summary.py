@@ -2,7 +2,8 @@
 laptop's (scoring.MonthTally): departments by roster code, people by 工号, both rankings, pay share.
 
 The counted points, pay share and scores were worked out at merge by the one scoring module
-(recompute.py), so a month here is a few grouped queries, each answered from an index alone (migration c0003:
+(recompute.py), and those of a verified complaint (001 第7条) when the office verified it (office/complaints.py),
+so a month here is a few grouped queries, each answered from an index alone (migration c0003:
 deductions by month then department code, and by month then 工号, carrying what is summed). A year of 50
 inspectors (about 10 million deductions) sums a month in about a second.
 """
@@ -30,7 +31,7 @@ def central_summary(central: CentralDB, month: str, everyone: bool = False) -> M
 def summary_in(session: Session, month: str, everyone: bool = False) -> MonthlySummary:
     """The same, read in the caller's session (a month close sums inside its own transaction)."""
     live = m.Deduction.voided_at.is_(None)
-    D, I = m.Deduction, m.Inspection  # noqa: N806
+    D, I = m.Deduction, m.Inspection
     names = {code: (name, kind) for code, name, kind in session.execute(
         select(m.Department.id, m.Department.name, m.Department.kind))}
     tally = MonthTally(month, utcnow().isoformat(timespec="seconds"), names)
@@ -54,4 +55,11 @@ def summary_in(session: Session, month: str, everyone: bool = False) -> MonthlyS
             .group_by(D.staff_no, D.department_code)):
         tally.add_entries(code, "person", staff_no, int(count), float(points or 0), float(pay or 0))
         people[staff_no] = name or ""
+    C = m.Complaint
+    for code, charged_to, staff_no, name, points, pay in session.execute(
+            select(C.department_code, C.charged_to, C.staff_no, C.staff_name, C.points, C.pay_percent)
+            .where(C.local_month == month, C.status == "verified")):
+        tally.add_entries(code, charged_to, staff_no, 1, float(points), float(pay))
+        if staff_no is not None:
+            people.setdefault(staff_no, name or "")
     return tally.finish(lambda staff_no: (people.get(staff_no, ""), False), everyone)

@@ -1,11 +1,14 @@
 """Verifying bundles and building their rows, in this process or in worker processes beside it.
 
 Most of a first merge's time is this CPU work (zip, hashes, signature, pydantic, canonical JSON per row), not
-the database; with `jobs` > 1 it runs in forked worker processes while this process writes the groups
-before it, so a merge uses the machine's cores. Workers only read bundles and write member files by content
-hash (harmless twice, see service.store_members); every database write and every move on the share stays in
-the calling process, in order. Forking is only done where it is safe: a POSIX `fork` and a caller without
-other threads (the command line), so the GUI, which merges from a worker thread, keeps jobs=1.
+the database; with `jobs` > 1 it runs in worker processes while this process writes the groups before it,
+so a merge uses the machine's cores. Workers only read bundles and write member files by content hash
+(harmless twice, see service.store_members); every database write and every move on the share stays in the
+calling process, in order. Workers are forked where POSIX has fork (the command line: a caller without other
+threads; the GUI, which merges from a worker thread, keeps jobs=1), and started with spawn elsewhere
+(Windows): each worker then imports the app afresh, gets everything it needs through its initializer (plain,
+picklable values) and hands back plain values, so it needs nothing inherited. The frozen Windows program
+calls multiprocessing.freeze_support() at its entry point (packaging/launcher.py) for that.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import language, set_language, tr
 from inspector_app.core.merge.service import Prepared, prepare
 from inspector_app.core.sync.verify import Limits, Quarantine, SignerCache, open_bundle
 
@@ -29,10 +32,13 @@ log = logging.getLogger(__name__)
 Pending = Callable[[], Outcome]  # the bundle's outcome, waited for (or worked out) when called
 
 
+def start_method() -> str:
+    """fork where the platform has it (cheap, nothing to import again), else spawn (Windows)."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def default_jobs() -> int:
-    """Worker processes for the command line: one per core (at most 4), 1 where fork is not available."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
+    """Worker processes for the command line: one per core (at most 4)."""
     return max(1, min(4, os.cpu_count() or 1))
 
 
@@ -52,7 +58,8 @@ def _prepare(path: Path, digest: str, trusted: list[x509.Certificate], files: Pa
 _STATE: dict[str, object] = {}  # a worker process's trusted certificates, files folder, limits, signer cache
 
 
-def _start_worker(trusted_pem: list[bytes], files: str, limits: Limits) -> None:
+def _start_worker(trusted_pem: list[bytes], files: str, limits: Limits, lang: str) -> None:
+    set_language(lang)  # a spawned worker starts afresh: refusal messages in the caller's language
     _STATE.update(trusted=[x509.load_pem_x509_certificate(pem) for pem in trusted_pem], files=Path(files),
                   limits=limits, signers=SignerCache())
 
@@ -77,10 +84,10 @@ class Preparer:
         self.trusted, self.files, self.limits = trusted, files, limits
         self.signers = SignerCache()
         self.pool: ProcessPoolExecutor | None = None
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1:
             self.pool = ProcessPoolExecutor(
-                jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                initargs=([cert.public_bytes(Encoding.PEM) for cert in trusted], str(files), limits))
+                jobs, mp_context=multiprocessing.get_context(start_method()), initializer=_start_worker,
+                initargs=([cert.public_bytes(Encoding.PEM) for cert in trusted], str(files), limits, language()))
         self.futures: list[Future] = []
 
     def submit(self, path: Path, digest: str) -> Pending:

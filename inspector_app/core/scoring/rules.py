@@ -39,7 +39,8 @@ class EntryPoints:
 def entry_points(checklist: Checklist, item: Item, count: int, charged_to: str, is_head: bool) -> EntryPoints:
     """Points one entry deducts before caps."""
     multiplier = checklist.head_multiplier if (charged_to == ChargeTo.PERSON.value and is_head) else 1.0
-    return EntryPoints(item.points, multiplier, round(item.points * count * multiplier, ROUND))
+    each = item.points_each  # 0 for a finding without points (不扣分，限期整改)
+    return EntryPoints(each, multiplier, round(each * count * multiplier, ROUND))
 
 
 @dataclass(frozen=True)

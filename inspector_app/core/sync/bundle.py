@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import inspector_app
+from inspector_app.core.files import replace_file
 from inspector_app.core.identity import SigningIdentity
 from inspector_app.core.identity.certs import Person
 from inspector_app.core.identity.storage import cert_pem
@@ -153,7 +154,7 @@ def build_bundle(ws: Workspace, identity: SigningIdentity, batch_id: str, create
     except BaseException:
         part.unlink(missing_ok=True)  # a full disk must not leave a half bundle behind in the outbox
         raise
-    os.replace(part, target)
+    replace_file(part, target)  # retried while the antivirus scans the new zip (Windows)
     fsync_dir(target.parent)
     if anchor is not None:
         with ws.db.write() as session:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import uuid
 from collections.abc import Callable, Sequence
@@ -29,7 +28,12 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from inspector_app.core.checklists import load_checklist
 from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.fileformat import load_model
-from inspector_app.core.files import fsync_folder, read_limited, write_atomic
+from inspector_app.core.files import (
+    fsync_folder,
+    read_limited,
+    rename_path,
+    write_atomic,
+)
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import certs, storage
 from inspector_app.core.identity.office import load_office_certificate, office_paths
@@ -231,7 +235,7 @@ def _write_folder(share: Share, version: int, key: PrivateKeyTypes, payloads: Se
         for payload in payloads:
             write_atomic(staging / payload.name, payload.data)
             write_atomic(staging / (payload.name + ".sig"), sign_bytes(key, payload.data))
-        os.rename(staging, final)
+        rename_path(staging, final)  # retried while the antivirus still scans a file in it (Windows)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import uuid
@@ -29,7 +28,12 @@ from pydantic import ValidationError
 from inspector_app.core.checklists import content_hash, load_checklist
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.fileformat import load_model, validation_problems
-from inspector_app.core.files import read_limited, write_atomic
+from inspector_app.core.files import (
+    read_limited,
+    remove_file,
+    replace_file,
+    write_atomic,
+)
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.identity import certs, storage
 from inspector_app.core.identity.trust import add_trusted, trusted_office_certs
@@ -180,7 +184,7 @@ def _take(ws: Workspace, path: Path, item: fmt.PublishedItem, office: x509.Certi
     try:
         return INSTALLERS[item.kind](ws, staged, path, index)
     finally:
-        staged.unlink(missing_ok=True)
+        remove_file(staged)
 
 
 def _checklist(ws: Workspace, staged: Path, source: Path, index: fmt.PublishedIndex) -> str:
@@ -199,7 +203,7 @@ def _checklist(ws: Workspace, staged: Path, source: Path, index: fmt.PublishedIn
     target = ws.data_dir / PUBLISHED_FORMS / f"{safe}-v{checklist.version}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(staged, target.with_name(target.name + ".part"))
-    os.replace(target.with_name(target.name + ".part"), target)  # the library is reloaded once, after the pull
+    replace_file(target.with_name(target.name + ".part"), target)  # the library is reloaded once, after the pull
     return tr("Checklist {title} version {version} received.", title=checklist.title.get(language()), version=checklist.version)
 
 

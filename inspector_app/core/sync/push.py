@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from inspector_app.core.errors import AppError
+from inspector_app.core.files import remove_file
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import SigningIdentity, load_signing_identity
 from inspector_app.core.store.models import Inspection, utcnow
@@ -149,7 +150,7 @@ def _send(ws: Workspace, share: Share, identity: SigningIdentity, batch: SyncBat
 def _drop_parts(share: Share, name: str) -> None:
     """Remove hidden part files an earlier, killed copy of this batch left (the batch id is ours alone)."""
     for stale in share.incoming.glob(f".{name}.*.part"):
-        stale.unlink(missing_ok=True)
+        remove_file(stale)
 
 
 def _failed(exc: OSError, what: str) -> AppError:

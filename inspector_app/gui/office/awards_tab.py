@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from inspector_app.core.i18n import language, tr
 from inspector_app.gui.messages import confirm
 from inspector_app.gui.office.common import (
     ColumnsModel,
+    LoadedTab,
     choice_combo,
     fit,
     labelled,
@@ -47,13 +48,11 @@ def yes(flag: bool) -> str:
     return tr("yes") if flag else ""
 
 
-class AwardsTab(QWidget):
+class AwardsTab(LoadedTab):
     def __init__(self, workspace: OfficeWorkspace):
-        super().__init__()
-        self.workspace = workspace
+        super().__init__(workspace)
         self.selection: Selection | None = None
         self.picked: dict[tuple[str, str], Pick] = {}
-        self._token = 0
         self.quarter = choice_combo(tr("Quarter"), 8)
         self.kind = choice_combo(tr("Award"), 18)
         refill(self.kind, [(tr("Model service windows"), "window"), (tr("Service stars"), "person")],
@@ -114,14 +113,7 @@ class AwardsTab(QWidget):
         self.quarter.blockSignals(True)
         refill(self.quarter, [(q, q) for q in quarters(choices.months)], everything=False)
         self.quarter.blockSignals(False)
-        self._token = 0
-        if self.workspace.tabs.currentWidget() is self:
-            self.reload()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._token == 0:
-            self.reload()  # loaded when first shown: a quarter is three month summaries
+        self.stale()
 
     def reload(self) -> None:
         from inspector_app.core.roster_store import current_roster
@@ -132,18 +124,15 @@ class AwardsTab(QWidget):
             return
         roster, lang = current_roster(self.workspace.ctx.ws), language()
         roster = roster if roster.staff else None
-        self._token += 1
-        token = self._token
 
         def done(found: tuple[Selection, list[Pick]]) -> None:
-            if token == self._token:
-                self.selection = found[0]
-                self.picked = {(p.kind, p.subject): p for p in found[1]}
-                self.show_kind()
+            self.selection = found[0]
+            self.picked = {(p.kind, p.subject): p for p in found[1]}
+            self.show_kind()
 
-        self.workspace.run(tr("Judging the quarter's candidates"),
-                           lambda progress: (candidates(central, quarter, roster=roster, lang=lang),
-                                             picks(central, quarter)), done)
+        self.load(tr("Judging the quarter's candidates"),
+                  lambda progress: (candidates(central, quarter, roster=roster, lang=lang), picks(central, quarter)),
+                  done)
 
     def show_kind(self) -> None:
         selection = self.selection

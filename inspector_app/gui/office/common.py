@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QTableView,
+    QWidget,
+)
 
 from inspector_app.core.i18n import language, tr
 from inspector_app.gui.models import RowTableModel
 from inspector_app.gui.widgets.tables import compact_combo, row_view
+
+if TYPE_CHECKING:
+    from inspector_app.gui.office.workspace import OfficeWorkspace
 
 Column = tuple[str, Callable[[Any], Any]]  # header (translated), cell text of a row
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -91,3 +100,44 @@ def person(name: str, number: str) -> str:
 def labelled(label: str, value: str) -> str:
     """"督查员：…" in Chinese, "Inspector: …" in English."""
     return f"{label}{'：' if language() == 'zh' else ': '}{value}"
+
+
+class LoadedTab(QWidget):
+    """A workspace tab whose data is read off the GUI thread when it is first shown, not when the central
+    database opens (a quarter, a ledger or a department page costs several queries the office may never look
+    at); read again when shown after the central database changed. Only the latest load is shown: a slower
+    earlier one that finishes after it is dropped."""
+
+    def __init__(self, workspace: OfficeWorkspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self._token = 0  # 0: not loaded since the central database (or the tab's choices) changed
+
+    def ready(self) -> bool:
+        """Whether there is something to load (e.g. a department chosen)."""
+        return True
+
+    def stale(self) -> None:
+        """The central database changed: load now if this tab is in front, else when next shown."""
+        self._token = 0
+        if self.workspace.tabs.currentWidget() is self:
+            self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._token == 0 and self.ready():
+            self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def load(self, title: str, work: Callable[[Any], Any], show: Callable[[Any], None]) -> None:
+        """Run `work(progress)` through the workspace's operations; `show(result)` if no later load began."""
+        self._token += 1
+        token = self._token
+
+        def done(result: Any) -> None:
+            if token == self._token:
+                show(result)
+
+        self.workspace.run(title, work, done)

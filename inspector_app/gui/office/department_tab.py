@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import language, tr
 from inspector_app.gui.office.common import (
     ColumnsModel,
+    LoadedTab,
     choice_combo,
     fit,
     number,
@@ -48,14 +49,12 @@ def boxed(title: str, widget: QWidget) -> QGroupBox:
     return box
 
 
-class DepartmentTab(QWidget):
+class DepartmentTab(LoadedTab):
     def __init__(self, workspace: OfficeWorkspace):
         from inspector_app.office.ledger import status_text as ledger_status
 
-        super().__init__()
-        self.workspace = workspace
+        super().__init__(workspace)
         self.page: DepartmentPage | None = None
-        self._token = 0
         self.department = choice_combo(tr("Department / window"), 18)
         self.months = QSpinBox()
         self.months.setRange(1, 24)
@@ -143,14 +142,10 @@ class DepartmentTab(QWidget):
     def central_opened(self, choices: Choices) -> None:
         refill(self.department, [(f"{name}（{code}）", code) for code, name in choices.departments],
                everything=False)
-        self._token = 0  # read again when next shown
-        if self.workspace.tabs.currentWidget() is self:
-            self.reload()
+        self.stale()
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._token == 0 and self.department.currentData() is not None:
-            self.reload()  # loaded when first shown: a department page costs a few month summaries
+    def ready(self) -> bool:
+        return self.department.currentData() is not None
 
     def reload(self) -> None:
         from inspector_app.office.department import department_page
@@ -160,8 +155,6 @@ class DepartmentTab(QWidget):
             return
         months, lang, today = self.months.value(), language(), date.today()
         newest = self.workspace.choices.months[0] if self.workspace.choices.months else None
-        self._token += 1
-        token = self._token
 
         def work(progress: Any) -> DepartmentPage:
             def step(done: int, total: int) -> None:
@@ -171,11 +164,7 @@ class DepartmentTab(QWidget):
             return department_page(central, code, months=months, until=newest, today=today, lang=lang,
                                    figures=self.workspace.summary, progress=step)
 
-        def done(page: DepartmentPage) -> None:
-            if token == self._token:
-                self.show_page(page)
-
-        self.workspace.run(tr("Loading the department"), work, done)
+        self.load(tr("Loading the department"), work, self.show_page)
 
     def show_page(self, page: DepartmentPage) -> None:
         self.page = page

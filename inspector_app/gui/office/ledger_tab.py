@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import language, tr
 from inspector_app.gui.office.common import (
     ColumnsModel,
+    LoadedTab,
     choice_combo,
     fit,
     person,
@@ -79,14 +80,12 @@ class DecisionDialog(QDialog):
                 "note": self.note.text().strip(), "decided_by": self.by.text().strip()}
 
 
-class LedgerTab(QWidget):
+class LedgerTab(LoadedTab):
     def __init__(self, workspace: OfficeWorkspace):
         from inspector_app.office.ledger import STATUSES, status_text
 
-        super().__init__()
-        self.workspace = workspace
+        super().__init__(workspace)
         self.items: list[LedgerItem] = []
-        self._token = 0
         self.dialog: DecisionDialog | None = None
         self.status = choice_combo(tr("Status"), 8)
         refill(self.status, [(status_text(s), s) for s in STATUSES])
@@ -142,14 +141,7 @@ class LedgerTab(QWidget):
         self.department.blockSignals(True)
         refill(self.department, [(f"{name}（{code}）", code) for code, name in choices.departments])
         self.department.blockSignals(False)
-        self._token = 0
-        if self.workspace.tabs.currentWidget() is self:
-            self.reload()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._token == 0:
-            self.reload()  # loaded when first shown: the ledger holds every item of every inspector
+        self.stale()
 
     def reload(self) -> None:
         from inspector_app.office.ledger import ledger
@@ -159,16 +151,9 @@ class LedgerTab(QWidget):
             return
         status, department, lang, today = self.status.currentData(), self.department.currentData(), language(), \
             date.today()
-        self._token += 1
-        token = self._token
-
-        def done(items: list[LedgerItem]) -> None:
-            if token == self._token:
-                self.show_items(items)
-
-        self.workspace.run(tr("Loading the rectification ledger"),
-                           lambda progress: ledger(central, status=status, department=department, today=today,
-                                                   lang=lang), done)
+        self.load(tr("Loading the rectification ledger"),
+                  lambda progress: ledger(central, status=status, department=department, today=today, lang=lang),
+                  self.show_items)
 
     def show_items(self, items: list[LedgerItem]) -> None:
         self.items = items

@@ -40,6 +40,12 @@ if TYPE_CHECKING:
     from inspector_app.office.browse import Choices
 
 
+
+def reachable(share: Path | None) -> Path | None:
+    """`share` if it is there: a stat that may hang on a network path, so only called in work run off the
+    GUI thread (issue #18)."""
+    return share if share is not None and share.is_dir() else None
+
 class MonthTab(QWidget):
     def __init__(self, workspace: OfficeWorkspace):
         super().__init__()
@@ -160,12 +166,13 @@ class MonthTab(QWidget):
             if token == self._token:
                 self.show_state(state)
 
-        self.workspace.run(tr("Checking what is still open"), lambda progress: month_state(central, month, share),
-                           done)
+        self.workspace.run(tr("Checking what is still open"),
+                           lambda progress: month_state(central, month, reachable(share)), done)
 
     def ctx_share(self) -> Path | None:
+        """The share as set; whether it is there is asked in the work, off the GUI thread (reachable)."""
         folder = self.workspace.ctx.ws.settings.share_folder
-        return Path(folder) if folder and Path(folder).is_dir() else None
+        return Path(folder) if folder else None
 
     def show_month(self, month: str, summary: MonthlySummary, gaps: list[tuple[str, str]]) -> None:
         self.summary = summary
@@ -231,8 +238,8 @@ class MonthTab(QWidget):
             self.workspace.message.setText(tr("{month} closed.", month=month))
 
         self.workspace.run(tr("Closing {month}", month=month),
-                           lambda progress: close_month(central, month, closed_by=name, today=today, share=share,
-                                                        force=bool(blockers)), done)
+                           lambda progress: close_month(central, month, closed_by=name, today=today,
+                                                        share=reachable(share), force=bool(blockers)), done)
 
     def export_pay_list(self) -> None:
         from inspector_app.gui.office.exports import export_pay_list

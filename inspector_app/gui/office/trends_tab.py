@@ -16,7 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.i18n import language, tr
-from inspector_app.gui.office.common import ColumnsModel, fit, number, person, table
+from inspector_app.gui.office.common import (
+    ColumnsModel,
+    LoadedTab,
+    fit,
+    number,
+    person,
+    table,
+)
 from inspector_app.gui.office.department_tab import boxed
 from inspector_app.gui.widgets.buttons import push_button
 
@@ -35,12 +42,10 @@ def inspections_in(index: int) -> Any:
     return lambda i: i.months[index]
 
 
-class TrendsTab(QWidget):
+class TrendsTab(LoadedTab):
     def __init__(self, workspace: OfficeWorkspace):
-        super().__init__()
-        self.workspace = workspace
+        super().__init__(workspace)
         self.trends: Trends | None = None
-        self._token = 0
         self.months = QSpinBox()
         self.months.setRange(2, 24)
         self.months.setValue(6)
@@ -88,14 +93,7 @@ class TrendsTab(QWidget):
 
     def central_opened(self, choices: Choices) -> None:
         self.trends = None
-        self._token = 0  # read again when next shown
-        if self.workspace.tabs.currentWidget() is self:
-            self.reload()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._token == 0:
-            self.reload()  # loaded when first shown
+        self.stale()
 
     def reload(self) -> None:
         from inspector_app.office.trends import trends
@@ -104,14 +102,7 @@ class TrendsTab(QWidget):
         if central is None:
             return
         months, lang = self.months.value(), language()
-        self._token += 1
-        token = self._token
-
-        def done(found: Trends) -> None:
-            if token == self._token:
-                self.show_trends(found)
-
-        self.workspace.run(tr("Loading the trends"), lambda progress: trends(central, months, lang=lang), done)
+        self.load(tr("Loading the trends"), lambda progress: trends(central, months, lang=lang), self.show_trends)
 
     def show_trends(self, found: Trends) -> None:
         self.trends = found

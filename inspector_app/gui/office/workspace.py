@@ -38,7 +38,8 @@ from inspector_app.gui.widgets.buttons import push_button
 # (tab module in gui/office, class, office service it shows): built only when that service exists
 EXTRA_TABS = (("ledger_tab", "LedgerTab", "inspector_app.office.ledger"),
               ("awards_tab", "AwardsTab", "inspector_app.office.awards"),
-              ("trends_tab", "TrendsTab", "inspector_app.office.trends"))
+              ("trends_tab", "TrendsTab", "inspector_app.office.trends"),
+              ("complaints_tab", "ComplaintsTab", "inspector_app.office.complaints"))
 
 
 def available(module: str) -> bool:

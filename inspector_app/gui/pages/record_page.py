@@ -36,7 +36,7 @@ from inspector_app.core.inspection_state import InspectionState, load_state, pre
 from inspector_app.core.recording import NewDeduction, Recorder
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
-from inspector_app.gui.models import EntriesModel, deduction_text
+from inspector_app.gui.models import EntriesModel, deduction_text, item_basis_text
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
@@ -49,11 +49,11 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic)"
 class _EnterRecords(QObject):
     """Enter in the entry form's fields records the entry (Shift+Enter does nothing special)."""
 
-    def __init__(self, page: "RecordPage"):
+    def __init__(self, page: RecordPage):
         super().__init__(page)
         self.page = page
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.page.record()
@@ -225,9 +225,10 @@ class RecordPage(QWidget):
             return
         item = self.state.checklist.item(code)
         lang = language()
-        basis = tr("stated in source") if item.points_basis.value == "source" else tr("local assumption")
+        basis = item_basis_text(item)
+        points = f"{deduction_text(item.points_each)} {tr('points')} / {tr('occurrence')} · " if item.deducts else ""
         lines = [f"<b>{item.code}</b> {item.text.get(lang)}",
-                 f"<p>{deduction_text(item.points)} {tr('points')} / {tr('occurrence')} · "
+                 f"<p>{points}"
                  f"{tr('person') if item.charge_to is ChargeTo.PERSON else tr('department')} · {basis}"
                  + (f" · {tr('cap {cap:g} per inspection', cap=item.cap)}" if item.cap else "") + "</p>"]
         if item.guidance:

@@ -24,7 +24,7 @@ from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, Item
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.search import item_search_key, matches, search_items
-from inspector_app.gui.models import deduction_text
+from inspector_app.gui.models import item_points_text
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -113,7 +113,7 @@ class ItemTree(QWidget):
     def _item_row(self, item: Item, lang: str, cited: str) -> list[QStandardItem]:
         charge = tr("person") if item.charge_to is ChargeTo.PERSON else tr("department")
         cells = [QStandardItem(item.code), QStandardItem(item.text.get(lang)),
-                 QStandardItem(f"{deduction_text(item.points)} {charge}"), QStandardItem("")]
+                 QStandardItem(f"{item_points_text(item)} {charge}"), QStandardItem("")]
         tip = self._tooltip(item, lang, cited)
         key = item_search_key(item)
         for cell in cells:

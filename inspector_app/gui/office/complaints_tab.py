@@ -1,0 +1,246 @@
+"""投诉登记: the office's complaint register (office/complaints.py) — enter a complaint, put it under
+investigation, verify it (查实: charges 001 第7条 in the month verified) or find it unfounded, refer it (第8条)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.i18n import tr
+from inspector_app.gui.office.common import (
+    ColumnsModel,
+    LoadedTab,
+    choice_combo,
+    fit,
+    person,
+    refill,
+    table,
+)
+from inspector_app.gui.widgets.buttons import push_button
+
+if TYPE_CHECKING:
+    from inspector_app.gui.office.workspace import OfficeWorkspace
+    from inspector_app.office.browse import Choices
+    from inspector_app.office.complaints import ComplaintView
+
+
+def _date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class NewComplaintDialog(QDialog):
+    """What the office writes down when a complaint arrives."""
+
+    def __init__(self, departments: list[tuple[str, str]], by: str, parent: QWidget | None = None):
+        from inspector_app.office.complaints import SOURCES
+
+        super().__init__(parent)
+        self.setWindowTitle(tr("New complaint"))
+        self.received = _date_edit(date.today())
+        self.source = QComboBox()
+        for source in SOURCES:
+            self.source.addItem(source, source)
+        self.department = QComboBox()
+        for code, name in departments:
+            self.department.addItem(f"{name}（{code}）", code)
+        self.staff_no = QLineEdit()
+        self.staff_no.setPlaceholderText(tr("工号, if a person is named"))
+        self.summary = QPlainTextEdit()
+        self.summary.setTabChangesFocus(True)
+        self.summary.setMaximumHeight(90)
+        self.complainant, self.evidence, self.by = QLineEdit(), QLineEdit(), QLineEdit(by)
+        form = QFormLayout()
+        for label, widget in ((tr("&Received"), self.received), (tr("&Source"), self.source),
+                              (tr("&Department"), self.department), (tr("Staff &no."), self.staff_no),
+                              (tr("&What it says"), self.summary), (tr("&Complainant"), self.complainant),
+                              (tr("&Evidence"), self.evidence), (tr("Entered &by"), self.by)):
+            form.addRow(label, widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self, tr("Enter")))
+
+    def values(self) -> dict[str, Any]:
+        return {"received_on": self.received.date().toPython(), "source": self.source.currentData(),
+                "department_code": self.department.currentData(), "summary": self.summary.toPlainText(),
+                "staff_no": self.staff_no.text().strip() or None, "complainant": self.complainant.text(),
+                "evidence": self.evidence.text(), "by": self.by.text()}
+
+
+class DecideDialog(QDialog):
+    """查实 or 不属实: the day decided, what the investigation found, who decides."""
+
+    def __init__(self, complaint: ComplaintView, verified: bool, by: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Verified: {number}", number=complaint.number) if verified
+                            else tr("Unfounded: {number}", number=complaint.number))
+        self.on = _date_edit(date.today())
+        self.note, self.by = QLineEdit(), QLineEdit(by)
+        form = QFormLayout()
+        form.addRow(QLabel(complaint.summary))
+        form.addRow(tr("&Decided on"), self.on)
+        form.addRow(tr("&Finding"), self.note)
+        form.addRow(tr("Decided &by"), self.by)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self, tr("Record")))
+
+    def values(self) -> dict[str, Any]:
+        return {"on": self.on.date().toPython(), "note": self.note.text(), "by": self.by.text()}
+
+
+class ComplaintsTab(LoadedTab):
+    def __init__(self, workspace: OfficeWorkspace):
+        from inspector_app.office.complaints import STATUSES, status_text
+
+        super().__init__(workspace)
+        self.rows: list[ComplaintView] = []
+        self.dialog: QDialog | None = None
+        self.status = choice_combo(tr("Status"), 8)
+        refill(self.status, [(status_text(s), s) for s in STATUSES])
+        status_label = QLabel(tr("&Status"))
+        status_label.setBuddy(self.status)
+        self.status.currentIndexChanged.connect(lambda _: self.reload())
+        self.total = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(status_label)
+        bar.addWidget(self.status)
+        bar.addWidget(self.total, 1)
+        self.new_button = push_button(tr("&New complaint…"), tr("Enter a complaint in the register"), self.new)
+        self.investigate_button = push_button(tr("&Investigate"), tr("Put the selected complaint under "
+                                                                      "investigation"), self.investigate)
+        self.verify_button = push_button(tr("Veri&fied…"), tr("查实: charges 第7条 in the month verified"),
+                                         lambda: self.decide(True))
+        self.unfounded_button = push_button(tr("&Unfounded…"), tr("不属实: kept on record without points"),
+                                            lambda: self.decide(False))
+        for button in (self.new_button, self.investigate_button, self.verify_button, self.unfounded_button):
+            bar.addWidget(button)
+        self.model = ColumnsModel([
+            (tr("Number"), lambda c: c.number),
+            (tr("Received"), lambda c: c.received_on.isoformat()),
+            (tr("Source"), lambda c: c.source),
+            (tr("Department / window"), lambda c: f"{c.department_name}（{c.department_code}）"),
+            (tr("Person"), lambda c: person(c.staff_name or "", c.staff_no or "") if c.staff_no else ""),
+            (tr("Status"), lambda c: status_text(c.status)),
+            (tr("Points"), lambda c: f"{c.points:g}" if c.points else ""),
+            (tr("Counted in"), lambda c: c.local_month or ""),
+            (tr("Referral"), lambda c: f"{c.referral_to}（{c.referral_state}）" if c.referral_to else ""),
+            (tr("Summary"), lambda c: c.summary),
+        ], numeric=(6,), greyed=lambda c: c.status in ("unfounded", "void"))
+        self.table = table(self.model, tr("Complaint register"), stretch=9)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+    @staticmethod
+    def title() -> str:
+        return tr("Complaint register")
+
+    def first_field(self) -> QWidget:
+        return self.table
+
+    def central_opened(self, choices: Choices) -> None:
+        self.stale()
+
+    def reload(self) -> None:
+        from inspector_app.office.complaints import complaints
+
+        central, status = self.workspace.central, self.status.currentData()
+        if central is not None:
+            self.load(tr("Loading the complaint register"), lambda progress: complaints(central, status=status),
+                      self.show_rows)
+
+    def show_rows(self, rows: list[ComplaintView]) -> None:
+        self.rows = rows
+        self.model.set_rows(rows)
+        self.total.setText(tr("{count} complaints", count=len(rows)))
+        if rows:
+            fit(self.table, 200)
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        self.workspace.loaded.emit("complaints")
+
+    def _selected(self) -> ComplaintView | None:
+        return self.model.row_at(self.table.currentIndex().row())
+
+    def _by(self) -> str:
+        return self.workspace.ctx.ws.settings.inspector.name
+
+    def _run(self, title: str, work: Any) -> None:
+        def done(view: ComplaintView) -> None:
+            from inspector_app.office.complaints import status_text
+
+            self.workspace.message.setText(tr("{number}: now {status}.", number=view.number,
+                                              status=status_text(view.status)))
+            if view.local_month:
+                self.workspace.forget(view.local_month)  # that month's figures changed
+            self.reload()
+
+        self.workspace.run(title, work, done)
+
+    def new(self) -> None:
+        from inspector_app.core.roster_store import current_roster
+        from inspector_app.office.complaints import NewComplaint, receive
+
+        departments = list(self.workspace.choices.departments) if self.workspace.choices else []
+        roster = current_roster(self.workspace.ctx.ws)
+        if roster.departments:
+            departments = [(d.code, d.name) for d in roster.departments]
+        self.dialog = dialog = NewComplaintDialog(departments, self._by(), self)
+
+        def accepted() -> None:
+            values, central = dialog.values(), self.workspace.central
+            by = values.pop("by")
+            self._run(tr("Entering the complaint"), lambda progress: receive(
+                central, NewComplaint(**values), by=by, roster=roster if roster.staff else None))
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def investigate(self) -> None:
+        from inspector_app.office.complaints import investigate
+
+        chosen, central, by = self._selected(), self.workspace.central, self._by()
+        if chosen is not None:
+            self._run(tr("Recording the decision"), lambda progress: investigate(central, chosen.id, by=by))
+
+    def decide(self, verified: bool) -> None:
+        from inspector_app.office.complaints import decide
+
+        chosen = self._selected()
+        if chosen is None:
+            return
+        self.dialog = dialog = DecideDialog(chosen, verified, self._by(), self)
+
+        def accepted() -> None:
+            values, central = dialog.values(), self.workspace.central
+            self._run(tr("Recording the decision"), lambda progress: decide(
+                central, chosen.id, verified, by=values["by"], on=values["on"], note=values["note"]))
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
