@@ -141,25 +141,43 @@ class MainWindow(QMainWindow):
         undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, tr("&Redo"))
-        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        # the platform's redo keys plus Ctrl+Y, each once (on Linux the platform's list has Ctrl+Y already, and
+        # a key listed twice on one action is ambiguous: Qt then fires nothing)
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) + [QKeySequence("Ctrl+Y")]
+        redo.setShortcuts(list({k.toString(): k for k in redo_keys}.values()))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         go_menu = bar.addMenu(tr("&Go"))
         for index, name in enumerate(PAGES):
             self._action(go_menu, tr(name), QKeySequence(f"Ctrl+{index + 1}"),
                          lambda checked=False, i=index: self.nav.setCurrentRow(i))
+        follow_menu = bar.addMenu(tr("&Rectification"))  # the Rectification page's buttons, by key
+        self._action(follow_menu, tr("&Mark rectified…"), QKeySequence("Ctrl+Shift+M"),
+                     lambda: self._rectification_action("mark"))
+        self._action(follow_menu, tr("Re-inspection: &fixed"), QKeySequence("Ctrl+Shift+F"),
+                     lambda: self._rectification_action("fixed"))
+        self._action(follow_menu, tr("Re-inspection: &not fixed…"), QKeySequence("Ctrl+Shift+N"),
+                     lambda: self._rectification_action("not_fixed"))
         documents_menu = bar.addMenu(tr("&Documents"))
         self.sign_action = self._action(documents_menu, tr("&Sign inspection sheet…"), None,
                                         lambda: self.reports.sign_sheet(prefer_selected=self.nav.currentRow() == 1))
         self._action(documents_menu, tr("Print &rectification notices…"), None,
                      lambda: self.reports.print_notices(prefer_selected=True))
         self._action(documents_menu, tr("Monthly &bulletin…"), None, self.reports.monthly_bulletin)
+        self._action(documents_menu, tr("&Export the monthly summary (XLSX)…"), None,
+                     lambda: (self.nav.setCurrentRow(3), self.summary_page.export_xlsx()))
         add_training_menu(self, bar)
         add_office_menu(self, bar)  # 办公室: merge batches (gui/office_dialog.py)
         help_menu = bar.addMenu(tr("&Help"))
-        self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
-                     lambda: ShortcutSheet(self).exec())
+        self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
         self._action(help_menu, tr("&About"), None, self._about)
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        """F1: every key of the window, read from its actions (window-modal, the loop keeps running)."""
+        sheet = ShortcutSheet(self)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.open()
+        return sheet
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
         action = QAction(text, self)
@@ -265,6 +283,22 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         if callable(refresh) and page is not self.inspect and not fresh:
             refresh()
+
+    def _rectification_action(self, which: str) -> None:
+        """A Rectification menu command: on the items selected on that page (shown first, table focused)."""
+        self.nav.setCurrentRow(2)
+        page = self.rectification_page
+        if not page.selected_ids():
+            page.table.setFocus()
+            if page.model.rowCount() and not page.table.currentIndex().isValid():
+                page.table.selectRow(0)
+            self.statusBar().showMessage(tr("Select the items on the Rectification page (arrow keys), then "
+                                            "choose the command again."), 8000)
+            return
+        if which == "mark":
+            page.mark_rectified()
+        else:
+            page.reinspect(which == "fixed")
 
     def _search(self) -> None:
         if self.inspect.currentWidget() is self.record_page:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QFileDialog,
     QFormLayout,
@@ -39,24 +40,27 @@ from inspector_app.gui.models import EntriesModel, deduction_text
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
-from inspector_app.gui.widgets.people_picker import PeoplePicker
+from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.tables import row_view
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic)"
 
 
-class _EnterRecords(QObject):
-    """Enter in the entry form's fields records the entry (Shift+Enter does nothing special)."""
-
-    def __init__(self, page: "RecordPage"):
-        super().__init__(page)
-        self.page = page
+class _UndoGoesToEntries(QObject):
+    """Ctrl+Z / Ctrl+Y in a field with nothing of its own to undo go to the window's undo stack (the last
+    entry), instead of being swallowed by the field; the field's history is reset after each recording."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                self.page.record()
-                return True
+        if event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        edit = watched.lineEdit() if isinstance(watched, QAbstractSpinBox) else watched
+        if not isinstance(edit, QLineEdit):
+            return False
+        if event.matches(QKeySequence.StandardKey.Undo):
+            return not edit.isUndoAvailable()  # filtered, not accepted: the shortcut fires
+        if event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+            return not edit.isRedoAvailable()
         return False
 
 
@@ -170,12 +174,17 @@ class RecordPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(columns, 1)
 
-        enter = _EnterRecords(self)
+        enter = EnterRecords(self.record, self)
         for widget in (self.staff, self.count, self.charge_department, self.note):
             widget.installEventFilter(enter)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.entries, self.void_selected)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
-        QShortcut(QKeySequence.StandardKey.Paste, self.photo_list, self._paste_photo)
+        # Ctrl+F is the window's Search action (one binding per key); these two only act in their widget
+        void_key = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.entries, self.void_selected)
+        void_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste_key = QShortcut(QKeySequence.StandardKey.Paste, self.photo_list, self._paste_photo)
+        paste_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo_keys = _UndoGoesToEntries(self)
+        for widget in (self.items.search, self.note, self.count):
+            widget.installEventFilter(undo_keys)
 
     # -- loading ------------------------------------------------------------------------------------------
     def open_inspection(self, inspection_id: str) -> None:
@@ -218,6 +227,13 @@ class RecordPage(QWidget):
     def focus_search(self) -> None:
         self.items.search.setFocus()
         self.items.search.selectAll()
+
+    def _forget_typing(self) -> None:
+        """After an entry is stored, Ctrl+Z means "undo that entry", not "undo my typing in the search box"."""
+        search = self.items.search
+        search.blockSignals(True)
+        search.setText(search.text())  # setText resets the field's own undo history
+        search.blockSignals(False)
 
     def _show_item(self, code: str) -> None:
         if self.state is None:
@@ -262,7 +278,8 @@ class RecordPage(QWidget):
     def _reset_entry(self) -> None:
         self.who.reset()
         self.count.setValue(1)
-        self.note.clear()
+        self.count.lineEdit().setText(self.count.text())  # no typing history left behind (see _UndoGoesToEntries)
+        self.note.setText("")  # unlike clear(), also drops the note's undo history
         self.photos = []
         self.photo_list.clear()
 
@@ -290,6 +307,7 @@ class RecordPage(QWidget):
                                            self._changed))
         self._reset_entry()
         self._changed()
+        self._forget_typing()
         self.focus_search()
         return True
 

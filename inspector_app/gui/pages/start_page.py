@@ -95,6 +95,8 @@ class StartPage(QWidget):
         self.inspector = QLabel()
         start = push_button(tr("Start inspection"), tr("Start inspection"), self.start, default=True)
         self.checklist.currentIndexChanged.connect(lambda _: self._fill_departments())
+        for field in (self.co_inspector, self.location):  # Enter in the last fields starts, as the button does
+            field.returnPressed.connect(self.start)
 
         form = QFormLayout()
         form.addRow(tr("Checklist"), self.checklist)

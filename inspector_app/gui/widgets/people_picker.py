@@ -6,9 +6,9 @@ department ticks and locks "Charge the department" until an item charged to peop
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -22,6 +22,21 @@ from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.i18n import tr
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1  # each list entry's key (staff number, or the scenario's id)
+
+
+class EnterRecords(QObject):
+    """Enter in an entry form's fields records the entry (Ctrl+Enter is left to the window's actions)."""
+
+    def __init__(self, record: Callable[[], object], parent: QObject):
+        super().__init__(parent)
+        self.record = record
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.record()
+            return True
+        return False
 
 
 class PeoplePicker(QWidget):
