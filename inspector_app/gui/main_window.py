@@ -11,8 +11,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -30,6 +36,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, set_language, tr
 from inspector_app.core.start_snapshot import write_snapshot
 from inspector_app.gui.context import GuiContext
+from inspector_app.gui.geometry import default_geometry, fits
 from inspector_app.gui.imports import ImportActions
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.navigation import PAGES
@@ -90,7 +97,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName(tr("Sections of the app"))
         self.nav.addItems([tr(name) for name in PAGES])
-        self.nav.setFixedWidth(max(130, self.nav.sizeHintForColumn(0) + 40))
+        self.nav.ensurePolished()  # the style sheet's font and padding, before measuring the names
+        self.nav.setFixedWidth(max(110, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12))
         self.start_page = StartPage(self.ctx)
         self.record_page = RecordPage(self.ctx, self.undo_stack)
         self.inspect = QStackedWidget()
@@ -357,21 +365,40 @@ class MainWindow(QMainWindow):
 
         self.update_share_status()
         app = QApplication.instance()
-        if isinstance(app, QApplication) and app.font().pointSize() != self.ctx.ws.settings.font_size:
-            install_font(app, self.ctx.ws.settings.font_size)
+        font_changed = isinstance(app, QApplication) and app.font().pointSize() != self.ctx.ws.settings.font_size
+        if font_changed:
+            install_font(app, self.ctx.ws.settings.font_size)  # at once: font and style sheet sizes together
         wanted = self.ctx.ws.settings.language
-        if wanted != self._language:
+        if wanted != self._language or font_changed:  # rebuilt: widths measured from text are measured again
             self._language = set_language(wanted)
             current = self.record_page.state.id if self.record_page.state else None
             page = self.nav.currentRow()
             self._build(current)
             self.nav.setCurrentRow(page)
+        if font_changed and not self.isMaximized() and not fits(self.geometry(), self.available_area()):
+            self.fit_to(self.available_area())
+
+    def available_area(self) -> QRect:
+        """The free area of the screen the window is on (without taskbar and docks)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
 
     def _restore_geometry(self) -> None:
+        """The saved geometry when it fits this screen, else one made for it (gui/geometry.py)."""
         saved = self.ctx.ws.settings.window_geometry
-        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+        available = self.available_area()
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))) and (
+                self.isMaximized() or fits(self.geometry(), available)):
             return
-        self.resize(1280, 760)
+        self.fit_to(available)
+
+    def fit_to(self, available: QRect) -> None:
+        """Size the window for a screen whose free area is `available` (also after a font change)."""
+        rect, maximise = default_geometry(available, self.minimumSizeHint())
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)
+        self.setGeometry(rect)
+        if maximise:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def save_start_snapshot(self) -> None:
         """What the start page shows, for the next quick start (gui/quick_start.py); a cache, so a failure

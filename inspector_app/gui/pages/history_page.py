@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -152,21 +153,23 @@ class HistoryPage(QWidget):
                                           tr("Print the rectification notices of the selected inspection"),
                                           self.notices_selected)
 
-        filters = QGridLayout()
-        filters.addWidget(self.since_on, 0, 0)
-        filters.addWidget(self.since, 0, 1)
-        filters.addWidget(self.until_on, 0, 2)
-        filters.addWidget(self.until, 0, 3)
-        filters.addWidget(QLabel(tr("Status")), 0, 4)
-        filters.addWidget(self.status, 0, 5)
-        filters.addWidget(QLabel(tr("Department / window")), 1, 0)
-        filters.addWidget(self.department, 1, 1)
-        filters.addWidget(QLabel(tr("Checklist")), 1, 2)
-        filters.addWidget(self.checklist, 1, 3)
-        filters.addWidget(QLabel(tr("Inspector")), 1, 4)
-        filters.addWidget(self.inspector, 1, 5)
-        filters.addWidget(clear, 1, 6)
-        filters.setColumnStretch(3, 1)
+        # two narrow columns of filters (what, then when), so the page fits a 1024-pixel screen at large fonts
+        what = QFormLayout()
+        what.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels go above when space is short
+        what.addRow(tr("Department / window"), self.department)
+        what.addRow(tr("Checklist"), self.checklist)
+        what.addRow(tr("Inspector"), self.inspector)
+        when = QGridLayout()
+        when.addWidget(self.since_on, 0, 0)
+        when.addWidget(self.since, 0, 1)
+        when.addWidget(self.until_on, 1, 0)
+        when.addWidget(self.until, 1, 1)
+        when.addWidget(QLabel(tr("Status")), 2, 0)
+        when.addWidget(self.status, 2, 1)
+        filters = QHBoxLayout()
+        filters.addLayout(what, 3)
+        filters.addLayout(when, 2)
+        filters.addWidget(clear, 0, Qt.AlignmentFlag.AlignBottom)
         bottom = QHBoxLayout()
         bottom.addWidget(self.total, 1)
         bottom.addWidget(self.sign_button)

@@ -7,6 +7,7 @@ item marks are reloaded from the store after each change, so what is on screen i
 from __future__ import annotations
 
 import tempfile
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -37,6 +38,7 @@ from inspector_app.core.recording import NewDeduction, Recorder
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import EntriesModel, deduction_text
+from inspector_app.gui.pages.start_page import short_title
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
@@ -101,7 +103,7 @@ class RecordPage(QWidget):
         self.who = PeoplePicker()
         self.who.changed.connect(self._update_preview)
         self.staff, self.charge_department = self.who.people, self.who.department
-        self.staff.setMinimumHeight(130)
+        self.staff.setMinimumHeight(self.staff.fontMetrics().height() * 4 + 8)  # four people, at any font size
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -118,18 +120,17 @@ class RecordPage(QWidget):
         paste_photo = push_button(tr("Paste photo"), tr("Paste photo from the clipboard"), self._paste_photo)
         self.preview_label = QLabel()
         self.preview_label.setObjectName("preview")
+        self.preview_label.setWordWrap(True)
         self.record_button = push_button(tr("Record deduction (Enter)"), tr("Record deduction"), self.record,
                                          default=True, object_name="recordButton")
 
         form = QFormLayout()
         form.addRow(tr("Count"), self.count)
         form.addRow(tr("Note"), self.note)
-        photos = QHBoxLayout()
+        photos = QHBoxLayout()  # one row: the entry column stays short enough for a 720-pixel screen
         photos.addWidget(self.photo_list, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(add_photo)
-        buttons.addWidget(paste_photo)
-        photos.addLayout(buttons)
+        photos.addWidget(add_photo)
+        photos.addWidget(paste_photo)
         entry_box = QGroupBox(tr("Record a deduction"))
         entry = QVBoxLayout(entry_box)
         entry.addWidget(self.who, 1)
@@ -209,8 +210,11 @@ class RecordPage(QWidget):
         lang = language()
         mode = tr("open (明查)") if state.mode == "open" else tr("covert (暗访)")
         co = tr(", with {name}", name=state.co_inspector) if state.co_inspector else ""
-        self.header.setText(f"<b>{state.department}</b> · {state.checklist.title.get(lang)} · {mode}<br>"
-                            f"{tr('Inspector')}: {state.inspector}{co} · {state.started_at[:16].replace('T', ' ')}")
+        title = short_title(state.checklist.title.get(lang))  # the full title wraps to many lines on a laptop
+        when = state.started_at[:16].replace("T", " ")
+        self.header.setText(f"<b>{escape(state.department)}</b> · {mode} · {when[11:]}<br>{escape(title)}")
+        self.header.setToolTip(f"{state.department} · {state.checklist.title.get(lang)} · {mode}\n"
+                               f"{tr('Inspector')}: {state.inspector}{co} · {when}")
         if isinstance(state.checklist.scoring, ScoredScoring):
             self.total.setText(tr("Score {score:g} (deducted {points:g})", score=state.score.score or 0,
                                   points=state.score.total))

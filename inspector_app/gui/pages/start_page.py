@@ -99,6 +99,7 @@ class StartPage(QWidget):
             field.returnPressed.connect(self.start)
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels go above when space is short
         form.addRow(tr("Checklist"), self.checklist)
         form.addRow(tr("Department / window"), self.department)
         form.addRow(tr("Mode"), mode_row)

@@ -48,8 +48,10 @@ class PeoplePicker(QWidget):
         super().__init__(parent)
         self.people = QListWidget()
         self.people.setAccessibleName(tr("People to charge"))
+        # long names are cut with "…" and shown whole as tooltips: no sideways scroll bar under the list
+        self.people.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.people.itemChanged.connect(lambda _: self.changed.emit())
-        self.department = QCheckBox(tr("Charge the department (no person)"))
+        self.department = QCheckBox(tr("Charge the department"))  # short: the entry column fits 1024 px
         self.department.setAccessibleName(tr("Charge the department"))
         self.department.toggled.connect(self._department_toggled)
         layout = QVBoxLayout(self)
@@ -65,6 +67,7 @@ class PeoplePicker(QWidget):
         self.people.clear()
         for key, label in people:
             entry = QListWidgetItem(label)
+            entry.setToolTip(label)
             entry.setData(PERSON_ROLE, key)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
