@@ -57,6 +57,13 @@ PAGE_SIZE = 200
 NUMERIC_COLUMNS = {6, 7, 8}
 
 
+def history_status(row: InspectionRow) -> str:
+    """Draft, finished but not signed yet (a to-do), or signed: 已完成 alone hid the unsigned sheets."""
+    if row.status != "finished":
+        return status_text(row.status)
+    return tr("finished, signed") if row.signed else tr("finished, not signed")
+
+
 class InspectionsModel(RowTableModel):
     """A lazily filled window on the history: rows arrive a page at a time, when the view asks for more."""
 
@@ -103,7 +110,7 @@ class InspectionsModel(RowTableModel):
             score = "" if row.score is None else f"{row.score:g}" + ("" if row.passed else f" ({tr('FAILED')})")
             return [row.started_at[:16].replace("T", " "), row.department,
                     self.titles.get(row.checklist_id, row.checklist_id), inspector, mode_text(row.mode),
-                    status_text(row.status), row.deductions, f"{row.points:g}", score][column]
+                    history_status(row), row.deductions, f"{row.points:g}", score][column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

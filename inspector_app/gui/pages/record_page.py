@@ -45,7 +45,7 @@ from inspector_app.gui.widgets.item_tree import ItemTree
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.tables import row_view
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic)"
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic"
 
 
 class _UndoGoesToEntries(QObject):
@@ -343,7 +343,8 @@ class RecordPage(QWidget):
         self.ctx.changes.inspections.emit()
 
     def _add_photo_file(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Add photo"), str(Path.home()), IMAGE_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Add photo"), str(Path.home()),
+                                                tr("Images ({patterns})", patterns=IMAGE_PATTERNS))
         for name in files:
             self._add_photo(Path(name))
 
