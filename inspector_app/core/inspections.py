@@ -92,6 +92,7 @@ class InspectionFilter:
     inspector: str | None = None
     status: str | None = None  # draft / finished
     include_training: bool = False
+    include_discarded: bool = False  # drafts discarded by mistake (Recorder.discard) stay out of every list
 
 
 _BASE_QUERY = (select(Inspection, Department.code, Department.name)
@@ -103,6 +104,8 @@ def _filtered(filters: InspectionFilter):  # noqa: ANN202 - a select
     query = _BASE_QUERY
     if not filters.include_training:
         query = query.where(Inspection.training.is_(False))
+    if not filters.include_discarded:
+        query = query.where(Inspection.discarded_at.is_(None))
     if filters.since:
         query = query.where(Inspection.local_date >= filters.since.isoformat())
     if filters.until:

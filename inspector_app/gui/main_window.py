@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self._action(inspect_menu, tr("&Finish inspection…"), QKeySequence("Ctrl+Shift+Return"),
                      lambda: self.record_page.state and self.finish_inspection(self.record_page.state.id))
         self._action(inspect_menu, tr("Search items"), QKeySequence.StandardKey.Find, self._search)
+        self._action(inspect_menu, tr("&Discard this draft…"), None, self.discard_draft)
         edit_menu = bar.addMenu(tr("&Edit"))
         undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -326,6 +327,36 @@ class MainWindow(QMainWindow):
             return
         self.nav.setCurrentRow(0)
         self.inspect.setCurrentWidget(self.record_page)
+
+    def discard_draft(self) -> bool:
+        """Discard the open draft (started by mistake) with a reason: the core keeps it, voided and audited."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from inspector_app.core.recording import Recorder
+
+        state = self.record_page.state if self.inspect.currentWidget() is self.record_page else None
+        if state is None:
+            show_error(self, tr("Open the unfinished inspection to discard first (Inspect page)."))
+            return False
+        reason, ok = QInputDialog.getText(
+            self, tr("Discard this draft"),
+            tr("Discard the unfinished inspection of {department}? It is kept, voided, with the reason.\n"
+               "Why is it discarded?", department=state.department))
+        if not ok:
+            return False
+        try:
+            Recorder(self.ctx.ws).discard(state.id, reason)
+        except AppError as exc:
+            show_error(self, str(exc))
+            return False
+        self.undo_stack.clear()
+        self.record_page.state = None
+        self.inspect.setCurrentWidget(self.start_page)
+        self.ctx.changes.inspections.emit()
+        self.ctx.changes.rectifications.emit()
+        self.statusBar().showMessage(tr("Draft discarded."), 8000)
+        self.start_page.checklist.setFocus()
+        return True
 
     def finish_inspection(self, inspection_id: str) -> None:
         from inspector_app.core.inspection_state import load_state

@@ -50,6 +50,11 @@ def modal_dialog() -> QDialog | None:
     return widget if isinstance(widget, QDialog) and widget.isVisible() else None
 
 
+def dialog_focus(dialog: QDialog) -> QWidget:
+    """Where the dialog's keyboard focus is (its own idea of it: the window may not be active yet)."""
+    return dialog.focusWidget() or dialog
+
+
 def answer_modal(qtbot, keys: Callable[[QDialog], None]) -> list[QDialog]:
     """Before a step opens a blocking dialog (exec): when it shows, `keys(dialog)` types into it."""
     seen: list[QDialog] = []
@@ -60,6 +65,7 @@ def answer_modal(qtbot, keys: Callable[[QDialog], None]) -> list[QDialog]:
             QTimer.singleShot(20, poll)
             return
         seen.append(dialog)
+        dialog.activateWindow()  # the keyboard user's keys go to the dialog that just opened
         keys(dialog)
 
     QTimer.singleShot(20, poll)
