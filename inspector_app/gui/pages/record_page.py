@@ -242,6 +242,10 @@ class RecordPage(QWidget):
     def _show_item(self, code: str) -> None:
         if self.state is None:
             return
+        if not code:  # a search that matched nothing well: no item is picked
+            self.detail.clear()
+            self._update_preview()
+            return
         item = self.state.checklist.item(code)
         lang = language()
         basis = tr("stated in source") if item.points_basis.value == "source" else tr("local assumption")
@@ -273,11 +277,16 @@ class RecordPage(QWidget):
         if self.state is None or not code:
             self.preview_label.setText(tr("Pick an item from the checklist."))
             return
+        # the item Enter will record, named: a search that picked something unexpected shows it here
+        item = self.state.checklist.item(code)
+        text = item.text.get(language())
+        named = f"{code} {text[:18]}{'…' if len(text) > 18 else ''}"
         people = self.selected_staff()
         if not people and not self.charge_department.isChecked():
-            self.preview_label.setText(tr("Tick the people responsible, or charge the department."))
+            self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
+                                          item=named))
             return
-        self.preview_label.setText(preview(self.state, code, people, self.count.value()).text)
+        self.preview_label.setText(f"{named}: {preview(self.state, code, people, self.count.value()).text}")
 
     def _reset_entry(self) -> None:
         self.who.reset()

@@ -229,7 +229,8 @@ class DrillDialog(QDialog):
         return [DEPARTMENT] if self.who.charges_department() else self.who.ticked()
 
     def _item_selected(self, code: str) -> None:
-        self.who.item_charges(self.current_pack.checklist.item(code).charge_to)
+        if code:  # empty: a search that matched nothing well, no item is picked
+            self.who.item_charges(self.current_pack.checklist.item(code).charge_to)
         self._update_preview()
 
     # -- recording ----------------------------------------------------------------------------------------------

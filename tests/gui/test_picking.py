@@ -1,0 +1,66 @@
+"""Safer, faster picking (issue 17): a weak search picks nothing by itself, the preview names the item Enter
+will record, and people are found by name, pinyin initials or 工号."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.gui.keys import activate, focused, key
+
+
+def open_round(window, qtbot, checklist="svc-001-assessment", department=None):
+    activate(qtbot, window)
+    start = window.start_page
+    start.checklist.setCurrentIndex(start.checklist.findData(checklist))
+    if department:
+        start.department.setCurrentIndex(start.department.findData(department))
+    start.location.setFocus()
+    key(qtbot, "Return")
+    qtbot.waitUntil(lambda: window.inspect.currentWidget() is window.record_page)
+    return window.record_page
+
+
+def test_a_direct_hit_is_picked_and_named_in_the_preview(main_window, qtbot):
+    page = open_round(main_window, qtbot, department="W-REG")
+    qtbot.keyClicks(page.items.search, "xp")
+    assert page.items.current_code() == "A3" and not page.items.hint.isVisible()
+    assert page.preview_label.text().startswith("A3 ")  # the item Enter will record, named
+    qtbot.keyClick(page.items.search, Qt.Key.Key_Return)
+    key(qtbot, "Space")
+    assert page.preview_label.text().startswith("A3 ") and "2" in page.preview_label.text()  # the head, ×2
+
+
+def test_a_weak_match_is_shown_but_not_picked(main_window, qtbot):
+    page = open_round(main_window, qtbot, checklist="svc-000-model-window")
+    qtbot.keyClicks(page.items.search, "xp")  # no 胸牌 here; "xp" is only inside 思想品德 (sxpd)
+    assert page.items.current_code() is None and page.items.hint.isVisible()
+    assert page.items.visible_codes()  # the partial matches are listed …
+    qtbot.keyClick(page.items.search, Qt.Key.Key_Return)  # … Enter only shows the first, in the list
+    assert focused() is page.items.tree
+    assert page.state.entries == [] and focused() is not page.staff
+    code = page.items.current_code()
+    qtbot.keyClick(page.items.tree, Qt.Key.Key_Return)  # a second, deliberate Enter picks it
+    assert focused() in (page.staff, page.note) and page.items.current_code() == code
+    page.items.search.clear()
+    qtbot.keyClicks(page.items.search, "qqqq")
+    assert page.items.current_code() is None and page.items.visible_codes() == []
+    qtbot.keyClick(page.items.search, Qt.Key.Key_Return)
+    assert page.state.entries == []
+
+
+def test_people_are_found_by_initials_name_or_staff_number(main_window, qtbot):
+    page = open_round(main_window, qtbot, department="W-REG")
+    who = page.who
+    qtbot.keyClicks(page.items.search, "A6")
+    qtbot.keyClick(page.items.search, Qt.Key.Key_Return)
+    assert focused() is who.people
+    qtbot.keyClicks(who.people, "zhx")  # typed in the list: goes to the find box
+    assert focused() is who.find and who.visible() == ["1002"]  # 钟红霞
+    qtbot.keyClick(who.find, Qt.Key.Key_Return)  # ticks her, back to the list
+    assert who.ticked() == ["1002"] and focused() is who.people and who.find.text() == ""
+    qtbot.keyClicks(who.people, "1003")
+    assert who.visible() == ["1003"]
+    qtbot.keyClick(who.find, Qt.Key.Key_Return)
+    assert who.ticked() == ["1002", "1003"]
+    key(qtbot, "Return")  # records both
+    assert {e.who.split("（")[0] for e in page.state.live_entries} == {"钟红霞", "段超"}
