@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self._action(inspect_menu, tr("&Finish inspection…"), QKeySequence("Ctrl+Shift+Return"),
                      lambda: self.record_page.state and self.finish_inspection(self.record_page.state.id))
         self._action(inspect_menu, tr("Search items"), QKeySequence.StandardKey.Find, self._search)
+        self._action(inspect_menu, tr("Department &history"), QKeySequence("Ctrl+H"), self._toggle_history)
         self._action(inspect_menu, tr("&Discard this draft…"), None, self.discard_draft)
         edit_menu = bar.addMenu(tr("&Edit"))
         undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
@@ -308,6 +309,11 @@ class MainWindow(QMainWindow):
             page.mark_rectified()
         else:
             page.reinspect(which == "fixed")
+
+    def _toggle_history(self) -> None:
+        if self.inspect.currentWidget() is self.record_page and self.record_page.state is not None:
+            self.nav.setCurrentRow(0)
+            self.record_page.toggle_history()
 
     def _search(self) -> None:
         if self.inspect.currentWidget() is self.record_page:

@@ -3,7 +3,14 @@ longer pinyin string is weak and must not be picked without a look."""
 
 from __future__ import annotations
 
-from inspector_app.core.search import EXACT, STRONG, WEAK, ranked, search_items, strength
+from inspector_app.core.search import (
+    EXACT,
+    STRONG,
+    WEAK,
+    ranked,
+    search_items,
+    strength,
+)
 
 
 def items(library, checklist_id):

@@ -64,3 +64,23 @@ def test_people_are_found_by_initials_name_or_staff_number(main_window, qtbot):
     assert who.ticked() == ["1002", "1003"]
     key(qtbot, "Return")  # records both
     assert {e.who.split("（")[0] for e in page.state.live_entries} == {"钟红霞", "段超"}
+
+
+def test_the_departments_history_warns_before_charging_the_same_person_again(main_window, qtbot):
+    from tests.gui.pages_fixtures import record_finished
+
+    ws = main_window.ctx.ws
+    record_finished(ws, "W-REG", "A3", staff_nos=("1002",), note="no badge", days_ago=40)  # overdue by now
+    page = open_round(main_window, qtbot, department="W-REG")
+    assert page.info_tabs.currentWidget() is page.history_view  # something is open: the history shows first
+    assert "1" in page.info_tabs.tabText(1)
+    assert "A3" in page.history_view.toPlainText() and "no badge" in page.history_view.toPlainText()
+    qtbot.keyClicks(page.items.search, "xp")
+    qtbot.keyClick(page.items.search, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.staff, "1002")
+    qtbot.keyClick(page.who.find, Qt.Key.Key_Return)  # tick 钟红霞
+    assert page.history_warning.isVisible() and "钟红霞" in page.history_warning.text()
+    qtbot.keyClick(page.staff, Qt.Key.Key_Space)  # untick: no warning for nobody
+    assert not page.history_warning.isVisible()
+    key(qtbot, "Ctrl+H")
+    assert page.info_tabs.currentIndex() == 0

@@ -10,13 +10,12 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -25,12 +24,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
+from inspector_app.core.department_history import department_history
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState, load_state, preview
@@ -41,6 +42,7 @@ from inspector_app.gui.models import EntriesModel, deduction_text
 from inspector_app.gui.pages.start_page import short_title
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
+from inspector_app.gui.widgets.department_history import DepartmentHistoryView
 from inspector_app.gui.widgets.item_tree import ItemTree
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.tables import row_view
@@ -121,26 +123,41 @@ class RecordPage(QWidget):
         self.preview_label = QLabel()
         self.preview_label.setObjectName("preview")
         self.preview_label.setWordWrap(True)
+        self.history_warning = QLabel()  # the person ticked already has this item open, or had it last time
+        self.history_warning.setObjectName("historyWarning")
+        self.history_warning.setWordWrap(True)
+        self.history_warning.setAccessibleName(tr("Warning from the department's history"))
+        self.history_warning.setVisible(False)
         self.record_button = push_button(tr("Record deduction (Enter)"), tr("Record deduction"), self.record,
                                          default=True, object_name="recordButton")
 
-        form = QFormLayout()
-        form.addRow(tr("Count"), self.count)
-        form.addRow(tr("Note"), self.note)
+        form = QHBoxLayout()  # count and note on one line: the form fits a 768-pixel screen at large fonts
+        count_label, note_label = QLabel(tr("Count")), QLabel(tr("Note"))
+        count_label.setBuddy(self.count)
+        note_label.setBuddy(self.note)
+        form.addWidget(count_label)
+        form.addWidget(self.count)
+        form.addWidget(note_label)
+        form.addWidget(self.note, 1)
         photos = QHBoxLayout()  # one row: the entry column stays short enough for a 720-pixel screen
         photos.addWidget(self.photo_list, 1)
         photos.addWidget(add_photo)
         photos.addWidget(paste_photo)
-        entry_box = QGroupBox(tr("Record a deduction"))
+        self.entry_box = entry_box = QGroupBox(tr("Record a deduction"))
         entry = QVBoxLayout(entry_box)
         entry.addWidget(self.who, 1)
         entry.addLayout(form)
         entry.addLayout(photos)
+        entry.addWidget(self.history_warning)
         entry.addWidget(self.preview_label)
         entry.addWidget(self.record_button)
 
-        middle = QSplitter(Qt.Orientation.Vertical)
-        middle.addWidget(self.detail)
+        self.history_view = DepartmentHistoryView()
+        self.info_tabs = QTabWidget()  # the item's details, or what the department still owes
+        self.info_tabs.addTab(self.detail, tr("Item"))
+        self.info_tabs.addTab(self.history_view, tr("Department history"))
+        self.middle = middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(self.info_tabs)
         middle.addWidget(entry_box)
         middle.setStretchFactor(0, 2)
         middle.setStretchFactor(1, 3)
@@ -195,9 +212,21 @@ class RecordPage(QWidget):
         self.who.item_charges(ChargeTo.PERSON)  # no item picked yet: nothing locks the department
         self.who.load((member.staff_no, f"{member.name}（{member.staff_no}）"
                        + (f"  [{tr('department head')}]" if member.is_head else "")) for member in self.state.staff)
+        self.history_view.show_history(department_history(self.ctx.ws, self.state.department_code,
+                                                           exclude=self.state.id))
+        self.info_tabs.setTabText(1, self.history_view.title())
+        self.info_tabs.setCurrentIndex(1 if self.history_view.history.open_items else 0)  # type: ignore[union-attr]
         self._reset_entry()
         self._refresh_view()
         self.focus_search()
+
+    def toggle_history(self) -> None:
+        """Ctrl+H: the department's history, or back to the item's details (unfolded if it was folded)."""
+        self.info_tabs.setCurrentIndex(1 - self.info_tabs.currentIndex())
+        sizes = self.middle.sizes()
+        if sizes and sizes[0] == 0:
+            half = sum(sizes) // 2
+            self.middle.setSizes([half, sum(sizes) - half])
 
     def reload(self) -> None:
         if self.state is not None:
@@ -212,7 +241,7 @@ class RecordPage(QWidget):
         co = tr(", with {name}", name=state.co_inspector) if state.co_inspector else ""
         title = short_title(state.checklist.title.get(lang))  # the full title wraps to many lines on a laptop
         when = state.started_at[:16].replace("T", " ")
-        self.header.setText(f"<b>{escape(state.department)}</b> · {mode} · {when[11:]}<br>{escape(title)}")
+        self.header.setText(f"<b>{escape(state.department)}</b> · {mode}<br>{escape(title)}")
         self.header.setToolTip(f"{state.department} · {state.checklist.title.get(lang)} · {mode}\n"
                                f"{tr('Inspector')}: {state.inspector}{co} · {when}")
         if isinstance(state.checklist.scoring, ScoredScoring):
@@ -274,19 +303,55 @@ class RecordPage(QWidget):
 
     def _update_preview(self) -> None:
         code = self.items.current_code()
+        self._update_warning(code)
         if self.state is None or not code:
             self.preview_label.setText(tr("Pick an item from the checklist."))
             return
         # the item Enter will record, named: a search that picked something unexpected shows it here
         item = self.state.checklist.item(code)
         text = item.text.get(language())
-        named = f"{code} {text[:18]}{'…' if len(text) > 18 else ''}"
+        named = f"{code} {text[:10]}{'…' if len(text) > 10 else ''}"
         people = self.selected_staff()
         if not people and not self.charge_department.isChecked():
             self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
                                           item=named))
             return
         self.preview_label.setText(f"{named}: {preview(self.state, code, people, self.count.value()).text}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_entry)  # once the children have their new widths
+
+    def _fit_entry(self) -> None:
+        """Give the entry form the height its wrapped lines need (warning, preview) before the item details
+        above it get any (a splitter only knows minimum sizes, not what wrapped text needs): on a small screen
+        at a large font the details fold away rather than the people list being squeezed under the check box."""
+        needed = self.entry_box.minimumSizeHint().height()
+        for label in (self.history_warning, self.preview_label):  # what their wrapped lines add
+            if not label.isHidden() and label.width() > 0:
+                needed += max(0, label.heightForWidth(label.width()) - label.minimumSizeHint().height())
+        sizes = self.middle.sizes()
+        if needed <= 0 or len(sizes) != 2:
+            return
+        total, least = sum(sizes), self.info_tabs.minimumSizeHint().height()
+        if sizes[1] >= needed and (sizes[0] or total - needed < least):
+            return  # fits (or stays folded: there is still no room)
+        top = total - needed
+        if top < least:
+            top = 0  # folded (Ctrl+H brings the history back)
+        self.middle.setSizes([top, total - top])
+
+    def _update_warning(self, code: str | None) -> None:
+        history = self.history_view.history
+        warnings = []
+        if self.state is not None and code and history is not None:
+            people = self.selected_staff()
+            if people or self.charge_department.isChecked():
+                names = {member.staff_no: member.name for member in self.state.staff}
+                warnings = history.warnings(self.state.checklist.id, code, people, names)
+        self.history_warning.setText("⚠ " + " ".join(warnings) if warnings else "")
+        self.history_warning.setVisible(bool(warnings))
+        self._fit_entry()
 
     def _reset_entry(self) -> None:
         self.who.reset()
