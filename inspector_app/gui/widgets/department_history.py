@@ -31,7 +31,9 @@ class DepartmentHistoryView(QTextBrowser):
 
     def show_history(self, history: DepartmentHistory) -> None:
         self.history = history
-        parts = [f"<p><b>{tr('Open rectifications: {count} ({overdue} overdue)', count=len(history.open_items), overdue=history.overdue)}</b></p>"]
+        heading = tr("Open rectifications: {count} ({overdue} overdue)", count=len(history.open_items),
+                     overdue=history.overdue)
+        parts = [f"<p><b>{heading}</b></p>"]
         if history.open_items:
             rows = []
             for item in history.open_items:
@@ -44,7 +46,8 @@ class DepartmentHistoryView(QTextBrowser):
         if history.last_visit is None:
             parts.append(f"<p>{tr('No earlier finished inspection here.')}</p>")
         else:
-            parts.append(f"<p><b>{tr('Last visit {date}: {count} findings', date=history.last_visit, count=len(history.last_findings))}</b></p>")
+            last = tr("Last visit {date}: {count} findings", date=history.last_visit, count=len(history.last_findings))
+            parts.append(f"<p><b>{last}</b></p>")
             if history.last_findings:
                 parts.append("<ul>" + "".join(
                     f"<li><b>{escape(f.item_code)}</b> {_who(f.person, f.staff_no)}"
