@@ -84,3 +84,24 @@ def test_the_departments_history_warns_before_charging_the_same_person_again(mai
     assert not page.history_warning.isVisible()
     key(qtbot, "Ctrl+H")
     assert page.info_tabs.currentIndex() == 0
+
+
+def test_the_department_box_finds_by_pinyin_initials(main_window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    activate(qtbot, main_window)
+    start = main_window.start_page
+    start.checklist.setCurrentIndex(start.checklist.findData("svc-001-assessment"))
+    start.department.setFocus()
+    line = start.department.lineEdit()
+    line.selectAll()
+    qtbot.keyClicks(line, "ghsf")  # 挂号收费窗口
+    popup = start.department_search.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    model = popup.model()
+    assert [model.index(r, 0).data() for r in range(model.rowCount())][:1] == [start.department.itemText(
+        start.department.findData("W-REG"))]  # the only match, shown by its name
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert start.department.currentData() == "W-REG"
+    assert QApplication.activePopupWidget() is None
