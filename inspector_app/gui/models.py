@@ -81,7 +81,8 @@ class EntriesModel(RowTableModel):
     def row_data(self, entry: Entry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             head = f" [{tr('department head')} ×{entry.multiplier:g}]" if entry.multiplier != 1 else ""
-            note = entry.note + (f" 📷{entry.photos}" if entry.photos else "")
+            # a word, not 📷: the bundled font has no emoji, so the marker showed as an empty box
+            note = entry.note + (" " + tr("[{count} photos]", count=entry.photos) if entry.photos else "")
             if entry.voided:
                 note = f"[{tr('void')}: {entry.void_reason}] {note}"
             # No. counts the rows of this inspection (1..n); the stored sequence number means nothing here

@@ -77,8 +77,7 @@ def test_every_page_fits_a_1024_by_768_laptop(gui_workspace, open_window, lang, 
         window.nav.setCurrentRow(index)
         hint = window.minimumSizeHint()
         assert hint.width() <= 1024 and hint.height() <= 768 - 40 - 32, (index, hint)
-    if font == 11:  # and a 1280×720 one
-        assert window.minimumSizeHint().height() <= 720 - 40 - 32
+    assert window.minimumSizeHint().height() <= 720 - 40 - 32  # and a 1280×720 one
 
 
 def test_roster_import_with_bad_rows_asks_first_and_runs_off_the_gui_thread(main_window, qtbot, tmp_path,

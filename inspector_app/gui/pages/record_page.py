@@ -105,7 +105,8 @@ class RecordPage(QWidget):
         self.who = PeoplePicker()
         self.who.changed.connect(self._update_preview)
         self.staff, self.charge_department = self.who.people, self.who.department
-        self.staff.setMinimumHeight(self.staff.fontMetrics().height() * 4 + 8)  # four people, at any font size
+        # four people at the usual font size, three at the largest ones (a 720-pixel screen has no more room)
+        self.staff.setMinimumHeight(max(80, self.staff.fontMetrics().height() * 3 + 8))
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
