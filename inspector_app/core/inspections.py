@@ -15,7 +15,13 @@ from sqlalchemy import func, select
 from inspector_app.core.errors import NotFoundError
 from inspector_app.core.i18n import tr
 from inspector_app.core.scoring import ScoreEntry, score_inspection
-from inspector_app.core.store.models import Deduction, Department, Inspection, Staff
+from inspector_app.core.store.models import (
+    Deduction,
+    Department,
+    Document,
+    Inspection,
+    Staff,
+)
 from inspector_app.core.workspace import Workspace
 
 
@@ -44,6 +50,7 @@ class InspectionRow:
     points: float
     score: float | None
     passed: bool | None
+    signed: bool = False  # a finished inspection whose sheet was issued and signed (documents, kind "sheet")
 
 
 @dataclass
@@ -85,6 +92,7 @@ class InspectionFilter:
     inspector: str | None = None
     status: str | None = None  # draft / finished
     include_training: bool = False
+    include_discarded: bool = False  # drafts discarded by mistake (Recorder.discard) stay out of every list
 
 
 _BASE_QUERY = (select(Inspection, Department.code, Department.name)
@@ -96,6 +104,8 @@ def _filtered(filters: InspectionFilter):  # noqa: ANN202 - a select
     query = _BASE_QUERY
     if not filters.include_training:
         query = query.where(Inspection.training.is_(False))
+    if not filters.include_discarded:
+        query = query.where(Inspection.discarded_at.is_(None))
     if filters.since:
         query = query.where(Inspection.local_date >= filters.since.isoformat())
     if filters.until:
@@ -133,6 +143,7 @@ def _rows(ws: Workspace, query) -> list[InspectionRow]:  # noqa: ANN001 - a sele
         ids = [row[0].id for row in found]
         grouped: dict[str, list[ScoreEntry]] = defaultdict(list)
         counts: dict[str, int] = defaultdict(int)
+        signed: set[str] = set()
         target = func.coalesce(Deduction.staff_id, Deduction.department_id)
         for chunk in range(0, len(ids), 500):
             for inspection_id, item, charged_to, target_id, points, n in session.execute(
@@ -143,6 +154,9 @@ def _rows(ws: Workspace, query) -> list[InspectionRow]:  # noqa: ANN001 - a sele
             ):
                 grouped[inspection_id].append(ScoreEntry(item, charged_to, target_id, points))
                 counts[inspection_id] += n
+            signed.update(session.scalars(
+                select(Document.inspection_id).where(Document.kind == "sheet",
+                                                     Document.inspection_id.in_(ids[chunk:chunk + 500]))))
     rows = []
     for inspection, code, name in found:
         result = score_inspection(ws.checklist_by_hash(inspection.checklist_hash), grouped.get(inspection.id, []))
@@ -151,7 +165,7 @@ def _rows(ws: Workspace, query) -> list[InspectionRow]:  # noqa: ANN001 - a sele
             to_local(inspection.finished_at, inspection.utc_offset_min), code, name, inspection.checklist_id,
             inspection.checklist_version, inspection.inspector_name, inspection.co_inspector, inspection.mode,
             inspection.status, inspection.origin, inspection.training, counts.get(inspection.id, 0),
-            result.total, result.score, result.passed))
+            result.total, result.score, result.passed, inspection.id in signed))
     return rows
 
 

@@ -43,7 +43,8 @@ _DEDUCTIONS: Table = Deduction.__table__  # type: ignore[assignment]
 _RECTIFICATIONS: Table = Rectification.__table__  # type: ignore[assignment]
 _PHOTOS: Table = Photo.__table__  # type: ignore[assignment]
 # The recording hot path runs straight on the DBAPI cursor (see store/fastpath.py).
-_INSPECTION_STATE_SQL = "SELECT status, checklist_hash, department_id FROM inspections WHERE id = ?"
+_INSPECTION_STATE_SQL = ("SELECT status, checklist_hash, department_id, discarded_at IS NOT NULL "
+                         "FROM inspections WHERE id = ?")
 _STAFF_SQL = "SELECT staff_no, id, department_id, is_head FROM staff WHERE active = 1 AND staff_no IN ({marks})"
 
 
@@ -142,6 +143,30 @@ class Recorder(WriteService):
             audit.record(session, self.actor, "finish", "inspection", inspection)
         return inspection
 
+    def discard(self, inspection_id: str, reason: str) -> Inspection:
+        """Discard a draft started by mistake: never deleted — it keeps its rows, is marked discarded with the
+        reason (audited), its entries are voided with that reason, and it leaves the lists of drafts."""
+        if not reason.strip():
+            raise _bad("reason", tr("a reason is required to discard a draft"))
+        with self._session() as session:
+            inspection = self._draft(session, inspection_id)
+            now = utcnow()
+            for deduction in inspection.deductions:
+                if deduction.voided_at is not None:
+                    continue
+                deduction.voided_at = now
+                deduction.void_reason = tr("draft discarded: {reason}", reason=reason.strip())
+                audit.record(session, self.actor, "void", "deduction", deduction)
+                if deduction.rectification is not None:
+                    deduction.rectification.status = "void"
+                    deduction.rectification.updated_at = now
+                    audit.record(session, self.actor, "void", "rectification", deduction.rectification)
+            inspection.discarded_at = now
+            inspection.discard_reason = reason.strip()
+            inspection.updated_at = now
+            audit.record(session, self.actor, "discard", "inspection", inspection)
+        return inspection
+
     # -- deductions -----------------------------------------------------------------------------------
     def record(self, inspection_id: str, request: NewDeduction) -> list[str]:
         """Record one deduction per person named (or one for the department); durable when it returns.
@@ -166,9 +191,11 @@ class Recorder(WriteService):
             row = cursor.execute(_INSPECTION_STATE_SQL, (inspection_id,)).fetchone()
             if row is None:
                 raise NotFoundError(tr("No inspection with id {id}", id=inspection_id))
-            status, checklist_hash, inspection_department = row
+            status, checklist_hash, inspection_department, discarded = row
             if status != "draft":
                 raise StateError(tr("This inspection is finished and locked; it cannot be changed."))
+            if discarded:
+                raise StateError(tr("This draft was discarded; it cannot be changed."))
             checklist = self.ws.checklist_by_hash(checklist_hash)
             try:
                 item = checklist.item(request.item_code)
@@ -258,6 +285,9 @@ class Recorder(WriteService):
             raise NotFoundError(tr("No inspection with id {id}", id=inspection_id))
         if inspection.status != "draft":
             raise StateError(tr("This inspection is finished and locked; it cannot be changed."))
+        if inspection.discarded_at is not None:
+            raise StateError(tr("This draft was discarded ({reason}); it cannot be changed.",
+                                reason=inspection.discard_reason or ""))
         return inspection
 
     def _deduction(self, session: Session, deduction_id: str) -> Deduction:

@@ -36,20 +36,45 @@ def matches(query: str, key: str) -> bool:
     return all(word in key for word in query.lower().split())
 
 
-def _rank(item: Item, query: str) -> int:
-    """0 for a direct hit (code, or a keyword or its pinyin/initials equals the query), else 1."""
+EXACT, STRONG, WEAK = 0, 1, 2
+
+
+def strength(item: Item, query: str) -> int | None:
+    """How well `item` matches: EXACT (its code, or a keyword or that keyword's pinyin / initials), STRONG (the
+    code starts with it, some text's pinyin or initials start with it, Chinese found in the text, an English
+    word starts with it), WEAK (found only inside a longer pinyin string or word: "xp" in 思想品德's "sxpd"),
+    None when it does not match at all. Only EXACT and STRONG matches may be picked without a look."""
     q = query.strip().lower()
+    if not q:
+        return WEAK
+    if not matches(q, item_search_key(item)):
+        return None
     if item.code.lower() == q:
-        return 0
+        return EXACT
     for word in item.keywords:
         if q in (word.lower(), *pinyin_forms(word)):
-            return 0
-    return 1
+            return EXACT
+    if item.code.lower().startswith(q):
+        return STRONG
+    for text in (item.text.zh, *item.keywords):
+        if any(form.startswith(q) for form in pinyin_forms(text)):
+            return STRONG
+        if not q.isascii() and q in text:
+            return STRONG
+    english = " ".join([item.text.en or "", *item.keywords]).lower()
+    if q.isascii() and any(word.startswith(q) for word in english.split()):
+        return STRONG
+    return WEAK
+
+
+def ranked(items: Iterable[Item], query: str) -> list[tuple[int, Item]]:
+    """(strength, item) of the matching items, best first, otherwise in checklist order."""
+    found = [(strength(item, query), item) for item in items]
+    return sorted(((rank, item) for rank, item in found if rank is not None), key=lambda pair: pair[0])
 
 
 def search_items(items: Iterable[Item], query: str) -> list[Item]:
     """Matching items, direct hits first, otherwise in checklist order."""
     if not query.strip():
         return list(items)
-    found = [item for item in items if matches(query, item_search_key(item))]
-    return sorted(found, key=lambda item: _rank(item, query))
+    return [item for _, item in ranked(items, query)]

@@ -30,7 +30,7 @@ from inspector_app.gui.desktop import (
     smoke_exit,
 )
 from inspector_app.gui.quick_start import QuickStart, startup_mark
-from inspector_app.gui.style import STYLE
+from inspector_app.gui.style import style_sheet
 
 if TYPE_CHECKING:
     from inspector_app.core.workspace import Workspace
@@ -55,6 +55,7 @@ def install_font(app: QApplication, point_size: int) -> list[str]:
     font.setFamilies(list(dict.fromkeys(_families)))
     font.setPointSize(point_size)
     app.setFont(font)
+    app.setStyleSheet(style_sheet(point_size))  # its sizes follow the font; setting it again re-polishes all
     return _families
 
 
@@ -89,7 +90,6 @@ def create_main_window(ws: Workspace) -> MainWindow:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     install_font(app, ws.settings.font_size)
-    app.setStyleSheet(STYLE)
     ensure_demo_roster(ws)  # the embedded default: a first run has the demo hospital to inspect
     ctx = GuiContext(ws, Operations())
     return MainWindow(ctx)
@@ -123,7 +123,6 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
         return None
     font_size = settings.get("font_size")
     install_font(app, font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11)
-    app.setStyleSheet(STYLE)
     geometry = settings.get("window_geometry")
     return QuickStart(app, data_dir, snapshot, geometry if isinstance(geometry, str) else None,
                       lambda ws: _show_main_window(app, ws, args))

@@ -23,3 +23,6 @@ class GuiContext:
         self.ws = ws
         self.ops = operations
         self.changes = Changes()
+        # what a page showed, for the page rebuilt after a language or font change (e.g. "summary": the
+        # monthly summary on screen), so switching the language does not lose a computed result
+        self.kept: dict[str, object] = {}

@@ -341,12 +341,10 @@ def run_first_run_wizard(ws: Workspace) -> bool:
     if not needs_first_run(ws):
         return True
     from inspector_app.gui.app import install_font
-    from inspector_app.gui.style import STYLE
 
     app = QApplication.instance()
     if isinstance(app, QApplication):  # the main window's font and look: Chinese renders without a system CJK font
-        install_font(app, ws.settings.font_size)
-        app.setStyleSheet(STYLE)
+        install_font(app, ws.settings.font_size)  # with the style sheet for that size
     wizard = FirstRunWizard(ws)
     wizard.exec()
     wizard.ops.wait()

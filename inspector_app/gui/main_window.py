@@ -10,8 +10,14 @@ import importlib
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,6 +35,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, set_language, tr
 from inspector_app.core.start_snapshot import write_snapshot
 from inspector_app.gui.context import GuiContext
+from inspector_app.gui.geometry import default_geometry, fits
 from inspector_app.gui.imports import ImportActions
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.navigation import PAGES
@@ -89,7 +96,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName(tr("Sections of the app"))
         self.nav.addItems([tr(name) for name in PAGES])
-        self.nav.setFixedWidth(max(130, self.nav.sizeHintForColumn(0) + 40))
+        self.nav.ensurePolished()  # the style sheet's font and padding, before measuring the names
+        self.nav.setFixedWidth(max(110, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12))
         self.start_page = StartPage(self.ctx)
         self.record_page = RecordPage(self.ctx, self.undo_stack)
         self.inspect = QStackedWidget()
@@ -136,29 +144,49 @@ class MainWindow(QMainWindow):
         self._action(inspect_menu, tr("&Finish inspection…"), QKeySequence("Ctrl+Shift+Return"),
                      lambda: self.record_page.state and self.finish_inspection(self.record_page.state.id))
         self._action(inspect_menu, tr("Search items"), QKeySequence.StandardKey.Find, self._search)
+        self._action(inspect_menu, tr("Department &history"), QKeySequence("Ctrl+H"), self._toggle_history)
+        self._action(inspect_menu, tr("&Discard this draft…"), None, self.discard_draft)
         edit_menu = bar.addMenu(tr("&Edit"))
         undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, tr("&Redo"))
-        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        # the platform's redo keys plus Ctrl+Y, each once (on Linux the platform's list has Ctrl+Y already, and
+        # a key listed twice on one action is ambiguous: Qt then fires nothing)
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) + [QKeySequence("Ctrl+Y")]
+        redo.setShortcuts(list({k.toString(): k for k in redo_keys}.values()))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         go_menu = bar.addMenu(tr("&Go"))
         for index, name in enumerate(PAGES):
             self._action(go_menu, tr(name), QKeySequence(f"Ctrl+{index + 1}"),
                          lambda checked=False, i=index: self.nav.setCurrentRow(i))
+        follow_menu = bar.addMenu(tr("&Rectification"))  # the Rectification page's buttons, by key
+        self._action(follow_menu, tr("&Mark rectified…"), QKeySequence("Ctrl+Shift+M"),
+                     lambda: self._rectification_action("mark"))
+        self._action(follow_menu, tr("Re-inspection: &fixed"), QKeySequence("Ctrl+Shift+F"),
+                     lambda: self._rectification_action("fixed"))
+        self._action(follow_menu, tr("Re-inspection: &not fixed…"), QKeySequence("Ctrl+Shift+N"),
+                     lambda: self._rectification_action("not_fixed"))
         documents_menu = bar.addMenu(tr("&Documents"))
         self.sign_action = self._action(documents_menu, tr("&Sign inspection sheet…"), None,
                                         lambda: self.reports.sign_sheet(prefer_selected=self.nav.currentRow() == 1))
         self._action(documents_menu, tr("Print &rectification notices…"), None,
                      lambda: self.reports.print_notices(prefer_selected=True))
         self._action(documents_menu, tr("Monthly &bulletin…"), None, self.reports.monthly_bulletin)
+        self._action(documents_menu, tr("&Export the monthly summary (XLSX)…"), None,
+                     lambda: (self.nav.setCurrentRow(3), self.summary_page.export_xlsx()))
         add_training_menu(self, bar)
         add_office_menu(self, bar)  # 办公室: merge batches (gui/office_dialog.py)
         help_menu = bar.addMenu(tr("&Help"))
-        self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
-                     lambda: ShortcutSheet(self).exec())
+        self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
         self._action(help_menu, tr("&About"), None, self._about)
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        """F1: every key of the window, read from its actions (window-modal, the loop keeps running)."""
+        sheet = ShortcutSheet(self)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.open()
+        return sheet
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
         action = QAction(text, self)
@@ -267,6 +295,27 @@ class MainWindow(QMainWindow):
         if callable(refresh) and page is not self.inspect and not fresh:
             refresh()
 
+    def _rectification_action(self, which: str) -> None:
+        """A Rectification menu command: on the items selected on that page (shown first, table focused)."""
+        self.nav.setCurrentRow(2)
+        page = self.rectification_page
+        if not page.selected_ids():
+            page.table.setFocus()
+            if page.model.rowCount() and not page.table.currentIndex().isValid():
+                page.table.selectRow(0)
+            self.statusBar().showMessage(tr("Select the items on the Rectification page (arrow keys), then "
+                                            "choose the command again."), 8000)
+            return
+        if which == "mark":
+            page.mark_rectified()
+        else:
+            page.reinspect(which == "fixed")
+
+    def _toggle_history(self) -> None:
+        if self.inspect.currentWidget() is self.record_page and self.record_page.state is not None:
+            self.nav.setCurrentRow(0)
+            self.record_page.toggle_history()
+
     def _search(self) -> None:
         if self.inspect.currentWidget() is self.record_page:
             self.nav.setCurrentRow(0)
@@ -285,6 +334,36 @@ class MainWindow(QMainWindow):
             return
         self.nav.setCurrentRow(0)
         self.inspect.setCurrentWidget(self.record_page)
+
+    def discard_draft(self) -> bool:
+        """Discard the open draft (started by mistake) with a reason: the core keeps it, voided and audited."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from inspector_app.core.recording import Recorder
+
+        state = self.record_page.state if self.inspect.currentWidget() is self.record_page else None
+        if state is None:
+            show_error(self, tr("Open the unfinished inspection to discard first (Inspect page)."))
+            return False
+        reason, ok = QInputDialog.getText(
+            self, tr("Discard this draft"),
+            tr("Discard the unfinished inspection of {department}? It is kept, voided, with the reason.\n"
+               "Why is it discarded?", department=state.department))
+        if not ok:
+            return False
+        try:
+            Recorder(self.ctx.ws).discard(state.id, reason)
+        except AppError as exc:
+            show_error(self, str(exc))
+            return False
+        self.undo_stack.clear()
+        self.record_page.state = None
+        self.inspect.setCurrentWidget(self.start_page)
+        self.ctx.changes.inspections.emit()
+        self.ctx.changes.rectifications.emit()
+        self.statusBar().showMessage(tr("Draft discarded."), 8000)
+        self.start_page.checklist.setFocus()
+        return True
 
     def finish_inspection(self, inspection_id: str) -> None:
         from inspector_app.core.inspection_state import load_state
@@ -324,21 +403,40 @@ class MainWindow(QMainWindow):
 
         self.update_share_status()
         app = QApplication.instance()
-        if isinstance(app, QApplication) and app.font().pointSize() != self.ctx.ws.settings.font_size:
-            install_font(app, self.ctx.ws.settings.font_size)
+        font_changed = isinstance(app, QApplication) and app.font().pointSize() != self.ctx.ws.settings.font_size
+        if font_changed:
+            install_font(app, self.ctx.ws.settings.font_size)  # at once: font and style sheet sizes together
         wanted = self.ctx.ws.settings.language
-        if wanted != self._language:
+        if wanted != self._language or font_changed:  # rebuilt: widths measured from text are measured again
             self._language = set_language(wanted)
             current = self.record_page.state.id if self.record_page.state else None
             page = self.nav.currentRow()
             self._build(current)
             self.nav.setCurrentRow(page)
+        if font_changed and not self.isMaximized() and not fits(self.geometry(), self.available_area()):
+            self.fit_to(self.available_area())
+
+    def available_area(self) -> QRect:
+        """The free area of the screen the window is on (without taskbar and docks)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
 
     def _restore_geometry(self) -> None:
+        """The saved geometry when it fits this screen, else one made for it (gui/geometry.py)."""
         saved = self.ctx.ws.settings.window_geometry
-        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+        available = self.available_area()
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))) and (
+                self.isMaximized() or fits(self.geometry(), available)):
             return
-        self.resize(1280, 760)
+        self.fit_to(available)
+
+    def fit_to(self, available: QRect) -> None:
+        """Size the window for a screen whose free area is `available` (also after a font change)."""
+        rect, maximise = default_geometry(available, self.minimumSizeHint())
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)
+        self.setGeometry(rect)
+        if maximise:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def save_start_snapshot(self) -> None:
         """What the start page shows, for the next quick start (gui/quick_start.py); a cache, so a failure

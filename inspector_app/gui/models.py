@@ -72,6 +72,7 @@ class EntriesModel(RowTableModel):
 
     def __init__(self) -> None:
         # most telling first: at laptop width the item's full text (last) is what gets cut
+        self._numbers: dict[int, int] = {}
         super().__init__([tr("No."), tr("Time"), tr("Item"), tr("Person / department"), tr("Count"), tr("Points"),
                           tr("Note"), tr("What is checked")])
 
@@ -81,13 +82,22 @@ class EntriesModel(RowTableModel):
     def entry(self, row: int) -> Entry | None:
         return self.row_at(row)
 
+    def _number(self, entry: Entry) -> int:
+        return self._numbers.get(id(entry), 0)
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self._numbers = {id(entry): number for number, entry in enumerate(rows, 1)}
+        super().set_rows(rows)
+
     def row_data(self, entry: Entry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             head = f" [{tr('department head')} ×{entry.multiplier:g}]" if entry.multiplier != 1 else ""
-            note = entry.note + (f" 📷{entry.photos}" if entry.photos else "")
+            # a word, not 📷: the bundled font has no emoji, so the marker showed as an empty box
+            note = entry.note + (" " + tr("[{count} photos]", count=entry.photos) if entry.photos else "")
             if entry.voided:
                 note = f"[{tr('void')}: {entry.void_reason}] {note}"
-            return [entry.seq, entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
+            # No. counts the rows of this inspection (1..n); the stored sequence number means nothing here
+            return [self._number(entry), entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
                     deduction_text(entry.points), note, entry.item_text][column]
         if role == Qt.ItemDataRole.ForegroundRole and entry.voided:
             return QColor(150, 150, 150)

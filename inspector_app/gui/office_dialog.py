@@ -117,6 +117,7 @@ class OfficeDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -1,44 +1,70 @@
-"""The keyboard shortcut sheet (Help → Keyboard shortcuts): every flow works without a mouse."""
+"""The keyboard shortcut sheet (Help → Keyboard shortcuts, F1): every flow works without a mouse.
+
+The sheet lists the keys that work inside the pages (below) and then every menu command that has a key,
+read from the window's own actions, so a key added to a menu can never be missing from the sheet.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QVBoxLayout,
+    QWidget,
 )
 
 from inspector_app.core.i18n import tr
 from inspector_app.gui.widgets.tables import fill_table, text_table
 
-# (keys, what they do) — English source text, translated when shown
+# keys handled inside the pages (not menu commands) — English source text, translated when shown
 SHORTCUTS = (
-    ("Ctrl+N", "Start a new inspection"),
-    ("Ctrl+F", "Search checklist items (text, code or pinyin initials such as xp)"),
     ("Enter", "In the search box: pick the first match; in the item list: go to the people"),
     ("Space", "Tick or untick the highlighted person"),
-    ("Tab / Shift+Tab", "Move between people, count, note and buttons"),
+    ("Tab / Shift+Tab", "Move between fields, lists, tables and buttons (arrow keys move inside a table)"),
     ("Enter", "In people, count or note: record the deduction"),
+    ("Enter", "In Co-inspector or Location / ward: start the inspection"),
     ("Del", "Void the selected deduction (asks for a reason)"),
-    ("Ctrl+Z / Ctrl+Y", "Undo / redo recording or voiding"),
     ("Ctrl+V", "Paste a photo from the clipboard (in the photo list)"),
-    ("Ctrl+Shift+Enter", "Review and finish the inspection"),
-    ("Ctrl+Shift+S", "Send finished inspections to the share"),
-    ("Ctrl+1 … Ctrl+5", "Inspect, History, Rectification, Monthly summary, Settings"),
-    ("F1", "This list"),
-    ("Ctrl+Q", "Quit (everything recorded is already saved)"),
+    ("Enter", "In the History table: open the selected inspection"),
+    ("Alt+letter", "Open a menu by its underlined letter"),
 )
 
 
+def menu_shortcuts(window: QWidget) -> list[tuple[str, str]]:
+    """(keys, command) for every action of the window that has a key, in menu order, keys as the user sees them."""
+    rows = []
+    seen: set[int] = set()
+    for action in window.findChildren(QAction):
+        if id(action) in seen or not action.shortcuts() or not action.text():
+            continue
+        seen.add(id(action))
+        keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+        rows.append((keys, action.text().replace("&", "").rstrip("…").strip()))
+    return rows
+
+
 class ShortcutSheet(QDialog):
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setObjectName("shortcutSheet")
         self.setWindowTitle(tr("Keyboard shortcuts"))
-        table = text_table(tr("Keyboard shortcuts"), [tr("Keys"), tr("What it does")])
-        fill_table(table, [[keys, tr(text)] for keys, text in SHORTCUTS])
+        self.table = text_table(tr("Keyboard shortcuts"), [tr("Keys"), tr("What it does")])
+        rows = [[keys, tr(text)] for keys, text in SHORTCUTS]
+        if parent is not None:
+            rows += [[keys, text] for keys, text in menu_shortcuts(parent)]
+        fill_table(self.table, rows)
+        note = QLabel(tr("Every command is also in the menus (Alt opens the menu bar)."))
+        note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(table)
+        layout.addWidget(self.table)
+        layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(640, 460)
+
+    def keys(self) -> list[str]:
+        return [self.table.item(row, 0).text() for row in range(self.table.rowCount())]

@@ -1,22 +1,43 @@
-"""The app's look: a few rules on top of the platform style, readable on a laptop on a ward round."""
+"""The app's look: a few rules on top of the platform style, readable on a laptop on a ward round.
 
-STYLE = """
-QListWidget#nav { border: none; background: #f3f5f7; font-size: 14pt; outline: 0; }
-QListWidget#nav::item { padding: 10px 14px; }
-QListWidget#nav::item:selected { background: #1f6fb2; color: white; }
-QLabel#inspectionHeader { font-size: 12pt; }
-QLabel#runningTotal { font-size: 15pt; font-weight: bold; color: #b3261e; padding: 0 12px; }
-QLabel#preview { color: #1f6fb2; font-weight: bold; }
-QPushButton#recordButton { font-weight: bold; padding: 6px 18px; }
-QStatusBar QLabel { padding: 0 8px; }
-QLabel#passphraseVerdict[ok="true"] { color: #1e7b34; font-weight: bold; }
+Sizes in the style sheet follow the font size setting (a style sheet's font-size beats the application
+font, so fixed sizes would stay small when the user picks a larger font): each rule is the base size plus a
+step, and `apply_font` installs font and sheet together, at once, without a restart.
 """
 
-# Training mode (gui/training/mode.py): set on the main window on top of STYLE, so it cannot be mistaken
-# for real inspections — an orange banner and an orange accent instead of the blue one.
-TRAINING_STYLE = """
-QToolBar#trainingBar { background: #e8710a; border: none; padding: 0; spacing: 0; }
-QLabel#trainingBanner { background: #e8710a; color: white; font-size: 13pt; font-weight: bold; padding: 5px; }
-QListWidget#nav { background: #fff1e3; }
-QListWidget#nav::item:selected { background: #c25e0c; color: white; }
+from __future__ import annotations
+
+DEFAULT_POINT_SIZE = 11
+
+
+def style_sheet(point_size: int = DEFAULT_POINT_SIZE) -> str:
+    """The application style sheet for a base font of `point_size` points."""
+    pad = max(4, round(point_size * 0.6))
+    return f"""
+QListWidget#nav {{ border: none; background: #f3f5f7; font-size: {point_size + 1}pt; outline: 0; }}
+QListWidget#nav::item {{ padding: {pad}px {pad + 2}px; }}
+QListWidget#nav::item:selected {{ background: #1f6fb2; color: white; }}
+QLabel#inspectionHeader {{ font-size: {point_size + 1}pt; }}
+QLabel#runningTotal {{ font-size: {point_size + 3}pt; font-weight: bold; color: #b3261e; padding: 0 {pad}px; }}
+QLabel#preview {{ color: #1f6fb2; font-weight: bold; }}
+QLabel#historyWarning {{ color: #b3261e; font-weight: bold; }}
+QPushButton#recordButton {{ font-weight: bold; padding: {pad // 2 + 2}px {pad + 6}px; }}
+QStatusBar QLabel {{ padding: 0 {pad}px; }}
+QLabel#passphraseVerdict[ok="true"] {{ color: #1e7b34; font-weight: bold; }}
 """
+
+
+def training_style(point_size: int = DEFAULT_POINT_SIZE) -> str:
+    """Training mode (gui/training/mode.py): set on the main window on top of the sheet, so it cannot be
+    mistaken for real inspections — an orange banner and an orange accent instead of the blue one."""
+    return f"""
+QToolBar#trainingBar {{ background: #e8710a; border: none; padding: 0; spacing: 0; }}
+QLabel#trainingBanner {{ background: #e8710a; color: white; font-size: {point_size + 2}pt; font-weight: bold;
+                         padding: 5px; }}
+QListWidget#nav {{ background: #fff1e3; }}
+QListWidget#nav::item:selected {{ background: #c25e0c; color: white; }}
+"""
+
+
+STYLE = style_sheet()
+TRAINING_STYLE = training_style()

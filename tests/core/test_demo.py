@@ -79,9 +79,9 @@ def test_demo_points_follow_the_checklist_rules(two_runs):
         checklist = ws.checklist_by_hash(checklist_hash)
         item = checklist.item(deduction.item_code)
         head = deduction.charged_to == "person" and deduction.is_head
-        assert deduction.points_each == item.points
+        assert deduction.points_each == item.points_each  # 0 for a finding without points
         assert deduction.multiplier == (checklist.head_multiplier if head else 1.0)
-        assert deduction.points == pytest.approx(item.points * deduction.count * deduction.multiplier)
+        assert deduction.points == pytest.approx(item.points_each * deduction.count * deduction.multiplier)
         if item.charge_to.value == "department":
             assert deduction.staff_id is None
 

@@ -147,6 +147,10 @@ class Inspection(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # a draft started by mistake is discarded with a reason (never deleted): it stays a draft, locked and
+    # out of the lists; its entries are voided with the same reason
+    discarded_at: Mapped[datetime | None]
+    discard_reason: Mapped[str | None] = mapped_column(Text)
 
     department: Mapped[Department] = relationship()
     deductions: Mapped[list[Deduction]] = relationship(back_populates="inspection", order_by="Deduction.seq")

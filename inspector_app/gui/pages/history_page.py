@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -54,6 +55,13 @@ from inspector_app.gui.widgets.tables import compact_combo, fit_columns, row_vie
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 NUMERIC_COLUMNS = {6, 7, 8}
+
+
+def history_status(row: InspectionRow) -> str:
+    """Draft, finished but not signed yet (a to-do), or signed: 已完成 alone hid the unsigned sheets."""
+    if row.status != "finished":
+        return status_text(row.status)
+    return tr("finished, signed") if row.signed else tr("finished, not signed")
 
 
 class InspectionsModel(RowTableModel):
@@ -102,7 +110,7 @@ class InspectionsModel(RowTableModel):
             score = "" if row.score is None else f"{row.score:g}" + ("" if row.passed else f" ({tr('FAILED')})")
             return [row.started_at[:16].replace("T", " "), row.department,
                     self.titles.get(row.checklist_id, row.checklist_id), inspector, mode_text(row.mode),
-                    status_text(row.status), row.deductions, f"{row.points:g}", score][column]
+                    history_status(row), row.deductions, f"{row.points:g}", score][column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -152,21 +160,23 @@ class HistoryPage(QWidget):
                                           tr("Print the rectification notices of the selected inspection"),
                                           self.notices_selected)
 
-        filters = QGridLayout()
-        filters.addWidget(self.since_on, 0, 0)
-        filters.addWidget(self.since, 0, 1)
-        filters.addWidget(self.until_on, 0, 2)
-        filters.addWidget(self.until, 0, 3)
-        filters.addWidget(QLabel(tr("Status")), 0, 4)
-        filters.addWidget(self.status, 0, 5)
-        filters.addWidget(QLabel(tr("Department / window")), 1, 0)
-        filters.addWidget(self.department, 1, 1)
-        filters.addWidget(QLabel(tr("Checklist")), 1, 2)
-        filters.addWidget(self.checklist, 1, 3)
-        filters.addWidget(QLabel(tr("Inspector")), 1, 4)
-        filters.addWidget(self.inspector, 1, 5)
-        filters.addWidget(clear, 1, 6)
-        filters.setColumnStretch(3, 1)
+        # two narrow columns of filters (what, then when), so the page fits a 1024-pixel screen at large fonts
+        what = QFormLayout()
+        what.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels go above when space is short
+        what.addRow(tr("Department / window"), self.department)
+        what.addRow(tr("Checklist"), self.checklist)
+        what.addRow(tr("Inspector"), self.inspector)
+        when = QGridLayout()
+        when.addWidget(self.since_on, 0, 0)
+        when.addWidget(self.since, 0, 1)
+        when.addWidget(self.until_on, 1, 0)
+        when.addWidget(self.until, 1, 1)
+        when.addWidget(QLabel(tr("Status")), 2, 0)
+        when.addWidget(self.status, 2, 1)
+        filters = QHBoxLayout()
+        filters.addLayout(what, 3)
+        filters.addLayout(when, 2)
+        filters.addWidget(clear, 0, Qt.AlignmentFlag.AlignBottom)
         bottom = QHBoxLayout()
         bottom.addWidget(self.total, 1)
         bottom.addWidget(self.sign_button)

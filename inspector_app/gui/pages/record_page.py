@@ -10,12 +10,12 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
+from inspector_app.core.department_history import department_history
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState, load_state, preview
@@ -37,27 +39,32 @@ from inspector_app.core.recording import NewDeduction, Recorder
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import EntriesModel, deduction_text, item_basis_text
+from inspector_app.gui.pages.start_page import short_title
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
+from inspector_app.gui.widgets.department_history import DepartmentHistoryView
 from inspector_app.gui.widgets.item_tree import ItemTree
-from inspector_app.gui.widgets.people_picker import PeoplePicker
+from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.tables import row_view
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic)"
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic"
 
 
-class _EnterRecords(QObject):
-    """Enter in the entry form's fields records the entry (Shift+Enter does nothing special)."""
+class _UndoGoesToEntries(QObject):
+    """Ctrl+Z / Ctrl+Y in a field with nothing of its own to undo go to the window's undo stack (the last
+    entry), instead of being swallowed by the field; the field's history is reset after each recording."""
 
-    def __init__(self, page: RecordPage):
-        super().__init__(page)
-        self.page = page
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                self.page.record()
-                return True
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        edit = watched.lineEdit() if isinstance(watched, QAbstractSpinBox) else watched
+        if not isinstance(edit, QLineEdit):
+            return False
+        if event.matches(QKeySequence.StandardKey.Undo):
+            return not edit.isUndoAvailable()  # filtered, not accepted: the shortcut fires
+        if event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+            return not edit.isRedoAvailable()
         return False
 
 
@@ -98,7 +105,8 @@ class RecordPage(QWidget):
         self.who = PeoplePicker()
         self.who.changed.connect(self._update_preview)
         self.staff, self.charge_department = self.who.people, self.who.department
-        self.staff.setMinimumHeight(130)
+        # four people at the usual font size, three at the largest ones (a 720-pixel screen has no more room)
+        self.staff.setMinimumHeight(max(80, self.staff.fontMetrics().height() * 3 + 8))
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -115,28 +123,42 @@ class RecordPage(QWidget):
         paste_photo = push_button(tr("Paste photo"), tr("Paste photo from the clipboard"), self._paste_photo)
         self.preview_label = QLabel()
         self.preview_label.setObjectName("preview")
+        self.preview_label.setWordWrap(True)
+        self.history_warning = QLabel()  # the person ticked already has this item open, or had it last time
+        self.history_warning.setObjectName("historyWarning")
+        self.history_warning.setWordWrap(True)
+        self.history_warning.setAccessibleName(tr("Warning from the department's history"))
+        self.history_warning.setVisible(False)
         self.record_button = push_button(tr("Record deduction (Enter)"), tr("Record deduction"), self.record,
                                          default=True, object_name="recordButton")
 
-        form = QFormLayout()
-        form.addRow(tr("Count"), self.count)
-        form.addRow(tr("Note"), self.note)
-        photos = QHBoxLayout()
+        form = QHBoxLayout()  # count and note on one line: the form fits a 768-pixel screen at large fonts
+        count_label, note_label = QLabel(tr("Count")), QLabel(tr("Note"))
+        count_label.setBuddy(self.count)
+        note_label.setBuddy(self.note)
+        form.addWidget(count_label)
+        form.addWidget(self.count)
+        form.addWidget(note_label)
+        form.addWidget(self.note, 1)
+        photos = QHBoxLayout()  # one row: the entry column stays short enough for a 720-pixel screen
         photos.addWidget(self.photo_list, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(add_photo)
-        buttons.addWidget(paste_photo)
-        photos.addLayout(buttons)
-        entry_box = QGroupBox(tr("Record a deduction"))
+        photos.addWidget(add_photo)
+        photos.addWidget(paste_photo)
+        self.entry_box = entry_box = QGroupBox(tr("Record a deduction"))
         entry = QVBoxLayout(entry_box)
         entry.addWidget(self.who, 1)
         entry.addLayout(form)
         entry.addLayout(photos)
+        entry.addWidget(self.history_warning)
         entry.addWidget(self.preview_label)
         entry.addWidget(self.record_button)
 
-        middle = QSplitter(Qt.Orientation.Vertical)
-        middle.addWidget(self.detail)
+        self.history_view = DepartmentHistoryView()
+        self.info_tabs = QTabWidget()  # the item's details, or what the department still owes
+        self.info_tabs.addTab(self.detail, tr("Item"))
+        self.info_tabs.addTab(self.history_view, tr("Department history"))
+        self.middle = middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(self.info_tabs)
         middle.addWidget(entry_box)
         middle.setStretchFactor(0, 2)
         middle.setStretchFactor(1, 3)
@@ -171,12 +193,17 @@ class RecordPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(columns, 1)
 
-        enter = _EnterRecords(self)
+        enter = EnterRecords(self.record, self)
         for widget in (self.staff, self.count, self.charge_department, self.note):
             widget.installEventFilter(enter)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.entries, self.void_selected)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
-        QShortcut(QKeySequence.StandardKey.Paste, self.photo_list, self._paste_photo)
+        # Ctrl+F is the window's Search action (one binding per key); these two only act in their widget
+        void_key = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.entries, self.void_selected)
+        void_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste_key = QShortcut(QKeySequence.StandardKey.Paste, self.photo_list, self._paste_photo)
+        paste_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo_keys = _UndoGoesToEntries(self)
+        for widget in (self.items.search, self.note, self.count):
+            widget.installEventFilter(undo_keys)
 
     # -- loading ------------------------------------------------------------------------------------------
     def open_inspection(self, inspection_id: str) -> None:
@@ -186,9 +213,21 @@ class RecordPage(QWidget):
         self.who.item_charges(ChargeTo.PERSON)  # no item picked yet: nothing locks the department
         self.who.load((member.staff_no, f"{member.name}（{member.staff_no}）"
                        + (f"  [{tr('department head')}]" if member.is_head else "")) for member in self.state.staff)
+        self.history_view.show_history(department_history(self.ctx.ws, self.state.department_code,
+                                                           exclude=self.state.id))
+        self.info_tabs.setTabText(1, self.history_view.title())
+        self.info_tabs.setCurrentIndex(1 if self.history_view.history.open_items else 0)  # type: ignore[union-attr]
         self._reset_entry()
         self._refresh_view()
         self.focus_search()
+
+    def toggle_history(self) -> None:
+        """Ctrl+H: the department's history, or back to the item's details (unfolded if it was folded)."""
+        self.info_tabs.setCurrentIndex(1 - self.info_tabs.currentIndex())
+        sizes = self.middle.sizes()
+        if sizes and sizes[0] == 0:
+            half = sum(sizes) // 2
+            self.middle.setSizes([half, sum(sizes) - half])
 
     def reload(self) -> None:
         if self.state is not None:
@@ -201,8 +240,11 @@ class RecordPage(QWidget):
         lang = language()
         mode = tr("open (明查)") if state.mode == "open" else tr("covert (暗访)")
         co = tr(", with {name}", name=state.co_inspector) if state.co_inspector else ""
-        self.header.setText(f"<b>{state.department}</b> · {state.checklist.title.get(lang)} · {mode}<br>"
-                            f"{tr('Inspector')}: {state.inspector}{co} · {state.started_at[:16].replace('T', ' ')}")
+        title = short_title(state.checklist.title.get(lang))  # the full title wraps to many lines on a laptop
+        when = state.started_at[:16].replace("T", " ")
+        self.header.setText(f"<b>{escape(state.department)}</b> · {mode}<br>{escape(title)}")
+        self.header.setToolTip(f"{state.department} · {state.checklist.title.get(lang)} · {mode}\n"
+                               f"{tr('Inspector')}: {state.inspector}{co} · {when}")
         if isinstance(state.checklist.scoring, ScoredScoring):
             self.total.setText(tr("Score {score:g} (deducted {points:g})", score=state.score.score or 0,
                                   points=state.score.total))
@@ -220,8 +262,19 @@ class RecordPage(QWidget):
         self.items.search.setFocus()
         self.items.search.selectAll()
 
+    def _forget_typing(self) -> None:
+        """After an entry is stored, Ctrl+Z means "undo that entry", not "undo my typing in the search box"."""
+        search = self.items.search
+        search.blockSignals(True)
+        search.setText(search.text())  # setText resets the field's own undo history
+        search.blockSignals(False)
+
     def _show_item(self, code: str) -> None:
         if self.state is None:
+            return
+        if not code:  # a search that matched nothing well: no item is picked
+            self.detail.clear()
+            self._update_preview()
             return
         item = self.state.checklist.item(code)
         lang = language()
@@ -253,19 +306,61 @@ class RecordPage(QWidget):
 
     def _update_preview(self) -> None:
         code = self.items.current_code()
+        self._update_warning(code)
         if self.state is None or not code:
             self.preview_label.setText(tr("Pick an item from the checklist."))
             return
+        # the item Enter will record, named: a search that picked something unexpected shows it here
+        item = self.state.checklist.item(code)
+        text = item.text.get(language())
+        named = f"{code} {text[:10]}{'…' if len(text) > 10 else ''}"
         people = self.selected_staff()
         if not people and not self.charge_department.isChecked():
-            self.preview_label.setText(tr("Tick the people responsible, or charge the department."))
+            self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
+                                          item=named))
             return
-        self.preview_label.setText(preview(self.state, code, people, self.count.value()).text)
+        self.preview_label.setText(f"{named}: {preview(self.state, code, people, self.count.value()).text}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_entry)  # once the children have their new widths
+
+    def _fit_entry(self) -> None:
+        """Give the entry form the height its wrapped lines need (warning, preview) before the item details
+        above it get any (a splitter only knows minimum sizes, not what wrapped text needs): on a small screen
+        at a large font the details fold away rather than the people list being squeezed under the check box."""
+        needed = self.entry_box.minimumSizeHint().height()
+        for label in (self.history_warning, self.preview_label):  # what their wrapped lines add
+            if not label.isHidden() and label.width() > 0:
+                needed += max(0, label.heightForWidth(label.width()) - label.minimumSizeHint().height())
+        sizes = self.middle.sizes()
+        if needed <= 0 or len(sizes) != 2:
+            return
+        total, least = sum(sizes), self.info_tabs.minimumSizeHint().height()
+        if sizes[1] >= needed and (sizes[0] or total - needed < least):
+            return  # fits (or stays folded: there is still no room)
+        top = total - needed
+        if top < least:
+            top = 0  # folded (Ctrl+H brings the history back)
+        self.middle.setSizes([top, total - top])
+
+    def _update_warning(self, code: str | None) -> None:
+        history = self.history_view.history
+        warnings = []
+        if self.state is not None and code and history is not None:
+            people = self.selected_staff()
+            if people or self.charge_department.isChecked():
+                names = {member.staff_no: member.name for member in self.state.staff}
+                warnings = history.warnings(self.state.checklist.id, code, people, names)
+        self.history_warning.setText("⚠ " + " ".join(warnings) if warnings else "")
+        self.history_warning.setVisible(bool(warnings))
+        self._fit_entry()
 
     def _reset_entry(self) -> None:
         self.who.reset()
         self.count.setValue(1)
-        self.note.clear()
+        self.count.lineEdit().setText(self.count.text())  # no typing history left behind (see _UndoGoesToEntries)
+        self.note.setText("")  # unlike clear(), also drops the note's undo history
         self.photos = []
         self.photo_list.clear()
 
@@ -293,6 +388,7 @@ class RecordPage(QWidget):
                                            self._changed))
         self._reset_entry()
         self._changed()
+        self._forget_typing()
         self.focus_search()
         return True
 
@@ -324,7 +420,8 @@ class RecordPage(QWidget):
         self.ctx.changes.inspections.emit()
 
     def _add_photo_file(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Add photo"), str(Path.home()), IMAGE_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Add photo"), str(Path.home()),
+                                                tr("Images ({patterns})", patterns=IMAGE_PATTERNS))
         for name in files:
             self._add_photo(Path(name))
 

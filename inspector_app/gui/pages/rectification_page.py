@@ -116,9 +116,9 @@ class RectificationPage(QWidget):
         filters.addWidget(self.status)
         filters.addWidget(QLabel(tr("Department / window")))
         filters.addWidget(self.department, 1)
-        filters.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.summary)  # its own line: the filters' row fits a 1024-pixel screen at large fonts
         layout.addWidget(self.table, 1)
         layout.addLayout(button_row(self.mark_button, self.fixed_button, self.not_fixed_button))
 

@@ -32,6 +32,7 @@ from inspector_app.core.i18n import language, tr
 from inspector_app.core.start_snapshot import Choice, StartSnapshot, snapshot_of
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.widgets.buttons import button_row, push_button
+from inspector_app.gui.widgets.pinyin_completer import PinyinCompletion
 from inspector_app.gui.widgets.tables import compact_combo
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class StartPage(QWidget):
         self.department.setEditable(True)
         self.department.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.department.setAccessibleName(tr("Department / window"))
+        self.department_search = PinyinCompletion(self.department)  # "ghsf" finds 挂号收费窗口
         self.co_inspector = QLineEdit()
         self.co_inspector.setAccessibleName(tr("Co-inspector"))
         self.co_inspector.setPlaceholderText(tr("optional"))
@@ -95,8 +97,11 @@ class StartPage(QWidget):
         self.inspector = QLabel()
         start = push_button(tr("Start inspection"), tr("Start inspection"), self.start, default=True)
         self.checklist.currentIndexChanged.connect(lambda _: self._fill_departments())
+        for field in (self.co_inspector, self.location):  # Enter in the last fields starts, as the button does
+            field.returnPressed.connect(self.start)
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels go above when space is short
         form.addRow(tr("Checklist"), self.checklist)
         form.addRow(tr("Department / window"), self.department)
         form.addRow(tr("Mode"), mode_row)
@@ -212,6 +217,8 @@ class StartPage(QWidget):
         index = self.department.findData(current)
         if index >= 0:
             self.department.setCurrentIndex(index)
+        if self.department_search.completer is not None:
+            self.department_search.rebuild()
 
     def refresh_drafts(self) -> None:
         self.drafts.clear()

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -162,6 +163,17 @@ class SummaryPage(QWidget):
         layout.addWidget(self.totals)
         layout.addWidget(self.tabs, 1)
         ctx.changes.inspections.connect(self._inspections_changed)
+        kept = ctx.kept.get("summary")
+        if isinstance(kept, MonthlySummary):  # the page was rebuilt (language, font): show the same result
+            self.month.setDate(QDate.fromString(kept.month, "yyyy-MM"))
+            self.summary = kept
+            self._fill(kept)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """The chosen month is computed when the page is first shown: no empty page until Show is pressed."""
+        super().showEvent(event)
+        if self.summary is None and not self.is_busy:
+            self.show_summary()
 
     def refresh(self) -> None:
         """Called when the page is shown: (re)compute the chosen month."""
@@ -192,6 +204,7 @@ class SummaryPage(QWidget):
             return  # the page was rebuilt, or a newer request is running
         self._set_busy(False)
         self.summary = summary
+        self.ctx.kept["summary"] = summary
         self._fill(summary)
         self.loaded.emit()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -49,7 +50,7 @@ from inspector_app.gui.models import deduction_text
 from inspector_app.gui.training.result import DrillResult, target_name
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
-from inspector_app.gui.widgets.people_picker import PeoplePicker
+from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.tables import compact_combo
 
 
@@ -118,12 +119,14 @@ class DrillDialog(QDialog):
         self.preview = QLabel()
         self.preview.setObjectName("preview")
         self.preview.setWordWrap(True)
-        record = push_button(tr("Record deduction"), tr("Record deduction"), self.record, object_name="recordButton")
+        record = push_button(tr("Record deduction (Enter)"), tr("Record deduction"), self.record,
+                             object_name="recordButton")
         self.recorded = QTableWidget(0, 4)
         self.recorded.setAccessibleName(tr("Deductions recorded in this drill"))
         self.recorded.setHorizontalHeaderLabels([tr("Item"), tr("Who"), tr("Count"), tr("Points")])
         self.recorded.verticalHeader().setVisible(False)
         self.recorded.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.recorded.setTabKeyNavigation(False)  # Tab leaves the table: Remove and Submit stay reachable
         self.recorded.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.recorded.horizontalHeader()  # Who gets the width; item, count and points are short
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -160,6 +163,14 @@ class DrillDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(columns, 1)
+        # Enter is not the dialog's default button here: in the search box it picks the item, in the people
+        # list or the count it records, anywhere else it does nothing (no "pick an item first" surprise)
+        for button in page.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        enter = EnterRecords(self.record, self)
+        for widget in (self.who.people, self.who.department, self.count):
+            widget.installEventFilter(enter)
         return page
 
     @property
@@ -218,7 +229,8 @@ class DrillDialog(QDialog):
         return [DEPARTMENT] if self.who.charges_department() else self.who.ticked()
 
     def _item_selected(self, code: str) -> None:
-        self.who.item_charges(self.current_pack.checklist.item(code).charge_to)
+        if code:  # empty: a search that matched nothing well, no item is picked
+            self.who.item_charges(self.current_pack.checklist.item(code).charge_to)
         self._update_preview()
 
     # -- recording ----------------------------------------------------------------------------------------------

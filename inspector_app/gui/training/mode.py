@@ -23,7 +23,7 @@ from inspector_app.core.training.mode import (
 )
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.messages import show_error
-from inspector_app.gui.style import TRAINING_STYLE
+from inspector_app.gui.style import training_style
 
 if TYPE_CHECKING:
     from inspector_app.gui.main_window import MainWindow
@@ -51,7 +51,7 @@ class TrainingMode:
             self.banner.setParent(None)
             self.banner.deleteLater()
             self.banner = None
-        window.setStyleSheet(TRAINING_STYLE if self.active else "")
+        window.setStyleSheet(training_style(window.ctx.ws.settings.font_size) if self.active else "")
         if not self.active:
             return
         window.setWindowTitle(window.windowTitle() + " — " + tr("Training mode"))

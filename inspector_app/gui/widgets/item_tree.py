@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTreeView,
     QVBoxLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, Item
 from inspector_app.core.i18n import language, tr
-from inspector_app.core.search import item_search_key, matches, search_items
+from inspector_app.core.search import STRONG, item_search_key, matches, ranked
 from inspector_app.gui.models import item_points_text
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,15 +33,24 @@ MARKED = QColor(255, 236, 214)
 
 
 class _Filter(QSortFilterProxyModel):
+    """Rows matching the query, the best matches (core/search.py strengths) first within each section."""
+
     def __init__(self) -> None:
         super().__init__()
         self.query = ""
+        self.ranks: dict[str, int] = {}
         self.setRecursiveFilteringEnabled(True)
 
-    def set_query(self, query: str) -> None:
+    def set_query(self, query: str, ranks: dict[str, int]) -> None:
         self.beginFilterChange()
-        self.query = query
+        self.query, self.ranks = query, ranks
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidate()  # re-sort: the ranks changed with the query
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 - Qt API
+        worst = len(self.ranks) + 9
+        return ((self.ranks.get(left.data(CODE_ROLE), worst), left.row())
+                < (self.ranks.get(right.data(CODE_ROLE), worst), right.row()))
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
         if not self.query.strip():
@@ -61,6 +71,10 @@ class ItemTree(QWidget):
         self.search.setPlaceholderText(tr("Search items: text, code or pinyin initials (e.g. xp for 胸牌)"))
         self.search.setAccessibleName(tr("Search checklist items"))
         self.search.setClearButtonEnabled(True)
+        self.hint = QLabel()  # says so when nothing matches well: Enter then never picks an unrelated item
+        self.hint.setObjectName("searchHint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(False)
         self.model = QStandardItemModel()
         self.proxy = _Filter()
         self.proxy.setSourceModel(self.model)
@@ -73,6 +87,7 @@ class ItemTree(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
+        layout.addWidget(self.hint)
         layout.addWidget(self.tree)
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._choose_first)
@@ -151,15 +166,25 @@ class ItemTree(QWidget):
             row[3].setAccessibleDescription(tr("deducted {count} times", count=count) if count else "")
 
     def _filter(self, text: str) -> None:
-        self.proxy.set_query(text)
+        found = ranked(self._items, text) if text.strip() else []  # the core's ranking: direct hits first
+        self.proxy.set_query(text, {item.code: rank for rank, item in found})
+        self.proxy.sort(0)
         self.tree.expandAll()
-        best = search_items(self._items, text)  # the core's ranking: direct hits (code, keyword) first
-        if best and text.strip():
-            self.select(best[0].code)
-        else:
+        self.hint.setVisible(False)
+        if not text.strip():
             first = self._first_item()
             if first is not None:
                 self.tree.setCurrentIndex(first)
+        elif found and found[0][0] <= STRONG:
+            self.select(found[0][1].code)
+        else:  # nothing meant: no item is current, so Enter cannot record an unrelated one
+            self.tree.selectionModel().clearSelection()
+            self.tree.setCurrentIndex(QModelIndex())
+            self.hint.setText(tr("No direct match for “{query}”: {count} partial matches below; ↓ to look at them, "
+                                 "Enter to pick one.", query=text.strip(), count=len(found)) if found
+                              else tr("Nothing matches “{query}”.", query=text.strip()))
+            self.hint.setVisible(True)
+            self.item_selected.emit("")  # the form shows that no item is picked
 
     def _first_item(self) -> QModelIndex | None:
         for section in range(self.proxy.rowCount()):
@@ -169,12 +194,16 @@ class ItemTree(QWidget):
         return None
 
     def _choose_first(self) -> None:
+        """Enter in the search box: the current (well matching) item is chosen; after a weak search the
+        first partial match is only shown, in the list, for a second Enter there."""
         index = self.tree.currentIndex()
-        if not index.isValid() or not index.data(CODE_ROLE):
-            index = self._first_item() or QModelIndex()
-        if index.isValid():
-            self.tree.setCurrentIndex(index)
+        if index.isValid() and index.data(CODE_ROLE):
             self._chosen(index)
+            return
+        first = self._first_item()
+        if first is not None:
+            self.tree.setFocus()
+            self.tree.setCurrentIndex(first)
 
     def _selected(self, index: QModelIndex) -> None:
         code = index.data(CODE_ROLE)

@@ -6,12 +6,14 @@ department ticks and locks "Charge the department" until an item charged to peop
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -20,8 +22,25 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.i18n import tr
+from inspector_app.core.search import pinyin_forms
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1  # each list entry's key (staff number, or the scenario's id)
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2  # what the find box matches: label, key, pinyin and initials
+
+
+class EnterRecords(QObject):
+    """Enter in an entry form's fields records the entry (Ctrl+Enter is left to the window's actions)."""
+
+    def __init__(self, record: Callable[[], object], parent: QObject):
+        super().__init__(parent)
+        self.record = record
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.record()
+            return True
+        return False
 
 
 class PeoplePicker(QWidget):
@@ -31,16 +50,29 @@ class PeoplePicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        # wards have 30–60 staff: typing a name, its pinyin initials or the 工号 narrows the list
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(tr("Find: name, initials or 工号"))
+        self.find.setAccessibleName(tr("Find a person"))
+        self.find.setClearButtonEnabled(True)
+        self.find.textChanged.connect(self._filter)
+        self.find.returnPressed.connect(self._tick_found)
         self.people = QListWidget()
         self.people.setAccessibleName(tr("People to charge"))
+        # long names are cut with "…" and shown whole as tooltips: no sideways scroll bar under the list
+        self.people.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.people.itemChanged.connect(lambda _: self.changed.emit())
-        self.department = QCheckBox(tr("Charge the department (no person)"))
+        self.department = QCheckBox(tr("Charge the department"))  # short: the entry column fits 1024 px
         self.department.setAccessibleName(tr("Charge the department"))
         self.department.toggled.connect(self._department_toggled)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(tr("Who (space ticks a person):")))
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel(tr("Who (space ticks a person):")))
+        heading.addWidget(self.find, 1)
+        layout.addLayout(heading)
         layout.addWidget(self.people, 1)
+        self.people.installEventFilter(self)  # letters typed in the list go to the find box
         layout.addWidget(self.department)
         self._forced = False  # the current item can only be charged to the department
 
@@ -50,6 +82,8 @@ class PeoplePicker(QWidget):
         self.people.clear()
         for key, label in people:
             entry = QListWidgetItem(label)
+            entry.setToolTip(label)
+            entry.setData(SEARCH_ROLE, " ".join((label.lower(), key.lower(), *pinyin_forms(label))))
             entry.setData(PERSON_ROLE, key)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
@@ -82,8 +116,45 @@ class PeoplePicker(QWidget):
             if self.people.item(i).data(PERSON_ROLE) == key:
                 self.people.item(i).setCheckState(Qt.CheckState.Checked)
 
+    # -- finding ------------------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (watched is self.people and event.type() == QEvent.Type.KeyPress and event.text().isprintable()
+                and event.text().strip() and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                                                      | Qt.KeyboardModifier.AltModifier)):
+            self.find.setFocus()
+            self.find.insert(event.text())
+            return True
+        return super().eventFilter(watched, event)
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().split()
+        first = None
+        for row in range(self.people.count()):
+            entry = self.people.item(row)
+            hidden = not all(word in entry.data(SEARCH_ROLE) for word in words)
+            entry.setHidden(hidden)
+            if not hidden and first is None:
+                first = entry
+        if first is not None:
+            self.people.setCurrentItem(first)
+
+    def visible(self) -> list[str]:
+        return [self.people.item(i).data(PERSON_ROLE) for i in range(self.people.count())
+                if not self.people.item(i).isHidden()]
+
+    def _tick_found(self) -> None:
+        """Enter in the find box ticks the person found (the highlighted one) and goes back to the list."""
+        entry = self.people.currentItem()
+        if entry is None or entry.isHidden() or not self.people.isEnabled():
+            return
+        entry.setCheckState(Qt.CheckState.Checked)
+        self.find.clear()
+        self.people.setCurrentItem(entry)
+        self.people.setFocus()
+
     def reset(self) -> None:
         """Untick everybody; the department stays charged only when the item allows nothing else."""
+        self.find.clear()
         self.people.blockSignals(True)
         for i in range(self.people.count()):
             self.people.item(i).setCheckState(Qt.CheckState.Unchecked)

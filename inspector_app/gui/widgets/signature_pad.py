@@ -54,7 +54,7 @@ class SignatureCanvas(QWidget):
         super().__init__(parent)
         self.strokes: list[QPainterPath] = []
         self._drawing = False
-        self.setMinimumSize(320, 110)
+        self.setMinimumSize(320, 120)  # room to sign, at any font size (issue 17: at least 300×120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, False)  # touch comes in as mouse events

@@ -21,6 +21,7 @@ def row_view(model: QAbstractItemModel, name: str, *,
     view.setModel(model)
     view.setAccessibleName(name)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside): the buttons below stay reachable
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)
     view.setWordWrap(wrap)
@@ -36,6 +37,7 @@ def text_table(name: str, headers: list[str], *, row_numbers: bool = False) -> Q
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(row_numbers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
