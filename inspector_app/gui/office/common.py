@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QTableView,
     QWidget,
@@ -141,3 +145,21 @@ class LoadedTab(QWidget):
                 show(result)
 
         self.workspace.run(title, work, done)
+
+
+def date_edit(day: date) -> QDateEdit:
+    """A date field as the office's dialogs use it: YYYY-MM-DD with a calendar."""
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def dialog_buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
+    """OK (named `ok`) and Cancel, wired to the dialog's accept and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -6,12 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +23,8 @@ from inspector_app.gui.office.common import (
     ColumnsModel,
     LoadedTab,
     choice_combo,
+    date_edit,
+    dialog_buttons,
     fit,
     person,
     refill,
@@ -39,22 +38,6 @@ if TYPE_CHECKING:
     from inspector_app.office.complaints import ComplaintView
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    return edit
-
-
-def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
 class NewComplaintDialog(QDialog):
     """What the office writes down when a complaint arrives."""
 
@@ -63,7 +46,7 @@ class NewComplaintDialog(QDialog):
 
         super().__init__(parent)
         self.setWindowTitle(tr("New complaint"))
-        self.received = _date_edit(date.today())
+        self.received = date_edit(date.today())
         self.source = QComboBox()
         for source in SOURCES:
             self.source.addItem(source, source)
@@ -84,7 +67,7 @@ class NewComplaintDialog(QDialog):
             form.addRow(label, widget)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, tr("Enter")))
+        layout.addWidget(dialog_buttons(self, tr("Enter")))
 
     def values(self) -> dict[str, Any]:
         return {"received_on": self.received.date().toPython(), "source": self.source.currentData(),
@@ -100,7 +83,7 @@ class DecideDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Verified: {number}", number=complaint.number) if verified
                             else tr("Unfounded: {number}", number=complaint.number))
-        self.on = _date_edit(date.today())
+        self.on = date_edit(date.today())
         self.note, self.by = QLineEdit(), QLineEdit(by)
         form = QFormLayout()
         form.addRow(QLabel(complaint.summary))
@@ -109,7 +92,7 @@ class DecideDialog(QDialog):
         form.addRow(tr("Decided &by"), self.by)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, tr("Record")))
+        layout.addWidget(dialog_buttons(self, tr("Record")))
 
     def values(self) -> dict[str, Any]:
         return {"on": self.on.date().toPython(), "note": self.note.text(), "by": self.by.text()}

@@ -3,15 +3,12 @@ records a decision on the selected item (verified, reopened, deadline extended, 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +22,8 @@ from inspector_app.gui.office.common import (
     ColumnsModel,
     LoadedTab,
     choice_combo,
+    date_edit,
+    dialog_buttons,
     fit,
     person,
     refill,
@@ -49,9 +48,7 @@ class DecisionDialog(QDialog):
         self.decision = QComboBox()
         for decision in DECISIONS:
             self.decision.addItem(decision_text(decision), decision)
-        self.deadline = QDateEdit(QDate(item.deadline.year, item.deadline.month, item.deadline.day).addDays(14))
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
-        self.deadline.setCalendarPopup(True)
+        self.deadline = date_edit(item.deadline + timedelta(days=14))
         self.note = QLineEdit()
         self.by = QLineEdit(decided_by)
         form = QFormLayout()
@@ -60,14 +57,9 @@ class DecisionDialog(QDialog):
         form.addRow(tr("New &deadline"), self.deadline)
         form.addRow(tr("&Note"), self.note)
         form.addRow(tr("Decided &by"), self.by)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Record"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, tr("Record")))
         self.decision.currentIndexChanged.connect(lambda _: self.deadline.setEnabled(self.chosen() == "extended"))
         self.deadline.setEnabled(False)
 
