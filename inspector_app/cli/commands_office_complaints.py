@@ -134,7 +134,7 @@ def complaint_list_cmd(args: argparse.Namespace) -> int:
     if not found:
         print(tr("No complaint in the register."))
         return 0
-    header = [tr("Number"), tr("Received"), tr("Source"), tr("Department / window"), tr("Staff no."), tr("Name"),
+    header = [tr("Number"), tr("Received"), tr("Complaint source"), tr("Department / window"), tr("Staff no."), tr("Name"),
               tr("Status"), tr("Points"), tr("Counted in"), tr("Referral"), tr("Summary")]
     rows = [[v.number, v.received_on.isoformat(), v.source, v.department_name or v.department_code,
              v.staff_no or "", v.staff_name or "", status_text(v.status), f"{v.points:g}" if v.points else "",

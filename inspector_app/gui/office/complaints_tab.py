@@ -127,7 +127,7 @@ class ComplaintsTab(LoadedTab):
         self.model = ColumnsModel([
             (tr("Number"), lambda c: c.number),
             (tr("Received"), lambda c: c.received_on.isoformat()),
-            (tr("Source"), lambda c: c.source),
+            (tr("Complaint source"), lambda c: c.source),
             (tr("Department / window"), lambda c: f"{c.department_name}（{c.department_code}）"),
             (tr("Person"), lambda c: person(c.staff_name or "", c.staff_no or "") if c.staff_no else ""),
             (tr("Status"), lambda c: status_text(c.status)),
