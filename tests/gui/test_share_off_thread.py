@@ -26,10 +26,10 @@ def test_the_window_stays_responsive_while_the_share_hangs(gui_workspace, open_w
     share.mkdir()
     gui_workspace.update_settings(share_folder=str(share))
     monkeypatch.setattr(sync_actions, "PROBE_TIMEOUT_MS", 1500)
-    windows.block_stat(share, 10)
+    windows.block_stat(share, 30)  # far longer than anything below may take, even on a loaded machine
     began = time.monotonic()
     window = open_window(gui_workspace)
-    assert time.monotonic() - began < 3  # the window did not wait for the share
+    assert time.monotonic() - began < 15  # the window did not wait for the share (30 s)
     assert window.share_label.text() == tr("Share: checking…")
     if os.path.isdir(SHOTS) and os.environ.get("INSPECTOR_SHOTS"):
         window.grab().save(f"{SHOTS}/win-share-checking.png")
@@ -42,15 +42,15 @@ def test_the_window_stays_responsive_while_the_share_hangs(gui_workspace, open_w
     timer.start(200)
     window.share_timer.timeout.emit()  # the 30 s tick and a watcher event while the look still hangs
     window.syncing.check_share()
-    qtbot.waitUntil(lambda: bool(fired), timeout=2000)
-    assert fired[0] - armed < 1.0  # on time: the event loop was never blocked
+    qtbot.waitUntil(lambda: bool(fired), timeout=5000)
+    assert fired[0] - armed < 2.0  # on time: the event loop was never blocked (the look hangs for 30 s)
     assert windows.blocked_calls >= 1  # the look really is hanging, off the thread
     assert window.share_label.text() == tr("Share: checking…")
 
-    qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: not answering (network?)"), timeout=3000)
+    qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: not answering (network?)"), timeout=10000)
     windows.release()  # the network path answers at last: it is not there
-    qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: not reachable"), timeout=3000)
-    assert time.monotonic() - began < 8
+    qtbot.waitUntil(lambda: window.share_label.text() == tr("Share: not reachable"), timeout=10000)
+    assert time.monotonic() - began < 25  # answered once released, well before the 30 s look would end
 
 
 def test_a_reachable_share_is_shown_and_watched(gui_workspace, open_window, qtbot, tmp_path) -> None:
