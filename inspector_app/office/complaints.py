@@ -201,8 +201,12 @@ def _load(session: Session, ref: str) -> m.Complaint:
 
 
 def _month_open(session: Session, day: date) -> str:
+    """`day`'s month, refused when closed; read under the lock a close waits for (merge/service.closed_months),
+    so a verification and a close of its month never both succeed."""
+    from inspector_app.core.merge.service import closed_months
+
     month = day.strftime("%Y-%m")
-    if session.get(m.MonthClose, month) is not None:
+    if month in closed_months(session.connection()):
         raise StateError(tr("{month} is closed: a decision dated {day} would change figures already handed on; "
                             "date it in an open month.", month=month, day=day.isoformat()))
     return month
