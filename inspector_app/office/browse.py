@@ -18,7 +18,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist, Item
-from inspector_app.core.errors import InputError, NotFoundError, Problem
+from inspector_app.core.errors import InputError, NotFoundError
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
@@ -180,9 +180,6 @@ def who(name: str | None, number: str | None) -> str:
 
 
 # -- the list -----------------------------------------------------------------------------------------------
-def _bad(name: str, reason: str) -> InputError:
-    return InputError([Problem(name, None, "", reason)])
-
 
 def _filters(month: str | None, department: str | None, inspector: str | None, checklist: str | None,
              status: str | None) -> list[Any]:
@@ -205,7 +202,7 @@ def _filters(month: str | None, department: str | None, inspector: str | None, c
         conditions = {"passed": I.passed.is_(True), "failed": I.passed.is_(False), "deducted": live,
                       "clean": ~live, "conflict": conflict}
         if status not in conditions:
-            raise _bad("--status", tr("status must be one of {choices}", choices=", ".join(STATUSES)))
+            raise InputError.single("--status", tr("status must be one of {choices}", choices=", ".join(STATUSES)))
         where.append(conditions[status])
     return where
 
@@ -243,7 +240,7 @@ def inspections(central: CentralDB, *, month: str | None = None, department: str
     a laptop sent another version of it or of one of its entries).
     """
     if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise _bad("limit", tr("a page holds 1 to {most} rows", most=MAX_PAGE))
+        raise InputError.single("limit", tr("a page holds 1 to {most} rows", most=MAX_PAGE))
     where = _filters(month, department, inspector, checklist, status)
     with central.read() as session:
         total = session.scalar(select(func.count()).select_from(I).where(*where)) or 0

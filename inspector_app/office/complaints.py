@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists import ChecklistLibrary, content_hash
 from inspector_app.core.checklists.models import Category, ChargeTo, Checklist, Item
-from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
+from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
@@ -89,16 +89,13 @@ def _view(row: m.Complaint) -> ComplaintView:
                          row.referral_note)
 
 
-def _bad(field: str, reason: str) -> InputError:
-    return InputError([Problem(field, None, "", reason)])
-
 
 def _text(field: str, value: str, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise _bad(field, tr("{field} must not be empty", field=field))
+        raise InputError.single(field, tr("{field} must not be empty", field=field))
     if len(value) > MAX_TEXT:
-        raise _bad(field, tr("{field} is longer than {max} characters", field=field, max=MAX_TEXT))
+        raise InputError.single(field, tr("{field} is longer than {max} characters", field=field, max=MAX_TEXT))
     return value
 
 
@@ -153,9 +150,9 @@ def _person(roster: Roster | None, staff_no: str | None, department: str) -> tup
         return staff_no, None, False
     found = next((s for s in roster.staff if s.staff_no == staff_no), None)
     if found is None:
-        raise _bad("--staff-no", tr("工号 {number} is not in the roster.", number=staff_no))
+        raise InputError.single("--staff-no", tr("工号 {number} is not in the roster.", number=staff_no))
     if found.department != department:
-        raise _bad("--staff-no", tr("工号 {number} belongs to {department}, not {code}.", number=staff_no,
+        raise InputError.single("--staff-no", tr("工号 {number} belongs to {department}, not {code}.", number=staff_no,
                                     department=found.department, code=department))
     return staff_no, found.name, found.is_head
 
@@ -164,14 +161,14 @@ def receive(central: CentralDB, new: NewComplaint, *, by: str, roster: Roster | 
             now: datetime | None = None) -> ComplaintView:
     """Enter a complaint in the register (received; it charges nothing until verified)."""
     if new.source not in SOURCES:
-        raise _bad("--source", tr("unknown source {source}: one of {choices}", source=new.source,
+        raise InputError.single("--source", tr("unknown source {source}: one of {choices}", source=new.source,
                                   choices="、".join(SOURCES)))
     summary, by = _text("--summary", new.summary, required=True), _text("--by", by, required=True)
     name = ""
     if roster is not None and roster.departments:
         found = next((d for d in roster.departments if d.code == new.department_code), None)
         if found is None:
-            raise _bad("--department", tr("Department {code} is not in the roster.", code=new.department_code))
+            raise InputError.single("--department", tr("Department {code} is not in the roster.", code=new.department_code))
         name = found.name
     staff_no, staff_name, is_head = _person(roster, (new.staff_no or "").strip() or None, new.department_code)
     now = now or utcnow()
@@ -240,7 +237,7 @@ def decide(central: CentralDB, ref: str, verified: bool, *, by: str, on: date, n
             raise StateError(tr("Complaint {number} is {status} already.", number=row.number,
                                 status=status_text(row.status)))
         if on < row.received_on:
-            raise _bad("--on", tr("The decision ({on}) cannot come before the complaint was received ({received}).",
+            raise InputError.single("--on", tr("The decision ({on}) cannot come before the complaint was received ({received}).",
                                   on=on.isoformat(), received=row.received_on.isoformat()))
         month = _month_open(session, on)
         row.status, row.decided_on, row.decided_by, row.decision_note, row.updated_at = (
@@ -293,7 +290,7 @@ def complaints(central: CentralDB, *, status: str | None = None, month: str | No
                department: str | None = None) -> list[ComplaintView]:
     """The register, newest first; `month` matches the month received or the month counted."""
     if status is not None and status not in STATUSES:
-        raise _bad("--status", tr("unknown status {status}: one of {choices}", status=status,
+        raise InputError.single("--status", tr("unknown status {status}: one of {choices}", status=status,
                                   choices="、".join(STATUSES)))
     C = m.Complaint
     query = select(C).order_by(C.received_on.desc(), C.number.desc())

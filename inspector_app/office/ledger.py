@@ -173,27 +173,24 @@ def _item(row: Any, checklist: Checklist | None, decisions: list[_Decision], nam
 
 
 # -- the office decides -------------------------------------------------------------------------------------
-def _bad(field: str, reason: str) -> InputError:
-    return InputError([Problem(field, None, "", reason)])
-
 
 def _check(decision: str, decided_by: str, note: str, deadline: date | None) -> None:
     """What can be refused before reading anything."""
     if decision not in DECISIONS:
-        raise _bad("--decision", tr("unknown decision {decision}: one of {choices}", decision=decision,
+        raise InputError.single("--decision", tr("unknown decision {decision}: one of {choices}", decision=decision,
                                     choices=", ".join(DECISIONS)))
     if not decided_by.strip():
-        raise _bad("--by", tr("say who decides"))
+        raise InputError.single("--by", tr("say who decides"))
     if len(decided_by.strip()) > 64:
-        raise _bad("--by", tr("at most {n} characters", n=64))
+        raise InputError.single("--by", tr("at most {n} characters", n=64))
     if len(note) > MAX_NOTE:
-        raise _bad("--note", tr("at most {n} characters", n=MAX_NOTE))
+        raise InputError.single("--note", tr("at most {n} characters", n=MAX_NOTE))
     if decision == "extended" and deadline is None:
-        raise _bad("--deadline", tr("an extension needs the new deadline"))
+        raise InputError.single("--deadline", tr("an extension needs the new deadline"))
     if decision in ("verified", "waived") and deadline is not None:
-        raise _bad("--deadline", tr("only an extension or a reopening takes a new deadline"))
+        raise InputError.single("--deadline", tr("only an extension or a reopening takes a new deadline"))
     if decision == "waived" and not note.strip():
-        raise _bad("--note", tr("say why the item is waived"))
+        raise InputError.single("--note", tr("say why the item is waived"))
 
 
 def _allowed(decision: str, item: LedgerItem, deadline: date | None, today: date) -> None:
@@ -209,10 +206,10 @@ def _allowed(decision: str, item: LedgerItem, deadline: date | None, today: date
         raise StateError(tr("Only an open item's deadline can be extended; this one is {status}.",
                             status=status_text(status)))
     if decision == "extended" and deadline is not None and deadline <= item.deadline:
-        raise _bad("--deadline", tr("the new deadline must be later than the current one ({deadline})",
+        raise InputError.single("--deadline", tr("the new deadline must be later than the current one ({deadline})",
                                     deadline=item.deadline.isoformat()))
     if decision == "reopened" and deadline is not None and deadline < today:
-        raise _bad("--deadline", tr("the new deadline cannot be in the past"))
+        raise InputError.single("--deadline", tr("the new deadline cannot be in the past"))
 
 
 def decide(central: CentralDB, rectification_id: str, decision: str, *, decided_by: str, note: str = "",
@@ -229,7 +226,7 @@ def decide(central: CentralDB, rectification_id: str, decision: str, *, decided_
     def work(session: Session) -> LedgerItem:
         found = ledger_in(session, today=today, lang=lang, ids=[rectification_id])
         if not found:
-            raise _bad("--item", tr("No rectification item with id {id}", id=rectification_id))
+            raise InputError.single("--item", tr("No rectification item with id {id}", id=rectification_id))
         item = found[0]
         _allowed(decision, item, deadline, today)
         at = now if item.decided_at is None or now > item.decided_at else item.decided_at + timedelta(milliseconds=1)
