@@ -163,8 +163,8 @@ class ComplaintsTab(LoadedTab):
         self.rows = rows
         self.model.set_rows(rows)
         self.total.setText(tr("{count} complaints", count=len(rows)))
+        fit(self.table, 200)  # headers too, when the register is still empty
         if rows:
-            fit(self.table, 200)
             self.table.setCurrentIndex(self.model.index(0, 0))
         self.workspace.loaded.emit("complaints")
 
