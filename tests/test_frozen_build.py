@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.frozen import wait_for_build
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
@@ -46,28 +48,14 @@ def built(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
         import PyInstaller  # noqa: F401
     except ImportError:
         pytest.fail("PyInstaller is missing: install the test extra (pip install -e '.[test]')")
-    from filelock import FileLock
-
-    # built once per run: under pytest-xdist each worker has its own session, so the first to get here builds
-    # into the run's shared temporary folder while the others wait on the lock and use the same build
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    folder = shared / "frozen-build"
-    with FileLock(str(shared / "frozen-build.lock")):
-        started = time.monotonic()
-        if not (folder / "dist" / "size-report.txt").is_file():
-            result = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--dist",
-                                     str(folder / "dist"), "--work", str(folder / "work")],
-                                    capture_output=True, text=True, timeout=900, check=False)
-            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-        seconds = time.monotonic() - started
-    report = (folder / "dist" / "size-report.txt").read_text(encoding="utf-8")
+    # one build per run, started in the background when these tests were collected (tests/helpers/frozen.py)
+    dist, waited = wait_for_build(tmp_path_factory)
+    report = (dist / "size-report.txt").read_text(encoding="utf-8")
     name = "inspector-app.exe" if sys.platform == "win32" else "inspector-app"
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():  # shown even with -q: the figures belong in the CI log
-        print(f"\nfrozen build: {seconds:.0f} s (PyInstaller and the size report); {report.splitlines()[1]}")
-    return Built(folder / "dist" / "inspector-app" / name, report, seconds)
+        print(f"\nfrozen build: waited {waited:.0f} s for it; {report.splitlines()[1]}")
+    return Built(dist / "inspector-app" / name, report, waited)
 
 
 def run(built: Built, *args: str, home: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:

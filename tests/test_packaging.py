@@ -104,20 +104,29 @@ WAIT_FOR_APT_LOCK = ROOT / "packaging" / "wait-for-apt-lock.sh"
 
 def _hold_posix_lock(path: Path, seconds: float) -> subprocess.Popen:
     """Another process holding a POSIX record lock on path, as dpkg and apt take theirs (fcntl F_SETLK; such
-    locks belong to a process, so the holder must not be this test's own process)."""
-    code = ("import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
-            "fcntl.lockf(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(float(sys.argv[2]))")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(path), str(seconds)], stdout=subprocess.PIPE,
-                              text=True)
+    locks belong to a process, so the holder must not be this test's own process). It lets go after `seconds`
+    or as soon as a line arrives on its stdin (`_let_go`), whichever comes first."""
+    code = ("import fcntl, os, select, sys; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+            "fcntl.lockf(fd, fcntl.LOCK_EX); print('locked', flush=True); "
+            "select.select([sys.stdin], [], [], float(sys.argv[2]))")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(path), str(seconds)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     return holder
+
+
+def _let_go(holder: subprocess.Popen) -> None:
+    assert holder.stdin is not None
+    holder.stdin.write("go\n")
+    holder.stdin.flush()
 
 
 def _release(holder: subprocess.Popen) -> None:
     holder.kill()
     holder.wait()
-    if holder.stdout is not None:
-        holder.stdout.close()
+    for stream in (holder.stdin, holder.stdout):
+        if stream is not None:
+            stream.close()
 
 
 def _wait_for_lock(timeout: int, *locks: Path) -> tuple[subprocess.CompletedProcess, float]:
@@ -145,15 +154,24 @@ def test_apt_lock_waiter_gives_up_with_a_plain_sentence(tmp_path):
 
 def test_apt_lock_waiter_continues_when_the_lock_is_released(tmp_path):
     held = tmp_path / "lock-frontend"
-    holder = _hold_posix_lock(held, 0.5)
+    holder = _hold_posix_lock(held, 60)
     try:
-        result, took = _wait_for_lock(20, held)
+        started = time.monotonic()
+        waiter = subprocess.Popen(["bash", str(WAIT_FOR_APT_LOCK), "--timeout", "20", str(held)],
+                                  stderr=subprocess.PIPE, text=True)
+        assert waiter.stderr is not None
+        said = waiter.stderr.readline()  # the lock is let go only once the waiter says it waits (no race on load)
+        _let_go(holder)
+        rest = waiter.stderr.read()
+        returncode = waiter.wait(timeout=60)
+        took = time.monotonic() - started
+        waiter.stderr.close()
     finally:
         _release(holder)
-    assert result.returncode == 0, result.stderr
-    assert took < 10
-    assert f"Waiting for another package manager (pid {holder.pid}) to finish… (up to 20 s)" in result.stderr
-    assert "finished; continuing" in result.stderr
+    assert returncode == 0, said + rest
+    assert took < 15
+    assert f"Waiting for another package manager (pid {holder.pid}) to finish… (up to 20 s)" in said
+    assert "finished; continuing" in rest
     # nobody holding it: no wait, no message; a bad wait is wrong usage
     result, took = _wait_for_lock(20, held, tmp_path / "missing")
     assert (result.returncode, result.stderr) == (0, "") and took < 5

@@ -51,6 +51,7 @@ class RosterChanges:
 def apply_roster(ws: Workspace, roster: Roster, *, replace: bool = False, actor: str = "office") -> RosterChanges:
     """Merge `roster` into the store in one transaction (all of it, or nothing)."""
     changes = RosterChanges()
+    events: list[tuple[str, str, Department | Staff]] = []  # audited together once every row has its id
     with ws.db.write() as session:
         departments = {d.code: d for d in session.scalars(select(Department))}
         by_name = {d.name: d for d in departments.values()}
@@ -70,7 +71,8 @@ def apply_roster(ws: Workspace, roster: Roster, *, replace: bool = False, actor:
             else:
                 continue
             departments[entry.code] = row
-            audit.record(session, actor, "roster", "department", row)
+            events.append(("roster", "department", row))
+        session.flush()  # new departments get their ids before their staff point at them
         staff = {s.staff_no: s for s in session.scalars(select(Staff))}
         for member in roster.staff:
             department = departments[member.department]
@@ -87,7 +89,7 @@ def apply_roster(ws: Workspace, roster: Roster, *, replace: bool = False, actor:
                 changes.staff_updated += 1
             else:
                 continue
-            audit.record(session, actor, "roster", "staff", row)
+            events.append(("roster", "staff", row))
         if replace:
             keep_staff = {m.staff_no for m in roster.staff}
             keep_departments = {d.code for d in roster.departments}
@@ -97,7 +99,8 @@ def apply_roster(ws: Workspace, roster: Roster, *, replace: bool = False, actor:
                 row.active = False
                 row.updated_at = utcnow()
                 changes.deactivated += 1
-                audit.record(session, actor, "deactivate", "staff" if isinstance(row, Staff) else "department", row)
+                events.append(("deactivate", "staff" if isinstance(row, Staff) else "department", row))
+        audit.record_many(session, actor, events)
     return changes
 
 

@@ -87,6 +87,9 @@ def load_checklist(path: Path, check_quotes: bool = True) -> Checklist:
 
 CACHE_FILE = "checklists.json"
 CACHE_VERSION = 1
+# what this process already validated, by cache key: a second workspace in one process (training mode, the
+# office beside the laptop, a test) reads the same forms without parsing YAML and checking quotes again
+_VALIDATED: dict[str, list[dict[str, str]]] = {}
 
 
 def _cache_key(files: list[Path]) -> list:
@@ -122,6 +125,11 @@ class ChecklistLibrary:
                 if include_training or "training" not in path.relative_to(folder).parts[:-1]:
                     files.append(path)
         key = _cache_key(files) if cache_dir else None
+        if cache_dir and json.dumps(key) in _VALIDATED:
+            library = cls._from_entries(_VALIDATED[json.dumps(key)])
+            if not (cache_dir / CACHE_FILE).exists():
+                library._to_cache(cache_dir, key)
+            return library
         cached = cls._from_cache(cache_dir, key) if cache_dir else None
         if cached is not None:
             return cached
@@ -146,18 +154,25 @@ class ChecklistLibrary:
             data = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8"))
             if data.get("key") != key:
                 return None
-            library = cls()
-            for entry in data["checklists"]:
-                checklist = Checklist.model_validate_json(entry["json"])
-                library.checklists[checklist.id] = checklist
-                library.paths[checklist.id] = Path(entry["path"])
-            return library
+            library = cls._from_entries(data["checklists"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing, stale or damaged: load from the files
+        _VALIDATED[json.dumps(key)] = data["checklists"]
+        return library
+
+    @classmethod
+    def _from_entries(cls, entries: list[dict[str, str]]) -> "ChecklistLibrary":
+        library = cls()
+        for entry in entries:
+            checklist = Checklist.model_validate_json(entry["json"])
+            library.checklists[checklist.id] = checklist
+            library.paths[checklist.id] = Path(entry["path"])
+        return library
 
     def _to_cache(self, cache_dir: Path, key: list) -> None:
         data = {"key": key, "checklists": [{"path": str(self.paths[c.id]), "json": c.model_dump_json()}
                                            for c in self.checklists.values()]}
+        _VALIDATED[json.dumps(key)] = data["checklists"]
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             tmp = cache_dir / (CACHE_FILE + ".tmp")
