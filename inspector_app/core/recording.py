@@ -12,16 +12,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists import Checklist
-from inspector_app.core.checklists.models import ChargeTo
+from inspector_app.core.checklists.models import ChargeTo, Item
 from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.photos import store_photo
 from inspector_app.core.scoring import entry_points
+from inspector_app.core.scoring.measured import most_occurrences
 from inspector_app.core.store import audit
 from inspector_app.core.store.fastpath import raw_write
 from inspector_app.core.store.models import (
@@ -35,6 +37,9 @@ from inspector_app.core.store.models import (
     utcnow,
 )
 from inspector_app.core.workspace import Workspace, WriteService
+
+if TYPE_CHECKING:
+    from inspector_app.core.measuring import MeasurementResult, NewMeasurement
 
 MAX_COUNT = 99
 MAX_NOTE = 2000
@@ -87,6 +92,7 @@ class NewDeduction:
     note: str = ""
     photos: Sequence[Path] = field(default_factory=tuple)
     recorded_at: datetime | None = None  # aware; now when absent
+    period: str | None = None  # a monthly rule's month (YYYY-MM); the month recorded in when absent
 
 
 class Recorder(WriteService):
@@ -202,6 +208,7 @@ class Recorder(WriteService):
             except KeyError:
                 raise _bad("item", tr("checklist {checklist} has no item {code}", checklist=checklist.id,
                                       code=request.item_code)) from None
+            period = monthly_period(item, request.period, local_day, count)
             targets = self._targets(cursor, item.charge_to, request.staff_nos)
             # photos are written (and fsynced) only once the entry is known to be valid, and before commit
             stored_photos = [store_photo(self.ws.data_dir, path, self.ws.settings.photo_max_px)
@@ -219,8 +226,8 @@ class Recorder(WriteService):
                     "department_id": staff_department or inspection_department, "is_head": is_head, "count": count,
                     "points_each": points.points_each, "multiplier": points.multiplier, "points": points.points,
                     "note": request.note.strip(), "recorded_at": recorded, "utc_offset_min": offset,
-                    "local_month": local_day.strftime("%Y-%m"), "device_id": device_id,
-                    "seq": self.ws.take_sequence(), "voided_at": None, "void_reason": None,
+                    "local_month": period or local_day.strftime("%Y-%m"), "device_id": device_id,
+                    "seq": self.ws.take_sequence(), "voided_at": None, "void_reason": None, "period": period,
                 }
                 deductions.append(deduction)
                 chain.add(self.actor, "record", "deduction", deduction["id"], audit.row_payload(_DEDUCTIONS, deduction))
@@ -245,6 +252,12 @@ class Recorder(WriteService):
                 inserts.photos.execute(cursor, photos)
             inserts.audit_events.execute(cursor, chain.pending)
         return [d["id"] for d in deductions]
+
+    def measure(self, inspection_id: str, request: NewMeasurement) -> MeasurementResult:
+        """Record a measured value (kept whether it passes), and a deduction when it fails (core/measuring.py)."""
+        from inspector_app.core.measuring import record_measurement
+
+        return record_measurement(self, inspection_id, request)
 
     def void(self, deduction_id: str, reason: str) -> Deduction:
         """Void a deduction (never delete it): it stops counting, its rectification is closed."""
@@ -313,6 +326,26 @@ class Recorder(WriteService):
         if missing:
             raise _bad("staff", tr("no staff member with 工号 {numbers} in the roster", numbers=", ".join(missing)))
         return [found[no] for no in staff_nos]
+
+
+def monthly_period(item: Item, period: str | None, local_day: date, count: int) -> str | None:
+    """The month a monthly rule's entry is about (never after the day it is recorded), or None for any other
+    item; a per-shortfall rule never takes more occurrences in a month than it can give."""
+    if item.period != "month":
+        if period is not None:
+            raise _bad("period", tr("item {code} is not a monthly rule: it takes no month", code=item.code))
+        return None
+    month = period or local_day.strftime("%Y-%m")
+    try:
+        datetime.strptime(month, "%Y-%m")
+    except ValueError:
+        raise _bad("period", tr("month must look like 2026-03 (YYYY-MM)")) from None
+    if len(month) != 7 or month > local_day.strftime("%Y-%m"):
+        raise _bad("period", tr("the month checked cannot be after the day it is recorded"))
+    if count > most_occurrences(item):
+        raise _bad("count", tr("item {code} gives at most {most} occurrences in a month", code=item.code,
+                               most=most_occurrences(item)))
+    return month
 
 
 def find_department(session: Session, code_or_name: str) -> Department:

@@ -22,10 +22,12 @@ from inspector_app.core.scoring import (
     ScoreEntry,
     inspection_result,
 )
+from inspector_app.core.scoring.measured import PeriodRecord, superseded
 from inspector_app.core.store.models import (
     Deduction,
     Department,
     Inspection,
+    Measurement,
     Staff,
     utcnow,
 )
@@ -64,12 +66,13 @@ def monthly_summary(ws: Workspace, month: str, everyone: bool = False) -> Monthl
         ids = sorted(inspections)
         for chunk in range(0, len(ids), 500):
             for row in session.execute(
-                select(Deduction.inspection_id, Deduction.item_code, Deduction.charged_to, Deduction.staff_id,
-                       Deduction.department_id, Deduction.points, Deduction.count, Deduction.local_month,
-                       Deduction.seq)
+                select(Deduction.id, Deduction.inspection_id, Deduction.item_code, Deduction.charged_to,
+                       Deduction.staff_id, Deduction.department_id, Deduction.points, Deduction.count,
+                       Deduction.local_month, Deduction.seq, Deduction.period, Deduction.recorded_at)
                 .where(Deduction.inspection_id.in_(ids[chunk:chunk + 500]), Deduction.voided_at.is_(None))
             ):
                 entries[row.inspection_id].append(row)
+    losers = superseded(_period_records(ws, month, inspections, entries, departments))
     for inspection_id, inspection in inspections.items():  # clean inspections (nothing deducted) count too
         checklist = ws.checklist_by_hash(inspection.checklist_hash)
         rows = sorted(entries[inspection_id], key=lambda r: r.seq)
@@ -80,11 +83,37 @@ def monthly_summary(ws: Workspace, month: str, everyone: bool = False) -> Monthl
             tally.add_inspections(departments[inspection.department_id][0], result.scored,
                                   score_sum=result.score or 0.0, failed=int(result.passed is False))
         for row, points, pay in zip(rows, result.points, result.pay_percent, strict=True):
-            if row.local_month == month:
+            if row.local_month == month and row.id not in losers:
                 staff_no = staff[row.staff_id][0] if row.staff_id else None
                 tally.add_entries(departments[row.department_id][0], row.charged_to, staff_no, row.count, points,
                                   pay)
     people = {number: (name, head) for number, name, head in staff.values()}
     return tally.finish(lambda number: people.get(number, ("", False)), everyone)
+
+def _period_records(ws: Workspace, month: str, inspections: dict, entries: dict, departments: dict
+                    ) -> list[PeriodRecord]:
+    """The month's records of monthly rules: measured values (passed or not) and entries made without one; a
+    department is charged once for its month by the latest (scoring/measured.py)."""
+    records, measured = [], set()
+    with ws.db.read() as session:
+        for row in session.execute(select(Measurement.id, Measurement.item_code, Measurement.department_id,
+                                          Measurement.recorded_at, Measurement.deduction_id, Measurement.voided_at,
+                                          Inspection.checklist_hash)
+                                   .join(Inspection, Inspection.id == Measurement.inspection_id)
+                                   .where(Measurement.period == month, Inspection.status == "finished",
+                                          Inspection.training.is_(False))):  # ix_measurements_period
+            measured.add(row.deduction_id)
+            checklist = ws.checklist_by_hash(row.checklist_hash)
+            if row.voided_at is None and checklist.item(row.item_code).period == "month":
+                records.append(PeriodRecord(row.id, departments[row.department_id][0], checklist.id, row.item_code,
+                                            month, row.recorded_at, row.deduction_id))
+    checklist_of = {i: ws.checklist_by_hash(row.checklist_hash) for i, row in inspections.items()}
+    for inspection_id, rows in entries.items():
+        for r in rows:
+            if r.period == month and r.id not in measured:
+                records.append(PeriodRecord(r.id, departments[r.department_id][0], checklist_of[inspection_id].id,
+                                            r.item_code, month, r.recorded_at, r.id))
+    return records
+
 
 __all__ = ["DepartmentRow", "MonthlySummary", "PersonRow", "monthly_summary", "parse_month"]

@@ -196,3 +196,27 @@ def test_events_record_the_actor(session_template):
     with Workspace.open(session_template) as ws, ws.db.read() as session:
         actors = set(session.scalars(select(AuditEvent.actor)))
     assert {"demo", "tester"} <= actors
+
+
+def test_a_trail_written_before_a_column_existed_still_verifies(session_template, tmp_path):
+    """A laptop upgraded across migration 0007: its deductions' audit snapshots have no `period` key (the column
+    came later, NULL on the old rows). The trail verifies; a real change to such a row is still reported."""
+    folder = tmp_path / "data"
+    shutil.copytree(session_template, folder)
+    with Workspace.open(folder) as ws:
+        with ws.db.write() as session:  # the latest snapshot of one entry, as an older release wrote it
+            deduction = session.scalars(select(audit.Deduction).where(audit.Deduction.voided_at.is_(None))).first()
+            old = json.loads(audit.snapshot_payload(deduction))
+            del old["period"]
+            chain = audit.AuditChain(session.execute(audit._CHAIN_HEAD).first())
+            chain.add("older-release", "record", "deduction", deduction.id, audit.canonical(old))
+            session.execute(audit._INSERT_EVENTS, chain.pending)
+            changed = deduction.id
+        with ws.db.read() as session:
+            assert audit.verify(session).ok
+    connection = sqlite3.connect(folder / DB_FILE)
+    connection.execute("UPDATE deductions SET note = 'changed' WHERE id = ?", (changed,))
+    connection.commit()
+    connection.close()
+    with Workspace.open(folder) as ws, ws.db.read() as session:
+        assert any(changed in problem for problem in audit.verify(session).problems)

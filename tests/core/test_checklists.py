@@ -154,7 +154,7 @@ def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
 # name: (text replaced, replacement, field expected in the Problem, line: (needle in the broken text, occurrence));
 # a mapping's line is where its first key stands (the line after `key:` for a block mapping)
 BROKEN = {
-    "syntax-error": ("version: 2\n", "version: [2\n", "", None),
+    "syntax-error": ("version: 3\n", "version: [3\n", "", None),
     "unknown-field": ("        points: 3\n", "        points: 3\n        colour: red\n",
                       "sections.0.items.4.colour", ("colour: red", 1)),
     "missing-points": ("        points: 2\n", "", "sections.0.items.0.points", ("- code: A1", 1)),

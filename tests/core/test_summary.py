@@ -65,7 +65,7 @@ def store(tmp_path_factory, bundled_library):
     # 2024-05 — more than 100 points: pay is capped at 100%
     i6 = start("W-REG", local_time(2024, 5, 8, 9))
     rec(i6, "A8", ["1001"], count=11)  # 5 × 11 × 2 = 110
-    rec(i6, "A1", count=60)  # 120 for the department
+    rec(i6, "A8", count=24)  # 5 × 24 = 120 for the department (no person named)
     recorder.finish(i6.id)
 
     # 2024-06 — caps (svc-001-daily S1: 1 point, cap 2 per person per inspection)

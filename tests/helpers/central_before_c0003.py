@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography import x509
-from sqlalchemy import MetaData, Table, insert
+from sqlalchemy import MetaData, Table, insert, inspect
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
@@ -16,14 +16,16 @@ from inspector_app.core.merge.rows import bundle_rows
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.sync import open_bundle
 
-NEW_COLUMNS = {"scored", "score", "passed", "counted_points", "pay_percent"}
+NEW_COLUMNS = {"scored", "score", "passed", "counted_points", "pay_percent", "period"}  # c0003, c0008
 
 
 def merge_as_before_c0003(central: CentralDB, bundles: Sequence[Path], trusted: list[x509.Certificate]) -> None:
     """Insert every bundle's rows in the pre-c0003 layout into `central` (a database at revision c0002)."""
     metadata = MetaData()
+    existing = set(inspect(central.engine).get_table_names())  # tables added later (c0008) are not there yet
     tables = {name: Table(name, metadata, autoload_with=central.engine)
-              for name in ("batches", "departments", *(t.__tablename__ for t in m.CONTENT_TABLES))}
+              for name in ("batches", "departments", *(t.__tablename__ for t in m.CONTENT_TABLES))
+              if name in existing}
     seen: set[tuple[str, str]] = set()
     with central.engine.begin() as connection:
         for path in bundles:
@@ -43,7 +45,7 @@ def merge_as_before_c0003(central: CentralDB, bundles: Sequence[Path], trusted: 
                     connection.execute(insert(tables["departments"]), [{
                         **payload, "content_hash": department.id.replace("-", "") * 2, "payload": payload}])
             for row in bundle_rows(manifest, verified.data):
-                if row.table is m.Department or (row.entity, row.id) in seen:
+                if row.table is m.Department or (row.entity, row.id) in seen or row.entity not in tables:
                     continue
                 seen.add((row.entity, row.id))
                 columns = {k: v for k, v in row.columns.items() if k not in NEW_COLUMNS}

@@ -73,8 +73,8 @@ CORE: list[tuple[int, Visit]] = [
     (1, Visit(TALLY, "W-SVC", (2026, 4, 1), (Entry("A5", "1037"), Entry("A7", "1038")))),
 ]
 OTHERS = ["M-US", "M-ECG", "M-LAB", "M-RAD", "WD-CARD", "WD-GS", "WD-OBG", "WD-PED"]
-TALLY_ITEMS = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"]
-SCORED_ITEMS = ["W1", "W2", "W3", "W4", "W5", "S1", "S6", "K3"]
+TALLY_ITEMS = ["A6", "A2", "A3", "A4", "A5", "A7", "A8"]  # A1 is a monthly rule: tests/core/test_monthly_rules.py
+SCORED_ITEMS = ["W1", "W4", "W5", "S1", "S6", "K3"]  # W2, W3: monthly measured values (the core plan has one)
 
 
 def plan(seed: int, laptop: int, extra: int = 14) -> list[Visit]:
@@ -88,7 +88,7 @@ def plan(seed: int, laptop: int, extra: int = 14) -> list[Visit]:
         checklist = rng.choice([TALLY, TALLY, TALLY, SCORED])
         items = TALLY_ITEMS if checklist == TALLY else SCORED_ITEMS
         year, month = rng.choice([(2025, 12), (2026, 1), (2026, 2), (2026, 3), (2026, 3), (2026, 4)])
-        entries = tuple(Entry(item, None if item in ("A1", "W1", "W2", "W3", "K3") else rng.choice(staff),
+        entries = tuple(Entry(item, None if item in ("A6", "W1", "W2", "W3", "K3") else rng.choice(staff),
                               rng.choice([1, 1, 2]), rng.random() < 0.15)
                         for item in rng.sample(items, rng.choice([0, 0, 1, 2, 3])))
         visits.append(Visit(checklist, department, (year, month, rng.randint(1, 28)), entries))

@@ -221,6 +221,13 @@ class Item(Strict):
     )
     guidance: LocalText | None = None
     thresholds: list[Threshold] = Field(default_factory=list)
+    period: Literal["visit", "month"] = Field(default="visit", description=(
+        "month: the requirement is about a department's month (e.g. 每月至少开展 2 次集体学习); the inspector "
+        "records a measured value for a month, and the department is charged once for that month however many "
+        "inspectors record it (the latest record counts)"))
+    per_shortfall: bool = Field(default=False, description=(
+        "Each unit below the threshold is one occurrence (缺少一次扣…), so a month can never give more than "
+        "the threshold's value in occurrences; otherwise a failed measurement is one occurrence"))
     rectification: LocalText | None = Field(default=None, description="What the department must do")
     deadline_days: Annotated[int | None, Field(ge=0, le=365)] = Field(
         default=None, description="Rectification deadline in days; the checklist default when absent"
@@ -240,6 +247,10 @@ class Item(Strict):
 
     @model_validator(mode="after")
     def _points_explained(self) -> Item:
+        if self.per_shortfall and not (len(self.thresholds) == 1 and self.thresholds[0].op in (">=", ">")):
+            raise ValueError(tr("per_shortfall needs exactly one threshold of at least (>= or >)"))
+        if self.period == "month" and not self.thresholds:
+            raise ValueError(tr("a monthly rule (period: month) needs a threshold to measure against"))
         if not self.deducts:
             if self.cap is not None:
                 raise ValueError(tr("a finding without points (deducts: false) has no {field}", field="cap"))
@@ -256,12 +267,21 @@ class Item(Strict):
     def _as_before_deducts_existed(self, handler: SerializerFunctionWrapHandler) -> dict:
         """Items that deduct dump as before `deducts` existed, so the hashes of existing checklists stay."""
         dumped = handler(self)
+        if self.period == "visit":
+            dumped.pop("period", None)
+        if not self.per_shortfall:
+            dumped.pop("per_shortfall", None)
         if self.deducts:
             dumped.pop("deducts", None)
         else:
             for key in ("points", "points_basis"):
                 dumped.pop(key, None)
         return dumped
+
+    @property
+    def measured(self) -> bool:
+        """The item takes a measured value (a rate, minutes, a count…) checked against its thresholds."""
+        return bool(self.thresholds)
 
     @property
     def points_each(self) -> float:

@@ -132,6 +132,9 @@ class Deduction(Content, CentralBase):
     local_month: Mapped[str] = mapped_column(String(7))  # leads both c0002 indexes
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str | None]
+    # a monthly rule's month (c0008): the month's figures count only the latest record per department, rule
+    # and month (scoring/measured.py), read through this index; NULL for an ordinary entry
+    period: Mapped[str | None] = mapped_column(String(7), index=True)
 
 
 class Rectification(Content, CentralBase):
@@ -327,5 +330,25 @@ class OfficeEvent(CentralBase):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class Measurement(Content, CentralBase):
+    """A measured value a laptop sent (c0008), its pass and occurrences worked out again at merge."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (Index("ix_measurements_period_department", "period", "department_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(64))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))  # the roster code
+    period: Mapped[str] = mapped_column(String(7))
+    values: Mapped[str] = mapped_column(Text)  # canonical JSON, threshold position → value (as sent)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    occurrences: Mapped[int] = mapped_column(Integer)
+    monthly: Mapped[bool] = mapped_column(Boolean)  # the snapshot's item is a monthly rule (worked out at merge)
+    recorded_at: Mapped[datetime]
+    deduction_id: Mapped[str | None] = mapped_column(ID)
+    voided_at: Mapped[datetime | None]
+
+
 CONTENT_TABLES: tuple[type[Content], ...] = (Department, ChecklistSnapshot, Inspection, Deduction, Rectification,
-                                             Photo, HandSignature, Document)
+                                             Photo, HandSignature, Document, Measurement)

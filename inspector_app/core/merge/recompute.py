@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from inspector_app.core.checklists.models import Checklist
+from inspector_app.core.checklists.models import Checklist, Item
+from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr
 from inspector_app.core.scoring import ScoreEntry, entry_points, inspection_result
+from inspector_app.core.scoring.measured import measured_outcome, most_occurrences
 from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync.verify import Quarantine
@@ -35,6 +37,7 @@ class Recomputed:
     score: float | None
     passed: bool | None
     counted: dict[str, tuple[float, float]]  # live deduction id → (counted points, pay share %)
+    monthly: frozenset[str] = frozenset()  # the checklist's monthly rules (item codes)
 
 
 def snapshot_checklist(snapshot: fmt.ChecklistData) -> Checklist:
@@ -85,12 +88,46 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
                 "Deduction {id}: {stated} points stated, the checklist gives {expected} ({code} × {count}).",
                 id=deduction.id, stated=f"{deduction.points:g}", expected=f"{expected.points:g}",
                 code=deduction.item_code, count=deduction.count))
+        _check_period(deduction, item)
         if deduction.voided_at is None:
             live.append((deduction, expected.points))
+    for measurement in record.measurements:
+        _check_measurement(measurement, items.get(measurement.item_code), checklist)
     live.sort(key=lambda pair: pair[0].seq)
     result = inspection_result(checklist, [
         ScoreEntry(d.item_code, d.charged_to, (d.staff_no or "") if d.charged_to == "person" else d.department_code,
                    points) for d, points in live])
     counted = {d.id: (points, pay) for (d, _), points, pay in zip(live, result.points, result.pay_percent,
                                                                   strict=True)}
-    return Recomputed(result.scored, result.score, result.passed, counted)
+    monthly = frozenset(code for code, item in items.items() if item.period == "month")
+    return Recomputed(result.scored, result.score, result.passed, counted, monthly)
+
+
+def _check_period(deduction: fmt.DeductionData, item: Item) -> None:
+    """A monthly rule's entry names its month (= the month it counts in) and never more occurrences than the rule
+    gives in a month; any other entry names none."""
+    monthly = item.period == "month"
+    if monthly != (deduction.period is not None) or (monthly and deduction.period != deduction.local_month) \
+            or (monthly and deduction.count > most_occurrences(item)):
+        raise Quarantine("bad_points", tr(
+            "Deduction {id}: item {code} is counted per {kind}, which the entry does not keep (month {period}, "
+            "{count} occurrences).", id=deduction.id, code=deduction.item_code,
+            kind=tr("month") if monthly else tr("visit"), period=deduction.period or "-", count=deduction.count))
+
+
+def _check_measurement(measurement: fmt.MeasurementData, item: Item | None, checklist: Checklist) -> None:
+    """A measured value's pass and occurrences are what the snapshot's thresholds give, worked out again."""
+    if item is None or not item.measured:
+        raise Quarantine("bad_points", tr("Measurement {id}: item {code} of checklist {checklist} takes no "
+                                          "measured value.", id=measurement.id, code=measurement.item_code,
+                                          checklist=checklist.id))
+    try:
+        outcome = measured_outcome(item, {int(k): v for k, v in measurement.values.items()})
+    except InputError as exc:
+        raise Quarantine("bad_points", tr("Measurement {id}: {reason}", id=measurement.id,
+                                          reason=exc.problems[0].reason)) from None
+    if (outcome.passed, outcome.occurrences) != (measurement.passed, measurement.occurrences):
+        raise Quarantine("bad_points", tr(
+            "Measurement {id}: stated {stated}, the thresholds give {expected}.", id=measurement.id,
+            stated=f"{measurement.passed}/{measurement.occurrences}",
+            expected=f"{outcome.passed}/{outcome.occurrences}"))

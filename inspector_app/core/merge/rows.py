@@ -68,7 +68,9 @@ _COLUMNS: dict[type[m.Content], tuple[str, ...]] = {
 _MODELS: dict[type[m.Content], type[fmt.Model]] = {
     m.Department: fmt.DepartmentData, m.ChecklistSnapshot: fmt.ChecklistData, m.Inspection: fmt.InspectionData,
     m.Deduction: fmt.DeductionData, m.Rectification: fmt.RectificationData, m.Photo: fmt.PhotoData,
-    m.HandSignature: fmt.HandSignatureData, m.Document: fmt.DocumentData}
+    m.HandSignature: fmt.HandSignatureData, m.Document: fmt.DocumentData, m.Measurement: fmt.MeasurementData}
+# fields a dump leaves out when empty (so older rows keep their hash): given to `_row` by the caller
+_ABSENT_WHEN_EMPTY: dict[type[m.Content], frozenset[str]] = {m.Deduction: frozenset({"period"})}
 
 
 def _parser(column: Any) -> Callable[[str], Any] | None:
@@ -91,7 +93,8 @@ class _Plan:
     @staticmethod
     def of(table: type[m.Content]) -> _Plan:
         fields = _MODELS[table].model_fields
-        keys = tuple(key for key in _COLUMNS[table] if key in fields)
+        absent = _ABSENT_WHEN_EMPTY.get(table, frozenset())
+        keys = tuple(key for key in _COLUMNS[table] if key in fields and key not in absent)
         getter = itemgetter(*keys)
         take = getter if len(keys) > 1 else lambda payload: (getter(payload),)
         parse = tuple((c.name, parse) for c in table.__table__.columns  # type: ignore[attr-defined]
@@ -175,11 +178,15 @@ def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
             counted, pay = result.counted.get(deduction["id"], (0.0, 0.0))
             person = deduction["staff_no"] if deduction["charged_to"] == "person" else None
             add(_row(m.Deduction, deduction, exclude=("photos", "rectification"), department_id=code,
-                     counted_points=counted, pay_percent=pay, staff_no=person))  # NULL: the department's own
+                     counted_points=counted, pay_percent=pay, staff_no=person,  # NULL: the department's own
+                     period=deduction.get("period")))
             if deduction["rectification"] is not None:
                 add(_row(m.Rectification, deduction["rectification"], department_id=code))
             for photo in deduction["photos"]:
                 add(_row(m.Photo, photo, file_path=_file(photo["member"], members)))
+        for measurement in record.get("measurements", ()):
+            add(_row(m.Measurement, measurement, department_id=department["code"],
+                     monthly=measurement["item_code"] in result.monthly, values=_canonical(measurement["values"])))
         for signature in record["hand_signatures"]:
             add(_row(m.HandSignature, signature, file_path=_file(signature["member"], members)))
         for document in record["documents"]:

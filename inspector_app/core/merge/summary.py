@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.scoring import MonthlySummary, MonthTally
+from inspector_app.core.scoring.measured import PeriodRecord, superseded
 from inspector_app.core.store.models import utcnow
 
 CentralSummary = MonthlySummary  # the same tables as a laptop's month
@@ -55,6 +56,7 @@ def summary_in(session: Session, month: str, everyone: bool = False) -> MonthlyS
             .group_by(D.staff_no, D.department_code)):
         tally.add_entries(code, "person", staff_no, int(count), float(points or 0), float(pay or 0))
         people[staff_no] = name or ""
+    _withdraw_superseded(session, tally, month)
     C = m.Complaint
     for code, charged_to, staff_no, name, points, pay in session.execute(
             select(C.department_code, C.charged_to, C.staff_no, C.staff_name, C.points, C.pay_percent)
@@ -63,3 +65,33 @@ def summary_in(session: Session, month: str, everyone: bool = False) -> MonthlyS
         if staff_no is not None:
             people.setdefault(staff_no, name or "")
     return tally.finish(lambda staff_no: (people.get(staff_no, ""), False), everyone)
+
+
+def _withdraw_superseded(session: Session, tally: MonthTally, month: str) -> None:
+    """A monthly rule charges a department once a month (scoring/measured.py): the grouped sums above took
+    every entry of it, so those the latest record supersedes are taken out again. Monthly records are few and
+    found through ix_measurements_period_department and ix_deductions_period."""
+    D, I, S, M = m.Deduction, m.Inspection, m.ChecklistSnapshot, m.Measurement
+    records, measured = [], set()
+    for row in session.execute(
+            select(M.id, M.department_id, M.item_code, M.recorded_at, M.deduction_id, M.voided_at, M.monthly,
+                   S.checklist_id)
+            .join(I, I.id == M.inspection_id).join(S, S.id == I.checklist_hash).where(M.period == month)):
+        measured.add(row.deduction_id)
+        if row.monthly and row.voided_at is None:
+            records.append(PeriodRecord(row.id, row.department_id, row.checklist_id, row.item_code, month,
+                                        row.recorded_at, row.deduction_id))
+    entries = session.execute(
+        select(D.id, D.department_id, D.department_code, D.item_code, D.recorded_at, D.staff_no, D.count,
+               D.counted_points, D.pay_percent, S.checklist_id)
+        .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
+        .where(D.period == month, D.voided_at.is_(None))).all()
+    records += [PeriodRecord(r.id, r.department_id, r.checklist_id, r.item_code, month, r.recorded_at, r.id)
+                for r in entries if r.id not in measured]  # recorded without a measured value
+    losers = superseded(records)
+    for row in entries:
+        if row.id in losers:
+            person = row.staff_no is not None
+            tally.withdraw_entries(row.department_code if person else row.department_id,
+                                   "person" if person else "department", row.staff_no, int(row.count),
+                                   float(row.counted_points), float(row.pay_percent))

@@ -139,6 +139,12 @@ class MonthTally:
             row.own_points += points
             row.pay_percent += pay_percent
 
+    def withdraw_entries(self, department_code: str, charged_to: str, staff_no: str | None, occurrences: int,
+                         points: float, pay_percent: float) -> None:
+        """Take out entries a grouped sum took in that do not count: the superseded records of a monthly rule
+        (scoring/measured.py), which the central month finds only after summing by index."""
+        self.add_entries(department_code, charged_to, staff_no, -occurrences, -points, -pay_percent)
+
     def finish(self, names: Callable[[str], tuple[str, bool]] | None = None,
                everyone: bool = False) -> MonthlySummary:
         """Round, cap the pay share, name the people (`names(工号)` → (name, is head)) and rank.

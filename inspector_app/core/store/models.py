@@ -185,11 +185,40 @@ class Deduction(Base):
     seq: Mapped[int] = mapped_column(Integer)
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # a monthly rule's month (YYYY-MM, = local_month): the department is charged once for it however many
+    # records there are (scoring/measured.py); NULL for an ordinary entry
+    period: Mapped[str | None] = mapped_column(String(7))
 
     inspection: Mapped[Inspection] = relationship(back_populates="deductions")
     staff: Mapped[Staff | None] = relationship()
     photos: Mapped[list[Photo]] = relationship(back_populates="deduction")
     rectification: Mapped[Rectification | None] = relationship(back_populates="deduction")
+
+
+class Measurement(Base):
+    """A measured value against an item's thresholds (满意度 87% against ≥ 90%): kept whether it passed or not,
+    per department and month, for the month's figures and the quarterly selection. A failed one also records a
+    deduction (`deduction_id`) through the same rules as any entry."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (Index("ix_measurements_period", "period", "department_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(32))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM the value is about
+    values: Mapped[dict] = mapped_column(JSON)  # threshold position (as text) → measured value
+    passed: Mapped[bool] = mapped_column(Boolean)
+    occurrences: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime]
+    utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    device_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    deduction_id: Mapped[str | None] = mapped_column(ForeignKey("deductions.id"))
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Photo(Base):

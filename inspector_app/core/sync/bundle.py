@@ -33,6 +33,7 @@ from inspector_app.core.store.models import (
     Document,
     HandSignature,
     Inspection,
+    Measurement,
 )
 from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync.anchor import anchor_bytes, anchor_for, keep_signed
@@ -102,7 +103,9 @@ def _record(session: Session, inspection: Inspection, files: _Files) -> fmt.Insp
         "checklist": {"content_hash": snapshot.content_hash, "checklist_id": snapshot.checklist_id,
                       "version": snapshot.version, "body": snapshot.body},
         "department": _payload(fmt.DepartmentData, inspection.department),
-        "deductions": deductions, "hand_signatures": signatures, "documents": documents})
+        "deductions": deductions, "hand_signatures": signatures, "documents": documents,
+        "measurements": [_payload(fmt.MeasurementData, measurement) for measurement in session.scalars(
+            select(Measurement).where(Measurement.inspection_id == inspection.id).order_by(Measurement.seq))]})
 
 
 def collect(ws: Workspace, inspection_ids: list[str]) -> tuple[bytes, dict[str, Path]]:

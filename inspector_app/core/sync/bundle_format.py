@@ -24,7 +24,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 FORMAT = "inspector-app/batch"
 VERSION = 1
@@ -180,6 +180,39 @@ class DeductionData(Model):
     department_code: Code
     rectification: RectificationData | None
     photos: list[PhotoData]
+    period: Month | None = Field(default=None, description=(
+        "a monthly rule's month (= local_month): charged once per department and month; absent otherwise"))
+
+    @model_serializer(mode="wrap")
+    def _without_an_absent_period(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An ordinary entry dumps as before monthly rules existed, so its content hash stays the same."""
+        dumped = handler(self)
+        if self.period is None:
+            dumped.pop("period", None)
+        return dumped  # type: ignore[no-any-return]
+
+
+class MeasurementData(Model):
+    """A measured value against an item's thresholds, passed or not (issue #15)."""
+
+    id: Id
+    inspection_id: Id
+    item_code: Code
+    department_id: Id
+    period: Month
+    values: dict[Annotated[str, Field(pattern=r"^[0-9]$")], Annotated[float, Field(ge=0, le=1_000_000,
+                                                                                   allow_inf_nan=False)]] = \
+        Field(min_length=1, max_length=10)
+    passed: bool
+    occurrences: int = Field(ge=0, le=99)
+    note: Text
+    recorded_at: Moment
+    utc_offset_min: Offset
+    device_id: Id
+    seq: Seq
+    deduction_id: Id | None
+    voided_at: Moment | None
+    void_reason: Text | None
 
 
 class HandSignatureData(Model):
@@ -231,6 +264,14 @@ class InspectionRecord(Model):
     deductions: list[DeductionData]
     hand_signatures: list[HandSignatureData]
     documents: list[DocumentData]
+    measurements: list[MeasurementData] = Field(default_factory=list, max_length=10_000)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_measurements(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped = handler(self)
+        if not self.measurements:
+            dumped.pop("measurements", None)
+        return dumped  # type: ignore[no-any-return]
 
     def members(self) -> list[str]:
         """Every bundle member this inspection refers to."""
