@@ -88,7 +88,7 @@ def _context(trust_roots: list[x509.Certificate], dss, moment: datetime | None):
     from inspector_app.core.identity.inspector import asn1_certificate
 
     kwargs = {"trust_roots": [asn1_certificate(c) for c in trust_roots], "allow_fetching": False,
-              "revocation_mode": "hard-fail" if dss is not None and dss.crls else "soft-fail"}
+              "revocation_mode": "require" if dss is not None and dss.crls else "soft-fail"}
     if moment is not None:
         kwargs["moment"] = moment
     if dss is None:
