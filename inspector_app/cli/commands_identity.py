@@ -91,6 +91,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     _office_dir(oshow)
     add_format(oshow, "table", "json")
     oshow.set_defaults(handler=office_show_cmd)
+    seal = osub.add_parser("seal", help=tr("add the office's timestamp and revocation data to a signed document "
+                                           "(PAdES B-LT: verifiable for years with only the office certificate)"))
+    seal.add_argument("file", metavar="FILE.pdf")
+    seal.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    _office_dir(seal)
+    seal.add_argument("--passphrase-file", metavar="FILE", help=tr("file whose first line is the passphrase"))
+    seal.set_defaults(handler=office_seal_cmd)
     commands_publish.register(osub)  # office publish: the sync area's command
     commands_office.register(osub)  # office pay-list …: the office's month (issue #14)
 
@@ -256,3 +263,15 @@ def office_show_cmd(args: argparse.Namespace) -> int:
 
 
 __all__ = ["register", "status_lines"]
+
+
+def office_seal_cmd(args: argparse.Namespace) -> int:
+    from inspector_app.core.documents.countersign import seal_file
+    from inspector_app.core.files import write_atomic
+
+    folder = _folder(args)
+    passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
+    sealed = seal_file(Path(args.file), folder, passphrase)
+    write_atomic(Path(args.output), sealed)
+    print(tr("Sealed with the office timestamp and revocation data: {path}", path=args.output))
+    return 0

@@ -143,6 +143,7 @@ def _signed_pdf(args: argparse.Namespace, pay) -> Path:
         load_office_identity,
     )
     from inspector_app.core.identity.passphrase import resolve_passphrase
+    from inspector_app.core.identity.timestamping import load_office_seal
     from inspector_app.core.paths import resolve_data_dir
     from inspector_app.office.pay_list_pdf import issue_pay_list_pdf
 
@@ -152,4 +153,4 @@ def _signed_pdf(args: argparse.Namespace, pay) -> Path:
     passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
     identity = load_office_identity(folder, passphrase)
     return issue_pay_list_pdf(pay, Path(args.output).expanduser(), identity, hospital=args.hospital or office,
-                              office=office, lang=language())
+                              office=office, lang=language(), seal=load_office_seal(folder, passphrase))

@@ -32,6 +32,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     bulletin.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.xlsx")
     bulletin.set_defaults(handler=report_bulletin)
 
+    countersign = sub.add_parser("countersign", help=tr("countersign a signed sheet with your key (e.g. the "
+                                                         "inspected department head's acknowledgement)"))
+    countersign.add_argument("file", metavar="FILE.pdf")
+    countersign.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    countersign.add_argument("--passphrase-file", metavar="FILE", help=tr("file whose first line is the passphrase"))
+    countersign.set_defaults(handler=report_countersign)
+
     verify = commands.add_parser("verify", help=tr("check a signed inspection sheet (exit 0 only when trusted)"))
     verify.add_argument("file", metavar="FILE.pdf")
     verify.add_argument("--trust", action="append", default=[], metavar="CERT.pem",
@@ -57,6 +64,19 @@ def report_sheet(args: argparse.Namespace) -> int:
     if issued.self_signed:
         print(tr("Note: your certificate is self-signed; ask the office to enrol you (profile request)."),
               file=sys.stderr)
+    return 0
+
+
+def report_countersign(args: argparse.Namespace) -> int:
+    from inspector_app.core.documents.countersign import countersign_file
+    from inspector_app.core.files import write_atomic
+    from inspector_app.core.identity import resolve_passphrase
+
+    with open_workspace(args, write=False) as ws:
+        passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Passphrase of your signing key: "))
+        signed = countersign_file(ws, Path(args.file), passphrase)
+    write_atomic(Path(args.output), signed)
+    print(tr("Countersigned: {path}", path=args.output))
     return 0
 
 
@@ -112,12 +132,17 @@ def verify_cmd(args: argparse.Namespace) -> int:
     with open_workspace(args, write=False) as ws:
         roots += trusted_office_certs(ws)
     result = verify_pdf(data, roots)
-    when = result.signing_time.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") if result.signing_time else "-"
-    who = f"{result.signer or '-'}" + (f" ({result.signer_number})" if result.signer_number else "")
     print(tr("File: {path}", path=path))
-    print(tr("Signer: {who}; issued by: {issuer}", who=who, issuer=result.issuer or "-"))
-    print(tr("Signing time: {when}", when=when))
+    print(tr("Signer: {who}; issued by: {issuer}", who=_who(result.signer, result.signer_number),
+             issuer=result.issuer or "-"))
+    print(tr("Signing time: {when}", when=_when(result.signing_time)))
     print(tr("Document number: {number}", number=result.document_number or "-"))
+    if result.content_sha256:
+        print(tr("Content SHA-256 (printed on the sheet): {digest}", digest=result.content_sha256))
+    for index, report in enumerate(result.signatures, start=1):
+        print(_signature_line(index, report))
+    if result.level:
+        print(tr("Level: {level}", level=result.level))
     if result.ok:
         print(tr("Result: VALID — intact, covers the whole file, chains to a trusted office certificate."))
         return 0
@@ -125,3 +150,27 @@ def verify_cmd(args: argparse.Namespace) -> int:
         print(tr("Problem: {problem}", problem=problem))
     print(tr("Result: NOT VALID"))
     return 1
+
+
+def _who(name: str | None, number: str | None) -> str:
+    return f"{name or '-'}" + (f" ({number})" if number else "")
+
+
+def _when(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") if moment else "-"
+
+
+def _signature_line(index: int, report) -> str:
+    kinds = {"certification": tr("certification signature"), "countersignature": tr("countersignature"),
+             "timestamp": tr("document timestamp")}
+    if not report.intact:
+        state = tr("broken")
+    elif report.long_term:
+        state = tr("intact, trusted as of the office timestamp (revocation data in the file)")
+    else:
+        state = tr("intact, trusted") if report.trusted else tr("intact, not trusted")
+    return tr("Signature {index}: {kind} by {who}, certificate {serial} issued by {issuer}, at {when}; {state}; "
+              "revision {revision} of {revisions}", index=index, kind=kinds.get(report.kind, report.kind),
+              who=_who(report.signer, report.signer_number), serial=report.certificate or "-",
+              issuer=report.issuer or "-", when=_when(report.signing_time), state=state,
+              revision=report.revision, revisions=report.revisions)

@@ -23,11 +23,12 @@ from inspector_app.core.documents.layout import (
     title_block,
 )
 from inspector_app.core.documents.pages import build_pdf
-from inspector_app.core.documents.signing import sign_pdf
+from inspector_app.core.documents.signing import seal_pdf, sign_pdf
 from inspector_app.core.errors import StateError
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.identity.inspector import SigningIdentity
+from inspector_app.core.identity.timestamping import OfficeSeal
 from inspector_app.office.pay_list import PayList, sheets
 
 NUMBER_PREFIX = "JX"  # 绩效
@@ -84,12 +85,15 @@ def render_pay_list(pay: PayList, *, hospital: str, office: str, lang: str = "zh
 
 
 def issue_pay_list_pdf(pay: PayList, path: Path, identity: SigningIdentity, *, hospital: str, office: str,
-                       lang: str = "zh") -> Path:
-    """Render, sign with the office's key (PAdES over the whole file) and write atomically."""
+                       lang: str = "zh", seal: OfficeSeal | None = None) -> Path:
+    """Render, sign with the office's key (PAdES over the whole file) and write atomically; with the office
+    `seal`, its CRL and timestamp are added at once (PAdES B-LT)."""
     number = pay_list_number(pay.month)
     pdf = render_pay_list(pay, hospital=hospital, office=office, lang=lang)
     signed = sign_pdf(pdf, identity.as_pyhanko_signer(), number=number,
                       reason=tr_lang(lang, "Pay list {number}", number=number), location=hospital)
+    if seal is not None:
+        signed = seal_pdf(signed, seal)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, signed)

@@ -17,6 +17,7 @@ from inspector_app.cli.main import main
 from inspector_app.core.i18n import set_language
 from inspector_app.core.identity import DEMO_PASSPHRASE, PASSPHRASE_ENV
 from tests.helpers.fixtures import cli_runner
+from tests.helpers.pdf_tamper import add_annotation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,3 +140,36 @@ def test_demo_inspections_are_signed_like_real_ones(tmp_path, capsys):
     for sheet in sheets:
         assert main(["--data-dir", str(data), "--lang", "en", "verify", str(sheet)]) == 0
         assert "演示督查员" in capsys.readouterr().out
+
+
+def test_countersign_seal_and_verify_list_every_signature(run, sheet, tmp_path):
+    """The demo folder holds the demo office too: countersigned (here by the same enrolled key), sealed by the
+    office (its timestamp and CRL), verify lists all three and the level; an annotation added afterwards is
+    refused with that reason, not as an unreadable signature."""
+    countersigned, sealed = tmp_path / "countersigned.pdf", tmp_path / "sealed.pdf"
+    code, out, err = run("report", "countersign", str(sheet), "-o", str(countersigned))
+    assert code == 0 and "Countersigned" in out, err
+    code, out, err = run("office", "seal", str(countersigned), "-o", str(sealed))
+    assert code == 0 and "Sealed" in out, err
+    code, out, _ = run("verify", str(sealed))
+    assert code == 0, out
+    assert "Signature 1: certification signature by 演示督查员 (D001)" in out
+    assert "Signature 2: countersignature by 演示督查员 (D001)" in out
+    assert "Signature 3: document timestamp by" in out and "revision 4 of 4" in out
+    assert "Level: PAdES B-LTA" in out and "Content SHA-256 (printed on the sheet): " in out
+    annotated = tmp_path / "annotated.pdf"
+    annotated.write_bytes(add_annotation(sealed.read_bytes()))
+    code, out, _ = run("verify", str(annotated))
+    assert code == 1 and "an annotation (comment or drawing) was added to page 1" in out
+    assert "cannot be read" not in out
+
+
+def test_a_sheet_that_does_not_verify_is_neither_countersigned_nor_sealed(run, sheet, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    data = bytearray(sheet.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    broken.write_bytes(bytes(data))
+    code, _, err = run("report", "countersign", str(broken), "-o", str(tmp_path / "c.pdf"))
+    assert code == 1 and "does not verify" in err and not (tmp_path / "c.pdf").exists()
+    code, _, err = run("office", "seal", str(broken), "-o", str(tmp_path / "s.pdf"))
+    assert code == 1 and "does not verify" in err and not (tmp_path / "s.pdf").exists()

@@ -24,8 +24,9 @@ from inspector_app.core.documents.register import (
     register_number,
     same_as_registered,
 )
-from inspector_app.core.documents.sheet import render_sheet
-from inspector_app.core.documents.signing import sign_pdf
+from inspector_app.core.documents.sheet import render_sheet_for_signing
+from inspector_app.core.documents.signing import SignatureBox, sign_pdf
+from inspector_app.core.documents.stamp import StampText, content_digest, render_stamp
 from inspector_app.core.errors import NotFoundError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import SigningIdentity
@@ -51,9 +52,10 @@ def _inspection(ws: Workspace, inspection_id: str) -> Inspection:
 
 
 def issue_sheet(ws: Workspace, inspection_id: str, passphrase: str | None = None, *, lang: str = "zh",
-                identity: SigningIdentity | None = None) -> Issued:
-    """The inspection sheet, signed (PAdES) with the inspector's key (unlocked with `passphrase`, or an
-    `identity` already unlocked when many sheets are signed in a row)."""
+                identity: SigningIdentity | None = None, now: datetime | None = None) -> Issued:
+    """The inspection sheet, certified (PAdES) with the inspector's key (unlocked with `passphrase`, or an
+    `identity` already unlocked when many sheets are signed in a row). It shows the signature: name, time
+    and a verification line with a QR code, and its date lines carry the signing time."""
     from inspector_app.core.identity import load_signing_identity
 
     inspection = _inspection(ws, inspection_id)
@@ -62,13 +64,27 @@ def issue_sheet(ws: Workspace, inspection_id: str, passphrase: str | None = None
     if identity is None:  # a wrong passphrase stops here, before a number is used
         identity = load_signing_identity(ws, passphrase or "")
     number = next_document_number(ws, "sheet")
-    pdf = render_sheet(ws, inspection_id, number, lang=lang)
-    signed = sign_pdf(pdf, identity.as_pyhanko_signer(), number=number,
+    moment = (now or utcnow()).astimezone().replace(microsecond=0)
+    pdf, (page, box) = render_sheet_for_signing(ws, inspection_id, number, moment, lang=lang)
+    appearance = render_stamp(_stamp_text(identity, moment, number, content_digest(pdf)), box[2] - box[0],
+                              box[3] - box[1], lang=lang)
+    signed = sign_pdf(pdf, identity.as_pyhanko_signer(), number=number, moment=moment,
+                      box=SignatureBox(page, box, appearance),
                       reason=tr("Inspection sheet {number}", number=number), location=ws.settings.hospital)
     signer = ws.settings.inspector.name or None
     document = record_document(ws, number=number, kind="sheet", pdf_bytes=signed, inspection_id=inspection_id,
                                department_id=inspection.department_id, signed_by=signer)
     return Issued(number, ws.data_dir / document.path, signer, identity.self_signed)
+
+
+def _stamp_text(identity: SigningIdentity, moment: datetime, number: str, digest: str) -> StampText:
+    from cryptography.x509.oid import NameOID
+
+    from inspector_app.core.identity.certs import Person, name_part
+
+    person = Person.from_name(identity.certificate.subject)
+    issuer = "" if identity.self_signed else name_part(identity.certificate.issuer, NameOID.COMMON_NAME)
+    return StampText(person.name, person.staff_no, issuer, moment, number, digest)
 
 
 def issue_notices(ws: Workspace, inspection_id: str, department: str | None = None, *, lang: str = "zh",

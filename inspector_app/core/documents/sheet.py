@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from inspector_app.core.checklists.models import Checklist, Item, ScoredScoring
 from inspector_app.core.documents.fonts import require_printable_entries
 from inspector_app.core.documents.layout import (
+    FRAME_WIDTH,
     data_table,
     excerpt,
     heading,
@@ -34,6 +35,7 @@ from inspector_app.core.documents.layout import (
 )
 from inspector_app.core.documents.pages import build_pdf
 from inspector_app.core.documents.signatures import SignatureView, hand_signatures
+from inspector_app.core.documents.stamp import STAMP_HEIGHT
 from inspector_app.core.documents.thumbnails import photo_grid
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.inspection_state import Entry, InspectionState, load_state
@@ -180,7 +182,26 @@ def _sources(state: InspectionState, lang: str) -> list[Flowable]:
     return [heading(tr_lang(lang, "Basis")), *lines] if lines else []
 
 
-def _signatures(state: InspectionState, signatures: dict[str, SignatureView], lang: str) -> Flowable:
+class SignatureSlot(Flowable):
+    """Space kept free for the visible digital signature (stamp.py); remembers the page and box it got, so
+    the signature field is put exactly there and never over text."""
+
+    def __init__(self, width: float, height: float):
+        super().__init__()
+        self.width, self.height = width, height
+        self.placed: tuple[int, tuple[float, float, float, float]] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.placed = (self.canv.getPageNumber() - 1, (x, y, x + self.width, y + self.height))
+
+
+def _signatures(state: InspectionState, signatures: dict[str, SignatureView], lang: str,
+                signed_at: datetime | None = None) -> Flowable:
+    """The signature lines; the inspector's date is the hand signature's, else the digital signing time."""
     inspector = signatures.get("inspector")
     department = signatures.get("department")
 
@@ -189,8 +210,9 @@ def _signatures(state: InspectionState, signatures: dict[str, SignatureView], la
     def when(view: SignatureView | None) -> str:
         return view.signed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if view else ""
 
+    inspector_when = when(inspector) or (signed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if signed_at else "")
     left = signature_block(tr_lang(lang, "Inspector's signature"), inspector.name if inspector else state.inspector,
-                           when(inspector), signature_image(inspector.path if inspector else None), lang)
+                           inspector_when, signature_image(inspector.path if inspector else None), lang)
     right = signature_block(tr_lang(lang, "Department acknowledgement"), department.name if department else "",
                             when(department), signature_image(department.path if department else None), lang)
     return side_by_side(left, right)
@@ -198,6 +220,21 @@ def _signatures(state: InspectionState, signatures: dict[str, SignatureView], la
 
 def render_sheet(ws: Workspace, inspection_id: str, number: str, *, lang: str = "zh") -> bytes:
     """The 督查记录表 of one inspection as PDF bytes (register it with record_document when issuing it)."""
+    return _render(ws, inspection_id, number, lang, None, None)
+
+
+def render_sheet_for_signing(ws: Workspace, inspection_id: str, number: str, signed_at: datetime, *,
+                             lang: str = "zh") -> tuple[bytes, tuple[int, tuple[float, float, float, float]]]:
+    """The sheet with its date lines from the signing time and a free box for the visible signature; returns
+    the PDF and (page index, box in points)."""
+    slot = SignatureSlot(FRAME_WIDTH, STAMP_HEIGHT)
+    pdf = _render(ws, inspection_id, number, lang, signed_at, slot)
+    assert slot.placed is not None  # the slot is in the story: build_pdf drew it
+    return pdf, slot.placed
+
+
+def _render(ws: Workspace, inspection_id: str, number: str, lang: str, signed_at: datetime | None,
+            slot: SignatureSlot | None) -> bytes:
     state = load_state(ws, inspection_id)
     require_printable_entries(state.entries)
     detail = inspection_detail(ws, inspection_id)
@@ -215,7 +252,8 @@ def render_sheet(ws: Workspace, inspection_id: str, number: str, *, lang: str = 
     if sources:
         story += [Spacer(1, 3 * mm), *sources[:-2]]
     # the last lines of the sources travel with the signatures: a signature never stands alone on a page
+    signing: list[Flowable] = [Spacer(1, 3 * mm), slot] if slot is not None else []
     story += [KeepTogether([*sources[-2:], Spacer(1, 6 * mm), heading(tr_lang(lang, "Signatures")),
-                            _signatures(state, hand_signatures(ws, inspection_id), lang)])]
+                            _signatures(state, hand_signatures(ws, inspection_id), lang, signed_at), *signing])]
     return build_pdf(story, hospital=hospital, title=title, number=number, lang=lang,
                      watermark=detail.inspection.training, author=state.inspector)

@@ -1,178 +1,150 @@
-"""PAdES signatures over whole PDF files (pyHanko), and verification that says exactly what is wrong.
+"""PAdES signatures over whole PDF files (pyHanko): the inspector's certification, countersignatures, the
+office's long-term seal. Verification is in verification.py (re-exported here).
 
-A sheet is trusted only when all of these hold: the signature is intact (the signed bytes are unchanged),
-it covers the entire file (nothing appended after signing), and the signer's certificate chains to an
-office certificate this machine trusts. A self-signed inspector (not yet enrolled by the office) still
-signs, but verification says so and does not pass.
+The first signature certifies the document (DocMDP, P=2): later revisions may only fill in forms and sign
+(an enrolled department head's countersignature) or add validation data and document timestamps (which
+PAdES always allows). Anything else — an annotation, an overlay, a changed byte — breaks the certification
+and `verify` says which it was.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from inspector_app.core.i18n import tr
+from inspector_app.core.documents.verification import Verification, verify_pdf
+
+if TYPE_CHECKING:
+    from inspector_app.core.identity.timestamping import OfficeSeal
 
 log = logging.getLogger(__name__)
 FIELD_NAME = "InspectorSignature"
+COUNTERSIGNATURE_FIELD = "Countersignature"
+__all__ = ["COUNTERSIGNATURE_FIELD", "FIELD_NAME", "SignatureBox", "Verification", "countersign_pdf",
+           "seal_pdf", "sign_pdf", "verify_pdf"]
 
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
 
 
-def sign_pdf(pdf: bytes, signer, *, number: str, reason: str, location: str) -> bytes:
-    """Sign the whole file with `signer` (a pyHanko Signer); the document number goes into the signed
-    revision's metadata, so it cannot be changed without breaking the signature."""
+@dataclass(frozen=True)
+class SignatureBox:
+    """Where the visible signature goes: a page (0-based), its box in points, and the appearance (a one-page
+    PDF of the box's size, stamp.render_stamp)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    appearance: bytes
+
+
+def _appearance(pdf: bytes):
+    """The stamp PDF's page as the widget's appearance (pyHanko's ImportedPdfPage reads a file name only)."""
+    from pyhanko.pdf_utils import content
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    class _Page(content.ImportedPdfPage):
+        def render(self) -> bytes:
+            xobject = self._ensure_writer.import_page_as_xobject(PdfFileReader(io.BytesIO(pdf)), page_ix=0)
+            name = "/Stamp"
+            self.resources.xobject[name] = xobject
+            x1, y1, x2, y2 = xobject.get_object()["/BBox"]
+            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+            return name.encode("ascii") + b" Do"
+
+    return _Page("", 0)
+
+
+def _signer_at(meta, signer, moment: datetime | None, box: SignatureBox | None, field_name: str):
+    """A PdfSigner whose signing time is `moment` (the time the sheet prints), with the visible box."""
+    from pyhanko.pdf_utils import layout
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import StaticStampStyle
+
+    class _AtMoment(signers.PdfSigner):
+        def init_signing_session(self, *args, **kwargs):
+            session = super().init_signing_session(*args, **kwargs)
+            if moment is not None:
+                session.system_time = moment
+            return session
+
+    if box is None:
+        return _AtMoment(meta, signer=signer)
+    style = StaticStampStyle(background=_appearance(box.appearance), border_width=0, background_opacity=1.0,
+                             background_layout=layout.SimpleBoxLayoutRule(
+                                 x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+                                 margins=layout.Margins.uniform(0)))
+    spec = fields.SigFieldSpec(field_name, on_page=box.page, box=box.box)
+    return _AtMoment(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+
+
+def sign_pdf(pdf: bytes, signer, *, number: str, reason: str, location: str, moment: datetime | None = None,
+             box: SignatureBox | None = None, certify: bool = True) -> bytes:
+    """Sign the whole file with `signer` (a pyHanko Signer), certifying it (form filling and signing allowed
+    afterwards, nothing else). The document number goes into the signed revision's metadata, so it cannot be
+    changed without breaking the signature; `moment` is the signing time the sheet already prints."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     writer.document_meta.subject = number
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason, location=location,
-                                        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+                                        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+                                        certify=certify,
+                                        docmdp_permissions=fields.MDPPerm.FILL_FORMS)
+    return _signer_at(meta, signer, moment, box, FIELD_NAME).sign_pdf(writer).getvalue()
 
 
-@dataclass
-class Verification:
-    """What `inspector-app verify` prints: who signed, when, which document, and whether to trust it."""
-
-    ok: bool = False
-    problems: list[str] = field(default_factory=list)
-    signer: str | None = None
-    signer_number: str | None = None  # 工号 (certificate serialNumber)
-    issuer: str | None = None
-    signing_time: datetime | None = None
-    document_number: str | None = None
-    intact: bool = False
-    covers_whole_file: bool = False
-    trusted: bool = False
-    self_signed: bool = False
-
-
-def _name_part(name: asn1_x509.Name, key: str) -> str | None:
-    return name.native.get(key)
-
-
-def verify_pdf(data: bytes, trust_roots: list[x509.Certificate]) -> Verification:
-    """Check a signed PDF against the trusted office certificates; never raises for a bad file."""
+def _next_field(data: bytes) -> str:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    result = Verification()
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_signatures
-        subject = reader.document_meta_view.subject
-        result.document_number = str(subject) if subject else None
-    except Exception as exc:  # noqa: BLE001 - the parser meets hostile bytes: any failure is "unreadable"
-        result.problems.append(tr("not a readable PDF file ({detail})", detail=type(exc).__name__))
-        return result
-    if not signatures:
-        result.problems.append(tr("the file carries no signature"))
-        return result
-    if len(signatures) > 1:
-        result.problems.append(tr("the file carries {count} signatures; an inspection sheet has one",
-                                  count=len(signatures)))
-    signature = signatures[-1]
-    try:
-        cert = signature.signer_cert
-        result.signer = _name_part(cert.subject, "common_name")
-        result.signer_number = _name_part(cert.subject, "serial_number")
-        result.issuer = _name_part(cert.issuer, "common_name")
-        result.self_signed = cert.subject == cert.issuer
-        status = _validate(signature, trust_roots)
-    except Exception as exc:  # noqa: BLE001 - a hostile file must end in a report, not a crash
-        log.info("signature could not be validated: %r", exc)
-        result.problems.append(tr("the signature cannot be read ({detail})", detail=type(exc).__name__))
-        return result
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-
-    if not _gap_is_canonical(data, signature, trust_roots):
-        result.problems.append(tr("the signature field was altered after signing"))
-    result.signing_time = status.signer_reported_dt
-    result.intact = bool(status.intact and status.valid)
-    result.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    result.trusted = bool(status.trusted)
-    if not result.intact:
-        result.problems.append(tr("the signature is broken: the file was changed after it was signed"))
-    if result.intact and not result.covers_whole_file:
-        result.problems.append(tr("data was added to the file after it was signed"))
-    if result.self_signed:
-        result.problems.append(tr("signed with a self-signed certificate: the inspector is not enrolled by the "
-                                  "office"))
-    elif not result.trusted:
-        result.problems.append(tr("the signer's certificate does not chain to a trusted office certificate"))
-    result.ok = not result.problems
-    return result
+    taken = {sig.field_name for sig in PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures}
+    index = 1
+    while f"{COUNTERSIGNATURE_FIELD}{index}" in taken:
+        index += 1
+    return f"{COUNTERSIGNATURE_FIELD}{index}"
 
 
-_HEX_GAP = re.compile(rb"<([0-9A-F]*)>")
+def countersign_pdf(data: bytes, signer, *, reason: str, location: str = "",
+                    box: SignatureBox | None = None) -> bytes:
+    """Add a countersignature (e.g. the inspected department head's) in a new signature field: a revision
+    the inspector's certification allows. The file's earlier signatures stay valid."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    name = _next_field(data)
+    meta = signers.PdfSignatureMetadata(field_name=name, reason=reason, location=location,
+                                        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    return _signer_at(meta, signer, None, box, name).sign_pdf(writer).getvalue()
 
 
-def _gap_is_canonical(data: bytes, signature, trust_roots: list[x509.Certificate]) -> bool:
-    """The one region the byte range leaves out (the signature's own hex string) must be exactly what our
-    signer writes. The signature itself protects only its signed attributes; without these checks a byte
-    could change in the padding, a length field, an unsigned field or a spare certificate and still verify.
-    """
-    from asn1crypto import cms
+def seal_pdf(data: bytes, seal: OfficeSeal) -> bytes:
+    """The office's long-term seal: one revision with the Document Security Store (every signer's
+    certificate chain, the office TSA's certificate and the office's fresh CRL) and a document timestamp
+    from the office TSA over it all. The result is PAdES B-LT (the timestamp also covers the DSS: B-LTA)."""
+    from asn1crypto import crl as asn1_crl
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+    from pyhanko.sign.validation import DocumentSecurityStore
 
-    try:
-        start, first, second_start, _ = (int(v) for v in signature.sig_object["/ByteRange"])
-        match = _HEX_GAP.fullmatch(data[start + first:second_start])
-        if match is None:
-            return False  # not uppercase hex in one string: not what a signer writes
-        raw = bytes.fromhex(match.group(1).decode("ascii"))
-        info = cms.ContentInfo.load(raw, strict=False)
-        canonical = info.dump(force=True)  # re-encoded from its values: lengths and tags must agree
-        if raw[:len(canonical)] != canonical or any(raw[len(canonical):]):
-            return False
-        return _shape_is_ours(cms.ContentInfo.load(canonical, strict=True), trust_roots)
-    except Exception:  # noqa: BLE001 - anything unparseable there is an alteration
-        return False
-
-
-def _shape_is_ours(info, trust_roots: list[x509.Certificate]) -> bool:
-    """Exactly the structure our signer produces (CMS SignedData v1, one SignerInfo v1 naming the signer
-    by issuer and serial, detached data, no unsigned attributes, only the office certificate besides the
-    signer's). Validators ignore these fields, so any change there must be caught here."""
-    signed = info["content"]
-    if info["content_type"].native != "signed_data" or len(signed["signer_infos"]) != 1:
-        return False
-    signer_info = signed["signer_infos"][0]
-    if signed["version"].native != "v1" or signer_info["version"].native != "v1":
-        return False
-    digests = [algorithm.dump() for algorithm in signed["digest_algorithms"]]
-    encapsulated = signed["encap_content_info"]
-    if digests != [signer_info["digest_algorithm"].dump()] or signer_info["unsigned_attrs"].native is not None:
-        return False
-    if encapsulated["content_type"].native != "data" or encapsulated["content"].native is not None:
-        return False
-    sid = signer_info["sid"]
-    if sid.name != "issuer_and_serial_number":
-        return False
-    trusted = {c.public_bytes(Encoding.DER) for c in trust_roots}
-    signers = 0
-    for choice in signed["certificates"]:
-        cert = choice.chosen
-        if cert.issuer.dump() == sid.chosen["issuer"].dump() and cert.serial_number == sid.chosen["serial_number"].native:
-            signers += 1
-        elif cert.dump() not in trusted:
-            return False  # besides the signer's, only byte-identical trusted office certificates
-    return signers == 1
-
-
-def _validate(signature, trust_roots: list[x509.Certificate]):
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
-    context = ValidationContext(trust_roots=[_asn1(c) for c in trust_roots], allow_fetching=False,
-                                revocation_mode="soft-fail")
-    return validate_pdf_signature(signature, context)
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    found: dict[bytes, asn1_x509.Certificate] = {}
+    for signature in reader.embedded_signatures:
+        for cert in [signature.signer_cert, *signature.other_embedded_certs]:
+            found.setdefault(cert.dump(), cert)
+    for cert in (_asn1(seal.root), _asn1(seal.tsa_certificate)):
+        found.setdefault(cert.dump(), cert)
+    crl = asn1_crl.CertificateList.load(seal.crl.public_bytes(Encoding.DER))
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, certs=list(found.values()), crls=[crl])
+    return PdfTimeStamper(seal.timestamper).timestamp_pdf(writer, "sha256").getvalue()

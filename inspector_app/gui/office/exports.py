@@ -105,7 +105,8 @@ def export_pay_list(tab: MonthTab) -> None:
 
         if pay.closed_at is None:
             raise AppError(tr("{month} is not closed: close the month before issuing its pay list.", month=month))
-        return issue_pay_list_pdf(pay, path, signing(), hospital=hospital, office=office, lang=lang)
+        identity, seal = signing()
+        return issue_pay_list_pdf(pay, path, identity, hospital=hospital, office=office, lang=lang, seal=seal)
 
     def done(written: Path) -> None:
         workspace.message.setText(tr("Pay list written to {path}.", path=written))
@@ -115,13 +116,15 @@ def export_pay_list(tab: MonthTab) -> None:
 
 
 def _office_identity(tab: MonthTab) -> Any:
-    """A function unlocking the office's signing key (on the worker thread), once its passphrase is given."""
+    """A function unlocking the office's signing key and its seal (CRL, timestamp) on the worker thread, once
+    its passphrase is given."""
     from inspector_app.core.identity import default_office_dir
     from inspector_app.core.identity.office import load_office_identity
+    from inspector_app.core.identity.timestamping import load_office_seal
 
     passphrase, ok = QInputDialog.getText(tab, tr("Office passphrase"), tr("The office's passphrase signs the PDF:"),
                                           QLineEdit.EchoMode.Password)
     if not ok or not passphrase:
         return None
     folder = default_office_dir(tab.workspace.ctx.ws.data_dir)
-    return lambda: load_office_identity(folder, passphrase)
+    return lambda: (load_office_identity(folder, passphrase), load_office_seal(folder, passphrase))
