@@ -51,6 +51,7 @@ class Hospital:
     late: Path  # more of L001's May, sent after the first bundles
     entries: list[tuple]  # both laptops' live entries: (month, code, checklist, item, staff_no, count, inspection,
     # started_at)
+    notice: tuple[str, datetime]  # (inspection id, when) of a rectification notice issued days after its inspection
 
 
 def _entries(ws: Workspace, found: list[tuple]) -> None:
@@ -74,16 +75,34 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> H
     share.mkdir()
     bundles: list[Path] = []
     entries: list[tuple] = []
+    notice: tuple[str, datetime] | None = None
     for n, folder in enumerate(laptops):
         with Workspace.open(folder) as ws:
             generate(ws, 30, seed=80 + n, days=40, end=END)
+            if n == 0:  # a notice issued 12 days after an inspection in May: its deadlines count from then
+                notice = _issue_late_notice(ws)
             bundles.append(push(ws, share, DEMO_PASSPHRASE).bundle)  # type: ignore[arg-type]
             _entries(ws, entries)
     with Workspace.open(laptops[0]) as ws:
         generate(ws, 4, seed=99, days=8, end=datetime(2025, 5, 31, 17, tzinfo=CST))
         late = push(ws, share, DEMO_PASSPHRASE).bundle
     assert late is not None
-    return Hospital(office, bundles, late, entries)
+    assert notice is not None
+    return Hospital(office, bundles, late, entries, notice)
+
+
+def _issue_late_notice(ws: Workspace) -> tuple[str, datetime]:
+    from inspector_app.core.documents.issue import issue_notices
+
+    with ws.db.read() as session:
+        inspection = session.scalars(
+            select(local.Inspection).join(local.Deduction, local.Deduction.inspection_id == local.Inspection.id)
+            .where(local.Inspection.status == "finished", local.Inspection.local_month == "2025-05",
+                   local.Deduction.voided_at.is_(None)).order_by(local.Inspection.started_at)).first()
+    assert inspection is not None
+    when = inspection.started_at.replace(tzinfo=timezone.utc).astimezone(CST) + timedelta(days=12)
+    assert issue_notices(ws, inspection.id, now=when)
+    return inspection.id, when
 
 
 def expected_repeats(entries: list[tuple], month: str) -> dict[tuple[str, str, str], tuple[set, int, int]]:
@@ -269,3 +288,28 @@ def test_the_command_numbers_and_records_each_issue(central, hospital: Hospital,
     assert load_workbook(book).sheetnames == ["扣分排名", "得分排名", "未督查", "人员扣分", "重复问题", "逾期整改", "更正"]
     code, out, err = run("office", "bulletin", "--central", url, "--month", "2025-06", "-o", str(tmp_path / "x.doc"))
     assert code == 1 and ".pdf" in err
+
+
+def test_ledger_deadlines_count_from_the_notices_issue(central, hospital: Hospital) -> None:
+    """Issue #14's remark: an item whose notice was issued days after the inspection is due the notice's period
+    after the notice (never before it), in the ledger as on the laptop; items without a notice keep theirs."""
+    db, _ = central
+    inspection, issued = hospital.notice
+    with db.read() as session:
+        recorded = dict(session.execute(
+            select(m.Rectification.id, m.Rectification.deadline).join(m.Deduction, m.Deduction.id ==
+                                                                       m.Rectification.deduction_id)
+            .where(m.Deduction.inspection_id == inspection)).all())
+        entry_days = {rid: (at.replace(tzinfo=timezone.utc).astimezone(CST)).date() for rid, at in session.execute(
+            select(m.Rectification.id, m.Deduction.recorded_at).join(m.Deduction, m.Deduction.id ==
+                                                                     m.Rectification.deduction_id)
+            .where(m.Deduction.inspection_id == inspection)).all()}
+    items = {i.id: i for i in ledger(db, today=TODAY)}
+    assert recorded
+    for rid, deadline in recorded.items():
+        assert items[rid].deadline == deadline + (issued.date() - entry_days[rid])
+        assert items[rid].deadline > issued.date() > deadline  # it would have been overdue before the notice
+    others = [i for i in items.values() if i.inspection_id != inspection]
+    with db.read() as session:
+        stored = dict(session.execute(select(m.Rectification.id, m.Rectification.deadline)).all())
+    assert others and all(i.deadline == stored[i.id] for i in others if i.decision is None)
