@@ -313,3 +313,64 @@ def test_ledger_deadlines_count_from_the_notices_issue(central, hospital: Hospit
     with db.read() as session:
         stored = dict(session.execute(select(m.Rectification.id, m.Rectification.deadline)).all())
     assert others and all(i.deadline == stored[i.id] for i in others if i.decision is None)
+
+
+def test_the_narrative_is_drafted_edited_issued_and_reprinted(central, hospital: Hospital, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """office bulletin --draft writes the five sections from the month; the edited file is what prints; the issue
+    record keeps it with its hash; --reprint makes the same PDF again marked 补打; a bad file names its place."""
+    import json
+    import re
+
+    from inspector_app.core.documents.bulletin_narrative import BulletinNarrative, draft_narrative
+
+    db, url = central
+    run = cli_runner(tmp_path / "data", capsys)
+    draft = tmp_path / "正文.json"
+    base = ("office", "bulletin", "--central", url, "--month", "2025-06", "--office", OFFICE, "--hospital", HOSPITAL)
+    code, out, err = run(*base, "--draft", str(draft), lang="zh")
+    assert code == 0 and str(draft) in out, err
+    words = json.loads(draft.read_text(encoding="utf-8"))
+    content = _content(db, "2025-06", today=date.today())
+    assert words == draft_narrative(content).model_dump()
+    summary = content.summary
+    assert f"共开展优质服务督查 {summary.inspections} 次" in words["overview"][0]
+    assert "与上月相比" in words["overview"][1]
+    top = content.problems[0]
+    assert f"{top.item_code} {top.item_text}：共 {top.occurrences} 次" in words["problems"][1]
+    assert words["cases"] and all(c.department in "".join(words["cases"]) for c in content.cases)
+    assert f"共 {sum(o.count for o in content.overdue)} 项整改已逾期" in words["requirements"][0]
+    words["cases"] = ["案例一：这是督查办公室改写的典型案例。"]
+    words["praise"] = []
+    draft.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    pdf = tmp_path / "通报.pdf"
+    code, out, err = run(*base, "--narrative", str(draft), "-o", str(pdf), lang="zh")
+    assert code == 0, err
+    flat = re.sub(r"\s+", "", text_of(pdf.read_bytes(), tmp_path))
+    assert "这是督查办公室改写的典型案例" in flat and "一、基本情况" in flat and "四、下一步要求" in flat
+    assert "表扬" not in flat.split("附表1")[0]  # the emptied section is left out, the others renumbered
+    with db.read() as session:
+        event = session.scalars(select(m.OfficeEvent).where(m.OfficeEvent.action == "issue_bulletin")).one()
+    stored = BulletinNarrative.model_validate(event.detail["narrative"])
+    assert stored.cases == words["cases"] and event.detail["narrative_sha256"] == stored.sha256()
+    assert event.detail["edited"] is True and event.detail["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    number = event.detail["number"]
+    again = tmp_path / "补打.pdf"
+    code, out, err = run("office", "bulletin", "--central", url, "--reprint", number, "-o", str(again), lang="zh")
+    assert code == 0 and number in out, err
+    reprinted = re.sub(r"\s+", "", text_of(again.read_bytes(), tmp_path))
+    assert "补打" in reprinted and "这是督查办公室改写的典型案例" in reprinted and number in reprinted
+    # a bad file: the file, the place and the reason; nothing issued
+    words["cases"] = "不是列表"
+    draft.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(*base, "--narrative", str(draft), "-o", str(tmp_path / "坏.pdf"))
+    assert code != 0 and str(draft) in err and "cases" in err and not (tmp_path / "坏.pdf").exists()
+    words["cases"], words["month"] = [], "2025-05"
+    draft.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(*base, "--narrative", str(draft), "-o", str(tmp_path / "坏.pdf"))
+    assert code != 0 and "month" in err and "2025-05" in err
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(m.OfficeEvent)
+                              .where(m.OfficeEvent.action == "issue_bulletin")) == 1
+    code, out, err = run("office", "bulletin", "--schema")
+    assert code == 0 and json.loads(out)["properties"]["cases"]["type"] == "array"

@@ -111,7 +111,7 @@ def _narrative(narrative: BulletinNarrative, lang: str) -> list[Flowable]:
     o = official_styles()
     story: list[Flowable] = []
     for n, (title, paragraphs) in enumerate(narrative.sections(lang), 1):
-        story.append(heading(numbered(n, title, lang)))
+        story.append(section_heading(numbered(n, title, lang), min_space=20 * mm))  # a heading and two lines
         story += [official_para(text, o["body"]) for text in paragraphs]
     return story
 

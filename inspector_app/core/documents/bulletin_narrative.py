@@ -145,8 +145,9 @@ def _cases(content: BulletinContent, lang: str) -> list[str]:
 
 
 def _praise(content: BulletinContent, lang: str) -> list[str]:
+    behind = {o.department for o in content.overdue}  # a department late with its rectifications is not praised
     clean = [d.name for d in content.summary.departments
-             if d.inspections and d.occurrences == 0 and d.total_points == 0 and not d.failed]
+             if d.inspections and d.occurrences == 0 and d.total_points == 0 and not d.failed and d.name not in behind]
     if not clean:
         return []
     return [tr_lang(lang, "The following departments were inspected and no problem was found; they are commended: "
