@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from collections.abc import Iterator
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -322,7 +322,10 @@ def test_the_narrative_is_drafted_edited_issued_and_reprinted(central, hospital:
     import json
     import re
 
-    from inspector_app.core.documents.bulletin_narrative import BulletinNarrative, draft_narrative
+    from inspector_app.core.documents.bulletin_narrative import (
+        BulletinNarrative,
+        draft_narrative,
+    )
 
     db, url = central
     run = cli_runner(tmp_path / "data", capsys)
