@@ -29,6 +29,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     block.set_defaults(handler=set_block)
     prefix = sub.add_parser("prefix", help=tr("set the prefix of notice numbers (e.g. 院办督改)"))
     prefix.add_argument("prefix")
+    prefix.add_argument("--bulletin", action="store_true",
+                        help=tr("set the prefix of monthly bulletins instead (e.g. 院办督通)"))
     prefix.set_defaults(handler=set_prefix)
 
 
@@ -82,7 +84,10 @@ def set_block(args: argparse.Namespace) -> int:
 
 def set_prefix(args: argparse.Namespace) -> int:
     with open_workspace(args, write=True) as ws:
-        documents = ws.settings.documents.model_copy(update={"notice_prefix": args.prefix})
+        field = "bulletin_prefix" if args.bulletin else "notice_prefix"
+        documents = ws.settings.documents.model_copy(update={field: args.prefix})
         ws.update_settings(documents=documents.model_dump())
-    print(tr("Notice numbers now read {example}.", example=f"{args.prefix}〔2026〕1号"))
+    example = f"{args.prefix}〔2026〕1号"
+    print(tr("Bulletin numbers now read {example}.", example=example) if args.bulletin else
+          tr("Notice numbers now read {example}.", example=example))
     return 0

@@ -29,7 +29,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     notice.set_defaults(handler=report_notice)
     bulletin = sub.add_parser("bulletin", help=tr("the monthly bulletin (PDF or XLSX)"))
     bulletin.add_argument("--month", required=True, metavar="YYYY-MM")
-    bulletin.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.xlsx")
+    bulletin.add_argument("-o", "--output", metavar="FILE.pdf|FILE.xlsx")
+    bulletin.add_argument("--draft", metavar="FILE.json",
+                          help=tr("write the drafted narrative (基本情况…下一步要求) to edit, instead of the bulletin"))
+    bulletin.add_argument("--narrative", metavar="FILE.json",
+                          help=tr("print this edited narrative instead of the drafted one"))
     bulletin.set_defaults(handler=report_bulletin)
 
     countersign = sub.add_parser("countersign", help=tr("countersign a signed sheet with your key (e.g. the "
@@ -95,17 +99,36 @@ def report_notice(args: argparse.Namespace) -> int:
 
 
 def report_bulletin(args: argparse.Namespace) -> int:
+    from inspector_app.core.documents.bulletin_data import workspace_content
+    from inspector_app.core.documents.bulletin_narrative import (
+        draft_narrative,
+        load_narrative,
+        write_narrative,
+    )
     from inspector_app.core.documents.issue import bulletin_xlsx, issue_bulletin
+    from inspector_app.core.i18n import language
+    from inspector_app.core.summary import parse_month
 
+    month = parse_month(args.month)
+    if args.draft:
+        with open_workspace(args, write=False) as ws:
+            path = write_narrative(draft_narrative(workspace_content(ws, month, lang=language()), language()),
+                                   Path(args.draft))
+        print(tr("Narrative of the {month} bulletin drafted: {path}. Edit it, then issue the bulletin with "
+                 "--narrative {path}.", month=month, path=path))
+        return 0
+    if not args.output:
+        raise InputError([Problem("--output", None, "", tr("required here"))])
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         raise InputError([Problem("--output", None, "", tr("the bulletin is written as .pdf or .xlsx"))])
+    narrative = load_narrative(Path(args.narrative), month) if args.narrative else None
     with open_workspace(args, write=suffix == ".pdf") as ws:
         if suffix == ".xlsx":
             bulletin_xlsx(ws, args.month, Path(args.output))
             print(tr("Written: {path}", path=args.output))
         else:
-            issued = issue_bulletin(ws, args.month)
+            issued = issue_bulletin(ws, month, narrative=narrative, lang=language())
             _copy_out(issued.path, args.output)
             print(tr("Monthly bulletin {number}: {path}", number=issued.number, path=args.output))
     return 0

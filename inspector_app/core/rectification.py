@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
 from inspector_app.core.i18n import tr
@@ -20,6 +21,7 @@ from inspector_app.core.store import audit
 from inspector_app.core.store.models import (
     Deduction,
     Department,
+    Document,
     Inspection,
     Rectification,
     Staff,
@@ -48,13 +50,37 @@ def effective_status(stored: str, deadline: date, today: date) -> str:
     return "overdue" if stored == "open" and deadline < today else stored
 
 
+def local_day(moment: datetime, offset_min: int) -> date:
+    """The local date of a stored UTC moment (naive = UTC), at the inspector's offset."""
+    utc = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return (utc + timedelta(minutes=offset_min)).date()
+
+
+def counted_from_notice(deadline: date, recorded: date, notice: date | None) -> date:
+    """The deadline a rectification notice gave: the item's period (counted from the day the entry was
+    `recorded`) counted from the day the notice was issued instead (the first notice of the inspection for the
+    department), never before it. Without a notice, or with one issued that same day, the deadline stands."""
+    if notice is None or notice <= recorded:
+        return deadline
+    return deadline + (notice - recorded)
+
+
+def first_notices(session: Session, model: Any) -> dict[tuple[str, str], datetime]:
+    """(inspection id, department id) → when its first rectification notice was issued (`model`: the laptop's
+    or the central database's documents table)."""
+    return {(inspection, department): at for inspection, department, at in session.execute(
+        select(model.inspection_id, model.department_id, func.min(model.created_at))
+        .where(model.kind == "notice", model.inspection_id.is_not(None))
+        .group_by(model.inspection_id, model.department_id))}
+
+
 def list_rectifications(ws: Workspace, status: str | None = None, department: str | None = None,
                         today: date | None = None) -> list[RectificationView]:
     """Items of finished inspections (drafts are still being written), oldest deadline first."""
     today = today or date.today()
     query = (
         select(Rectification, Deduction.item_code, Deduction.note, Department.name, Staff.name,
-               Inspection.id, Inspection.checklist_id)
+               Inspection.id, Inspection.checklist_id, Deduction.recorded_at, Deduction.utc_offset_min)
         .join(Deduction, Rectification.deduction_id == Deduction.id)
         .join(Inspection, Deduction.inspection_id == Inspection.id)
         .join(Department, Rectification.department_id == Department.id)
@@ -66,12 +92,17 @@ def list_rectifications(ws: Workspace, status: str | None = None, department: st
         query = query.where((Department.code == department) | (Department.name == department))
     views = []
     with ws.db.read() as session:
-        for rect, item_code, note, dept_name, person, inspection_id, checklist_id in session.execute(query):
-            state = effective_status(rect.status, rect.deadline, today)
+        notices = first_notices(session, Document)
+        for rect, item_code, note, dept_name, person, inspection_id, checklist_id, recorded, offset in (
+                session.execute(query)):
+            issued = notices.get((inspection_id, rect.department_id))
+            deadline = counted_from_notice(rect.deadline, local_day(recorded, offset),
+                                           local_day(issued, offset) if issued is not None else None)
+            state = effective_status(rect.status, deadline, today)
             if status and state != status:
                 continue
             views.append(RectificationView(rect.id, dept_name, item_code, person, rect.requirement, note,
-                                           rect.deadline, state, inspection_id, checklist_id))
+                                           deadline, state, inspection_id, checklist_id))
     return views
 
 

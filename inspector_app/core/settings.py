@@ -25,6 +25,8 @@ class DocumentSettings(Strict):
 
     notice_prefix: str = Field(default="督改", min_length=1, max_length=16,
                                description="机关代字 of rectification notices, e.g. 院办督改 → 院办督改〔2026〕3012号")
+    bulletin_prefix: str = Field(default="督通", min_length=1, max_length=16,
+                                 description="机关代字 of monthly bulletins, e.g. 院办督通 → 院办督通〔2026〕3001号")
     register_block: int | None = Field(
         default=None, ge=1, le=999,
         description="This laptop's block of register numbers, assigned by the office (block 3 numbers 3001–3999 "

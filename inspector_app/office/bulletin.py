@@ -6,17 +6,20 @@ gathers that content from the central database:
 - the summary is the month's (office/month.month_summary: frozen when the month was closed, else live), so the
   rankings are the ones the pay list and `merge --summary` give; departments by roster code, people by 工号, so
   a department two inspectors visited is one row;
-- repeat problems: the same item of the same checklist deducted at least twice in the month in one department,
-  over every inspector's live entries (bulletin_data.repeat_problems' rule; a closed month leaves out entries
-  merged after its close, as its frozen summary does);
-- overdue rectifications: the rectification ledger's (office/ledger.py), the office's decisions included;
+- repeat problems: items the month's visits found again after an earlier visit to the department (and person,
+  for a person's item) had found them, whoever found them (core/repeats.py, the one rule; a closed month leaves
+  out its entries merged after its close, as its frozen summary does);
+- overdue rectifications: the rectification ledger's (office/ledger.py), the office's decisions included, one
+  row per item and department with the persons listed;
 - corrections (更正): entries of closed months that arrived after their close and that this month carries
   (pay_list.carried_entries_query, the same ones the month's pay list adds to the pay deductions).
 
 Names: the hospital and the office printed on it are the caller's (the command line takes them from
 `--hospital` / `--office`, else the office certificate and the data folder's settings). Numbers: a bulletin
-the office issues is numbered TB-<YYYY-MM>-<nn>, nn counting the month's bulletins issued so far, and each
-issue is an office event with the PDF's SHA-256, so a printed copy can be matched to the one issued.
+the office issues has a register number from the office's own yearly sequence, 督通〔2026〕7号 (the prefix is
+the office's: `--prefix`, else the data folder's documents.bulletin_prefix), and each issue is an office event
+with the PDF's SHA-256 and the narrative it printed (with its hash), so a printed copy can be matched to the
+one issued and a reprint (补打) prints the same words.
 """
 
 from __future__ import annotations
@@ -26,31 +29,41 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
 from inspector_app.core.documents.bulletin import render_content, write_content_xlsx
 from inspector_app.core.documents.bulletin_data import (
-    REPEAT_AT_LEAST,
     BulletinContent,
     Correction,
+    MonthEntry,
     OverdueItem,
     RepeatProblem,
+    overdue_rows,
+    repeat_rows,
 )
-from inspector_app.core.errors import AppError
+from inspector_app.core.documents.bulletin_narrative import (
+    BulletinNarrative,
+    draft_narrative,
+)
+from inspector_app.core.documents.register import REGISTER_NUMBER
+from inspector_app.core.errors import AppError, NotFoundError, StateError
 from inspector_app.core.files import write_atomic
-from inspector_app.core.i18n import tr_lang
+from inspector_app.core.i18n import tr, tr_lang
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.repeats import lookback, repeats
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
 from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
 from inspector_app.office.pay_list import carried_entries_query, pay_lines
+from inspector_app.office.repeats import findings_in
 
-NUMBER_PREFIX = "TB"  # 通报, as on the laptops' bulletins
+DEFAULT_PREFIX = "督通"  # the settings' documents.bulletin_prefix default
 ISSUE_ACTION = "issue_bulletin"
+REPRINT_ACTION = "reprint_bulletin"
 
 
 @dataclass(frozen=True)
@@ -68,31 +81,22 @@ def _item_text(snapshot: m.ChecklistSnapshot | None, code: str, lang: str) -> st
 
 
 def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[RepeatProblem]:
-    """The same item deducted at least twice in the month in one department, whoever found it; most first."""
-    D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
-    late = exists().where(m.Adjustment.deduction_id == D.id)
-    rows = session.execute(
-        select(D.department_id, S.checklist_id, D.item_code, func.max(I.checklist_hash), func.sum(D.count),
-               func.count(distinct(D.inspection_id)))
-        .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
-        .where(D.local_month == month, D.voided_at.is_(None), ~late)
-        .group_by(D.department_id, S.checklist_id, D.item_code)
-        .having(func.sum(D.count) >= REPEAT_AT_LEAST)).all()
+    """Items the month's visits found again after an earlier visit to the department, whoever found them
+    (core/repeats.py). The month's own entries that reached the office after its close are left out, as its
+    frozen summary leaves them out; earlier months' are visits like any other."""
+    found = findings_in(session, None, lookback(month), without_late_of=month)
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
-    snapshots = {digest: session.get(S, digest) for digest in {row[3] for row in rows}}
-    found = [RepeatProblem(names.get(code, code), item, _item_text(snapshots[digest], item, lang), int(total),
-                           int(inspections))
-             for code, _, item, digest, total, inspections in rows]
-    found.sort(key=lambda r: (-r.occurrences, r.department, r.item_code))
-    return found
+    digests = {(f.checklist_id, f.item_code): f.digest for f in found}
+    snapshots = {digest: session.get(m.ChecklistSnapshot, digest) for digest in set(digests.values())}
+    return repeat_rows(repeats(found, {month}), names,
+                       lambda checklist, code: _item_text(snapshots[digests[(checklist, code)]], code, lang))
 
 
 def overdue_in(session: Session, today: date, lang: str = "zh") -> list[OverdueItem]:
-    """The ledger's overdue items as of `today` (the office's decisions applied), longest overdue first."""
-    items = [OverdueItem(i.department, i.item_code, i.item_text, i.person or None, i.deadline, i.days_overdue)
-             for i in ledger_in(session, status="overdue", today=today, lang=lang)]
-    items.sort(key=lambda i: (-i.days_overdue, i.department, i.item_code))
-    return items
+    """The ledger's overdue items as of `today` (the office's decisions applied), one row per item and
+    department with the persons listed; longest overdue first."""
+    return overdue_rows(((i.department, i.item_code, i.item_text, i.person or None, i.deadline)
+                         for i in ledger_in(session, status="overdue", today=today, lang=lang)), today)
 
 
 def corrections_in(session: Session, month: str, closed: bool, lang: str = "zh") -> list[Correction]:
@@ -103,55 +107,134 @@ def corrections_in(session: Session, month: str, closed: bool, lang: str = "zh")
             for line in pay_lines(session, carried_entries_query(month, closed), lang)]
 
 
+def month_entries_in(session: Session, month: str, lang: str = "zh") -> list[MonthEntry]:
+    """Every inspector's live entries of the month (those merged after its close left out, as its frozen
+    summary leaves them out), as the narrative reads them."""
+    D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
+    late = exists().where(m.Adjustment.deduction_id == D.id)
+    rows = session.execute(
+        select(I.payload, D.department_id, S.checklist_id, I.checklist_hash, D.item_code, D.staff_no, D.staff_name,
+               D.count, D.points, D.note)
+        .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
+        .where(D.local_month == month, D.voided_at.is_(None), ~late)).all()
+    names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
+    snapshots = {digest: session.get(S, digest) for digest in {row.checklist_hash for row in rows}}
+    return [MonthEntry(str((row.payload or {}).get("local_date", "")), names.get(row.department_id, row.department_id),
+                       row.checklist_id, row.item_code, _item_text(snapshots[row.checklist_hash], row.item_code, lang),
+                       row.staff_no, row.staff_name or "", int(row.count), float(row.points or 0), row.note or "")
+            for row in rows]
+
+
 def central_content(central: CentralDB, month: str, *, hospital: str, office: str, today: date,
                     lang: str = "zh") -> BulletinContent:
     """The month's bulletin over every merged inspection; overdue rectifications as of `today`."""
     month = parse_month(month)
     with central.read() as session:
         closed = session.get(m.MonthClose, month) is not None
+        opened = ledger_in(session, status="open", today=today, lang=lang)
         return BulletinContent(hospital, office, month, today, month_summary_in(session, month),
                                repeat_problems_in(session, month, lang), overdue_in(session, today, lang),
-                               corrections_in(session, month, closed, lang), provisional=not closed)
+                               corrections_in(session, month, closed, lang), provisional=not closed,
+                               previous=month_summary_in(session, lookback(month, 1)[0]),
+                               entries=month_entries_in(session, month, lang), open_rectifications=len(opened))
 
 
-def bulletin_number(month: str, issue: int) -> str:
-    return f"{NUMBER_PREFIX}-{month}-{issue:02d}"
+def bulletin_number(prefix: str, year: int, n: int) -> str:
+    return f"{prefix}〔{year}〕{n}号"
+
+
+def _issued(session: Session) -> list[m.OfficeEvent]:
+    return list(session.scalars(select(m.OfficeEvent).where(m.OfficeEvent.action == ISSUE_ACTION)
+                                .order_by(m.OfficeEvent.id)))
+
+
+def next_number(session: Session, prefix: str, year: int) -> str:
+    """The office's own register: one sequence a year over every bulletin it issued (whatever the prefix)."""
+    used = [0]
+    for event in _issued(session):
+        found = REGISTER_NUMBER.search(str((event.detail or {}).get("number", "")))
+        if found is not None and int(found["year"]) == year and found["device"] is None:
+            used.append(int(found["n"]))
+    return bulletin_number(prefix, year, max(used) + 1)
 
 
 def issue_bulletin_pdf(central: CentralDB, content: BulletinContent, path: Path, *, issued_by: str,
-                       lang: str = "zh", now: datetime | None = None) -> IssuedBulletin:
-    """Number, render and write the PDF, and record the issue (number, SHA-256) as an office event, in one
-    transaction: the file is written before the event commits, so a failure can leave a file without its
-    event, never an event without its file; two offices issuing at once get different numbers."""
+                       lang: str = "zh", now: datetime | None = None, prefix: str = DEFAULT_PREFIX,
+                       narrative: BulletinNarrative | None = None) -> IssuedBulletin:
+    """Number, render and write the PDF, and record the issue (number, SHA-256, the narrative printed and its
+    hash, what a reprint needs) as an office event, in one transaction: the file is written before the event
+    commits, so a failure can leave a file without its event, never an event without its file; two offices
+    issuing at once get different numbers."""
     path = Path(path)
     by = (issued_by.strip() or content.office)[:64]
+    moment = (now or utcnow()).astimezone()
+    words = narrative or draft_narrative(content, lang)
 
     def work(session: Session) -> IssuedBulletin:
         if session.get_bind().dialect.name == "postgresql":  # one issuer counts at a time (SQLite: BEGIN IMMEDIATE)
             session.execute(select(1))
             session.connection().exec_driver_sql("LOCK TABLE office_events IN SHARE ROW EXCLUSIVE MODE")
-        issued = session.scalar(select(func.count()).select_from(m.OfficeEvent).where(
-            m.OfficeEvent.action == ISSUE_ACTION, m.OfficeEvent.subject == content.month)) or 0
-        number = bulletin_number(content.month, issued + 1)
-        pdf = render_content(content, number, lang=lang)
+        number = next_number(session, prefix, moment.year)
+        pdf = render_content(content, number, lang=lang, created=moment, narrative=words)
         digest = hashlib.sha256(pdf).hexdigest()
         write_atomic(path, pdf)
-        session.add(m.OfficeEvent(at=now or utcnow(), actor=by, action=ISSUE_ACTION, subject=content.month, detail={
+        session.add(m.OfficeEvent(at=moment, actor=by, action=ISSUE_ACTION, subject=content.month, detail={
             "number": number, "sha256": digest, "file": path.name, "provisional": content.provisional,
-            "as_of": content.today.isoformat(), "lang": lang}))
+            "as_of": content.today.isoformat(), "lang": lang, "created": moment.isoformat(),
+            "hospital": content.hospital, "office": content.office, "narrative": words.model_dump(),
+            "narrative_sha256": words.sha256(), "edited": narrative is not None}))
         return IssuedBulletin(number, path, digest)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     return central.transaction(work)
 
 
+def reprint_bulletin(central: CentralDB, number: str, path: Path, *, reprinted_by: str = "",
+                     now: datetime | None = None) -> IssuedBulletin:
+    """A bulletin printed again (补打): made again from the central database with the narrative, the date and
+    the moment of its issue record, first checked to be byte for byte the issued one (its SHA-256), then
+    marked 补打 with today's date; the reprint is an office event too. A month whose figures changed since
+    (an open month merged again, a decision taken) cannot be reprinted as if they had not."""
+    with central.read() as session:
+        event = next((e for e in _issued(session) if (e.detail or {}).get("number") == number), None)
+    if event is None:
+        raise NotFoundError(tr("No bulletin numbered {number} was issued from this central database.",
+                               number=number))
+    detail = event.detail
+    if "narrative" not in detail:
+        raise StateError(tr("Bulletin {number} was issued before bulletins kept their text; print its stored "
+                            "copy {file}.", number=number, file=detail.get("file", "")))
+    lang = detail.get("lang", "zh")
+    words = BulletinNarrative.model_validate(detail["narrative"])
+    content = central_content(central, event.subject, hospital=detail["hospital"], office=detail["office"],
+                              today=date.fromisoformat(detail["as_of"]), lang=lang)
+    created = datetime.fromisoformat(detail["created"])
+    args = {"lang": lang, "created": created, "narrative": words}
+    if hashlib.sha256(render_content(content, number, **args)).hexdigest() != detail["sha256"]:
+        raise StateError(tr("Bulletin {number} can no longer be made exactly as it was issued (the month's data "
+                            "changed since); print its stored copy {file}.", number=number,
+                            file=detail.get("file", "")))
+    moment = (now or utcnow()).astimezone()
+    pdf = render_content(content, number, reprint_on=moment.date(), **args)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, pdf)
+    central.transaction(lambda session: session.add(m.OfficeEvent(
+        at=moment, actor=(reprinted_by.strip() or detail["office"])[:64], action=REPRINT_ACTION,
+        subject=event.subject, detail={"number": number, "sha256": hashlib.sha256(pdf).hexdigest(),
+                                       "file": path.name})))
+    return IssuedBulletin(number, path, detail["sha256"])
+
+
 def write_bulletin(central: CentralDB, content: BulletinContent, path: Path, *, issued_by: str = "",
-                   lang: str = "zh") -> IssuedBulletin | Path:
+                   lang: str = "zh", prefix: str = DEFAULT_PREFIX, narrative: BulletinNarrative | None = None,
+                   now: datetime | None = None) -> IssuedBulletin | Path:
     """`path` ending .pdf: the issued, numbered PDF; .xlsx: the bulletin's tables (not numbered)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return issue_bulletin_pdf(central, content, path, issued_by=issued_by, lang=lang)
+        return issue_bulletin_pdf(central, content, path, issued_by=issued_by, lang=lang, prefix=prefix,
+                                  narrative=narrative, now=now)
     if suffix == ".xlsx":
         return write_content_xlsx(content, path, lang=lang)
     raise AppError(tr_lang(lang, "the bulletin is written as .pdf or .xlsx"))

@@ -2,8 +2,9 @@
 
 The months' figures are the month's summary row for the department (office/month.month_summary: frozen once
 closed, else the live central summary), never a second way of scoring. Repeat problems are the department's
-live entries over those months grouped twice, by item and by person, from the deductions index that starts
-with (local_month, department_id): the same problem found on different visits, often by different inspectors.
+live entries over those months (the deductions index that starts with (local_month, department_id)) by the one
+rule of repeats (core/repeats.py: the same item, and person for a person's item, found on a later visit, often
+by another inspector), listed by item and by person.
 Open rectifications are the rectification ledger's (office/ledger.py) items of the department not yet done.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,14 +23,15 @@ from inspector_app.core.errors import NotFoundError
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.repeats import Finding, Repeat, repeats
 from inspector_app.core.scoring import DepartmentRow, MonthlySummary
 from inspector_app.core.summary import parse_month
 from inspector_app.office.browse import clause_of, item_of, snapshot
 from inspector_app.office.ledger import LedgerItem, ledger_in
 from inspector_app.office.overview import month_figures
+from inspector_app.office.repeats import findings_in
 
 D, I = m.Deduction, m.Inspection
-REPEAT_VISITS = 2  # found on at least two inspections
 MOST = 100  # rows of each list (most visits first)
 OPEN = ("open", "overdue", "rectified")  # the ledger's statuses of an item not yet verified or waived
 
@@ -113,63 +115,47 @@ def department_page(central: CentralDB, code: str, *, months: int = 6, until: st
     return DepartmentPage(code, department.name, department.kind, rows, items, persons, open_items)
 
 
-def _in_window(code: str, span: list[str]) -> list[object]:
-    return [D.local_month.in_(span), D.department_id == code, D.voided_at.is_(None)]
-
-
 def _repeats(session: Session, code: str, span: list[str], lang: str) -> tuple[list[RepeatItem], list[RepeatPerson]]:
-    """Both lists from one pass over the department's live entries of the window (the heap rows behind the
-    month-and-department index are what costs at a year of data: read once, grouped twice here)."""
-    found = session.execute(
-        select(D.item_code, D.staff_no, D.staff_name, D.inspection_id, D.local_month, D.count, D.counted_points,
-               I.inspector_no, I.checklist_hash)
-        .join(I, I.id == D.inspection_id).where(*_in_window(code, span))).all()
-    ids = dict(session.execute(select(m.ChecklistSnapshot.id, m.ChecklistSnapshot.checklist_id)).all())
-    items: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
-    persons: dict[str, _Tally] = defaultdict(_Tally)
-    for row in found:
-        tally = items[(ids.get(row.checklist_hash, ""), row.item_code)]
-        tally.add(row)
-        tally.digest = row.checklist_hash
-        if row.staff_no is not None:
-            persons[row.staff_no].add(row)
-            persons[row.staff_no].name = max(persons[row.staff_no].name, row.staff_name or "")
+    """Both lists from one read of the department's live entries of the window, by the one rule of repeats
+    (core/repeats.py: the same item — and person, for a person's item — found again on a later visit).
+    By item: every visit that found a repeated item; by person: every visit that found one of the person's
+    repeated items."""
+    found = repeats(findings_in(session, code, span), set(span))
+    items: dict[tuple[str, str], list[Repeat]] = defaultdict(list)
+    persons: dict[str, list[Repeat]] = defaultdict(list)
+    for r in found:
+        items[(r.checklist_id, r.item_code)].append(r)
+        if r.staff_no is not None:
+            persons[r.staff_no].append(r)
     repeat_items = []
-    for (checklist_id, item_code), tally in _most(items):
-        checklist = snapshot(session, tally.digest)
+    for (checklist_id, item_code), group in _most(items):
+        visits = _visits(group)
+        checklist = snapshot(session, visits[0].digest)
         item = item_of(checklist, item_code)
         repeat_items.append(RepeatItem(checklist_id, item_code, item.text.get(lang) if item else "",
-                                       clause_of(item, checklist, lang),
-                                       len(tally.visits), len(tally.inspectors), tally.occurrences,
-                                       min(tally.months), max(tally.months)))
-    repeat_persons = [RepeatPerson(no, tally.name, len(tally.visits), len(tally.inspectors), tally.occurrences,
-                                   round(tally.points, 4)) for no, tally in _most(persons)]
+                                       clause_of(item, checklist, lang), len({v.inspection_id for v in visits}),
+                                       len({v.inspector for v in visits}), sum(v.count for v in visits),
+                                       min(v.month for v in visits), max(v.month for v in visits)))
+    repeat_persons = []
+    for no, group in _most(persons):
+        visits = _visits(group)
+        repeat_persons.append(RepeatPerson(no, max(r.name for r in group), len({v.inspection_id for v in visits}),
+                                           len({v.inspector for v in visits}), sum(v.count for v in visits),
+                                           round(sum(v.points for v in visits), 4)))
     return repeat_items, repeat_persons
 
 
-@dataclass
-class _Tally:
-    visits: set[str] = field(default_factory=set)
-    inspectors: set[str | None] = field(default_factory=set)
-    months: set[str] = field(default_factory=set)
-    occurrences: int = 0
-    points: float = 0.0
-    digest: str = ""
-    name: str = ""
-
-    def add(self, row: Any) -> None:
-        self.visits.add(row.inspection_id)
-        self.inspectors.add(row.inspector_no)
-        self.months.add(row.local_month)
-        self.occurrences += int(row.count)
-        self.points += float(row.counted_points or 0)
+def _visits(group: list[Repeat]) -> list[Finding]:
+    return [v for r in group for v in r.visits]
 
 
-def _most(tallies: dict[Any, _Tally]) -> list[tuple[Any, _Tally]]:
-    """Found on at least REPEAT_VISITS inspections, most visits first, then most occurrences; at most MOST."""
-    kept = [(key, t) for key, t in tallies.items() if len(t.visits) >= REPEAT_VISITS]
-    kept.sort(key=lambda kt: (-len(kt[1].visits), -kt[1].occurrences, kt[0]))
-    return kept[:MOST]
+def _most(grouped: dict[Any, list[Repeat]]) -> list[tuple[Any, list[Repeat]]]:
+    """Most visits first, then most occurrences; at most MOST."""
+    def order(kv: tuple[Any, list[Repeat]]) -> tuple[int, int, Any]:
+        visits = _visits(kv[1])
+        return -len({v.inspection_id for v in visits}), -sum(v.count for v in visits), kv[0]
+
+    return sorted(grouped.items(), key=order)[:MOST]
 
 
 def _open_items(session: Session, code: str, today: date, lang: str) -> list[LedgerItem]:

@@ -4,7 +4,9 @@ A laptop sends each rectification item with its inspection, as it stood then (op
 merging never changes a row, so what happens afterwards is the office's: its decisions (table
 `rectification_decisions`, appended, never changed) — verified on re-inspection, reopened (back to open,
 optionally with a new deadline), deadline extended, waived. The newest decision is the item's status; the
-deadline is the one the newest decision that set one gave, else the laptop's. "Overdue" is never stored: an
+deadline is the one the newest decision that set one gave, else the laptop's — counted from the day the
+inspection's rectification notice for the department was issued, when one was (never before it: the notice
+printed that deadline). "Overdue" is never stored: an
 item is overdue when it is open after its deadline as of `today` (core/rectification.effective_status, as on
 the laptop).
 
@@ -32,7 +34,12 @@ from inspector_app.core.errors import AppError, InputError, Problem, StateError
 from inspector_app.core.i18n import language, tr, tr_lang
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
-from inspector_app.core.rectification import effective_status
+from inspector_app.core.rectification import (
+    counted_from_notice,
+    effective_status,
+    first_notices,
+    local_day,
+)
 from inspector_app.core.sync import published_format as fmt
 
 DECISIONS = ("verified", "reopened", "extended", "waived")
@@ -98,7 +105,7 @@ def _query(status: str | None, department: str | None, ids: Sequence[str] | None
     R, D, I = m.Rectification, m.Deduction, m.Inspection
     query = (select(R.id, R.deadline, R.status, R.payload, R.department_id, D.item_code, D.staff_no, D.staff_name,
                     D.note, I.id.label("inspection_id"), I.inspector_name, I.inspector_no, I.payload.label("ip"),
-                    I.checklist_hash)
+                    I.checklist_hash, D.recorded_at, D.payload.label("dp"))
              .join(D, D.id == R.deduction_id).join(I, I.id == D.inspection_id)
              .where(R.status != "void", D.voided_at.is_(None))
              .order_by(R.deadline, R.department_id, D.item_code, R.id))
@@ -129,6 +136,7 @@ def ledger_in(session: Session, *, status: str | None = None, department: str | 
                                                            status=status, choices=", ".join(STATUSES)))])
     rows = session.execute(_query(status, department, ids)).all()
     decisions = _decisions(session) if rows else {}
+    notices = first_notices(session, m.Document) if rows else {}
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     checklists: dict[str, Checklist | None] = {}
     items = []
@@ -136,7 +144,8 @@ def ledger_in(session: Session, *, status: str | None = None, department: str | 
         if row.checklist_hash not in checklists:
             snapshot = session.get(m.ChecklistSnapshot, row.checklist_hash)
             checklists[row.checklist_hash] = _checklist(snapshot.payload) if snapshot is not None else None
-        item = _item(row, checklists[row.checklist_hash], decisions.get(row.id, []), names, today, lang)
+        item = _item(row, checklists[row.checklist_hash], decisions.get(row.id, []), names, today, lang,
+                     notices.get((row.inspection_id, row.department_id)))
         if status is None or item.status == status:
             items.append(item)
     items.sort(key=lambda i: (i.deadline, i.department_code, i.item_code, i.id))
@@ -151,13 +160,21 @@ def ledger(central: CentralDB, *, status: str | None = None, department: str | N
         return ledger_in(session, status=status, department=department, today=today, lang=lang)
 
 
+def laptop_deadline(row: Any, notice: datetime | None) -> date:
+    """The deadline as the laptop gave it, counted from the day its rectification notice was issued when one
+    was (core/rectification.counted_from_notice: never before the notice)."""
+    offset = int((row.dp or {}).get("utc_offset_min", 0))
+    return counted_from_notice(row.deadline, local_day(row.recorded_at, offset),
+                               local_day(notice, offset) if notice is not None else None)
+
+
 def _item(row: Any, checklist: Checklist | None, decisions: list[_Decision], names: dict[str, str], today: date,
-          lang: str) -> LedgerItem:
+          lang: str, notice: datetime | None = None) -> LedgerItem:
     try:
         found = checklist.item(row.item_code) if checklist is not None else None
     except KeyError:
         found = None
-    state, due = resolve(row.status, row.deadline, decisions, today)
+    state, due = resolve(row.status, laptop_deadline(row, notice), decisions, today)
     last = decisions[-1] if decisions else None
     inspector = f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name
     return LedgerItem(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -48,20 +49,22 @@ class Hospital:
     office: Path
     bundles: list[Path]  # one per laptop, merged by every test
     late: Path  # more of L001's May, sent after the first bundles
-    repeats: dict[str, dict[tuple[str, str, str], tuple[int, int]]]  # month -> (code, checklist, item) -> found
+    entries: list[tuple]  # both laptops' live entries: (month, code, checklist, item, staff_no, count, inspection,
+    # started_at)
+    notice: tuple[str, datetime]  # (inspection id, when) of a rectification notice issued days after its inspection
 
 
-def _entries(ws: Workspace, found: dict[str, dict[tuple[str, str, str], list]]) -> None:
-    """The laptop's own live entries of finished inspections, by month, department code, checklist and item."""
+def _entries(ws: Workspace, found: list[tuple]) -> None:
+    """The laptop's own live entries of finished inspections (read with its own SQL, not the app's)."""
     with ws.db.read() as session:
-        rows = session.execute(
+        found += [tuple(row) for row in session.execute(
             select(local.Deduction.local_month, local.Department.code, local.Inspection.checklist_id,
-                   local.Deduction.item_code, local.Deduction.count, local.Deduction.inspection_id)
+                   local.Deduction.item_code, local.Staff.staff_no, local.Deduction.count,
+                   local.Deduction.inspection_id, local.Inspection.started_at)
             .join(local.Inspection, local.Inspection.id == local.Deduction.inspection_id)
             .join(local.Department, local.Department.id == local.Deduction.department_id)
-            .where(local.Deduction.voided_at.is_(None), local.Inspection.status == "finished")).all()
-    for month, code, checklist, item, count, inspection in rows:
-        found.setdefault(month, {}).setdefault((code, checklist, item), []).append((count, inspection))
+            .outerjoin(local.Staff, local.Staff.id == local.Deduction.staff_id)
+            .where(local.Deduction.voided_at.is_(None), local.Inspection.status == "finished"))]
 
 
 @pytest.fixture(scope="module")
@@ -71,20 +74,53 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> H
     share = root / "share"
     share.mkdir()
     bundles: list[Path] = []
-    entries: dict[str, dict[tuple[str, str, str], list]] = {}
+    entries: list[tuple] = []
+    notice: tuple[str, datetime] | None = None
     for n, folder in enumerate(laptops):
         with Workspace.open(folder) as ws:
             generate(ws, 30, seed=80 + n, days=40, end=END)
+            if n == 0:  # a notice issued 12 days after an inspection in May: its deadlines count from then
+                notice = _issue_late_notice(ws)
             bundles.append(push(ws, share, DEMO_PASSPHRASE).bundle)  # type: ignore[arg-type]
             _entries(ws, entries)
     with Workspace.open(laptops[0]) as ws:
         generate(ws, 4, seed=99, days=8, end=datetime(2025, 5, 31, 17, tzinfo=CST))
         late = push(ws, share, DEMO_PASSPHRASE).bundle
     assert late is not None
-    repeats = {month: {key: (sum(c for c, _ in found), len({i for _, i in found}))
-                       for key, found in by_key.items() if sum(c for c, _ in found) >= 2}
-               for month, by_key in entries.items()}
-    return Hospital(office, bundles, late, repeats)
+    assert notice is not None
+    return Hospital(office, bundles, late, entries, notice)
+
+
+def _issue_late_notice(ws: Workspace) -> tuple[str, datetime]:
+    from inspector_app.core.documents.issue import issue_notices
+
+    with ws.db.read() as session:
+        inspection = session.scalars(
+            select(local.Inspection).join(local.Deduction, local.Deduction.inspection_id == local.Inspection.id)
+            .where(local.Inspection.status == "finished", local.Inspection.local_month == "2025-05",
+                   local.Deduction.voided_at.is_(None)).order_by(local.Inspection.started_at)).first()
+    assert inspection is not None
+    when = inspection.started_at.replace(tzinfo=timezone.utc).astimezone(CST) + timedelta(days=12)
+    assert issue_notices(ws, inspection.id, now=when)
+    return inspection.id, when
+
+
+def expected_repeats(entries: list[tuple], month: str) -> dict[tuple[str, str, str], tuple[set, int, int]]:
+    """(code, checklist, item) -> (persons, occurrences, visits) of the month's visits that found the same
+    item — and person — as an earlier visit to the department; a second entry of one visit is no repeat."""
+    visits: dict[tuple, dict[str, list]] = defaultdict(dict)
+    for row_month, code, checklist, item, staff_no, count, inspection, started in entries:
+        visit = visits[(code, checklist, item, staff_no)].setdefault(inspection, [started, row_month, 0])
+        visit[2] += count
+    found: dict[tuple[str, str, str], tuple[set, int, set]] = {}
+    for (code, checklist, item, staff_no), by_visit in visits.items():
+        ordered = sorted(by_visit.items(), key=lambda kv: (kv[1][0], kv[0]))
+        for inspection, (_, row_month, count) in ordered[1:]:
+            if row_month == month:
+                persons, total, seen = found.get((code, checklist, item), (set(), 0, set()))
+                found[(code, checklist, item)] = (persons | ({staff_no} if staff_no else set()), total + count,
+                                                  seen | {inspection})
+    return {key: (persons, total, len(seen)) for key, (persons, total, seen) in found.items()}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -145,7 +181,7 @@ def test_the_pdf_prints_the_same_rankings(central, tmp_path: Path) -> None:
     text = text_of(render_content(content, "TB-2025-06-01"), tmp_path)
     assert "2025年6月优质服务督查通报" in text and "TB-2025-06-01" in text and HOSPITAL in text
     assert f"共开展优质服务督查 {summary.inspections} 次" in text and "本月尚未结算" in text
-    section = text[text.index("一、科室（窗口）排名"):text.index("二、员工扣分情况")]
+    section = text[text.index("附表1"):text.index("附表2")]
     table = [cols for cols in (line.split() for line in section.splitlines()) if cols and cols[0].isdigit()]
     tally, scored = summary.tally_ranking(), summary.scored_ranking()
     assert tally and scored  # both kinds of checklist were used this month
@@ -156,20 +192,37 @@ def test_the_pdf_prints_the_same_rankings(central, tmp_path: Path) -> None:
     names, ranked = {d.code: d.name for d in summary.departments}, {d.code for d in tally}
     for code in _shared_departments(db, month):  # one row, whoever inspected it
         assert [c[1] for c in table[:len(tally)]].count(names[code]) == (1 if code in ranked else 0)
-    assert "五、已结算月份的更正" in text
+    assert "附表5" in text and "已结算月份的更正" in text
 
 
-def test_repeat_problems_are_both_laptops_entries_added_up(central, hospital: Hospital) -> None:
+def test_repeats_count_across_visits_of_both_laptops_only(central, hospital: Hospital) -> None:
+    """A repeat is the same item (and person) found again on a later visit, whichever laptop made either visit;
+    twice inside one visit is not a repeat."""
     db, _ = central
+    people = {row[4]: None for row in hospital.entries if row[4]}
+    with db.read() as session:
+        names_of = dict(session.execute(select(m.Deduction.staff_no, m.Deduction.staff_name)
+                                        .where(m.Deduction.staff_no.is_not(None))).all())
+    assert set(names_of) >= set(people)
     for month in MONTHS:
         names = {d.code: d.name for d in central_summary(db, month).departments}
-        expected = sorted((names[code], item, total, inspections)
-                          for (code, _, item), (total, inspections) in hospital.repeats[month].items())
+        expected = sorted((names[code], item, tuple(sorted(names_of[p] for p in persons)), total, visits)
+                          for (code, _, item), (persons, total, visits) in expected_repeats(hospital.entries,
+                                                                                             month).items())
         found = _content(db, month).repeats
         assert expected or month == MONTHS[0]
-        assert sorted((r.department, r.item_code, r.occurrences, r.inspections) for r in found) == expected
+        assert sorted((r.department, r.item_code, r.persons, r.occurrences, r.inspections) for r in found) == expected
         assert [r.occurrences for r in found] == sorted((r.occurrences for r in found), reverse=True)
-        assert all(r.item_text for r in found)
+        assert all(r.item_text and r.since < f"{month}-32" for r in found)
+    # the old rule (twice in the month) would have counted entries of one visit: such a key exists and is not listed
+    once = defaultdict(lambda: [0, set()])
+    for row_month, code, checklist, item, staff_no, count, inspection, _ in hospital.entries:
+        if row_month == MONTHS[1]:
+            once[(code, checklist, item, staff_no)][0] += count
+            once[(code, checklist, item, staff_no)][1].add(inspection)
+    single_visit = {key for key, (total, seen) in once.items() if total >= 2 and len(seen) == 1}
+    repeated = {(code, checklist, item) for code, checklist, item in expected_repeats(hospital.entries, MONTHS[1])}
+    assert any(key[:3] not in repeated for key in single_visit)
 
 
 def test_overdue_items_are_the_ledgers(central) -> None:
@@ -213,21 +266,114 @@ def test_the_command_numbers_and_records_each_issue(central, hospital: Hospital,
     code, out, err = run("office", "bulletin", "--central", url, "--month", "2025-06", "-o", str(first),
                          "--office-dir", str(hospital.office), "--hospital", HOSPITAL, "--by", "王主任")
     assert code == 0, err
-    assert "TB-2025-06-01" in out and str(first) in out and "not closed" in out
+    assert str(first) in out and "not closed" in out
     code, out, err = run("office", "bulletin", "--central", url, "--month", "2025-06", "-o", str(second),
-                         "--office", OFFICE)
-    assert code == 0 and "TB-2025-06-02" in out, err
+                         "--office", OFFICE, "--prefix", "院办督通")
+    assert code == 0, err
     with db.read() as session:
         events = session.scalars(select(m.OfficeEvent).where(m.OfficeEvent.action == "issue_bulletin")
                                  .order_by(m.OfficeEvent.id)).all()
+    years = [datetime.fromisoformat(e.detail["created"]).year for e in events]  # the year of issue, not the month's
+    numbers = [f"督通〔{years[0]}〕1号", f"院办督通〔{years[1]}〕{2 if years[1] == years[0] else 1}号"]
     assert [(e.actor, e.subject, e.detail["number"], e.detail["sha256"]) for e in events] == [
-        ("王主任", "2025-06", "TB-2025-06-01", hashlib.sha256(first.read_bytes()).hexdigest()),
-        (OFFICE, "2025-06", "TB-2025-06-02", hashlib.sha256(second.read_bytes()).hexdigest())]
+        ("王主任", "2025-06", numbers[0], hashlib.sha256(first.read_bytes()).hexdigest()),
+        (OFFICE, "2025-06", numbers[1], hashlib.sha256(second.read_bytes()).hexdigest())]
+    assert numbers[1] in out  # printed as issued
     text = text_of(first.read_bytes(), tmp_path)
     assert "示例市人民医院 综合办公室" in text  # the office certificate's name signs it
+    assert numbers[0] in text and "TB-" not in text and "D001" not in text
     book = tmp_path / "通报.xlsx"
     code, out, err = run("office", "bulletin", "--central", url, "--month", "2025-06", "-o", str(book), lang="zh")
     assert code == 0, err
     assert load_workbook(book).sheetnames == ["扣分排名", "得分排名", "未督查", "人员扣分", "重复问题", "逾期整改", "更正"]
     code, out, err = run("office", "bulletin", "--central", url, "--month", "2025-06", "-o", str(tmp_path / "x.doc"))
     assert code == 1 and ".pdf" in err
+
+
+def test_ledger_deadlines_count_from_the_notices_issue(central, hospital: Hospital) -> None:
+    """Issue #14's remark: an item whose notice was issued days after the inspection is due the notice's period
+    after the notice (never before it), in the ledger as on the laptop; items without a notice keep theirs."""
+    db, _ = central
+    inspection, issued = hospital.notice
+    with db.read() as session:
+        recorded = dict(session.execute(
+            select(m.Rectification.id, m.Rectification.deadline).join(m.Deduction, m.Deduction.id ==
+                                                                       m.Rectification.deduction_id)
+            .where(m.Deduction.inspection_id == inspection)).all())
+        entry_days = {rid: (at.replace(tzinfo=timezone.utc).astimezone(CST)).date() for rid, at in session.execute(
+            select(m.Rectification.id, m.Deduction.recorded_at).join(m.Deduction, m.Deduction.id ==
+                                                                     m.Rectification.deduction_id)
+            .where(m.Deduction.inspection_id == inspection)).all()}
+    items = {i.id: i for i in ledger(db, today=TODAY)}
+    assert recorded
+    for rid, deadline in recorded.items():
+        assert items[rid].deadline == deadline + (issued.date() - entry_days[rid])
+        assert items[rid].deadline > issued.date() > deadline  # it would have been overdue before the notice
+    others = [i for i in items.values() if i.inspection_id != inspection]
+    with db.read() as session:
+        stored = dict(session.execute(select(m.Rectification.id, m.Rectification.deadline)).all())
+    assert others and all(i.deadline == stored[i.id] for i in others if i.decision is None)
+
+
+def test_the_narrative_is_drafted_edited_issued_and_reprinted(central, hospital: Hospital, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """office bulletin --draft writes the five sections from the month; the edited file is what prints; the issue
+    record keeps it with its hash; --reprint makes the same PDF again marked 补打; a bad file names its place."""
+    import json
+    import re
+
+    from inspector_app.core.documents.bulletin_narrative import (
+        BulletinNarrative,
+        draft_narrative,
+    )
+
+    db, url = central
+    run = cli_runner(tmp_path / "data", capsys)
+    draft = tmp_path / "正文.json"
+    base = ("office", "bulletin", "--central", url, "--month", "2025-06", "--office", OFFICE, "--hospital", HOSPITAL)
+    code, out, err = run(*base, "--draft", str(draft), lang="zh")
+    assert code == 0 and str(draft) in out, err
+    words = json.loads(draft.read_text(encoding="utf-8"))
+    content = _content(db, "2025-06", today=date.today())
+    assert words == draft_narrative(content).model_dump()
+    summary = content.summary
+    assert f"共开展优质服务督查 {summary.inspections} 次" in words["overview"][0]
+    assert "与上月相比" in words["overview"][1]
+    top = content.problems[0]
+    assert f"{top.item_code} {top.item_text}：共 {top.occurrences} 次" in words["problems"][1]
+    assert words["cases"] and all(c.department in "".join(words["cases"]) for c in content.cases)
+    assert f"共 {sum(o.count for o in content.overdue)} 项整改已逾期" in words["requirements"][0]
+    words["cases"] = ["案例一：这是督查办公室改写的典型案例。"]
+    words["praise"] = []
+    draft.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    pdf = tmp_path / "通报.pdf"
+    code, out, err = run(*base, "--narrative", str(draft), "-o", str(pdf), lang="zh")
+    assert code == 0, err
+    flat = re.sub(r"\s+", "", text_of(pdf.read_bytes(), tmp_path))
+    assert "这是督查办公室改写的典型案例" in flat and "一、基本情况" in flat and "四、下一步要求" in flat
+    assert "表扬" not in flat.split("附表1")[0]  # the emptied section is left out, the others renumbered
+    with db.read() as session:
+        event = session.scalars(select(m.OfficeEvent).where(m.OfficeEvent.action == "issue_bulletin")).one()
+    stored = BulletinNarrative.model_validate(event.detail["narrative"])
+    assert stored.cases == words["cases"] and event.detail["narrative_sha256"] == stored.sha256()
+    assert event.detail["edited"] is True and event.detail["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    number = event.detail["number"]
+    again = tmp_path / "补打.pdf"
+    code, out, err = run("office", "bulletin", "--central", url, "--reprint", number, "-o", str(again), lang="zh")
+    assert code == 0 and number in out, err
+    reprinted = re.sub(r"\s+", "", text_of(again.read_bytes(), tmp_path))
+    assert "补打" in reprinted and "这是督查办公室改写的典型案例" in reprinted and number in reprinted
+    # a bad file: the file, the place and the reason; nothing issued
+    words["cases"] = "不是列表"
+    draft.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(*base, "--narrative", str(draft), "-o", str(tmp_path / "坏.pdf"))
+    assert code != 0 and str(draft) in err and "cases" in err and not (tmp_path / "坏.pdf").exists()
+    words["cases"], words["month"] = [], "2025-05"
+    draft.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(*base, "--narrative", str(draft), "-o", str(tmp_path / "坏.pdf"))
+    assert code != 0 and "month" in err and "2025-05" in err
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(m.OfficeEvent)
+                              .where(m.OfficeEvent.action == "issue_bulletin")) == 1
+    code, out, err = run("office", "bulletin", "--schema")
+    assert code == 0 and json.loads(out)["properties"]["cases"]["type"] == "array"

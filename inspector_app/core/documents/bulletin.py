@@ -23,6 +23,10 @@ from inspector_app.core.documents.bulletin_data import (
     ranking,
     workspace_content,
 )
+from inspector_app.core.documents.bulletin_narrative import (
+    BulletinNarrative,
+    draft_narrative,
+)
 from inspector_app.core.documents.chart import points_chart
 from inspector_app.core.documents.fonts import require_printable
 from inspector_app.core.documents.layout import (
@@ -92,11 +96,31 @@ def _score_ranking(ranked: list[DepartmentRow], lang: str) -> Flowable:
     return data_table(header, rows, [11, 50, 25, 25, 25], "clccc", width=WIDTH)
 
 
+def table_heading(n: int, text: str, lang: str) -> BoldLine:
+    """附表n: the tables after the narrative."""
+    return heading(tr_lang(lang, "Table {n}. {title}", n=n, title=text))
+
+
+def numbered(n: int, text: str, lang: str) -> str:
+    """一、基本情况 / 1. Overview: the narrative's sections."""
+    numeral = "一二三四五六七八九十"[n - 1] if lang != "en" else str(n)
+    return tr_lang(lang, "{numeral}. {title}", numeral=numeral, title=text)
+
+
+def _narrative(narrative: BulletinNarrative, lang: str) -> list[Flowable]:
+    o = official_styles()
+    story: list[Flowable] = []
+    for n, (title, paragraphs) in enumerate(narrative.sections(lang), 1):
+        story.append(section_heading(numbered(n, title, lang), min_space=20 * mm))  # a heading and two lines
+        story += [official_para(text, o["body"]) for text in paragraphs]
+    return story
+
+
 def _rankings(summary: MonthlySummary, lang: str) -> list[Flowable]:
-    """Section 1: the points ranking and the score ranking, each only when a department is in it."""
+    """Table 1: the points ranking and the score ranking, each only when a department is in it."""
     s = styles()
     tally, scored, idle = ranking(summary)
-    story: list[Flowable] = [heading(tr_lang(lang, "1. Department ranking"))]
+    story: list[Flowable] = [table_heading(1, tr_lang(lang, "Department ranking"), lang)]
     if not tally and not scored:
         story.append(para(tr_lang(lang, "No department was inspected this month."), s["meta"]))
     if tally:
@@ -132,21 +156,34 @@ def _persons(summary: MonthlySummary, lang: str) -> Flowable:
                       tr_lang(lang, "No staff member lost points this month."), width=WIDTH)
 
 
+def persons_text(persons: tuple[str, ...], lang: str) -> str:
+    return "、".join(persons) if persons else tr_lang(lang, "(the department)")
+
+
 def _repeats(content: BulletinContent, lang: str) -> Flowable:
-    rows = [[r.department, f"{r.item_code}  {r.item_text}", r.occurrences, r.inspections] for r in content.repeats]
-    header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Times"),
-              tr_lang(lang, "Inspections")]
-    return data_table(header, rows, [44, 90, 20, 20], "llcc",
-                      tr_lang(lang, "No problem was found twice in the same department this month."), width=WIDTH)
+    rows = [[r.department, f"{r.item_code}  {r.item_text}", persons_text(r.persons, lang), r.occurrences,
+             r.inspections, r.since] for r in content.repeats]
+    return data_table(repeat_header(lang), rows, [32, 62, 26, 14, 14, 24], "lllccc",
+                      tr_lang(lang, "No problem was found again this month after an earlier visit."), width=WIDTH)
+
+
+def repeat_header(lang: str) -> list[str]:
+    return [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"),
+            tr_lang(lang, "Person concerned"), tr_lang(lang, "Times"), tr_lang(lang, "Visits"),
+            tr_lang(lang, "First found")]
 
 
 def _overdue(content: BulletinContent, lang: str) -> Flowable:
-    rows = [[o.department, f"{o.item_code}  {o.item_text}", o.person or "", o.deadline.isoformat(),
-             o.days_overdue] for o in content.overdue]
-    header = [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
-              tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")]
-    return data_table(header, rows, [40, 70, 22, 22, 20], "llccc",
+    rows = [[o.department, f"{o.item_code}  {o.item_text}", persons_text(o.persons, lang), o.count,
+             o.deadline.isoformat(), o.days_overdue] for o in content.overdue]
+    return data_table(overdue_header(lang), rows, [32, 62, 26, 14, 24, 14], "lllccc",
                       tr_lang(lang, "No rectification is overdue."), width=WIDTH)
+
+
+def overdue_header(lang: str) -> list[str]:
+    return [tr_lang(lang, "Department / window"), tr_lang(lang, "Inspection item"),
+            tr_lang(lang, "Person concerned"), tr_lang(lang, "Items"), tr_lang(lang, "Deadline"),
+            tr_lang(lang, "Days overdue")]
 
 
 def _corrections(corrections: list[Correction], lang: str) -> Flowable:
@@ -164,59 +201,68 @@ def correction_header(lang: str) -> list[str]:
             tr_lang(lang, "Points"), tr_lang(lang, "Pay deducted %")]
 
 
-def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh",
-                    today: date | None = None) -> bytes:
+def render_bulletin(ws: Workspace, month: str, number: str, *, lang: str = "zh", today: date | None = None,
+                    created: datetime | None = None, narrative: BulletinNarrative | None = None) -> bytes:
     """The 月度通报 of `month` (YYYY-MM) from this data folder as PDF bytes; overdue rectifications are as of
     `today`."""
     return render_content(workspace_content(ws, month, today, lang), number, lang=lang,
-                          copy_to=ws.settings.documents.copy_to, device_id=ws.device_id)
+                          copy_to=ws.settings.documents.copy_to, device_id=ws.device_id, created=created,
+                          narrative=narrative)
 
 
 def render_content(content: BulletinContent, number: str, *, lang: str = "zh", copy_to: str = "",
-                   device_id: str = "", created: datetime | None = None) -> bytes:
-    """A bulletin as PDF bytes, from what it prints (a laptop's month or the office's central one)."""
+                   device_id: str = "", created: datetime | None = None,
+                   narrative: BulletinNarrative | None = None, reprint_on: date | None = None) -> bytes:
+    """A bulletin as PDF bytes, from what it prints (a laptop's month or the office's central one): the narrative
+    (`narrative`, else drafted from the content), the tables, the seal; `reprint_on` marks a reprint 补打."""
     summary, month, today = content.summary, content.month, content.today
     require_printable((tr_lang(lang, "staff member {name} (staff no. {no})", name=p.name, no=p.staff_no), p.name)
                       for p in summary.persons)
+    narrative = narrative or draft_narrative(content, lang)
+    require_printable((tr_lang(lang, "the bulletin's text"), text) for _, texts in narrative.sections(lang)
+                      for text in texts)
     s = styles()
     hospital, office = content.hospital, content.office
     title = bulletin_title(month, lang)
     charged = [d for d in summary.tally_ranking() if d.total_points > 0]
-    line = tr_lang(lang, "In {month} there were {inspections} inspections: {occurrences} problems, {points} points "
-                         "deducted; {departments} departments and {persons} staff members lost points.",
-                   month=month_text(month, lang), inspections=summary.inspections,
-                   occurrences=summary.occurrences, points=points(summary.total_points),
-                   departments=len(charged), persons=len(summary.persons))
     o = official_styles()
     issuer = f"{hospital}{office}"
+    reprint = tr_lang(lang, "Reprint (补打) {date}", date=long_date(reprint_on, lang)) if reprint_on else ""
     story: list[Flowable] = [
-        *letterhead(issuer, number), official_title(title),
-        official_para(tr_lang(lang, "All departments:"), o["addressee"]), official_para(line, o["body"]),
+        *letterhead(issuer, number, reprint), official_title(title),
+        official_para(tr_lang(lang, "All departments:"), o["addressee"]),
     ]
     if content.provisional:
         story.append(para(tr_lang(lang, "The month is not closed yet: its figures may still change."), s["small"]))
-    story += [Spacer(1, 2 * mm), *_rankings(summary, lang)]
+    story += [*_narrative(narrative, lang), Spacer(1, 2 * mm), *_rankings(summary, lang)]
     chart = points_chart([(d.name, d.total_points) for d in charged], WIDTH,
                          tr_lang(lang, "points deducted"))
     if chart is not None:
         # the heading stays with its chart: never a lone heading at the foot of a page
-        story += [Spacer(1, 4 * mm), KeepTogether([heading(tr_lang(lang, "Points per department")), chart])]
+        story += [Spacer(1, 4 * mm), KeepTogether([subheading(tr_lang(lang, "Points per department")), chart])]
     story += [
-        Spacer(1, 4 * mm), heading(tr_lang(lang, "2. Staff with deductions")), _persons(summary, lang),
-        Spacer(1, 4 * mm), heading(tr_lang(lang, "3. Repeat problems")), _repeats(content, lang),
-        Spacer(1, 4 * mm),
-        heading(tr_lang(lang, "4. Overdue rectifications (as of {date})", date=long_date(today, lang))),
+        Spacer(1, 4 * mm), table_heading(2, tr_lang(lang, "Staff with deductions"), lang), _persons(summary, lang),
+        Spacer(1, 4 * mm), table_heading(3, tr_lang(lang, "Problems found again after an earlier visit"), lang),
+        _repeats(content, lang), Spacer(1, 4 * mm),
+        table_heading(4, tr_lang(lang, "Overdue rectifications by problem (as of {date})",
+                                 date=long_date(today, lang)), lang),
         _overdue(content, lang),
     ]
     if content.corrections is not None:
-        story += [Spacer(1, 4 * mm), heading(tr_lang(lang, "5. Corrections of closed months")),
+        story += [Spacer(1, 4 * mm), table_heading(5, tr_lang(lang, "Corrections of closed months"), lang),
                   _corrections(content.corrections, lang)]
     # the closing line, the issuer and the date stay together on one page (GB/T 9704: never a seal alone)
     story += [Spacer(1, 6 * mm), KeepTogether([official_para(tr_lang(lang, "Hereby notified."), o["body"]),
                                                Spacer(1, 4 * mm), seal_block(issuer, today, lang)]),
               Spacer(1, 8 * mm), KeepTogether([colophon(copy_to, office, today, lang)])]
     return build_official_pdf(story, title_text=title, number=number, author=issuer,
-                              created=created or datetime.now().astimezone(), device_id=device_id, lang=lang)
+                              created=created or datetime.now().astimezone(), device_id=device_id, lang=lang,
+                              reprint=reprint)
+
+
+def _with_code(header: list[str], lang: str) -> list[str]:
+    """A sheet's header with the item's code in a column of its own (to filter on)."""
+    return [header[0], tr_lang(lang, "Code"), *header[1:]]
 
 
 def write_bulletin_xlsx(ws: Workspace, month: str, path: Path, *, lang: str = "zh",
@@ -232,21 +278,17 @@ def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh"
     from openpyxl import Workbook
 
     summary = content.summary
-    repeats = [[r.department, r.item_code, r.item_text, r.occurrences, r.inspections] for r in content.repeats]
-    overdue = [[o.department, o.item_code, o.item_text, o.person or "", o.deadline, o.days_overdue]
+    repeats = [[r.department, r.item_code, r.item_text, "、".join(r.persons), r.occurrences, r.inspections,
+                r.since] for r in content.repeats]
+    overdue = [[o.department, o.item_code, o.item_text, "、".join(o.persons), o.count, o.deadline, o.days_overdue]
                for o in content.overdue]
     sheets = [
         (tr_lang(lang, "Points ranking"), tally_header(lang), tally_rows(summary)),
         (tr_lang(lang, "Score ranking"), scored_header(lang), scored_rows(summary)),
         (tr_lang(lang, "Not inspected"), idle_header(lang), idle_rows(summary)),
         (tr_lang(lang, "Staff deductions"), person_header(lang), person_rows(summary, lang)),
-        (tr_lang(lang, "Repeat problems"), [tr_lang(lang, "Department / window"), tr_lang(lang, "Code"),
-                                            tr_lang(lang, "Inspection item"), tr_lang(lang, "Times"),
-                                            tr_lang(lang, "Inspections")], repeats),
-        (tr_lang(lang, "Overdue rectifications"), [tr_lang(lang, "Department / window"), tr_lang(lang, "Code"),
-                                                   tr_lang(lang, "Inspection item"), tr_lang(lang, "Person concerned"),
-                                                   tr_lang(lang, "Deadline"), tr_lang(lang, "Days overdue")],
-         overdue),
+        (tr_lang(lang, "Repeat problems"), _with_code(repeat_header(lang), lang), repeats),
+        (tr_lang(lang, "Overdue rectifications"), _with_code(overdue_header(lang), lang), overdue),
     ]
     if content.corrections is not None:
         sheets.append((tr_lang(lang, "Corrections"), correction_header(lang),

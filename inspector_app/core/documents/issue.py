@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from inspector_app.core.documents.bulletin import render_bulletin, write_bulletin_xlsx
+from inspector_app.core.documents.bulletin_narrative import BulletinNarrative
 from inspector_app.core.documents.notice import notice_departments, render_notice
 from inspector_app.core.documents.numbering import (
     DOCUMENT_DIR,
@@ -142,11 +143,19 @@ def reprint_notice(ws: Workspace, number: str, *, lang: str = "zh", copies: int 
     return pdf
 
 
-def issue_bulletin(ws: Workspace, month: str, *, lang: str = "zh", today: date | None = None) -> Issued:
+def issue_bulletin(ws: Workspace, month: str, *, lang: str = "zh", today: date | None = None,
+                   now: datetime | None = None, narrative: BulletinNarrative | None = None) -> Issued:
+    """The month's bulletin with the next register number of this laptop (documents.bulletin_prefix, its
+    block), the narrative given or drafted from the month."""
     month = parse_month(month)
-    number = next_document_number(ws, "bulletin")
-    pdf = render_bulletin(ws, month, number, lang=lang, today=today)
-    document = record_document(ws, number=number, kind="bulletin", pdf_bytes=pdf, month=month)
+    moment = (now or utcnow()).astimezone()
+    number = register_number(ws, "bulletin", moment.year)
+    pdf = render_bulletin(ws, month, number, lang=lang, today=today or moment.date(), created=moment,
+                          narrative=narrative)
+    relative = f"{DOCUMENT_DIR}/{moment:%Y-%m}/{file_stem(number, 'bulletin')}.pdf"
+    document = record_document(ws, number=number, kind="bulletin", pdf_bytes=pdf, month=month, path=relative,
+                               created_at=moment)
+    record_print(ws, document.id, 1, reprint=False, when=moment)
     return Issued(number, ws.data_dir / document.path)
 
 

@@ -1,7 +1,7 @@
 """Register numbers (发文字号) of official documents and the register of issued documents.
 
 A rectification notice is numbered as the office numbers its documents: ``院办督改〔2026〕3012号`` — the office's
-prefix (setting documents.notice_prefix), the year of issue, and a number from this laptop's block. The
+prefix (setting documents.notice_prefix; a bulletin's: documents.bulletin_prefix), the year of issue, and a number from this laptop's block. The
 office gives every laptop a block (setting documents.register_block, 1–999; block 3 numbers 3001–3999 in
 each year), so two laptops never issue the same number, with no network. A laptop without a block yet
 still issues unique numbers — its device id goes into the number (``督改〔2026〕3fa2c1-12号``) — until the
@@ -54,12 +54,13 @@ def register_number(ws: Workspace, kind: str, year: int) -> str:
             elif block is None and found["device"] == tag:
                 used.append(n)
     k = max(used) + 1
+    prefix = settings.bulletin_prefix if kind == "bulletin" else settings.notice_prefix
     if block is None:
-        return f"{settings.notice_prefix}〔{year}〕{tag}-{k}号"
+        return f"{prefix}〔{year}〕{tag}-{k}号"
     if k >= BLOCK_SIZE:
         raise StateError(tr("This laptop has used every number of its block {block} for {year}: ask the office "
                             "for another block (inspector-app documents block N).", block=block, year=year))
-    return f"{settings.notice_prefix}〔{year}〕{block * BLOCK_SIZE + k}号"
+    return f"{prefix}〔{year}〕{block * BLOCK_SIZE + k}号"
 
 
 def file_stem(number: str, kind: str) -> str:
