@@ -27,6 +27,7 @@ from inspector_app.core.merge import merge_files
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import central_summary
+from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.store import models as local
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
@@ -34,7 +35,7 @@ from inspector_app.office.bulletin import central_content
 from inspector_app.office.ledger import decide, ledger
 from inspector_app.office.month import close_month
 from tests.helpers.central import merged_central
-from tests.helpers.fixtures import cli_runner
+from tests.helpers.fixtures import ASSESSMENT, cli_runner, local_time
 from tests.helpers.hospital import found_hospital
 
 CST = timezone(timedelta(hours=8))
@@ -79,6 +80,7 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> H
     for n, folder in enumerate(laptops):
         with Workspace.open(folder) as ws:
             generate(ws, 30, seed=80 + n, days=40, end=END)
+            _same_problem_again(ws, local_time(2025, 6, 2 + 14 * n, 10))  # a repeat across the two laptops
             if n == 0:  # a notice issued 12 days after an inspection in May: its deadlines count from then
                 notice = _issue_late_notice(ws)
             bundles.append(push(ws, share, DEMO_PASSPHRASE).bundle)  # type: ignore[arg-type]
@@ -89,6 +91,14 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> H
     assert late is not None
     assert notice is not None
     return Hospital(office, bundles, late, entries, notice)
+
+
+def _same_problem_again(ws: Workspace, at: datetime) -> None:
+    """One visit to 挂号收费窗口 finding 1002 without a badge (A3): made on both laptops, two weeks apart."""
+    recorder = Recorder(ws, actor="tester")
+    inspection = recorder.start(NewInspection(ASSESSMENT, "W-REG", ws.settings.inspector.name, started_at=at)).id
+    recorder.record(inspection, NewDeduction("A3", ["1002"], note="未佩戴胸牌", recorded_at=at))
+    recorder.finish(inspection, finished_at=at + timedelta(minutes=20))
 
 
 def _issue_late_notice(ws: Workspace) -> tuple[str, datetime]:
@@ -229,8 +239,12 @@ def test_overdue_items_are_the_ledgers(central) -> None:
     db, _ = central
     overdue = _content(db, MONTHS[1]).overdue
     items = ledger(db, status="overdue", today=TODAY)
-    assert sorted((o.department, o.item_code, o.deadline, o.days_overdue) for o in overdue) == sorted(
-        (i.department, i.item_code, i.deadline, (TODAY - i.deadline).days) for i in items)
+    problems: dict[tuple[str, str], list[date]] = {}  # one row per item and department: the earliest deadline
+    for i in items:
+        problems.setdefault((i.department, i.item_code), []).append(i.deadline)
+    assert sorted((o.department, o.item_code, o.deadline, o.days_overdue, o.count) for o in overdue) == sorted(
+        (department, code, min(deadlines), (TODAY - min(deadlines)).days, len(deadlines))
+        for (department, code), deadlines in problems.items())
     assert overdue and all(o.deadline < TODAY for o in overdue)
     decide(db, items[0].id, "extended", decided_by="王主任", deadline=TODAY + timedelta(days=7),
            now=datetime(2025, 6, 20, 2, tzinfo=timezone.utc))
