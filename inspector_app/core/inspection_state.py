@@ -53,6 +53,7 @@ class Entry:
     photos: int
     requirement: str | None = None  # rectification required of the department
     deadline: str | None = None  # rectification deadline (YYYY-MM-DD)
+    staff_no: str | None = None  # 工号 of the person charged (None: the department)
 
 
 @dataclass
@@ -108,7 +109,7 @@ def load_state(ws: Workspace, inspection_id: str) -> InspectionState:
                 deduction.voided_at is not None, deduction.void_reason,
                 len([p for p in deduction.photos if p.voided_at is None]),
                 deduction.rectification.requirement if deduction.rectification else None,
-                deduction.rectification.deadline.isoformat() if deduction.rectification else None))
+                deduction.rectification.deadline.isoformat() if deduction.rectification else None, staff_no))
         state = InspectionState(
             inspection.id, inspection.status, checklist, department.code, department.name, inspection.inspector_name,
             inspection.co_inspector, inspection.mode, inspection.location,
@@ -129,6 +130,23 @@ def load_state(ws: Workspace, inspection_id: str) -> InspectionState:
     for entry in live:
         state.item_counts[entry.item_code] += entry.count
     return state
+
+
+def last_entry(state: InspectionState) -> tuple[str, list[str]] | None:
+    """(item code, 工号 of the people) of the last live entry, for "same as last entry"; no people: it was
+    charged to the department. One entry for several people is stored as one deduction each, recorded
+    together (same item, same time, consecutive), so those are gathered back into one."""
+    live = state.live_entries
+    if not live:
+        return None
+    last = live[-1]
+    people: list[str] = []
+    for entry in reversed(live):
+        if (entry.item_code, entry.recorded_at) != (last.item_code, last.recorded_at):
+            break
+        if entry.staff_no:
+            people.insert(0, entry.staff_no)
+    return last.item_code, people
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,12 @@ from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
 from inspector_app.core.department_history import department_history
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
-from inspector_app.core.inspection_state import InspectionState, load_state, preview
+from inspector_app.core.inspection_state import (
+    InspectionState,
+    last_entry,
+    load_state,
+    preview,
+)
 from inspector_app.core.recording import NewDeduction, Recorder
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
@@ -78,6 +83,7 @@ class RecordPage(QWidget):
         self.recorder = Recorder(ctx.ws)
         self.state: InspectionState | None = None
         self.photos: list[Path] = []
+        self._repeat: tuple[str, list[str]] | None = None  # what "same as last entry" filled the form with
         self._build()
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -319,7 +325,10 @@ class RecordPage(QWidget):
             self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
                                           item=named))
             return
-        self.preview_label.setText(f"{named}: {preview(self.state, code, people, self.count.value()).text}")
+        text = f"{named}: {preview(self.state, code, people, self.count.value()).text}"
+        if self._repeat == (code, people):  # the form is still the repeated entry: say so before Enter
+            text = tr("Same as the last entry") + " · " + text
+        self.preview_label.setText(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -357,6 +366,7 @@ class RecordPage(QWidget):
         self._fit_entry()
 
     def _reset_entry(self) -> None:
+        self._repeat = None
         self.who.reset()
         self.count.setValue(1)
         self.count.lineEdit().setText(self.count.text())  # no typing history left behind (see _UndoGoesToEntries)
@@ -365,6 +375,33 @@ class RecordPage(QWidget):
         self.photo_list.clear()
 
     # -- actions ------------------------------------------------------------------------------------------
+    def repeat_last(self) -> bool:
+        """Ctrl+D: the form filled with the last entry's item and people (a new time, the note empty), shown
+        in the preview; Enter in the note records it. False when there is no entry to repeat."""
+        if self.state is None:
+            return False
+        last = last_entry(self.state)
+        if last is None:
+            show_error(self, tr("Nothing recorded in this inspection yet: there is no last entry to repeat."))
+            return False
+        code, people = last
+        self._reset_entry()
+        search = self.items.search
+        if search.text():
+            search.clear()  # a search may hide the item
+        self._forget_typing()
+        self.items.select(code)
+        self._show_item(code)
+        if people:
+            for staff_no in people:
+                self.who.tick(staff_no)
+        else:
+            self.charge_department.setChecked(True)
+        self._repeat = (code, self.selected_staff())
+        self._update_preview()
+        self.note.setFocus()
+        return True
+
     def record(self) -> bool:
         """Record the entry in the form; True when it was stored."""
         if self.state is None:
