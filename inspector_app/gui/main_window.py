@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self._action(inspect_menu, tr("Search items"), QKeySequence.StandardKey.Find, self._search)
         self._action(inspect_menu, tr("Department &history"), QKeySequence("Ctrl+H"), self._toggle_history)
         self._action(inspect_menu, tr("Same as &last entry"), QKeySequence("Ctrl+D"), self._repeat_last)
+        self._action(inspect_menu, tr("&Photos from a folder…"), QKeySequence("Ctrl+Shift+P"), self._import_photos)
         self._action(inspect_menu, tr("&Discard this draft…"), None, lambda: self.discard_draft())
         edit_menu = bar.addMenu(tr("&Edit"))
         undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
@@ -341,6 +342,13 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
             self.record_page.toggle_history()
 
+    def _import_photos(self) -> None:
+        if self.inspect.currentWidget() is self.record_page and self.record_page.state is not None:
+            self.nav.setCurrentRow(0)
+            self.record_page.import_photos()
+        else:
+            show_error(self, tr("Open the unfinished inspection first (Inspect page), then select the entry."))
+
     def _repeat_last(self) -> None:
         if self.inspect.currentWidget() is self.record_page and self.record_page.state is not None:
             self.nav.setCurrentRow(0)
@@ -407,7 +415,7 @@ class MainWindow(QMainWindow):
         from inspector_app.gui.pages.review_dialog import ReviewDialog
 
         state = load_state(self.ctx.ws, inspection_id)
-        dialog = ReviewDialog(state, self)
+        dialog = ReviewDialog(state, self, self.ctx.thumbnails)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:

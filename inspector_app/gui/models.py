@@ -68,13 +68,18 @@ class RowTableModel(QAbstractTableModel):
 
 
 class EntriesModel(RowTableModel):
-    """The deductions of the open inspection; voided ones stay visible, greyed and struck through."""
+    """The deductions of the open inspection; voided ones stay visible, greyed and struck through. With
+    `thumbnails`, an entry's first photo shows small beside its note (made off the GUI thread)."""
 
-    def __init__(self) -> None:
+    NOTE = 6
+
+    def __init__(self, thumbnails: Any = None) -> None:
         # most telling first: at laptop width the item's full text (last) is what gets cut
-        self._numbers: dict[int, int] = {}
         super().__init__([tr("No."), tr("Time"), tr("Item"), tr("Person / department"), tr("Count"), tr("Points"),
                           tr("Note"), tr("What is checked")])
+        self.thumbnails = thumbnails
+        if thumbnails is not None:
+            thumbnails.ready.connect(self._thumbnails_ready)
 
     def set_entries(self, entries: list[Entry]) -> None:
         self.set_rows(entries)
@@ -82,12 +87,29 @@ class EntriesModel(RowTableModel):
     def entry(self, row: int) -> Entry | None:
         return self.row_at(row)
 
-    def _number(self, entry: Entry) -> int:
-        return self._numbers.get(id(entry), 0)
+    def update_entries(self, entries: list[Entry], replaced: list[int], appended: int) -> None:
+        """Show a few changed entries without a reset (a reset re-measures every row: slow at each keypress):
+        `entries` is the inspection's list after core's update_entries, which replaced and appended rows."""
+        if appended:
+            start = len(entries) - appended
+            self.beginInsertRows(QModelIndex(), start, len(entries) - 1)
+            self._rows = list(entries)
+            self.endInsertRows()
+        else:
+            self._rows = list(entries)
+        for row in replaced:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self._numbers = {id(entry): number for number, entry in enumerate(rows, 1)}
-        super().set_rows(rows)
+    def _thumbnails_ready(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.NOTE), self.index(len(self._rows) - 1, self.NOTE),
+                                  [Qt.ItemDataRole.DecorationRole])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # No. counts the rows of this inspection (1..n); the stored sequence number means nothing here
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() == 0:
+            return index.row() + 1 if self.row_at(index.row()) is not None else None
+        return super().data(index, role)
 
     def row_data(self, entry: Entry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
@@ -96,9 +118,11 @@ class EntriesModel(RowTableModel):
             note = entry.note + (" " + tr("[{count} photos]", count=entry.photos) if entry.photos else "")
             if entry.voided:
                 note = f"[{tr('void')}: {entry.void_reason}] {note}"
-            # No. counts the rows of this inspection (1..n); the stored sequence number means nothing here
-            return [self._number(entry), entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
+            return [None, entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
                     deduction_text(entry.points), note, entry.item_text][column]
+        if role == Qt.ItemDataRole.DecorationRole and column == self.NOTE and entry.photo_paths \
+                and self.thumbnails is not None:
+            return self.thumbnails.get(entry.photo_paths[0])
         if role == Qt.ItemDataRole.ForegroundRole and entry.voided:
             return QColor(150, 150, 150)
         if role == Qt.ItemDataRole.FontRole and entry.voided:
