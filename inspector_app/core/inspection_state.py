@@ -10,8 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select
 
 from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
@@ -103,7 +102,7 @@ def load_state(ws: Workspace, inspection_id: str) -> InspectionState:
             select(Staff).where(Staff.department_id == inspection.department_id, Staff.active.is_(True))
             .order_by(Staff.is_head.desc(), Staff.staff_no))]
         checklist = ws.checklist_by_hash(inspection.checklist_hash)
-        entries = _entries(session, checklist, Deduction.inspection_id == inspection_id)
+        entries = _entries(session.connection(), checklist, inspection_id=inspection_id)
         state = InspectionState(
             inspection.id, inspection.status, checklist, department.code, department.name, inspection.inspector_name,
             inspection.co_inspector, inspection.mode, inspection.location,
@@ -118,8 +117,8 @@ def update_entries(ws: Workspace, state: InspectionState, deduction_ids: Sequenc
     keypress on the recording screen reads a row or two instead of the whole inspection.
 
     Returns (rows replaced in place, how many were appended at the end)."""
-    with ws.db.read() as session:
-        fresh = _entries(session, state.checklist, Deduction.id.in_(list(deduction_ids)))
+    with ws.db.engine.connect() as connection:  # no ORM session: two plain reads
+        fresh = _entries(connection, state.checklist, ids=deduction_ids)
     at = {entry.id: row for row, entry in enumerate(state.entries)}
     replaced, appended = [], 0
     for entry in fresh:
@@ -136,26 +135,34 @@ def update_entries(ws: Workspace, state: InspectionState, deduction_ids: Sequenc
     return replaced, appended
 
 
-def _entries(session: Session, checklist: Checklist, which: ColumnElement[bool]) -> list[Entry]:
-    """Entries of the deductions `which` selects, in recording order: one query for the rows (with person,
-    department and rectification joined) and one for their photos, however many entries there are."""
+# built once (the recording screen runs these at every keypress): SQLAlchemy compiles each only once
+_ENTRY_COLUMNS = (
+    select(Deduction.id, Deduction.seq, Deduction.item_code, Deduction.charged_to, Deduction.staff_id,
+           Deduction.department_id, Deduction.is_head, Deduction.count, Deduction.points, Deduction.multiplier,
+           Deduction.note, Deduction.recorded_at, Deduction.utc_offset_min, Deduction.voided_at,
+           Deduction.void_reason, Staff.name, Staff.staff_no, Department.name, Rectification.requirement,
+           Rectification.deadline)
+    .outerjoin(Staff, Deduction.staff_id == Staff.id)
+    .join(Department, Deduction.department_id == Department.id)
+    .outerjoin(Rectification, Rectification.deduction_id == Deduction.id)
+    .order_by(Deduction.seq))
+_ENTRIES_OF_INSPECTION = _ENTRY_COLUMNS.where(Deduction.inspection_id == bindparam("inspection"))
+_ENTRIES_BY_ID = _ENTRY_COLUMNS.where(Deduction.id.in_(bindparam("ids", expanding=True)))
+_PHOTOS = (select(Photo.deduction_id, Photo.path)
+           .where(Photo.deduction_id.in_(bindparam("ids", expanding=True)), Photo.voided_at.is_(None))
+           .order_by(Photo.added_at, Photo.id))
+
+
+def _entries(connection: Connection, checklist: Checklist, *, inspection_id: str | None = None,
+             ids: Sequence[str] = ()) -> list[Entry]:
+    """Entries of one inspection, or of these deductions, in recording order: one query for the rows (with
+    person, department and rectification joined) and one for their photos, however many entries there are."""
     texts = {item.code: item.text.zh for item in checklist.items()}
-    rows = session.execute(
-        select(Deduction.id, Deduction.seq, Deduction.item_code, Deduction.charged_to, Deduction.staff_id,
-               Deduction.department_id, Deduction.is_head, Deduction.count, Deduction.points, Deduction.multiplier,
-               Deduction.note, Deduction.recorded_at, Deduction.utc_offset_min, Deduction.voided_at,
-               Deduction.void_reason, Staff.name, Staff.staff_no, Department.name, Rectification.requirement,
-               Rectification.deadline)
-        .outerjoin(Staff, Deduction.staff_id == Staff.id)
-        .join(Department, Deduction.department_id == Department.id)
-        .outerjoin(Rectification, Rectification.deduction_id == Deduction.id)
-        .where(which).order_by(Deduction.seq)).all()
+    rows = (connection.execute(_ENTRIES_OF_INSPECTION, {"inspection": inspection_id}) if inspection_id is not None
+            else connection.execute(_ENTRIES_BY_ID, {"ids": list(ids)})).all()
     photos: dict[str, list[str]] = {}
     if rows:
-        for deduction_id, path in session.execute(
-                select(Photo.deduction_id, Photo.path)
-                .where(Photo.deduction_id.in_([row[0] for row in rows]), Photo.voided_at.is_(None))
-                .order_by(Photo.added_at, Photo.id)):
+        for deduction_id, path in connection.execute(_PHOTOS, {"ids": [row[0] for row in rows]}):
             photos.setdefault(deduction_id, []).append(path)
     entries = []
     for (deduction_id, seq, code, charged_to, staff_id, department_id, is_head, count, points, multiplier, note,

@@ -89,6 +89,7 @@ class RecordPage(QWidget):
         self.state: InspectionState | None = None
         self.photos: list[Path] = []
         self._repeat: tuple[str, list[str]] | None = None  # what "same as last entry" filled the form with
+        self._fitted: tuple | None = None  # what _fit_entry last fitted the form to
         self._build()
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -365,6 +366,11 @@ class RecordPage(QWidget):
         """Give the entry form the height its wrapped lines need (warning, preview) before the item details
         above it get any (a splitter only knows minimum sizes, not what wrapped text needs): on a small screen
         at a large font the details fold away rather than the people list being squeezed under the check box."""
+        key = (self.history_warning.isHidden(), self.history_warning.text(), self.preview_label.text(),
+               self.preview_label.width(), tuple(self.middle.sizes()))
+        if key == self._fitted:
+            return  # nothing that decides the heights changed (it is asked several times per keypress)
+        self._fitted = key
         needed = self.entry_box.minimumSizeHint().height()
         for label in (self.history_warning, self.preview_label):  # what their wrapped lines add
             if not label.isHidden() and label.width() > 0:
