@@ -43,8 +43,8 @@ class TodoModel(RowTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             kind = kind_text(row.kind) + (f"（{tr('overdue')}）" if row.overdue else "")
             details = row.what
-            if row.kind in ("draft", "unsigned", "notice"):
-                details += " · " + tr("{count} entries", count=row.entries)
+            if row.kind in ("draft", "unsigned", "notice"):  # the count first: a long title is what gets cut
+                details = tr("{count} entries", count=row.entries) + " · " + details
             return [kind, row.when, row.department, details][column]
         if row.overdue:
             if role == Qt.ItemDataRole.ForegroundRole:
