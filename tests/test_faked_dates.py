@@ -38,11 +38,13 @@ DATE_SENSITIVE = [
     "tests/core/test_summary.py", "tests/core/test_recording.py", "tests/core/test_scoring.py",
     "tests/core/test_department_history.py", "tests/core/test_documents.py", "tests/core/test_notice_register.py",
     "tests/core/test_findings_without_points.py", "tests/core/test_discard_draft.py", "tests/core/test_demo.py",
+    "tests/core/test_todo.py",
     # the same on the command line
     "tests/cli/test_commands.py", "tests/cli/test_reports.py",
     # the window's month, history range, deadlines and documents
     "tests/gui/test_summary_page.py", "tests/gui/test_history_page.py", "tests/gui/test_rectification_page.py",
     "tests/gui/test_round_loose_ends.py", "tests/gui/test_ward_round.py", "tests/gui/test_documents_gui.py",
+    "tests/gui/test_todo_page.py",
     # the office's month: closing, the ledger's overdue items, complaints dated on decision, the bulletin
     "tests/office/test_month.py", "tests/office/test_ledger.py", "tests/office/test_complaints.py",
     "tests/office/test_bulletin.py",

@@ -7,9 +7,10 @@ Qt-free, so the numbers on screen are the core's numbers and are tested without 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 
 from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
@@ -22,7 +23,14 @@ from inspector_app.core.scoring import (
     entry_points,
     score_inspection,
 )
-from inspector_app.core.store.models import Deduction, Department, Inspection, Staff
+from inspector_app.core.store.models import (
+    Deduction,
+    Department,
+    Inspection,
+    Photo,
+    Rectification,
+    Staff,
+)
 from inspector_app.core.workspace import Workspace
 
 
@@ -53,6 +61,8 @@ class Entry:
     photos: int
     requirement: str | None = None  # rectification required of the department
     deadline: str | None = None  # rectification deadline (YYYY-MM-DD)
+    staff_no: str | None = None  # 工号 of the person charged (None: the department)
+    photo_paths: tuple[str, ...] = ()  # the live photos, relative to the data folder
 
 
 @dataclass
@@ -91,29 +101,85 @@ def load_state(ws: Workspace, inspection_id: str) -> InspectionState:
         staff = [StaffChoice(s.staff_no, s.name, s.is_head, s.title) for s in session.scalars(
             select(Staff).where(Staff.department_id == inspection.department_id, Staff.active.is_(True))
             .order_by(Staff.is_head.desc(), Staff.staff_no))]
-        rows = session.execute(
-            select(Deduction, Staff.name, Staff.staff_no).outerjoin(Staff, Deduction.staff_id == Staff.id)
-            .where(Deduction.inspection_id == inspection_id).order_by(Deduction.seq)).all()
-        departments = {d.id: d.name for d in session.scalars(select(Department))}
         checklist = ws.checklist_by_hash(inspection.checklist_hash)
-        texts = {item.code: item.text.zh for item in checklist.items()}
-        entries = []
-        for deduction, person, staff_no in rows:
-            target = deduction.staff_id if deduction.charged_to == ChargeTo.PERSON.value else deduction.department_id
-            who = f"{person}（{staff_no}）" if person else departments.get(deduction.department_id, "")
-            entries.append(Entry(
-                deduction.id, deduction.seq, deduction.item_code, texts.get(deduction.item_code, ""),
-                (deduction.charged_to, target), who, deduction.is_head, deduction.count, deduction.points,
-                deduction.multiplier, deduction.note, to_local(deduction.recorded_at, deduction.utc_offset_min) or "",
-                deduction.voided_at is not None, deduction.void_reason,
-                len([p for p in deduction.photos if p.voided_at is None]),
-                deduction.rectification.requirement if deduction.rectification else None,
-                deduction.rectification.deadline.isoformat() if deduction.rectification else None))
+        entries = _entries(session.connection(), checklist, inspection_id=inspection_id)
         state = InspectionState(
             inspection.id, inspection.status, checklist, department.code, department.name, inspection.inspector_name,
             inspection.co_inspector, inspection.mode, inspection.location,
             to_local(inspection.started_at, inspection.utc_offset_min) or "", staff, entries,
             score_inspection(checklist, []))
+    _derive(state)
+    return state
+
+
+def update_entries(ws: Workspace, state: InspectionState, deduction_ids: Sequence[str]) -> tuple[list[int], int]:
+    """Reload only these entries of `state` (just recorded, voided or restored) and recompute its totals, so a
+    keypress on the recording screen reads a row or two instead of the whole inspection.
+
+    Returns (rows replaced in place, how many were appended at the end)."""
+    with ws.db.engine.connect() as connection:  # no ORM session: two plain reads
+        fresh = _entries(connection, state.checklist, ids=deduction_ids)
+    at = {entry.id: row for row, entry in enumerate(state.entries)}
+    replaced, appended = [], 0
+    for entry in fresh:
+        row = at.get(entry.id)
+        if row is None:
+            state.entries.append(entry)
+            appended += 1
+        else:
+            state.entries[row] = entry
+            replaced.append(row)
+    if appended:
+        state.entries.sort(key=lambda e: e.seq)
+    _derive(state)
+    return replaced, appended
+
+
+# built once (the recording screen runs these at every keypress): SQLAlchemy compiles each only once
+_ENTRY_COLUMNS = (
+    select(Deduction.id, Deduction.seq, Deduction.item_code, Deduction.charged_to, Deduction.staff_id,
+           Deduction.department_id, Deduction.is_head, Deduction.count, Deduction.points, Deduction.multiplier,
+           Deduction.note, Deduction.recorded_at, Deduction.utc_offset_min, Deduction.voided_at,
+           Deduction.void_reason, Staff.name, Staff.staff_no, Department.name, Rectification.requirement,
+           Rectification.deadline)
+    .outerjoin(Staff, Deduction.staff_id == Staff.id)
+    .join(Department, Deduction.department_id == Department.id)
+    .outerjoin(Rectification, Rectification.deduction_id == Deduction.id)
+    .order_by(Deduction.seq))
+_ENTRIES_OF_INSPECTION = _ENTRY_COLUMNS.where(Deduction.inspection_id == bindparam("inspection"))
+_ENTRIES_BY_ID = _ENTRY_COLUMNS.where(Deduction.id.in_(bindparam("ids", expanding=True)))
+_PHOTOS = (select(Photo.deduction_id, Photo.path)
+           .where(Photo.deduction_id.in_(bindparam("ids", expanding=True)), Photo.voided_at.is_(None))
+           .order_by(Photo.added_at, Photo.id))
+
+
+def _entries(connection: Connection, checklist: Checklist, *, inspection_id: str | None = None,
+             ids: Sequence[str] = ()) -> list[Entry]:
+    """Entries of one inspection, or of these deductions, in recording order: one query for the rows (with
+    person, department and rectification joined) and one for their photos, however many entries there are."""
+    texts = {item.code: item.text.zh for item in checklist.items()}
+    rows = (connection.execute(_ENTRIES_OF_INSPECTION, {"inspection": inspection_id}) if inspection_id is not None
+            else connection.execute(_ENTRIES_BY_ID, {"ids": list(ids)})).all()
+    photos: dict[str, list[str]] = {}
+    if rows:
+        for deduction_id, path in connection.execute(_PHOTOS, {"ids": [row[0] for row in rows]}):
+            photos.setdefault(deduction_id, []).append(path)
+    entries = []
+    for (deduction_id, seq, code, charged_to, staff_id, department_id, is_head, count, points, multiplier, note,
+         recorded_at, offset, voided_at, void_reason, person, staff_no, department, requirement, deadline) in rows:
+        target = staff_id if charged_to == ChargeTo.PERSON.value else department_id
+        paths = tuple(photos.get(deduction_id, ()))
+        entries.append(Entry(
+            deduction_id, seq, code, texts.get(code, ""), (charged_to, target),
+            f"{person}（{staff_no}）" if person else department, is_head, count, points, multiplier, note,
+            to_local(recorded_at, offset) or "", voided_at is not None, void_reason, len(paths), requirement,
+            deadline.isoformat() if deadline else None, staff_no, paths))
+    return entries
+
+
+def _derive(state: InspectionState) -> None:
+    """The totals, subtotals and item marks, from the entries in memory (the scoring module's rules)."""
+    checklist = state.checklist
     live = state.live_entries
     state.score = score_inspection(checklist, [ScoreEntry(e.item_code, *e.target_key, e.points) for e in live])
     names = {e.target_key: e.who for e in live}
@@ -128,7 +194,23 @@ def load_state(ws: Workspace, inspection_id: str) -> InspectionState:
     state.item_counts = Counter()
     for entry in live:
         state.item_counts[entry.item_code] += entry.count
-    return state
+
+
+def last_entry(state: InspectionState) -> tuple[str, list[str]] | None:
+    """(item code, 工号 of the people) of the last live entry, for "same as last entry"; no people: it was
+    charged to the department. One entry for several people is stored as one deduction each, recorded
+    together (same item, same time, consecutive), so those are gathered back into one."""
+    live = state.live_entries
+    if not live:
+        return None
+    last = live[-1]
+    people: list[str] = []
+    for entry in reversed(live):
+        if (entry.item_code, entry.recorded_at) != (last.item_code, last.recorded_at):
+            break
+        if entry.staff_no:
+            people.insert(0, entry.staff_no)
+    return last.item_code, people
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector_app.core.errors import InputError
+from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr
 
 PHOTO_DIR = "photos"
+THUMB_DIR = "cache/thumbs"  # screen thumbnails, made once per stored photo and size
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 MAX_INPUT_PIXELS = 80_000_000  # refuses decompression bombs
 
@@ -72,3 +73,55 @@ def store_photo(data_dir: Path, source: Path, max_px: int) -> StoredPhoto:
     data, media_type, extension = downscale(source.read_bytes(), max_px, source)
     digest, relative = store_bytes(data_dir, data, extension)
     return StoredPhoto(digest, relative, media_type, len(data))
+
+
+def prepare_photos(sources: list[Path], max_px: int) -> list[tuple[bytes, str, str]]:
+    """Read and downscale every photo before any is stored: (bytes, media type, extension) each.
+
+    A batch from a camera card is all or nothing: every file that is not a readable photo is named in one
+    InputError (a .MOV, a .THM, a damaged .JPG), and nothing has been written when it is raised."""
+    prepared, problems = [], []
+    for source in sources:
+        try:
+            size = source.stat().st_size
+            if size > MAX_INPUT_BYTES:
+                raise _problem(source, tr("file is too large ({size} bytes)", size=size))
+            prepared.append(downscale(source.read_bytes(), max_px, source))
+        except InputError as exc:
+            problems += exc.problems
+        except OSError as exc:
+            problems.append(Problem(str(source), None, "", tr("cannot read the file: {detail}",
+                                                                detail=exc.strerror or str(exc))))
+    if problems:
+        raise InputError(problems)
+    return prepared
+
+
+def screen_thumbnail(data_dir: Path, relative: str, px: int = 64) -> bytes | None:
+    """A small PNG of a stored photo for the tables on screen, or None when the photo cannot be read.
+
+    Made once and kept in cache/thumbs under the photo's content hash (its file name), so it never goes
+    stale and a table of forty photos opens without decoding forty 1600-pixel JPEGs again."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    source = data_dir / relative
+    cached = data_dir / THUMB_DIR / f"{Path(relative).stem}-{px}.png"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    try:
+        with Image.open(source) as image:
+            image.load()
+            picture = ImageOps.exif_transpose(image)
+            picture.thumbnail((px, px))
+            out = io.BytesIO()
+            picture.convert("RGBA" if picture.mode in ("RGBA", "LA", "P") else "RGB").save(out, format="PNG")
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        return None
+    data = out.getvalue()
+    try:
+        write_atomic(cached, data)
+    except OSError:  # a cache: a read-only data folder only means making it again next time
+        pass
+    return data

@@ -21,7 +21,7 @@ from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, Item
 from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr
-from inspector_app.core.photos import store_photo
+from inspector_app.core.photos import prepare_photos, store_bytes, store_photo
 from inspector_app.core.scoring import entry_points
 from inspector_app.core.scoring.measured import most_occurrences
 from inspector_app.core.store import audit
@@ -258,6 +258,26 @@ class Recorder(WriteService):
         from inspector_app.core.measuring import record_measurement
 
         return record_measurement(self, inspection_id, request)
+
+    def attach_photos(self, deduction_id: str, sources: Sequence[Path]) -> list[str]:
+        """Attach photos to a recorded entry of a draft (a camera card read after the round): all of them or
+        none. Every file is checked first; a file that is not a readable photo refuses the whole batch, named
+        with its reason, before anything is stored. Returns the new photos' ids."""
+        if not sources:
+            raise _bad("photos", tr("choose at least one photo"))
+        prepared = prepare_photos(list(sources), self.ws.settings.photo_max_px)
+        with self._session() as session:
+            deduction = self._deduction(session, deduction_id)  # a finished inspection is locked
+            if deduction.voided_at is not None:
+                raise StateError(tr("this entry is void: photos cannot be added to it"))
+            now, photos = utcnow(), []
+            for data, media_type, extension in prepared:  # files before the rows that point to them
+                digest, relative = store_bytes(self.ws.data_dir, data, extension)
+                photos.append(Photo(id=new_id(), deduction_id=deduction.id, sha256=digest, path=relative,
+                                    media_type=media_type, size_bytes=len(data), added_at=now))
+            session.add_all(photos)
+            audit.record_many(session, self.actor, [("attach", "photo", photo) for photo in photos])
+        return [photo.id for photo in photos]
 
     def void(self, deduction_id: str, reason: str) -> Deduction:
         """Void a deduction (never delete it): it stops counting, its rectification is closed."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.operations import Operations
+
+if TYPE_CHECKING:
+    from inspector_app.gui.thumbnails import Thumbnails
 
 
 class Changes(QObject):
@@ -26,3 +31,13 @@ class GuiContext:
         # what a page showed, for the page rebuilt after a language or font change (e.g. "summary": the
         # monthly summary on screen), so switching the language does not lose a computed result
         self.kept: dict[str, object] = {}
+        self._thumbnails: Thumbnails | None = None
+
+    @property
+    def thumbnails(self) -> Thumbnails:
+        """Photo thumbnails for the tables, made on first use (start-up does not pay for them)."""
+        if self._thumbnails is None:
+            from inspector_app.gui.thumbnails import Thumbnails
+
+            self._thumbnails = Thumbnails(self.ops, self.ws.data_dir, parent=self.ops)
+        return self._thumbnails

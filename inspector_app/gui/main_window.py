@@ -53,10 +53,12 @@ if TYPE_CHECKING:
     from inspector_app.gui.pages.rectification_page import RectificationPage
     from inspector_app.gui.pages.settings_page import SettingsPage
     from inspector_app.gui.pages.summary_page import SummaryPage
+    from inspector_app.gui.pages.todo_page import TodoPage
 
-# pages 1-4, in PAGES order: module and class, imported and built on first show (start-up pays for neither)
+# pages 1-5, in PAGES order: module and class, imported and built on first show (start-up pays for neither)
 LAZY_PAGES = (("history_page", "HistoryPage"), ("rectification_page", "RectificationPage"),
-              ("summary_page", "SummaryPage"), ("settings_page", "SettingsPage"))
+              ("summary_page", "SummaryPage"), ("todo_page", "TodoPage"), ("settings_page", "SettingsPage"))
+TODO_PAGE = 4
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,9 @@ class MainWindow(QMainWindow):
                      lambda: self.record_page.state and self.finish_inspection(self.record_page.state.id))
         self._action(inspect_menu, tr("Search items"), QKeySequence.StandardKey.Find, self._search)
         self._action(inspect_menu, tr("Department &history"), QKeySequence("Ctrl+H"), self._toggle_history)
-        self._action(inspect_menu, tr("&Discard this draft…"), None, self.discard_draft)
+        self._action(inspect_menu, tr("Same as &last entry"), QKeySequence("Ctrl+D"), self._repeat_last)
+        self._action(inspect_menu, tr("&Photos from a folder…"), QKeySequence("Ctrl+Shift+P"), self._import_photos)
+        self._action(inspect_menu, tr("&Discard this draft…"), None, lambda: self.discard_draft())
         edit_menu = bar.addMenu(tr("&Edit"))
         undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -268,6 +272,10 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(placeholder)
             placeholder.deleteLater()
             self._built[index] = page
+            if index == TODO_PAGE:  # its rows open places the window owns
+                page.open_draft.connect(self.open_inspection)
+                page.show_rectification.connect(self.show_rectification)
+                page.discard_draft.connect(self.discard_draft)
             return page
         return self._built[index]
 
@@ -284,8 +292,12 @@ class MainWindow(QMainWindow):
         return self.page(3)  # type: ignore[return-value]
 
     @property
+    def todo_page(self) -> TodoPage:
+        return self.page(TODO_PAGE)  # type: ignore[return-value]
+
+    @property
     def settings_page(self) -> SettingsPage:
-        return self.page(4)  # type: ignore[return-value]
+        return self.page(5)  # type: ignore[return-value]
 
     def _show_page(self, index: int) -> None:
         fresh = index not in self._built
@@ -311,10 +323,36 @@ class MainWindow(QMainWindow):
         else:
             page.reinspect(which == "fixed")
 
+    def show_rectification(self, rectification_id: str) -> None:
+        """The Rectification page with this item selected and the table focused (a to-do row's Enter)."""
+        self.nav.setCurrentRow(2)
+        page = self.rectification_page
+        if page.model.row_of(rectification_id) < 0:  # hidden by a filter: show everything
+            page.status.setCurrentIndex(0)
+            page.department.setCurrentIndex(0)
+        page.select_ids([rectification_id])
+        row = page.model.row_of(rectification_id)
+        if row >= 0:
+            page.table.setCurrentIndex(page.model.index(row, 0))
+            page.table.scrollTo(page.model.index(row, 0))
+        page.table.setFocus()
+
     def _toggle_history(self) -> None:
         if self.inspect.currentWidget() is self.record_page and self.record_page.state is not None:
             self.nav.setCurrentRow(0)
             self.record_page.toggle_history()
+
+    def _import_photos(self) -> None:
+        if self.inspect.currentWidget() is self.record_page and self.record_page.state is not None:
+            self.nav.setCurrentRow(0)
+            self.record_page.import_photos()
+        else:
+            show_error(self, tr("Open the unfinished inspection first (Inspect page), then select the entry."))
+
+    def _repeat_last(self) -> None:
+        if self.inspect.currentWidget() is self.record_page and self.record_page.state is not None:
+            self.nav.setCurrentRow(0)
+            self.record_page.repeat_last()
 
     def _search(self) -> None:
         if self.inspect.currentWidget() is self.record_page:
@@ -335,34 +373,40 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.inspect.setCurrentWidget(self.record_page)
 
-    def discard_draft(self) -> bool:
-        """Discard the open draft (started by mistake) with a reason: the core keeps it, voided and audited."""
+    def discard_draft(self, inspection_id: str | None = None, department: str | None = None) -> bool:
+        """Discard a draft (started by mistake) with a reason: the core keeps it, voided and audited. Without
+        an id: the draft open on the Inspect page (Inspection menu); with one: a draft from the to-do list."""
         from PySide6.QtWidgets import QInputDialog
 
         from inspector_app.core.recording import Recorder
 
         state = self.record_page.state if self.inspect.currentWidget() is self.record_page else None
-        if state is None:
-            show_error(self, tr("Open the unfinished inspection to discard first (Inspect page)."))
-            return False
+        if inspection_id is None:
+            if state is None:
+                show_error(self, tr("Open the unfinished inspection to discard first (Inspect page)."))
+                return False
+            inspection_id, department = state.id, state.department
         reason, ok = QInputDialog.getText(
             self, tr("Discard this draft"),
             tr("Discard the unfinished inspection of {department}? It is kept, voided, with the reason.\n"
-               "Why is it discarded?", department=state.department))
+               "Why is it discarded?", department=department or ""))
         if not ok:
             return False
         try:
-            Recorder(self.ctx.ws).discard(state.id, reason)
+            Recorder(self.ctx.ws).discard(inspection_id, reason)
         except AppError as exc:
             show_error(self, str(exc))
             return False
-        self.undo_stack.clear()
-        self.record_page.state = None
-        self.inspect.setCurrentWidget(self.start_page)
+        open_here = self.record_page.state is not None and self.record_page.state.id == inspection_id
+        if open_here:
+            self.undo_stack.clear()
+            self.record_page.state = None
+            self.inspect.setCurrentWidget(self.start_page)
         self.ctx.changes.inspections.emit()
         self.ctx.changes.rectifications.emit()
         self.statusBar().showMessage(tr("Draft discarded."), 8000)
-        self.start_page.checklist.setFocus()
+        if open_here and self.nav.currentRow() == 0:
+            self.start_page.checklist.setFocus()
         return True
 
     def finish_inspection(self, inspection_id: str) -> None:
@@ -371,7 +415,7 @@ class MainWindow(QMainWindow):
         from inspector_app.gui.pages.review_dialog import ReviewDialog
 
         state = load_state(self.ctx.ws, inspection_id)
-        dialog = ReviewDialog(state, self)
+        dialog = ReviewDialog(state, self, self.ctx.thumbnails)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:

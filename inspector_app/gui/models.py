@@ -67,14 +67,33 @@ class RowTableModel(QAbstractTableModel):
         raise NotImplementedError
 
 
-class EntriesModel(RowTableModel):
-    """The deductions of the open inspection; voided ones stay visible, greyed and struck through."""
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_VOID_COLOUR = QColor(150, 150, 150)
 
-    def __init__(self) -> None:
+
+class EntriesModel(RowTableModel):
+    """The deductions of the open inspection; voided ones stay visible, greyed and struck through. With
+    `thumbnails`, an entry's first photo shows small beside its note (made off the GUI thread).
+
+    Painting asks for every role of every visible cell, on every repaint (after each entry: the table
+    scrolls); so a row's texts are made once per entry and `data` only looks them up."""
+
+    NOTE = 6
+
+    def __init__(self, thumbnails: Any = None) -> None:
         # most telling first: at laptop width the item's full text (last) is what gets cut
-        self._numbers: dict[int, int] = {}
         super().__init__([tr("No."), tr("Time"), tr("Item"), tr("Person / department"), tr("Count"), tr("Points"),
                           tr("Note"), tr("What is checked")])
+        self.thumbnails = thumbnails
+        self._texts: dict[str, tuple[Entry, list[Any]]] = {}  # entry id → (the entry, its cells' texts)
+        self._void_font = QFont()
+        self._void_font.setStrikeOut(True)
+        if thumbnails is not None:
+            thumbnails.ready.connect(self._thumbnails_ready)
 
     def set_entries(self, entries: list[Entry]) -> None:
         self.set_rows(entries)
@@ -82,29 +101,56 @@ class EntriesModel(RowTableModel):
     def entry(self, row: int) -> Entry | None:
         return self.row_at(row)
 
-    def _number(self, entry: Entry) -> int:
-        return self._numbers.get(id(entry), 0)
+    def update_entries(self, entries: list[Entry], replaced: list[int], appended: int) -> None:
+        """Show a few changed entries without a reset (a reset re-measures every row: slow at each keypress):
+        `entries` is the inspection's list after core's update_entries, which replaced and appended rows."""
+        if appended:
+            start = len(entries) - appended
+            self.beginInsertRows(QModelIndex(), start, len(entries) - 1)
+            self._rows = list(entries)
+            self.endInsertRows()
+        else:
+            self._rows = list(entries)
+        for row in replaced:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self._numbers = {id(entry): number for number, entry in enumerate(rows, 1)}
-        super().set_rows(rows)
+    def _thumbnails_ready(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.NOTE), self.index(len(self._rows) - 1, self.NOTE),
+                                  [Qt.ItemDataRole.DecorationRole])
 
-    def row_data(self, entry: Entry, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            head = f" [{tr('department head')} ×{entry.multiplier:g}]" if entry.multiplier != 1 else ""
-            # a word, not 📷: the bundled font has no emoji, so the marker showed as an empty box
-            note = entry.note + (" " + tr("[{count} photos]", count=entry.photos) if entry.photos else "")
-            if entry.voided:
-                note = f"[{tr('void')}: {entry.void_reason}] {note}"
+    def _cells(self, entry: Entry) -> list[Any]:
+        known = self._texts.get(entry.id)
+        if known is not None and known[0] is entry:
+            return known[1]
+        head = f" [{tr('department head')} ×{entry.multiplier:g}]" if entry.multiplier != 1 else ""
+        # a word, not 📷: the bundled font has no emoji, so the marker showed as an empty box
+        note = entry.note + (" " + tr("[{count} photos]", count=entry.photos) if entry.photos else "")
+        if entry.voided:
+            note = f"[{tr('void')}: {entry.void_reason}] {note}"
+        cells = [None, entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
+                 deduction_text(entry.points), note, entry.item_text]
+        self._texts[entry.id] = (entry, cells)
+        return cells
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        entry: Entry = self._rows[row]
+        column, role = index.column(), int(role)
+        if role == _DISPLAY:
             # No. counts the rows of this inspection (1..n); the stored sequence number means nothing here
-            return [self._number(entry), entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
-                    deduction_text(entry.points), note, entry.item_text][column]
-        if role == Qt.ItemDataRole.ForegroundRole and entry.voided:
-            return QColor(150, 150, 150)
-        if role == Qt.ItemDataRole.FontRole and entry.voided:
-            font = QFont()
-            font.setStrikeOut(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return row + 1 if column == 0 else self._cells(entry)[column]
+        if role == _DECORATION:
+            if column == self.NOTE and entry.photo_paths and self.thumbnails is not None:
+                return self.thumbnails.get(entry.photo_paths[0])
+            return None
+        if entry.voided:
+            if role == _FOREGROUND:
+                return _VOID_COLOUR
+            if role == _FONT:
+                return self._void_font
+        if role == _TOOLTIP:
             return entry.note or entry.item_text
         return None

@@ -5,4 +5,4 @@ window (and with it the store)."""
 
 from __future__ import annotations
 
-PAGES = ("Inspect", "History", "Rectification", "Monthly summary", "Settings")
+PAGES = ("Inspect", "History", "Rectification", "Monthly summary", "To-do", "Settings")

@@ -141,7 +141,9 @@ class Operations(QObject):
         self._running: dict[Operation, _Signals] = {}
 
     def run(self, label: str, work: Callable[[Progress], Any], *, on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[str], None] | None = None, cancellable: bool = True) -> Operation:
+            on_error: Callable[[str], None] | None = None, cancellable: bool = True,
+            quiet: bool = False) -> Operation:
+        """`quiet`: not shown in the status bar (thumbnails: small, frequent work nobody needs to watch)."""
         operation = Operation(label, cancellable, on_done, on_error or self.error.emit, self)
         signals = _Signals()
         signals.progress.connect(operation._progress)
@@ -151,7 +153,8 @@ class Operations(QObject):
         operation.finished.connect(self._finished)  # a bound slot: no closure outliving this object
         handle = Progress(signals.progress.emit, operation._cancel)
         self._running[operation] = signals
-        self.started.emit(operation)
+        if not quiet:
+            self.started.emit(operation)
         self.pool.start(_Task(work, signals, handle))
         return operation
 

@@ -317,7 +317,7 @@ class HistoryPage(QWidget):
 
     def open_inspection(self, inspection_id: str) -> InspectionDialog | None:
         try:
-            dialog = InspectionDialog(self.ctx.ws, inspection_id, self)
+            dialog = InspectionDialog(self.ctx.ws, inspection_id, self, self.ctx.thumbnails)
         except AppError as exc:
             show_error(self, str(exc))
             return None

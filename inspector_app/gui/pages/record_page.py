@@ -1,7 +1,9 @@
 """Recording deductions during an inspection: pick an item, pick people (or the department), Enter records.
 
-Every entry is committed by the core before the screen shows it; the running total, the subtotals and the
-item marks are reloaded from the store after each change, so what is on screen is what is stored.
+Every entry is committed by the core before the screen shows it; the new rows are then read back from the
+store (only those: core's update_entries) and the running total, the subtotals and the item marks are
+recomputed by the core from the entries, so what is on screen is what is stored, at every keypress even
+with 100,000 entries stored. Undo, redo and void reload the whole inspection.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
+    QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -34,12 +37,19 @@ from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
 from inspector_app.core.department_history import department_history
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
-from inspector_app.core.inspection_state import InspectionState, load_state, preview
+from inspector_app.core.inspection_state import (
+    InspectionState,
+    last_entry,
+    load_state,
+    preview,
+    update_entries,
+)
 from inspector_app.core.recording import NewDeduction, Recorder
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import EntriesModel, deduction_text, item_basis_text
 from inspector_app.gui.pages.start_page import short_title
+from inspector_app.gui.thumbnails import show_thumbnails
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.department_history import DepartmentHistoryView
@@ -78,6 +88,8 @@ class RecordPage(QWidget):
         self.recorder = Recorder(ctx.ws)
         self.state: InspectionState | None = None
         self.photos: list[Path] = []
+        self._repeat: tuple[str, list[str]] | None = None  # what "same as last entry" filled the form with
+        self._fitted: tuple | None = None  # what _fit_entry last fitted the form to
         self._build()
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -164,9 +176,18 @@ class RecordPage(QWidget):
         middle.setStretchFactor(1, 3)
         middle.setSizes([170, 470])
 
-        self.entries_model = EntriesModel()
+        self.entries_model = EntriesModel(self.ctx.thumbnails)
         self.entries = row_view(self.entries_model, tr("Deductions recorded in this inspection"))
+        show_thumbnails(self.entries)
         void_button = push_button(tr("Void selected… (Del)"), tr("Void the selected deduction"), self.void_selected)
+        # what acts on the selected entry, also on the table's context menu (no keys here: the window's
+        # Inspection menu has them, one binding per key); no extra button: the row must fit 1024 pixels
+        for text, slot in ((tr("Photos from a folder…"), lambda: self.import_photos()),
+                           (tr("Void selected…"), self.void_selected)):
+            action = QAction(text, self.entries)
+            action.triggered.connect(slot)
+            self.entries.addAction(action)
+        self.entries.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.subtotals = QLabel()
         self.subtotals.setWordWrap(True)
         self.subtotals.setAccessibleName(tr("Subtotals per person and department"))
@@ -245,12 +266,25 @@ class RecordPage(QWidget):
         self.header.setText(f"<b>{escape(state.department)}</b> · {mode}<br>{escape(title)}")
         self.header.setToolTip(f"{state.department} · {state.checklist.title.get(lang)} · {mode}\n"
                                f"{tr('Inspector')}: {state.inspector}{co} · {when}")
+        self.entries_model.set_entries(state.entries)
+        self._show_numbers()
+
+    def _entries_changed(self, deduction_ids: list[str]) -> None:
+        """The few entries just stored, read back and shown without reloading the inspection."""
+        assert self.state is not None
+        replaced, appended = update_entries(self.ctx.ws, self.state, deduction_ids)
+        self.entries_model.update_entries(self.state.entries, replaced, appended)
+        self._show_numbers()
+
+    def _show_numbers(self) -> None:
+        """Running total, the newest row in view, item marks, subtotals and the preview, from the state."""
+        state = self.state
+        assert state is not None
         if isinstance(state.checklist.scoring, ScoredScoring):
             self.total.setText(tr("Score {score:g} (deducted {points:g})", score=state.score.score or 0,
                                   points=state.score.total))
         else:
             self.total.setText(tr("Deducted {points:g} points", points=state.score.total))
-        self.entries_model.set_entries(state.entries)
         self.entries.scrollToBottom()
         self.items.mark(state.item_counts)
         parts = [f"{who} {deduction_text(points)}" for who, points in state.subtotals]
@@ -319,7 +353,10 @@ class RecordPage(QWidget):
             self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
                                           item=named))
             return
-        self.preview_label.setText(f"{named}: {preview(self.state, code, people, self.count.value()).text}")
+        text = f"{named}: {preview(self.state, code, people, self.count.value()).text}"
+        if self._repeat == (code, people):  # the form is still the repeated entry: say so before Enter
+            text = tr("Same as the last entry") + " · " + text
+        self.preview_label.setText(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -329,6 +366,11 @@ class RecordPage(QWidget):
         """Give the entry form the height its wrapped lines need (warning, preview) before the item details
         above it get any (a splitter only knows minimum sizes, not what wrapped text needs): on a small screen
         at a large font the details fold away rather than the people list being squeezed under the check box."""
+        key = (self.history_warning.isHidden(), self.history_warning.text(), self.preview_label.text(),
+               self.preview_label.width(), tuple(self.middle.sizes()))
+        if key == self._fitted:
+            return  # nothing that decides the heights changed (it is asked several times per keypress)
+        self._fitted = key
         needed = self.entry_box.minimumSizeHint().height()
         for label in (self.history_warning, self.preview_label):  # what their wrapped lines add
             if not label.isHidden() and label.width() > 0:
@@ -357,6 +399,7 @@ class RecordPage(QWidget):
         self._fit_entry()
 
     def _reset_entry(self) -> None:
+        self._repeat = None
         self.who.reset()
         self.count.setValue(1)
         self.count.lineEdit().setText(self.count.text())  # no typing history left behind (see _UndoGoesToEntries)
@@ -365,6 +408,33 @@ class RecordPage(QWidget):
         self.photo_list.clear()
 
     # -- actions ------------------------------------------------------------------------------------------
+    def repeat_last(self) -> bool:
+        """Ctrl+D: the form filled with the last entry's item and people (a new time, the note empty), shown
+        in the preview; Enter in the note records it. False when there is no entry to repeat."""
+        if self.state is None:
+            return False
+        last = last_entry(self.state)
+        if last is None:
+            show_error(self, tr("Nothing recorded in this inspection yet: there is no last entry to repeat."))
+            return False
+        code, people = last
+        self._reset_entry()
+        search = self.items.search
+        if search.text():
+            search.clear()  # a search may hide the item
+        self._forget_typing()
+        self.items.select(code)
+        self._show_item(code)
+        if people:
+            for staff_no in people:
+                self.who.tick(staff_no)
+        else:
+            self.charge_department.setChecked(True)
+        self._repeat = (code, self.selected_staff())
+        self._update_preview()
+        self.note.setFocus()
+        return True
+
     def record(self) -> bool:
         """Record the entry in the form; True when it was stored."""
         if self.state is None:
@@ -387,7 +457,8 @@ class RecordPage(QWidget):
         self.undo_stack.push(RecordCommand(tr("record {code} ({who})", code=code, who=who), self.recorder, ids,
                                            self._changed))
         self._reset_entry()
-        self._changed()
+        self._entries_changed(ids)
+        self.ctx.changes.inspections.emit()
         self._forget_typing()
         self.focus_search()
         return True
@@ -436,6 +507,49 @@ class RecordPage(QWidget):
         handle.close()
         image.save(handle.name, "PNG")
         self._add_photo(Path(handle.name))
+
+    def selected_entry(self):  # noqa: ANN201 - an Entry or None
+        index = self.entries.currentIndex()
+        return self.entries_model.entry(index.row()) if index.isValid() else None
+
+    def import_photos(self, folder: Path | None = None) -> None:
+        """Photos from a folder (a camera card read after the round) attached to the entry selected in the
+        table: pick the folder, tick the files; the core checks them all first and attaches all or none."""
+        from inspector_app.gui.widgets.photo_import import PhotoImportDialog
+
+        entry = self.selected_entry()
+        if self.state is None or entry is None or entry.voided:
+            show_error(self, tr("Select a recorded entry in the table first (Tab to the entries, arrow keys), "
+                                "then attach photos to it."))
+            return
+        if folder is None:
+            name = QFileDialog.getExistingDirectory(self, tr("Folder with the photos (camera card)"),
+                                                    str(Path.home()))
+            if not name:
+                return
+            folder = Path(name)
+        dialog = PhotoImportDialog(folder, f"{entry.item_code} {entry.who}", self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            chosen = dialog.chosen()
+        finally:
+            dialog.deleteLater()  # not left behind as a child of the page
+        if not chosen:
+            show_error(self, tr("No file was ticked: nothing attached."))
+            return
+        recorder, entry_id = self.recorder, entry.id
+
+        def done(ids: list[str]) -> None:
+            if self.state is not None:
+                self._entries_changed([entry_id])
+            self.ctx.changes.inspections.emit()
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(tr("{count} photos attached.", count=len(ids)), 8000)
+
+        self.ctx.ops.run(tr("Attaching photos"), lambda progress: recorder.attach_photos(entry_id, chosen),
+                         on_done=done, on_error=lambda message: show_error(self, message), cancellable=False)
 
     def _add_photo(self, path: Path) -> None:
         self.photos.append(path)

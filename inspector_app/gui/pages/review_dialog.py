@@ -6,6 +6,9 @@ Signing and printing the inspection sheet belong to the documents feature: `Main
 
 from __future__ import annotations
 
+from typing import Any
+
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,11 +20,12 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState
 from inspector_app.gui.models import deduction_text
+from inspector_app.gui.thumbnails import show_thumbnails
 from inspector_app.gui.widgets.tables import fill_table, text_table
 
 
 class ReviewDialog(QDialog):
-    def __init__(self, state: InspectionState, parent: QWidget | None = None):
+    def __init__(self, state: InspectionState, parent: QWidget | None = None, thumbnails: Any = None):
         super().__init__(parent)
         self.setWindowTitle(tr("Review and finish the inspection"))
         self.setObjectName("reviewDialog")
@@ -44,6 +48,12 @@ class ReviewDialog(QDialog):
         fill_table(table, [[f"{entry.item_code} {entry.item_text}", entry.who, str(entry.count),
                             deduction_text(entry.points), entry.requirement or "", entry.deadline or ""]
                            for entry in live])
+        self.table, self._photos = table, [entry.photo_paths[0] if entry.photo_paths else None for entry in live]
+        self.thumbnails = thumbnails
+        if thumbnails is not None and any(self._photos):
+            show_thumbnails(table)
+            thumbnails.ready.connect(self._show_photos)
+            self._show_photos()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Confirm and finish"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Back to recording"))
@@ -54,3 +64,11 @@ class ReviewDialog(QDialog):
         layout.addWidget(table, 1)
         layout.addWidget(buttons)
         self.resize(900, 520)
+
+    def _show_photos(self) -> None:
+        """Each entry's first photo, small, beside its item (as soon as the worker has made it)."""
+        for row, relative in enumerate(self._photos):
+            pixmap = self.thumbnails.get(relative) if relative else None
+            item = self.table.item(row, 0)
+            if pixmap is not None and item is not None and item.icon().isNull():
+                item.setIcon(QIcon(pixmap))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -134,7 +135,7 @@ class StartPage(QWidget):
         layout.addWidget(new_box, 3)
         layout.addWidget(drafts_box, 2)
         if ctx is not None:
-            ctx.changes.inspections.connect(self.refresh_drafts)
+            ctx.changes.inspections.connect(self._inspections_changed)
             ctx.changes.roster.connect(self._fill_departments)
             ctx.changes.settings.connect(self._show_inspector)
         self.refresh()
@@ -188,6 +189,7 @@ class StartPage(QWidget):
     def current_snapshot(self) -> StartSnapshot:
         """What this page shows, for the next cold start (only with an open workspace)."""
         assert self.ctx is not None
+        self._fresh_drafts()
         drafts = tuple(Choice(self.drafts.item(i).data(ID_ROLE), self.drafts.item(i).text())
                        for i in range(self.drafts.count()))
         return snapshot_of(self.ctx.ws, language(), drafts)
@@ -220,7 +222,24 @@ class StartPage(QWidget):
         if self.department_search.completer is not None:
             self.department_search.rebuild()
 
+    def _inspections_changed(self) -> None:
+        """Hidden while recording: the drafts are listed again when the page shows (a query per keypress
+        for a list nobody sees would slow every entry)."""
+        if self.isVisible():
+            self.refresh_drafts()
+        else:
+            self._drafts_stale = True
+
+    def _fresh_drafts(self) -> None:
+        if getattr(self, "_drafts_stale", False):
+            self.refresh_drafts()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._fresh_drafts()
+
     def refresh_drafts(self) -> None:
+        self._drafts_stale = False
         self.drafts.clear()
         for choice in self._draft_choices():
             item = QListWidgetItem(choice.label)
@@ -262,6 +281,7 @@ class StartPage(QWidget):
         self.waiting.emit()
 
     def latest_draft(self) -> str | None:
+        self._fresh_drafts()
         return self.drafts.item(0).data(ID_ROLE) if self.drafts.count() else None
 
     def _resume(self) -> None:

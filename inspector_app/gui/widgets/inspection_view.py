@@ -7,6 +7,7 @@ and the core's reports. Nothing here can change the inspection.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState, load_state
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.models import EntriesModel
+from inspector_app.gui.thumbnails import show_thumbnails
 from inspector_app.gui.widgets.tables import row_view
 
 
@@ -35,7 +37,7 @@ def status_text(status: str) -> str:
 class InspectionDialog(QDialog):
     """Read-only view of one inspection (window-modal via open(), so the event loop keeps running)."""
 
-    def __init__(self, ws: Workspace, inspection_id: str, parent: QWidget | None = None):
+    def __init__(self, ws: Workspace, inspection_id: str, parent: QWidget | None = None, thumbnails: Any = None):
         super().__init__(parent)
         self.setObjectName("inspectionDialog")
         self.setWindowTitle(tr("Inspection record"))
@@ -44,9 +46,10 @@ class InspectionDialog(QDialog):
         self.header = QLabel(self._header_html())
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.entries_model = EntriesModel()
+        self.entries_model = EntriesModel(thumbnails)
         self.entries_model.set_entries(self.state.entries)
         self.entries = row_view(self.entries_model, tr("Deductions of this inspection"))
+        show_thumbnails(self.entries)
         self.totals = QLabel(self._totals_text())
         self.totals.setObjectName("inspectionTotals")
         self.totals.setAccessibleName(tr("Totals"))
