@@ -19,6 +19,7 @@ from datetime import date
 from sqlalchemy import and_, exists, func, select
 
 from inspector_app.core.i18n import language, tr
+from inspector_app.core.rectification import counted_from_notice, first_notices, local_day
 from inspector_app.core.store.models import (
     Deduction,
     Department,
@@ -63,9 +64,13 @@ def todo_list(ws: Workspace, today: date) -> list[TodoItem]:
     with ws.db.read() as session:
         counted = (select(Deduction.inspection_id, func.count().label("n")).where(live)
                    .group_by(Deduction.inspection_id).subquery())
-        # re-inspections: open (not yet reported fixed) or rectified (waiting to be checked), deadline reached
-        for rect, inspection_id, code, person, department in session.execute(
-            select(Rectification, Inspection.id, Deduction.item_code, Staff.name, Department.name)
+        # re-inspections: open (not yet reported fixed) or rectified (waiting to be checked), deadline reached;
+        # a deadline counts from the notice's issue when one was issued later (never before it): the stored one
+        # is the earliest it can be, so it selects, and the counted one decides
+        notices = first_notices(session, Document)
+        for rect, inspection_id, code, person, department, recorded, offset in session.execute(
+            select(Rectification, Inspection.id, Deduction.item_code, Staff.name, Department.name,
+                   Deduction.recorded_at, Deduction.utc_offset_min)
             .join(Deduction, Rectification.deduction_id == Deduction.id)
             .join(Inspection, Deduction.inspection_id == Inspection.id)
             .join(Department, Rectification.department_id == Department.id)
@@ -74,9 +79,14 @@ def todo_list(ws: Workspace, today: date) -> list[TodoItem]:
                    Rectification.status.in_(("open", "rectified")), Rectification.deadline <= today)
             .order_by(Rectification.deadline, Rectification.id)
         ):
+            issued = notices.get((inspection_id, rect.department_id))
+            deadline = counted_from_notice(rect.deadline, local_day(recorded, offset),
+                                           local_day(issued, offset) if issued is not None else None)
+            if deadline > today:
+                continue
             items.append(TodoItem("reinspect", inspection_id, department,
-                                  rect.deadline.isoformat(), f"{code} {person}" if person else code,
-                                  rect.deadline < today, rect.id))
+                                  deadline.isoformat(), f"{code} {person}" if person else code,
+                                  deadline < today, rect.id))
         items.sort(key=lambda item: (not item.overdue, item.when))
         base = (select(Inspection, Department.name, func.coalesce(counted.c.n, 0))
                 .join(Department, Inspection.department_id == Department.id)

@@ -19,11 +19,12 @@ STARTED = local_time(2026, 2, 27, 9)  # across a month end and 29 February's abs
 RECORDED = local_time(2026, 2, 27, 9, 30)
 
 
-def _document(ws, kind: str, inspection_id: str, department_code: str, n: int) -> None:
+def _document(ws, kind: str, inspection_id: str, department_code: str, n: int, issued=RECORDED) -> None:
     with ws.db.read() as session:
         department_id = session.query(Department.id).filter(Department.code == department_code).scalar()
     record_document(ws, number=f"督改〔2026〕{n}号", kind=kind, pdf_bytes=f"%PDF {kind} {n}".encode(),
-                    inspection_id=inspection_id, department_id=department_id, path=f"documents/test-{kind}-{n}.pdf")
+                    inspection_id=inspection_id, department_id=department_id, path=f"documents/test-{kind}-{n}.pdf",
+                    created_at=issued)  # issued the day of the round unless told: deadlines count from the notice
 
 
 def _finished(recorder, start_inspection, *entries: NewDeduction, **fields):
@@ -103,3 +104,16 @@ def test_a_finished_inspection_without_findings_owes_no_notice(demo_workspace, r
     inspection = _finished(recorder, start_inspection)
     assert [(i.kind, i.inspection_id) for i in todo_list(demo_workspace, RECORDED.date())] == [
         ("unsigned", inspection.id)]
+
+
+def test_a_re_inspection_is_due_by_the_deadline_the_notice_gave(demo_workspace, recorder, start_inspection):
+    """A notice issued ten days after the round gives its deadlines from that day (never before it): the
+    re-inspection is due ten days later than the entry's own deadline, as the rectification list says."""
+    inspection = _finished(recorder, start_inspection, NewDeduction("A3", ["1002"], recorded_at=RECORDED))
+    [own] = list_rectifications(demo_workspace, today=RECORDED.date())
+    _document(demo_workspace, "notice", inspection.id, "W-REG", 7, issued=RECORDED + timedelta(days=10))
+    [view] = list_rectifications(demo_workspace, today=RECORDED.date())
+    assert view.deadline == own.deadline + timedelta(days=10)
+    assert not [i for i in todo_list(demo_workspace, own.deadline) if i.kind == "reinspect"]
+    [due] = [i for i in todo_list(demo_workspace, view.deadline) if i.kind == "reinspect"]
+    assert due.when == view.deadline.isoformat() and not due.overdue
