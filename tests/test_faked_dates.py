@@ -43,7 +43,7 @@ DATE_SENSITIVE = [
     "tests/cli/test_commands.py", "tests/cli/test_reports.py",
     # the window's month, history range, deadlines and documents
     "tests/gui/test_summary_page.py", "tests/gui/test_history_page.py", "tests/gui/test_rectification_page.py",
-    "tests/gui/test_round_loose_ends.py", "tests/gui/test_ward_round.py", "tests/gui/test_documents_gui.py",
+    "tests/gui/test_round_loose_ends.py", "tests/gui/test_measured_values.py", "tests/gui/test_ward_round.py", "tests/gui/test_documents_gui.py",
     "tests/gui/test_todo_page.py",
     # the office's month: closing, the ledger's overdue items, complaints dated on decision, the bulletin
     "tests/office/test_month.py", "tests/office/test_ledger.py", "tests/office/test_complaints.py",

@@ -9,6 +9,7 @@ with 100,000 entries stored. Undo, redo and void reload the whole inspection.
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.checklists.models import ChargeTo, ScoredScoring
 from inspector_app.core.department_history import department_history
-from inspector_app.core.errors import AppError
+from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import (
     InspectionState,
@@ -44,7 +45,9 @@ from inspector_app.core.inspection_state import (
     preview,
     update_entries,
 )
+from inspector_app.core.measuring import NewMeasurement
 from inspector_app.core.recording import NewDeduction, Recorder
+from inspector_app.core.scoring.measured import describe, measured_outcome
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import EntriesModel, deduction_text, item_basis_text
@@ -54,6 +57,7 @@ from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.department_history import DepartmentHistoryView
 from inspector_app.gui.widgets.item_tree import ItemTree
+from inspector_app.gui.widgets.measured_value import MeasuredValue
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.tables import row_view
 
@@ -119,6 +123,8 @@ class RecordPage(QWidget):
         self.staff, self.charge_department = self.who.people, self.who.department
         # four people at the usual font size, three at the largest ones (a 720-pixel screen has no more room)
         self.staff.setMinimumHeight(max(80, self.staff.fontMetrics().height() * 3 + 8))
+        self.measured = MeasuredValue()  # an item with a threshold: the value measured (and the month checked)
+        self.measured.value.textChanged.connect(lambda _: self._update_preview())
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -159,6 +165,8 @@ class RecordPage(QWidget):
         self.entry_box = entry_box = QGroupBox(tr("Record a deduction"))
         entry = QVBoxLayout(entry_box)
         entry.addWidget(self.who, 1)
+        entry.addWidget(self.measured.widget)
+        self.measured.widget.setVisible(False)  # until a measured item is picked
         entry.addLayout(form)
         entry.addLayout(photos)
         entry.addWidget(self.history_warning)
@@ -215,7 +223,8 @@ class RecordPage(QWidget):
         layout.addWidget(columns, 1)
 
         enter = EnterRecords(self.record, self)
-        for widget in (self.staff, self.count, self.charge_department, self.note):
+        for widget in (self.staff, self.count, self.charge_department, self.note, self.measured.value,
+                       self.measured.month):
             widget.installEventFilter(enter)
         # Ctrl+F is the window's Search action (one binding per key); these two only act in their widget
         void_key = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.entries, self.void_selected)
@@ -327,6 +336,8 @@ class RecordPage(QWidget):
                      f"「{escape(item.source.quote)}」</p>")
         self.detail.setHtml("".join(lines))
         self.who.item_charges(item.charge_to)
+        self.measured.show_item(item, date.today())
+        self.count.setEnabled(not item.measured or self.measured.values() is None)
         self._update_preview()
 
     def _item_chosen(self, code: str) -> None:
@@ -353,7 +364,21 @@ class RecordPage(QWidget):
             self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
                                           item=named))
             return
-        text = f"{named}: {preview(self.state, code, people, self.count.value()).text}"
+        count = self.count.value()
+        values = self.measured.values()
+        self.count.setEnabled(values is None)
+        if values is not None:  # a measured value: what it means decides the occurrences
+            try:
+                outcome = measured_outcome(item, values)
+            except AppError as exc:
+                self.preview_label.setText(f"{named}: {exc}")
+                return
+            said = describe(item, values)
+            if outcome.passed:
+                self.preview_label.setText(f"{named}: {said} → {tr('meets the requirement: kept, nothing deducted')}")
+                return
+            named, count = f"{named}: {said} → {tr('fails')}", outcome.occurrences
+        text = f"{named}: {preview(self.state, code, people, count).text}"
         if self._repeat == (code, people):  # the form is still the repeated entry: say so before Enter
             text = tr("Same as the last entry") + " · " + text
         self.preview_label.setText(text)
@@ -401,6 +426,7 @@ class RecordPage(QWidget):
     def _reset_entry(self) -> None:
         self._repeat = None
         self.who.reset()
+        self.measured.reset()
         self.count.setValue(1)
         self.count.lineEdit().setText(self.count.text())  # no typing history left behind (see _UndoGoesToEntries)
         self.note.setText("")  # unlike clear(), also drops the note's undo history
@@ -447,12 +473,18 @@ class RecordPage(QWidget):
         if not people and not self.charge_department.isChecked():
             show_error(self, tr("Tick the people responsible, or charge the department."))
             return False
-        request = NewDeduction(code, people, self.count.value(), self.note.text(), list(self.photos))
         try:
-            ids = self.recorder.record(self.state.id, request)
+            ids = self._store(code, people)
         except AppError as exc:
             show_error(self, str(exc))
             return False
+        if not ids:  # a measured value that met the requirement: kept, nothing to undo or list
+            self.ctx.changes.inspections.emit()
+            self._reset_entry()
+            self.preview_label.setText(tr("{item}: the measured value meets the requirement and was kept.",
+                                          item=code))
+            self.focus_search()
+            return True
         who = "、".join(people) if people else self.state.department
         self.undo_stack.push(RecordCommand(tr("record {code} ({who})", code=code, who=who), self.recorder, ids,
                                            self._changed))
@@ -462,6 +494,19 @@ class RecordPage(QWidget):
         self._forget_typing()
         self.focus_search()
         return True
+
+    def _store(self, code: str, people: list[str]) -> list[str]:
+        """Record the form: a measured value (a deduction only when it fails), or a counted entry."""
+        assert self.state is not None
+        values = self.measured.values()
+        if values is not None:
+            if len(people) > 1:
+                raise InputError.single(tr("measured value"), tr("a measured value charges one person at most"))
+            result = self.recorder.measure(self.state.id, NewMeasurement(
+                code, values, people[0] if people else None, self.measured.period(), self.note.text()))
+            return list(result.deduction_ids)
+        return self.recorder.record(self.state.id, NewDeduction(code, people, self.count.value(), self.note.text(),
+                                                                list(self.photos)))
 
     def void_selected(self) -> None:
         rows = {index.row() for index in self.entries.selectionModel().selectedRows()}

@@ -1,0 +1,58 @@
+"""A measured value from the keyboard (issue #15): 001 §四 第1条's study sessions typed where the count goes,
+the month checked offered, the preview saying what it means before Enter records it. Key events only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from inspector_app.core.inspection_state import load_state
+from inspector_app.core.store.models import Measurement
+from inspector_app.gui.widgets.measured_value import recent_months
+from tests.gui.keys import activate, focused, key, tab_to
+from tests.gui.test_ward_round import start_round
+
+
+def test_recent_months_cross_the_year() -> None:
+    assert recent_months(date(2027, 1, 15)) == ["2027-01", "2026-12", "2026-11"]
+    assert recent_months(date(2028, 3, 1), 2) == ["2028-03", "2028-02"]
+
+
+def _pick(qtbot, code: str) -> None:
+    key(qtbot, "Ctrl+F")
+    qtbot.keyClicks(focused(), code)
+    key(qtbot, "Return")
+
+
+def test_study_sessions_typed_then_a_passing_value_replaces_them(main_window, qtbot) -> None:
+    window, ws = main_window, main_window.ctx.ws
+    activate(qtbot, window)
+    start_round(qtbot, window)
+    page = window.record_page
+    inspection_id = page.state.id
+
+    _pick(qtbot, "A1")
+    assert page.measured.widget.isVisible() and page.measured.month.isVisible()
+    months = [page.measured.month.itemText(i) for i in range(page.measured.month.count())]
+    assert months == recent_months(date.today()) or months == recent_months(date.today())[:3]  # midnight
+    tab_to(qtbot, page.measured.value, back=True)
+    qtbot.keyClicks(focused(), "1")
+    assert "1" in page.preview_label.text() and not page.count.isEnabled()  # occurrences come from the value
+    key(qtbot, "Return")
+    [entry] = load_state(ws, inspection_id).live_entries
+    assert (entry.item_code, entry.count) == ("A1", 1)  # one session short of two: one occurrence
+
+    _pick(qtbot, "A1")
+    tab_to(qtbot, page.measured.value, back=True)
+    qtbot.keyClicks(focused(), "2")
+    key(qtbot, "Return")
+    assert load_state(ws, inspection_id).live_entries == []  # the passing value replaced the failing one
+    with ws.db.read() as session:
+        kept = session.scalars(select(Measurement).where(Measurement.inspection_id == inspection_id)
+                               .order_by(Measurement.seq)).all()
+    assert [(m.values["0"], m.passed, m.voided_at is None) for m in kept] == [(1.0, False, False), (2.0, True, True)]
+    assert kept[0].period == months[0]
+
+    _pick(qtbot, "A2")  # an item without a threshold: no value field, the count as before
+    assert not page.measured.widget.isVisible() and page.count.isEnabled()
