@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -78,12 +78,9 @@ def load_office_certificate(folder: Path | str) -> x509.Certificate:
 SIGNER_KEY_FILE, SIGNER_CERT_FILE = "office-signer.key.pem", "office-signer.cert.pem"
 
 
-def load_office_identity(folder: Path | str, passphrase: str) -> SigningIdentity:
-    """The office's document-signing identity (a closed month's pay list): a key of its own with a certificate
-    the office root issued (the root signs certificates, not documents), made on first use beside the root and
-    encrypted with the same passphrase. A signed document then verifies like an enrolled inspector's sheet."""
-    from inspector_app.core.identity.inspector import SigningIdentity
-
+def unlock_office_root(folder: Path | str, passphrase: str) -> tuple[x509.Certificate, Any, bytes]:
+    """The office root certificate, its private key and the encoded passphrase (which opens the office's other
+    keys too); a wrong passphrase, or a key and certificate that differ, is refused with a plain reason."""
     base = Path(folder)
     key_file, _ = office_paths(base)
     root = load_office_certificate(base)
@@ -91,6 +88,17 @@ def load_office_identity(folder: Path | str, passphrase: str) -> SigningIdentity
     root_key = storage.load_private_key(key_file, secret, tr("The office passphrase is wrong."))
     if not storage.same_key(root_key.public_key(), root.public_key()):
         raise AppError(tr("The office key and certificate in {path} do not belong together.", path=base))
+    return root, root_key, secret
+
+
+def load_office_identity(folder: Path | str, passphrase: str) -> SigningIdentity:
+    """The office's document-signing identity (a closed month's pay list): a key of its own with a certificate
+    the office root issued (the root signs certificates, not documents), made on first use beside the root and
+    encrypted with the same passphrase. A signed document then verifies like an enrolled inspector's sheet."""
+    from inspector_app.core.identity.inspector import SigningIdentity
+
+    base = Path(folder)
+    root, root_key, secret = unlock_office_root(base, passphrase)
     signer_key_file, signer_cert_file = base / SIGNER_KEY_FILE, base / SIGNER_CERT_FILE
     if signer_key_file.exists() and signer_cert_file.exists():
         cert = storage.load_own_certificate(signer_cert_file)
@@ -132,16 +140,13 @@ def check_request(path: Path, csr: x509.CertificateSigningRequest) -> None:
 def office_enrol(folder: Path | str, passphrase: str, request_path: Path | str, out_path: Path | str) -> Enrolment:
     """Issue a certificate for an inspector's request; writes it with the office certificate appended."""
     request_file, target = Path(request_path), Path(out_path)
-    key_file, _ = office_paths(folder)
     office_cert = load_office_certificate(folder)
     csr = storage.load_request(request_file)
     check_request(request_file, csr)
     if not certs.valid_now(office_cert):
         raise AppError(tr("The office certificate expired on {date}; create a new office.",
                           date=office_cert.not_valid_after_utc.date()))
-    office_key = storage.load_private_key(key_file, encode(passphrase), tr("The office passphrase is wrong."))
-    if not storage.same_key(office_key.public_key(), office_cert.public_key()):
-        raise AppError(tr("The office key and certificate in {path} do not belong together.", path=Path(folder)))
+    _, office_key, _ = unlock_office_root(folder, passphrase)
     cert = certs.issue(office_key, office_cert, csr.subject, csr.public_key())  # type: ignore[arg-type]
     storage.write_output(target, storage.cert_pem(cert, office_cert))
     storage.write_atomic(Path(folder) / storage.ISSUED_DIR / f"{cert.serial_number:032x}.pem", storage.cert_pem(cert))

@@ -25,11 +25,9 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 )
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import certs, storage
-from inspector_app.core.identity.office import load_office_certificate, office_paths
-from inspector_app.core.identity.passphrase import encode
+from inspector_app.core.identity.office import unlock_office_root
 
 if TYPE_CHECKING:
     from pyhanko.sign.timestamps.api import TimeStamper
@@ -124,12 +122,7 @@ def load_office_seal(folder: Path | str, passphrase: str) -> OfficeSeal:
     from inspector_app.core.identity.inspector import asn1_certificate
 
     base = Path(folder)
-    key_file, _ = office_paths(base)
-    root = load_office_certificate(base)
-    secret = encode(passphrase)
-    root_key = storage.load_private_key(key_file, secret, tr("The office passphrase is wrong."))
-    if not storage.same_key(root_key.public_key(), root.public_key()):
-        raise AppError(tr("The office key and certificate in {path} do not belong together.", path=base))
+    root, root_key, secret = unlock_office_root(base, passphrase)
     tsa_key, tsa_cert = _tsa_identity(base, secret, root_key, root)  # type: ignore[arg-type]
     crl = publish_crl(base, root_key, root)  # type: ignore[arg-type]
     der = tsa_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
