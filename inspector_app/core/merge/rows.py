@@ -69,8 +69,8 @@ _MODELS: dict[type[m.Content], type[fmt.Model]] = {
     m.Department: fmt.DepartmentData, m.ChecklistSnapshot: fmt.ChecklistData, m.Inspection: fmt.InspectionData,
     m.Deduction: fmt.DeductionData, m.Rectification: fmt.RectificationData, m.Photo: fmt.PhotoData,
     m.HandSignature: fmt.HandSignatureData, m.Document: fmt.DocumentData, m.Measurement: fmt.MeasurementData}
-# fields a dump leaves out when empty (so older rows keep their hash): given to `_row` by the caller
-_ABSENT_WHEN_EMPTY: dict[type[m.Content], frozenset[str]] = {m.Deduction: frozenset({"period"})}
+_CHILDREN = ("photos", "rectification")  # a deduction's, hashed as rows of their own
+_ORDINARY = (*_CHILDREN, "period")  # an ordinary entry is hashed as before monthly rules: same content, same hash
 
 
 def _parser(column: Any) -> Callable[[str], Any] | None:
@@ -93,8 +93,7 @@ class _Plan:
     @staticmethod
     def of(table: type[m.Content]) -> _Plan:
         fields = _MODELS[table].model_fields
-        absent = _ABSENT_WHEN_EMPTY.get(table, frozenset())
-        keys = tuple(key for key in _COLUMNS[table] if key in fields and key not in absent)
+        keys = tuple(key for key in _COLUMNS[table] if key in fields)
         getter = itemgetter(*keys)
         take = getter if len(keys) > 1 else lambda payload: (getter(payload),)
         parse = tuple((c.name, parse) for c in table.__table__.columns  # type: ignore[attr-defined]
@@ -177,14 +176,14 @@ def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
                 add(department_row(code, code, ""))  # a person of another department: named when it is visited
             counted, pay = result.counted.get(deduction["id"], (0.0, 0.0))
             person = deduction["staff_no"] if deduction["charged_to"] == "person" else None
-            add(_row(m.Deduction, deduction, exclude=("photos", "rectification"), department_id=code,
-                     counted_points=counted, pay_percent=pay, staff_no=person,  # NULL: the department's own
-                     period=deduction.get("period")))
+            add(_row(m.Deduction, deduction, exclude=_CHILDREN if deduction["period"] else _ORDINARY,
+                     department_id=code, counted_points=counted, pay_percent=pay,
+                     staff_no=person))  # NULL: the department's own
             if deduction["rectification"] is not None:
                 add(_row(m.Rectification, deduction["rectification"], department_id=code))
             for photo in deduction["photos"]:
                 add(_row(m.Photo, photo, file_path=_file(photo["member"], members)))
-        for measurement in record.get("measurements", ()):
+        for measurement in record["measurements"]:
             add(_row(m.Measurement, measurement, department_id=department["code"],
                      monthly=measurement["item_code"] in result.monthly, values=_canonical(measurement["values"])))
         for signature in record["hand_signatures"]:

@@ -24,7 +24,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 FORMAT = "inspector-app/batch"
 VERSION = 1
@@ -181,15 +181,8 @@ class DeductionData(Model):
     rectification: RectificationData | None
     photos: list[PhotoData]
     period: Month | None = Field(default=None, description=(
-        "a monthly rule's month (= local_month): charged once per department and month; absent otherwise"))
-
-    @model_serializer(mode="wrap")
-    def _without_an_absent_period(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """An ordinary entry dumps as before monthly rules existed, so its content hash stays the same."""
-        dumped = handler(self)
-        if self.period is None:
-            dumped.pop("period", None)
-        return dumped  # type: ignore[no-any-return]
+        "a monthly rule's month (= local_month): charged once per department and month; null otherwise (the "
+        "office hashes an ordinary entry without it, as before monthly rules existed: merge/rows.py)"))
 
 
 class MeasurementData(Model):
@@ -265,13 +258,6 @@ class InspectionRecord(Model):
     hand_signatures: list[HandSignatureData]
     documents: list[DocumentData]
     measurements: list[MeasurementData] = Field(default_factory=list, max_length=10_000)
-
-    @model_serializer(mode="wrap")
-    def _without_empty_measurements(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        dumped = handler(self)
-        if not self.measurements:
-            dumped.pop("measurements", None)
-        return dumped  # type: ignore[no-any-return]
 
     def members(self) -> list[str]:
         """Every bundle member this inspection refers to."""
