@@ -111,13 +111,3 @@ def _replace_earlier(recorder: Recorder, session, inspection: Inspection, item_c
         deduction = session.get(Deduction, measurement.deduction_id) if measurement.deduction_id else None
         if deduction is not None and deduction.voided_at is None:
             recorder.void(deduction.id, tr("replaced by a new measurement"))
-
-
-def measurements(recorder_or_ws, inspection_id: str) -> list[Measurement]:  # noqa: ANN001
-    """An inspection's live measured values, in recording order."""
-    ws = getattr(recorder_or_ws, "ws", recorder_or_ws)
-    with ws.db.read() as session:
-        return list(session.scalars(select(Measurement).where(
-            Measurement.inspection_id == inspection_id, Measurement.voided_at.is_(None)).order_by(Measurement.seq)))
-
-
