@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from inspector_app.cli import (
+    commands_office_archive,
     commands_office_awards,
     commands_office_bulletin,
     commands_office_complaints,
@@ -55,6 +56,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     commands_office_awards.register(office_actions)  # office awards, pick, withdraw (季度评选)
     commands_office_trends.register(office_actions)  # office trends
     commands_office_complaints.register(office_actions)  # office complaint … (投诉登记)
+    commands_office_archive.register(office_actions)  # office prune-archive
 
 
 def _state_lines(state) -> list[str]:

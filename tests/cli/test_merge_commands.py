@@ -35,6 +35,19 @@ def test_merge_a_share(laptop: Laptop, run, tmp_path: Path) -> None:
     code, out, _ = run("merge", "--central", central, "--share", str(share), "--office-dir", office)
     assert code == 1 and "quarantined (corrupt_zip)" in out and "1 quarantined or refused" in out
 
+    # office prune-archive: an old month's merged bundle goes, this month's stays (the dry run deletes nothing)
+    first = next((share / "archive").rglob(laptop.bundles[0].name))
+    (first.parent.parent / "2000-01").mkdir()
+    first.rename(first.parent.parent / "2000-01" / first.name)
+    code, out, err = run("office", "prune-archive", "--central", central, "--share", str(share), "--keep-months",
+                         "1", "--dry-run")
+    assert code == 0, err
+    assert "Would delete 1 archived batches" in out and len(list((share / "archive").rglob("*.zip"))) == 2
+    code, out, err = run("office", "prune-archive", "--central", central, "--share", str(share), "--keep-months",
+                         "1")
+    assert code == 0 and "Deleted 1 archived batches" in out, err
+    assert [p.name for p in (share / "archive").rglob("*.zip")] == [laptop.bundles[1].name]
+
 
 def test_merge_files_with_a_conflict(laptop: Laptop, run, tmp_path: Path) -> None:
     cert = tmp_path / "office.pem"

@@ -21,8 +21,9 @@ from cryptography import x509
 from filelock import FileLock
 from sqlalchemy import select
 
-from inspector_app.core.files import held_by_another_program, remove_file, replace_file
+from inspector_app.core.files import held_by_another_program
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.archive import archive_bundle
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.service import MergeResult, Prepared, merge_prepared
 from inspector_app.core.merge.workers import Pending, Preparer
@@ -32,9 +33,8 @@ from inspector_app.core.merge.writer import (
     fewer_collections,
 )
 from inspector_app.core.sync.bundle import file_sha256
-from inspector_app.core.sync.bundle_format import NAME_RE
 from inspector_app.core.sync.quarantine import Gone, quarantine
-from inspector_app.core.sync.share import Share, fsync_dir
+from inspector_app.core.sync.share import Share
 from inspector_app.core.sync.verify import Limits, Quarantine
 
 GROUP_BUNDLES = 200  # bundles looked up together, and at most merged in one transaction
@@ -74,42 +74,6 @@ class ShareReport:
     def clean(self) -> bool:
         """Everything merged (or merged before), nothing refused, no conflict."""
         return not self.refused and not self.with_conflicts
-
-
-def archive_folder(share: Share, name: str) -> Path:
-    """archive/<device8>/ for a laptop's bundle (its name says which laptop): one folder per laptop, as a FAT32
-    stick holds only about 10,900 long names in one folder; archive/ itself for any other name."""
-    match = NAME_RE.match(name)
-    return share.archive / match.group(1) if match else share.archive
-
-
-def _archive(share: Share, path: Path) -> None:
-    """Move a merged bundle to archive/<device8>/ (a same-name, same-content copy there means: just drop this one).
-
-    A bundle another program holds open (Windows) is waited for a moment (files.retrying); one still held
-    after that stays in incoming/ and is archived by the next run, its merge a no-op: never a stopped merge."""
-    folder = archive_folder(share, path.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / path.name
-    n = 1
-    try:
-        while target.exists():
-            if file_sha256(target) == file_sha256(path):
-                remove_file(path)
-                fsync_dir(path.parent)
-                return
-            n += 1
-            target = folder / f"{path.name[:-4]}-{n}.zip"  # the same batch, rebuilt: keep both
-        replace_file(path, target)
-    except FileNotFoundError:
-        return  # another merge archived it meanwhile
-    except PermissionError as exc:
-        if not held_by_another_program(exc):
-            raise
-        log.warning("%s is held by another program; it stays in incoming/ until the next merge", path.name)
-        return
-    fsync_dir(folder)
-    fsync_dir(path.parent)
 
 
 def incoming_bundles(share: Share) -> list[Path]:
@@ -196,7 +160,7 @@ class _Run:
 
     def done(self, index: int, path: Path, result: MergeResult) -> None:
         if self.share is not None:
-            _archive(self.share, path)
+            archive_bundle(self.share, path)
         status: Status = "already_merged" if result.already_merged else "merged"
         self.outcomes[index] = BundleOutcome(path.name, status, result)
 

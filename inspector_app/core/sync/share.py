@@ -13,7 +13,7 @@
                          (merging never overwrites), so the office's later decisions (verified on
                          re-inspection…) come from a status file it writes; publish combines both by item, the
                          later `updated_at` winning, and a laptop applies an item only when it is newer.
-    <share>/archive/     batches the office has merged, in one folder per laptop: archive/<device8>/batch-….zip
+    <share>/archive/     batches the office has merged, per laptop and month: archive/<device8>/<YYYY-MM>/batch-….zip
                          (a FAT32 stick holds only about 10,900 long names in one folder)
     <share>/quarantine/  batches the office refused, each beside <name>.reason.json (code, message, time)
 
