@@ -169,7 +169,9 @@ def status_lines(status: IdentityStatus) -> list[str]:
     rows = [(tr("Inspector"), f"{status.subject_name} ({status.staff_no})"),
             (tr("Hospital / office"), f"{status.hospital} {status.office}".strip()),
             (tr("Status"), state), (tr("Valid until"), until),
-            (tr("Certificate fingerprint"), status.fingerprint), (tr("Key fingerprint"), status.key_fingerprint)]
+            (tr("Certificate fingerprint"), status.fingerprint), (tr("Key fingerprint"), status.key_fingerprint),
+            (tr("Key protection"), tr("passphrase, and sealed by Windows for this user on this computer")
+             if status.key_sealed else tr("passphrase"))]
     if status.office_fingerprint:
         rows.append((tr("Office fingerprint"), status.office_fingerprint))
     return [f"{label}: {value}" for label, value in rows]

@@ -15,6 +15,8 @@ tmp_path, so pytest and site-packages are untouched):
 - `sim.block_stat(folder, seconds)` makes os.stat (so Path.stat/is_dir/exists) of anything under `folder`
   block as an unreachable UNC path does; `sim.release()` (done on exit) lets blocked calls go.
 - `sim.spawn()`: the multiprocessing start method is spawn, the only one Windows has.
+- DPAPI (core/identity/dpapi.py) is there, sealing for a user on a computer (`SimulatedDpapi`: a keyed stream
+  and tag standing in for Windows' per-user secret); `sim.log_on(user, computer)` is another user or PC.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 import builtins
 import contextlib
 import fnmatch
+import hashlib
+import hmac
 import io
 import multiprocessing
 import os
@@ -35,6 +39,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from inspector_app.core.identity import dpapi
 
 MAX_PATH = 259  # characters a path may have without the \\?\ prefix (MAX_PATH 260 with the final NUL)
 INVALID_CHARS = re.compile(r'[<>:"|?*\x00-\x1f]')
@@ -58,6 +64,34 @@ def windows_name_problem(path: str) -> str | None:
         if INVALID_CHARS.search(part) or part.endswith((".", " ")) and part not in (".", "..") or RESERVED.match(part):
             return f"invalid name {part!r}"
     return None
+
+
+class SimulatedDpapi:
+    """CryptProtectData for one user on one computer, simulated: only the same user and computer unseal (a
+    wrong one gets the OSError Windows raises: NTE_BAD_KEY_STATE); the sealed bytes show nothing of the data."""
+
+    MAGIC = b"SIMDPAPI1"
+
+    def __init__(self, user: str, computer: str):
+        self.secret = hashlib.sha256(f"{computer}\\{user}".encode()).digest()
+
+    def _stream(self, length: int) -> bytes:
+        blocks = (hashlib.sha256(self.secret + n.to_bytes(8, "big")).digest() for n in range(length // 32 + 1))
+        return b"".join(blocks)[:length]
+
+    def protect(self, data: bytes, entropy: bytes) -> bytes:
+        tag = hmac.new(self.secret, entropy + data, "sha256").digest()[:16]
+        return self.MAGIC + tag + bytes(a ^ b for a, b in zip(data, self._stream(len(data)), strict=True))
+
+    def unprotect(self, blob: bytes, entropy: bytes) -> bytes:
+        tag, body = blob[len(self.MAGIC):len(self.MAGIC) + 16], blob[len(self.MAGIC) + 16:]
+        data = bytes(a ^ b for a, b in zip(body, self._stream(len(body)), strict=True))
+        if not blob.startswith(self.MAGIC) or not hmac.compare_digest(
+                tag, hmac.new(self.secret, entropy + data, "sha256").digest()[:16]):
+            exc = OSError(22, "Key not valid for use in specified state.")
+            exc.winerror = -2146893813  # type: ignore[attr-defined]
+            raise exc
+        return data
 
 
 class WindowsSim:
@@ -152,6 +186,7 @@ class WindowsSim:
 
     # -- patches ---------------------------------------------------------------------------------------
     def __enter__(self) -> WindowsSim:  # noqa: PYI034 - a final class
+        self.log_on("inspector", "LAPTOP-1")
         real_open, real_os_open = builtins.open, os.open
         real_replace, real_rename, real_unlink, real_rmdir, real_mkdir = (
             os.replace, os.rename, os.unlink, os.rmdir, os.mkdir)
@@ -256,6 +291,11 @@ class WindowsSim:
         stream = io.TextIOWrapper(raw, encoding="cp936", errors="replace", newline="\r\n", write_through=True)
         self._patch.setattr(sys, "stdout", stream)
         return raw
+
+    def log_on(self, user: str, computer: str) -> None:
+        """From now on DPAPI seals and unseals as `user` on `computer` (undone on exit: no DPAPI, as on Linux)."""
+        self._patch.setattr(dpapi, "_BACKEND", SimulatedDpapi(user, computer))
+        self._patch.setattr(dpapi, "_LOOKED", True)
 
     def spawn(self) -> None:
         """Only the spawn start method exists, as on Windows."""

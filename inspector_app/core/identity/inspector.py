@@ -8,7 +8,7 @@ is the chain that lets the office prove who signed a sheet.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from cryptography import x509
@@ -47,6 +47,7 @@ class IdentityStatus:
     not_after: dt.datetime | None = None
     expired: bool = False
     problem: str = ""  # a damaged certificate file, in plain words
+    key_sealed: bool = False  # the key file is also sealed by Windows (DPAPI) for this user on this computer
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def create_for(ws: Workspace, passphrase: str, person: certs.Person, *, overwrit
     storage.make_private_dir(key_file.parent)
     # certificate first, key last: "the key exists" then always means the identity is complete
     storage.write_atomic(storage.cert_path(ws.data_dir), storage.cert_pem(cert))
-    storage.write_atomic(key_file, storage.encrypted_pem(key, secret), private=True)
+    storage.write_private_key(key_file, key, secret, for_this_user=True)
     return identity_status(ws)
 
 
@@ -133,14 +134,20 @@ def identity_status(ws: Workspace) -> IdentityStatus:
         cert = storage.load_own_certificate(storage.cert_path(ws.data_dir))
     except AppError as exc:
         return IdentityStatus(exists=True, problem=str(exc))
-    return describe(cert, trusted_in(ws.data_dir))
+    return replace(describe(cert, trusted_in(ws.data_dir)),
+                   key_sealed=storage.key_sealed(storage.key_path(ws.data_dir)))
 
 
 def unlock_key(ws: Workspace, passphrase: str) -> PrivateKeyTypes:
     if not has_identity(ws):
         raise StateError(tr("There is no signing identity yet: create one first (profile init)."))
-    return storage.load_private_key(storage.key_path(ws.data_dir), encode(passphrase),
-                                    tr("The passphrase is wrong."))
+    path = storage.key_path(ws.data_dir)
+    key = storage.load_private_key(path, encode(passphrase), tr("The passphrase is wrong."))
+    try:
+        storage.seal_for_this_user(path)  # a key written before DPAPI sealing (Windows): sealed from now on
+    except OSError:
+        pass  # stays as it was: still encrypted with the passphrase; the next unlock tries again
+    return key
 
 
 def load_signing_identity(ws: Workspace, passphrase: str) -> SigningIdentity:
@@ -167,4 +174,4 @@ def change_passphrase(ws: Workspace, old: str, new: str) -> None:
     secret = check_new(new)
     if normalise(old) == normalise(new):
         raise AppError(tr("The new passphrase is the same as the old one; nothing was changed."))
-    storage.write_atomic(storage.key_path(ws.data_dir), storage.encrypted_pem(key, secret), private=True)
+    storage.write_private_key(storage.key_path(ws.data_dir), key, secret, for_this_user=True)

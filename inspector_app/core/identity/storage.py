@@ -1,8 +1,9 @@
 """Where identity files live and how they are read and written.
 
-Writes are atomic (a crash leaves the old file, never half a key) and private keys get mode 0600. Reads of
-files the user brings (requests, certificates) report the file and the reason as a `Problem`, so a bad file
-is refused with plain words and nothing is changed.
+Writes are atomic (a crash leaves the old file, never half a key) and private keys get mode 0600; on Windows
+the inspector's key is also sealed with DPAPI for the current user (dpapi.py). Reads of files the user brings
+(requests, certificates) report the file and the reason as a `Problem`, so a bad file is refused with plain
+words and nothing is changed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 )
 
 from inspector_app.core.errors import AppError, InputError
+from inspector_app.core.identity import dpapi
 from inspector_app.core.files import read_limited, write_atomic  # noqa: F401 - write_atomic re-exported
 from inspector_app.core.i18n import tr
 
@@ -51,6 +53,15 @@ def trust_dir(data_dir: Path) -> Path:
 
 def default_office_dir(data_dir: Path) -> Path:
     return data_dir / OFFICE_DIR
+
+
+def _on_own_disk(folder: Path) -> bool:
+    from inspector_app.core.files import on_network, on_removable
+
+    try:
+        return not (on_network(folder) or on_removable(folder))
+    except OSError:
+        return False
 
 
 def key_storage_warning(folder: Path) -> str | None:
@@ -141,6 +152,8 @@ def load_private_key(path: Path, passphrase: bytes, wrong_message: str) -> Priva
     except OSError as exc:
         raise AppError(tr("Cannot read the key file {path}: {detail}", path=path,
                           detail=exc.strerror or str(exc))) from None
+    if dpapi.is_sealed(data):
+        data = _unsealed(path, data)
     if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
         raise AppError(tr("The key file {path} is damaged or not protected by a passphrase; it was not used.",
                           path=path))
@@ -148,6 +161,54 @@ def load_private_key(path: Path, passphrase: bytes, wrong_message: str) -> Priva
         return serialization.load_pem_private_key(data, password=passphrase)
     except (ValueError, TypeError):
         raise AppError(wrong_message) from None
+
+
+def _unsealed(path: Path, data: bytes) -> bytes:
+    """The PEM inside a DPAPI-sealed key file, or why it cannot be opened here (another user or computer)."""
+    sealer = dpapi.backend()
+    elsewhere = tr("The key file {path} is sealed by Windows for another user or another computer, so it cannot "
+                   "be used here. Create a new signing identity on this computer (profile init --force) and ask "
+                   "the office to enrol it.", path=path)
+    if sealer is None:
+        raise AppError(elsewhere)
+    try:
+        return dpapi.unseal(data, sealer)
+    except OSError:
+        raise AppError(elsewhere) from None
+    except ValueError:
+        raise AppError(tr("The key file {path} is damaged or not protected by a passphrase; it was not used.",
+                          path=path)) from None
+
+
+def write_private_key(path: Path, key: PrivateKeyTypes, passphrase: bytes, *, for_this_user: bool) -> None:
+    """Write a key encrypted with the passphrase (mode 0600); `for_this_user`: also sealed with DPAPI where
+    Windows offers it and the folder is on this computer's own disk (the inspector's key, see dpapi.py)."""
+    data = encrypted_pem(key, passphrase)
+    sealer = dpapi.backend() if for_this_user else None
+    if sealer is not None and _on_own_disk(path.parent):
+        data = dpapi.seal(data, sealer)
+    write_atomic(path, data, private=True)
+
+
+def seal_for_this_user(path: Path) -> bool:
+    """Seal an existing key file with DPAPI (a key written before this version, or on a stick then moved to
+    the disk); True when it was sealed now. Only the file's bytes are sealed: no passphrase is needed."""
+    sealer = dpapi.backend()
+    if sealer is None or not _on_own_disk(path.parent):
+        return False
+    data = path.read_bytes()
+    if dpapi.is_sealed(data) or b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
+        return False
+    write_atomic(path, dpapi.seal(data, sealer), private=True)
+    return True
+
+
+def key_sealed(path: Path) -> bool:
+    """True when the key file is sealed by Windows for this user (profile show says how the key is kept)."""
+    try:
+        return dpapi.is_sealed(path.read_bytes())
+    except OSError:
+        return False
 
 
 def encrypted_pem(key: PrivateKeyTypes, passphrase: bytes) -> bytes:
