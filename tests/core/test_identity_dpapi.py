@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from inspector_app.core import files
 from inspector_app.core.errors import AppError
 from inspector_app.core.identity import (
+    acl,
     change_passphrase,
     create_identity,
     identity_status,
@@ -117,3 +119,35 @@ def test_keys_on_a_stick_and_the_office_keys_are_not_sealed(windows: WindowsSim,
         assert not storage.key_path(ws.data_dir).read_bytes().startswith(ARMOUR)  # the warning says why
     finally:
         ws.close()
+
+
+# -- owner-only ACLs on the key folders (Windows) ----------------------------------------------------------------
+def test_key_folders_get_an_owner_only_acl_on_windows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(acl, "sys", SimpleNamespace(platform="win32"))
+    monkeypatch.setattr(acl, "_run", lambda command: calls.append(list(command)) or 0)
+    monkeypatch.setenv("USERDOMAIN", "HOSPITAL")
+    monkeypatch.setenv("USERNAME", "zhangsan")
+    office_init(tmp_path / "office", "示例市人民医院 综合办公室", "Kx9-office-passphrase")
+    ws = _inspector(tmp_path / "data")
+    try:
+        create_identity(ws, SECRET)
+    finally:
+        ws.close()
+    assert [c[1] for c in calls] == [str(tmp_path / "office"), str(tmp_path / "data" / "identity")]
+    assert calls[0] == ["icacls", str(tmp_path / "office"), "/inheritance:r", "/grant:r",
+                        "HOSPITAL\\zhangsan:(OI)(CI)F", "*S-1-5-18:(OI)(CI)F", "*S-1-5-32-544:(OI)(CI)F"]
+
+
+def test_an_acl_that_cannot_be_set_is_logged_never_fatal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("USERNAME", "zhangsan")
+    assert not acl.restrict_to_owner(tmp_path, windows=False, run=lambda c: pytest.fail("not on Linux"))
+    assert acl.restrict_to_owner(tmp_path, windows=True, run=lambda c: 0)
+    assert not acl.restrict_to_owner(tmp_path, windows=True, run=lambda c: 5)  # FAT: no ACLs to set
+    assert "FAT or network" in caplog.text
+
+    def missing(command: object) -> int:
+        raise FileNotFoundError("icacls")
+
+    assert not acl.restrict_to_owner(tmp_path, windows=True, run=missing)

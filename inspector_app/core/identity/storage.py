@@ -20,9 +20,10 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 )
 
 from inspector_app.core.errors import AppError, InputError
-from inspector_app.core.identity import dpapi
 from inspector_app.core.files import read_limited, write_atomic  # noqa: F401 - write_atomic re-exported
 from inspector_app.core.i18n import tr
+from inspector_app.core.identity import dpapi
+from inspector_app.core.identity.acl import restrict_to_owner
 
 IDENTITY_DIR = "identity"
 KEY_FILE = "inspector.key.pem"
@@ -81,10 +82,11 @@ def key_storage_warning(folder: Path) -> str | None:
 
 
 def make_private_dir(folder: Path) -> None:
-    """A folder only the user can list (POSIX); on Windows the user profile already is."""
+    """A folder only the user can list: mode 0700 (POSIX), an owner-only ACL on Windows (acl.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
         os.chmod(folder, 0o700)
+    restrict_to_owner(folder)
 
 
 def write_output(path: Path, data: bytes) -> None:
