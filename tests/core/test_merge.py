@@ -32,7 +32,7 @@ from inspector_app.core.merge import models as m
 from inspector_app.core.merge.migrate import HEAD_REVISION, script_head
 from inspector_app.core.recording import NewInspection, Recorder
 from inspector_app.core.store.audit import canonical
-from inspector_app.core.store.models import Deduction, Inspection
+from inspector_app.core.store.models import Deduction, Inspection, Rectification
 from inspector_app.core.sync import open_bundle, push
 from tests.helpers.fixtures import ASSESSMENT, open_demo_workspace
 from tests.helpers.hospital import resigned
@@ -136,14 +136,18 @@ def test_merge_one_bundle_equals_the_laptop(laptop: Laptop, central: CentralDB, 
     with laptop.ws.db.read() as local, central.read() as session:
         ids = set(session.scalars(select(m.Inspection.id)))
         assert ids == set(verified.manifest.inspection_ids)
-        laptop_deductions = {d.id: (d.points, d.note, d.count, d.inspection_id)
+        laptop_deductions = {d.id: (d.points, d.note, d.count, d.inspection_id, d.recorded_at, d.voided_at)
                              for d in local.scalars(select(Deduction).where(Deduction.inspection_id.in_(ids)))}
-        central_deductions = {d.id: (d.points, d.note, d.count, d.inspection_id)
+        central_deductions = {d.id: (d.points, d.note, d.count, d.inspection_id, d.recorded_at, d.voided_at)
                               for d in session.scalars(select(m.Deduction))}
         assert central_deductions == laptop_deductions and laptop_deductions
         for row in session.scalars(select(m.Inspection)):
             local_row = local.get(Inspection, row.id)
-            assert local_row is not None and (row.seq, row.finished_at) == (local_row.seq, local_row.finished_at)
+            assert local_row is not None and (row.seq, row.started_at, row.finished_at) == (
+                local_row.seq, local_row.started_at, local_row.finished_at)
+        laptop_items = {r.id: (r.deadline, r.status) for r in local.scalars(select(Rectification))}
+        central_items = {r.id: (r.deadline, r.status) for r in session.scalars(select(m.Rectification))}
+        assert central_items and all(central_items[k] == laptop_items[k] for k in central_items)
         batch = session.get(m.Batch, result.batch_id)
         assert batch is not None and batch.inserted == result.inserted and batch.inspections == 3
         stored = [d for d in session.scalars(select(m.Document)) if d.file_path]
@@ -580,3 +584,19 @@ def test_hostile_points_are_quarantined_and_the_honest_bundle_merges(laptop: Lap
 def _snapshot_body(central: CentralDB, digest: str) -> Any:
     with central.read() as session:
         return session.get(m.ChecklistSnapshot, digest).payload["body"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("iso", "stored"), [
+    ("2026-01-02T03:04:05Z", "2026-01-02 03:04:05.000000"),
+    ("2026-01-02T03:04:05.500000Z", "2026-01-02 03:04:05.500000"),
+    ("2026-01-02T03:04:05.000001Z", "2026-01-02 03:04:05.000001"),
+    ("2026-01-01T02:04:05.123000+08:00", "2025-12-31 18:04:05.123000"),  # another producer's offset: to UTC
+    ("2026-03-01T00:30:00-05:30", "2026-03-01 06:00:00.000000"),
+])
+def test_times_are_written_as_the_naive_utc_text_the_columns_keep(iso: str, stored: str) -> None:
+    from datetime import datetime, timezone
+
+    from inspector_app.core.merge.bulk import stored_utc
+
+    assert stored_utc(iso) == stored
+    assert datetime.fromisoformat(stored).replace(tzinfo=timezone.utc) == datetime.fromisoformat(iso)

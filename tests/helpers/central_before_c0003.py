@@ -5,18 +5,32 @@ bundles by undoing what c0003 changed in their rows, so a test can migrate it an
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from cryptography import x509
-from sqlalchemy import MetaData, Table, insert, inspect
+from sqlalchemy import Date, DateTime, MetaData, Table, insert, inspect
 
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.bulk import stored_utc
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.rows import bundle_rows
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.sync import open_bundle
 
 NEW_COLUMNS = {"scored", "score", "passed", "counted_points", "pay_percent", "period"}  # c0003, c0008
+
+
+def _typed(table: Table, key: str, value: object) -> object:
+    """A row's time or date text (as rows.py keeps it for bulk.py) as the object a SQLAlchemy insert takes."""
+    if not isinstance(value, str) or key not in table.c:
+        return value
+    kind = table.c[key].type
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat(stored_utc(value))
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    return value
 
 
 def merge_as_before_c0003(central: CentralDB, bundles: Sequence[Path], trusted: list[x509.Certificate]) -> None:
@@ -48,7 +62,8 @@ def merge_as_before_c0003(central: CentralDB, bundles: Sequence[Path], trusted: 
                 if row.table is m.Department or (row.entity, row.id) in seen or row.entity not in tables:
                     continue
                 seen.add((row.entity, row.id))
-                columns = {k: v for k, v in row.columns.items() if k not in NEW_COLUMNS}
+                columns = {k: _typed(tables[row.entity], k, v) for k, v in row.columns.items()
+                           if k not in NEW_COLUMNS}
                 if "department_id" in columns:  # the laptop's own id, as the row carries it
                     columns["department_id"] = row.payload.get("department_id")
                 connection.execute(insert(tables[row.entity]),

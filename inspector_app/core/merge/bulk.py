@@ -9,23 +9,48 @@ compiled statement or a dict per row; the payload is the canonical JSON the rows
   (+0.9 s per 100,000 rows) than running beside the verification won.
 COPY's driver errors are raised as SQLAlchemy's (IntegrityError …), so retries and quarantine see what any
 statement's errors show.
+
+Times and dates arrive as the bundle dump's ISO text (rows.py) and are written as text in the form the
+columns keep: a naive UTC `YYYY-MM-DD HH:MM:SS.ffffff` (SQLAlchemy's SQLite storage form, which PostgreSQL's
+COPY reads as a timestamp) and `YYYY-MM-DD`. Cutting the text costs 0.4 µs; making a datetime and running it
+through UTCDateTime and the driver's adapter cost about 10 µs, 27,000 times per 20,000 rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Dialect
+from sqlalchemy import Connection, Date, DateTime, Dialect, TypeDecorator
 from sqlalchemy.exc import DBAPIError
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.rows import Row
 
 CONTENT = ("content_hash", "payload")  # last in every statement: they come from the Row, not its columns
+
+
+def stored_utc(iso: str) -> str:
+    """An aware ISO time (pydantic's JSON form: `…T03:04:05.500000Z`, `…T03:04:05Z` or with an offset) as the
+    naive UTC text the columns keep; a `Z` time is cut without parsing."""
+    if len(iso) in (20, 27) and iso[-1] == "Z" and iso[10] == "T":
+        return f"{iso[:10]} {iso[11:19]}.{iso[20:26] or '000000'}"
+    return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _converter(column: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """How a column's value from rows.py is handed to the driver: time text cut to the stored form, date text
+    as it is (already YYYY-MM-DD), anything else through the column type's own bind processor."""
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if isinstance(kind, DateTime):
+        return stored_utc
+    if isinstance(kind, Date):
+        return None
+    return column.type.bind_processor(dialect)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -48,7 +73,7 @@ class BulkInsert:
         sql = (f"INSERT INTO {name} ({names}) VALUES ({', '.join('?' * count)})" if qmark
                else f"COPY {name} ({names}) FROM STDIN")
         convert = tuple((n, process) for n, column in enumerate(columns)
-                        if (process := column.type.bind_processor(dialect)) is not None)
+                        if (process := _converter(column, dialect)) is not None)
         getter = itemgetter(*(c.key for c in columns))
         take = getter if len(columns) > 1 else lambda values: (getter(values),)
         return BulkInsert(name, sql, take, convert, qmark)
