@@ -89,13 +89,17 @@ def central_rates(session: Session, months: list[str], shots: Snapshots) -> Rate
                                     row.recorded_at, row.deduction_id))
         seen[row.id] = (row.checklist_hash, row.item_code, values, _local_date(row.payload, row.recorded_at),
                         _inspector(row.inspector_name, row.inspector_no), checklist_id)
-    for row in session.execute(  # findings on a rate item with no value (an older version's, or typed as a count)
+    monthly = sorted({code for digest, code in items if shots.checklists[digest].item(code).period == "month"})
+    others = sorted({code for digest, code in items if shots.checklists[digest].item(code).period != "month"})
+    where = [D.period.in_(months) & D.item_code.in_(monthly)] if monthly else []  # ix_deductions_period
+    if others:  # an older version's item, not yet a monthly rule: its entries carry no month of their own
+        where.append(D.period.is_(None) & D.local_month.in_(months) & D.item_code.in_(others))
+    for row in session.execute(  # findings on a rate item with no value (typed as a count, or before values)
             select(D.id, D.department_id, D.item_code, D.period, D.local_month, D.recorded_at,
                    D.payload["utc_offset_min"].as_integer().label("offset"), I.checklist_hash, I.inspector_name,
                    I.inspector_no)
             .join(I, I.id == D.inspection_id)
-            .where(D.item_code.in_(codes), D.voided_at.is_(None),
-                   or_(D.period.in_(months), D.period.is_(None) & D.local_month.in_(months)))):
+            .where(D.voided_at.is_(None), or_(*where))):
         if row.id in with_value or (row.checklist_hash, row.item_code) not in items:
             continue
         checklist_id = shots.checklists[row.checklist_hash].id

@@ -257,6 +257,20 @@ def test_a_verified_complaint_excludes_and_a_pending_one_is_only_shown(fresh: tu
     assert [w.subject for w in selection.windows if w.eligible] == ["W-REG"]
 
 
+def test_a_window_needs_both_rates_shown_every_month_and_a_person_does_not() -> None:
+    from inspector_app.office.award_rules import CriterionResult
+    from inspector_app.office.awards import Candidate
+
+    def judged(kind: str, rate: Outcome) -> Candidate:
+        results = [CriterionResult(c, MET) for c in Criterion if c is not Criterion.SATISFACTION]
+        return Candidate(kind, "X", "X", "X", "X", 1, 0.0, [*results, CriterionResult(Criterion.SATISFACTION, rate)])
+
+    assert judged("window", MET).eligible
+    window = judged("window", NONE)  # a month with no value: no evidence, not a pass
+    assert window.unproven == [Criterion.SATISFACTION] and not window.eligible and not window.failed
+    assert judged("person", NONE).eligible  # 服务标兵 are not held to rates a ward never measures
+
+
 def test_the_rules_pick_the_items_the_wording_says(demo_template: Path) -> None:
     from inspector_app.core.checklists.library import ChecklistLibrary
 
