@@ -135,7 +135,8 @@ def office_awards_cmd(args: argparse.Namespace) -> int:
     picked = {(p.kind, p.subject) for p in chosen if p.active}
     out = [tr("Quarterly selection {quarter} ({months})", quarter=selection.quarter,
               months=", ".join(selection.months)),
-           tr("✓ met, ✗ failed, – not measured; ★ proposed within the quota; eligible: inspected and nothing failed"),
+           tr("✓ met, ✗ failed, – not measured; ★ proposed within the quota; eligible: inspected, nothing failed, "
+              "and a window's evaluation rate and satisfaction measured at 90% or more every month"),
            "", _table(tr("优质服务窗口 (windows)"), selection.windows, picked, WINDOW, QUOTA[WINDOW]),
            "", _table(tr("服务标兵 (persons)"), selection.persons, picked, PERSON, QUOTA[PERSON])]
     if not selection.roster_used:

@@ -16,7 +16,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
                                                        "laptops (signed with the office key)"))
     pub.add_argument("--office", "--dir", dest="dir", metavar="DIR",
                      help=tr("office folder (default: the office folder in the data folder)"))
-    pub.add_argument("--share", required=True, metavar="PATH", help=tr("the shared folder or USB stick"))
+    pub.add_argument("--share", metavar="PATH", help=tr("the shared folder or USB stick (required to publish)"))
     pub.add_argument("--checklists", nargs="+", default=[], metavar="FILE_OR_DIR",
                      help=tr("checklist files, or folders of them"))
     pub.add_argument("--roster", metavar="FILE", help=tr("roster file (YAML/JSON, or a CSV/XLSX staff table)"))
@@ -27,6 +27,8 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     pub.add_argument("--rectifications-from", metavar="CENTRAL_URL",
                      help=tr("also publish the rectification status held in the central database"))
     pub.add_argument("--passphrase-file", metavar="FILE", help=tr("file whose first line is the passphrase"))
+    pub.add_argument("--schema", action="store_true",
+                     help=tr("print the JSON Schemas of the publication index and the rectification status file"))
     pub.set_defaults(handler=office_publish_cmd)
 
 
@@ -35,6 +37,14 @@ def office_publish_cmd(args: argparse.Namespace) -> int:
     from inspector_app.core.paths import resolve_data_dir
     from inspector_app.core.sync.publish import publish
 
+    if args.schema:
+        from inspector_app.cli.common import to_json
+        from inspector_app.core.sync.published_format import json_schemas
+
+        print(to_json(json_schemas()), end="")
+        return 0
+    if not args.share:
+        raise AppError(tr("Say where to publish: --share PATH."))
     folder = Path(args.dir).expanduser() if args.dir else default_office_dir(resolve_data_dir(args.data_dir))
     if not Path(args.share).expanduser().is_dir():
         raise AppError(tr("The shared folder {path} cannot be reached.", path=args.share))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from inspector_app.cli.common import add_format, emit, open_workspace, to_json
 from inspector_app.core.errors import InputError, Problem
@@ -48,7 +49,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     rect = commands.add_parser("rectifications", help=tr("rectification items (整改): list and update"))
     rsub = rect.add_subparsers(dest="rect_command", metavar="ACTION", required=True)
     rlist = rsub.add_parser("list", help=tr("list rectification items"))
-    rlist.add_argument("--status", choices=("open", "rectified", "verified", "overdue"))
+    rlist.add_argument("--status", choices=("open", "rectified", "verified", "overdue", "waived"))
     rlist.add_argument("--department")
     add_format(rlist, "table", "json")
     rlist.set_defaults(handler=rect_list)
@@ -145,15 +146,24 @@ def rect_list(args: argparse.Namespace) -> int:
         emit(to_json(items))
         return 0
     names = {"open": tr("open"), "rectified": tr("rectified"), "verified": tr("verified"),
-             "overdue": tr("OVERDUE")}
+             "overdue": tr("OVERDUE"), "waived": tr("waived")}
     if not items:
         emit(tr("No rectification items.") + "\n")
         return 0
     header = [tr("Deadline"), tr("Status"), tr("Department / window"), tr("Item"), tr("Person"),
-              tr("Requirement"), "ID"]
+              tr("Requirement"), tr("Office decision"), "ID"]
     emit(render_table(header, [[v.deadline, names[v.status], v.department, v.item_code, v.person, v.requirement,
-                                v.id] for v in items]) + "\n")
+                                _decision(v), v.id] for v in items]) + "\n")
     return 0
+
+
+def _decision(view: Any) -> str:
+    """The office's published extension or waiver: who, when, why."""
+    if view.decision not in ("extended", "waived") or view.decided_at is None:
+        return ""
+    text = tr("extended by {by}", by=view.decided_by) if view.decision == "extended" else \
+        tr("waived by {by}", by=view.decided_by)
+    return f"{text} {view.decided_at.astimezone():%Y-%m-%d}: {view.decision_note or ''}".strip()
 
 
 def rect_done(args: argparse.Namespace) -> int:

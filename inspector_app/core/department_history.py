@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 
 from inspector_app.core.i18n import tr
-from inspector_app.core.rectification import effective_status
+from inspector_app.core.rectification import effective_status, office_view
 from inspector_app.core.store.models import (
     Deduction,
     Department,
@@ -100,8 +100,11 @@ def department_history(ws: Workspace, department: str, *, exclude: str | None = 
                    Inspection.status == "finished", Deduction.voided_at.is_(None))
             .order_by(Rectification.deadline)
         ):
-            overdue = effective_status(rect.status, rect.deadline, today) == "overdue"
-            open_items.append(OpenItem(checklist_id, code, staff_no, person, rect.deadline, overdue, note))
+            stored, deadline = office_view(rect, rect.deadline)
+            if stored == "waived":
+                continue  # the office waived it: nothing more to do
+            overdue = effective_status(stored, deadline, today) == "overdue"
+            open_items.append(OpenItem(checklist_id, code, staff_no, person, deadline, overdue, note))
         open_items.sort(key=lambda item: (not item.overdue, item.deadline))
         last = session.scalars(
             select(Inspection).where(Inspection.department_id == dept.id, Inspection.status == "finished",

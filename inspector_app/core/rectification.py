@@ -3,6 +3,10 @@
 "Overdue" is not stored: an item is overdue when it is still open after its deadline, computed against
 today's date, so it can never be stale. A re-inspection that finds the problem not fixed sends the item back
 to open with a note.
+
+The office's decisions arrive with a publication (`apply_published`, migration 0008): an extended deadline
+replaces the item's, a waived item (豁免) has nothing more to do and is never overdue; who decided, when and why
+are kept with the item and shown.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from inspector_app.core.store.models import (
 )
 from inspector_app.core.workspace import Workspace, WriteService
 
-STATUSES = ("open", "rectified", "verified", "overdue")
+STATUSES = ("open", "rectified", "verified", "overdue", "waived")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,17 @@ class RectificationView:
     status: str  # open / rectified / verified / overdue
     inspection_id: str
     checklist_id: str
+    decision: str | None = None  # the office's newest published decision (extended, waived, …)
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+
+
+def office_view(rect: Rectification, deadline: date) -> tuple[str, date]:
+    """(stored status, or "waived" when the office waived it; the office's deadline when it set one, else
+    `deadline`): what the laptop shows and counts after the office's published decision."""
+    status = "waived" if rect.office_decision == "waived" and rect.status != "verified" else rect.status
+    return status, rect.office_deadline or deadline
 
 
 def effective_status(stored: str, deadline: date, today: date) -> str:
@@ -96,13 +111,14 @@ def list_rectifications(ws: Workspace, status: str | None = None, department: st
         for rect, item_code, note, dept_name, person, inspection_id, checklist_id, recorded, offset in (
                 session.execute(query)):
             issued = notices.get((inspection_id, rect.department_id))
-            deadline = counted_from_notice(rect.deadline, local_day(recorded, offset),
-                                           local_day(issued, offset) if issued is not None else None)
-            state = effective_status(rect.status, deadline, today)
+            stored, deadline = office_view(rect, counted_from_notice(
+                rect.deadline, local_day(recorded, offset), local_day(issued, offset) if issued is not None else None))
+            state = effective_status(stored, deadline, today)
             if status and state != status:
                 continue
             views.append(RectificationView(rect.id, dept_name, item_code, person, rect.requirement, note,
-                                           deadline, state, inspection_id, checklist_id))
+                                           deadline, state, inspection_id, checklist_id, rect.office_decision,
+                                           rect.office_decided_by, rect.office_decided_at, rect.office_note))
     return views
 
 
@@ -157,7 +173,13 @@ class RectificationService(WriteService):
         with self._session() as session:
             for status in statuses:
                 rect = session.get(Rectification, status.id)
-                if rect is None or rect.status == "void" or status.updated_at <= rect.updated_at:
+                if rect is None or rect.status == "void":
+                    continue
+                decided = self._apply_decision(rect, status)
+                if status.updated_at <= rect.updated_at:
+                    if decided:
+                        audit.record(session, self.actor, "published_decision", "rectification", rect)
+                        changed += 1
                     continue
                 rect.status = status.status
                 rect.rectified_at = status.rectified_at or rect.rectified_at
@@ -168,3 +190,16 @@ class RectificationService(WriteService):
                 audit.record(session, self.actor, "published_status", "rectification", rect)
                 changed += 1
         return changed
+
+    @staticmethod
+    def _apply_decision(rect: Rectification, status: Any) -> bool:
+        """The office's decision (status file version 2), when newer than the one the item holds: it stands on
+        its own, so a laptop that changed the item since still learns of an extension or a waiver."""
+        decided_at = getattr(status, "decided_at", None)
+        if getattr(status, "decision", None) is None or decided_at is None or (
+                rect.office_decided_at is not None and decided_at <= rect.office_decided_at):
+            return False
+        rect.office_decision, rect.office_deadline = status.decision, status.deadline
+        rect.office_decided_by, rect.office_decided_at, rect.office_note = (status.decided_by, decided_at,
+                                                                            status.decision_note)
+        return True

@@ -3,7 +3,7 @@
 Four kinds, each opening a different place in the window: drafts still open (finish or discard them),
 finished inspections whose sheet was never signed, finished inspections whose rectification notices were
 not issued to every department charged, and rectification items whose re-inspection is due today or
-overdue. `today` is passed in (never read here), so "due" and "overdue" are whatever day the caller says
+overdue (by the office's deadline when it extended one; never one the office waived). `today` is passed in (never read here), so "due" and "overdue" are whatever day the caller says
 it is, and tests can fake it.
 
 Training inspections never appear (they are practice), nor discarded drafts (kept only for the audit
@@ -16,10 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from inspector_app.core.i18n import language, tr
-from inspector_app.core.rectification import counted_from_notice, first_notices, local_day
+from inspector_app.core.rectification import (
+    counted_from_notice,
+    first_notices,
+    local_day,
+    office_view,
+)
 from inspector_app.core.store.models import (
     Deduction,
     Department,
@@ -76,16 +81,20 @@ def todo_list(ws: Workspace, today: date) -> list[TodoItem]:
             .join(Department, Rectification.department_id == Department.id)
             .outerjoin(Staff, Deduction.staff_id == Staff.id)
             .where(Inspection.status == "finished", Inspection.training.is_(False), live,
-                   Rectification.status.in_(("open", "rectified")), Rectification.deadline <= today)
+                   Rectification.status.in_(("open", "rectified")),
+                   or_(Rectification.office_decision.is_(None), Rectification.office_decision != "waived"),
+                   or_(Rectification.deadline <= today, Rectification.office_deadline <= today))
             .order_by(Rectification.deadline, Rectification.id)
         ):
             issued = notices.get((inspection_id, rect.department_id))
-            deadline = counted_from_notice(rect.deadline, local_day(recorded, offset),
-                                           local_day(issued, offset) if issued is not None else None)
+            _, deadline = office_view(rect, counted_from_notice(
+                rect.deadline, local_day(recorded, offset), local_day(issued, offset) if issued is not None else None))
             if deadline > today:
-                continue
-            items.append(TodoItem("reinspect", inspection_id, department,
-                                  deadline.isoformat(), f"{code} {person}" if person else code,
+                continue  # not due yet (the notice's later issue, or the office extended it)
+            what = f"{code} {person}" if person else code
+            if rect.office_deadline is not None:
+                what = tr("{what} (deadline set by the office: {by})", what=what, by=rect.office_decided_by or "")
+            items.append(TodoItem("reinspect", inspection_id, department, deadline.isoformat(), what,
                                   deadline < today, rect.id))
         items.sort(key=lambda item: (not item.overdue, item.when))
         base = (select(Inspection, Department.name, func.coalesce(counted.c.n, 0))

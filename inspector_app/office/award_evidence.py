@@ -219,8 +219,14 @@ def _some(session: Session, months: list[str], by_person: bool, subject: str, li
             if row.inspection_id in inspections]
 
 
+def _not(excluded: Iterable[str]) -> tuple[Any, ...]:
+    """Leave out the entries given (superseded by a later record of a monthly rule: a handful)."""
+    excluded = sorted(set(excluded))
+    return (D.id.not_in(excluded),) if excluded else ()
+
+
 def flagged_entries(session: Session, months: list[str], shots: Snapshots, lang: str, *, by_person: bool,
-                    counted: dict[tuple[str, Criterion], int], subjects: Iterable[str]
+                    counted: dict[tuple[str, Criterion], int], subjects: Iterable[str], excluded: Iterable[str] = ()
                     ) -> dict[tuple[str, Criterion], list[Evidence]]:
     """Up to EVIDENCE_LINES of the entries on each criterion's items per (subject, criterion), for the subjects
     given and only where `counted` (flagged_counts) found some."""
@@ -230,7 +236,8 @@ def flagged_entries(session: Session, months: list[str], shots: Snapshots, lang:
             if not counted.get((subject, criterion)):
                 continue
             codes = sorted({code for found_codes in pairs.values() for code in found_codes})
-            rows = _some(session, months, by_person, subject, 2 * EVIDENCE_LINES, D.item_code.in_(codes))
+            rows = _some(session, months, by_person, subject, 2 * EVIDENCE_LINES, D.item_code.in_(codes),
+                         *_not(excluded))
             lines = [_line(row, shots, lang) for row in rows
                      if row.item_code in pairs.get(row.checklist_hash, ())][:EVIDENCE_LINES]
             found[(subject, criterion)] = sorted(lines, key=lambda e: (e.date, e.item_code))
@@ -238,13 +245,13 @@ def flagged_entries(session: Session, months: list[str], shots: Snapshots, lang:
 
 
 def entries(session: Session, months: list[str], shots: Snapshots, lang: str, *, by_person: bool,
-            subjects: Iterable[str]) -> dict[str, Lines]:
+            subjects: Iterable[str], excluded: Iterable[str] = ()) -> dict[str, Lines]:
     """Subject (roster code, or 工号 when `by_person`) → up to EVIDENCE_LINES of its live entries in `months`
     (the latest month's heaviest; each read off a month index with a LIMIT, so a window with 60,000 entries
     in a quarter costs ten rows), listed by date; the count is live_counts'."""
     found: dict[str, Lines] = {}
     for subject in sorted(set(subjects)):
-        rows = _some(session, months, by_person, subject, EVIDENCE_LINES)
+        rows = _some(session, months, by_person, subject, EVIDENCE_LINES, *_not(excluded))
         found[subject] = Lines(lines=sorted((_line(row, shots, lang) for row in rows),
                                             key=lambda e: (e.date, e.item_code)))
     return found

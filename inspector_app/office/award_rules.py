@@ -3,9 +3,10 @@ checklist items speak to which criterion.
 
 000 附件 三、评选标准: every 优质服务窗口 must meet "每月接受评价率占服务对象90%以上；窗口及个人当月满意度90%以上；
 严格执行首问首接负责制,无推诿扯皮现象,无服务投诉或违法违纪事件发生", and 四、评选办法: "每季度评选三个优质服务窗口和
-十名优质服务标兵". A criterion is `met`, `failed` or `not_measured` (nothing for or against: the central database
-keeps no evaluation rates, satisfaction or complaint register until the standards work, #15, adds them; they
-come in through `Measured`).
+十名优质服务标兵". A criterion is `met`, `failed` or `not_measured` (nothing decides it either way).
+The evaluation rate and satisfaction are read month by month from the measured values inspectors recorded
+(award_measured.py: the latest record of a department's month counts); a month with no value is no evidence,
+never a pass. The complaint register is the office's (complaints.py): only a verified complaint counts against.
 
 Which items speak to a criterion is decided by a stated rule over the checklist snapshot each inspection carries,
 never by one item's id (so new checklists and versions are covered as they are written):
@@ -103,10 +104,12 @@ class CriterionResult:
     omitted_against: int = 0
 
 
-# -- measured values and the complaint register (#15 fills these; empty today) ----------------------------------
+# -- values the office gives in place of the central database's (award_measured.py reads the central ones) -------
 @dataclass(frozen=True)
 class Measurement:
-    """A month's measured evaluation rate or satisfaction of a window or a person (percent)."""
+    """A month's evaluation rate or satisfaction of a window or a person (percent) that the office gives itself
+    (e.g. a person's own figure from the rating device's export): it replaces the central database's for that
+    subject, criterion and month, and the evidence says so."""
 
     kind: str  # WINDOW / PERSON
     subject: str  # roster code / 工号
@@ -118,7 +121,8 @@ class Measurement:
 
 @dataclass(frozen=True)
 class ComplaintRecord:
-    """A complaint from the register: only a verified one (查实) counts against."""
+    """A complaint from the register: only a verified one (查实) counts against; a pending one (received, being
+    investigated) is shown as evidence and excludes nobody."""
 
     kind: str
     subject: str
@@ -129,8 +133,9 @@ class ComplaintRecord:
 
 @dataclass(frozen=True)
 class Measured:
-    """What the standards work adds. `complaints` None: no register is kept, so "no complaint" is not measured;
-    an empty tuple: the register is kept and holds none for the quarter."""
+    """The office's own figures, in place of the central database's. `measurements` replace the central value of
+    their subject, criterion and month; `complaints` None: the central register is read (when it has never been
+    used, "no complaint" is not measured); a tuple: it replaces the register (empty: none in the quarter)."""
 
     measurements: tuple[Measurement, ...] = ()
     complaints: tuple[ComplaintRecord, ...] | None = None
@@ -142,13 +147,22 @@ def _names_shirking(words: list[str] | str) -> bool:
     return any(word in text for word in SHIRKING_WORDS)
 
 
-def _below_rate(item: Item, metric_word: str) -> bool:
-    for threshold in item.thresholds:
+def _rate_position(item: Item, metric_word: str) -> int | None:
+    for position, threshold in enumerate(item.thresholds):
         if metric_word in threshold.metric.zh and threshold.unit == "%" and (
                 (threshold.op == ">=" and threshold.value <= RATE_PERCENT)
                 or (threshold.op == ">" and threshold.value < RATE_PERCENT)):
-            return True
-    return False
+            return position
+    return None
+
+
+def _below_rate(item: Item, metric_word: str) -> bool:
+    return _rate_position(item, metric_word) is not None
+
+
+def rate_position(item: Item, criterion: Criterion) -> int | None:
+    """Which of the item's measured values is the evaluation rate / satisfaction `criterion` reads (None: none)."""
+    return _rate_position(item, "评价率" if criterion is Criterion.EVALUATION_RATE else "满意度")
 
 
 def item_criteria(item: Item) -> frozenset[Criterion]:

@@ -6,6 +6,13 @@ the office gives (without one, only people charged in the quarter are known to t
 them have an entry against them). A person counts as inspected when their department was.
 How: each criterion of award_rules is met, failed or not measured. A subject with a failed criterion is not
 eligible; one nobody inspected and nothing failed is "not enough evidence" (listed apart, never a candidate).
+A window is eligible only when its evaluation rate and satisfaction were measured at 90% or more in every month
+of the quarter (000 三、2: 必须达到; a month with no value is no evidence). They are the measured values of the
+central database (award_measured.py), a person's being their department's (W2/W3: the window's value fails when
+the window or any of its people is under 90%, so a failed month says nothing certain of one person, and a
+person is not held to rates a ward never measures); figures the office gives (`Measured`) replace them month by
+month, and each line of evidence says where its figure came from. Entries a later record of a monthly rule
+superseded count against nobody.
 Ranking: eligible first, then fewest points in the quarter, then most inspections (more evidence), then code /
 工号; the first 3 windows and 10 persons eligible are proposed, every eligible one is listed.
 Points and inspections are the quarter's months added up from the one scoring module (office.month's
@@ -32,6 +39,7 @@ from inspector_app.core.roster.models import DepartmentKind, Roster
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.scoring.rules import ROUND
 from inspector_app.office import award_evidence as ev
+from inspector_app.office.award_measured import Rates, central_rates
 from inspector_app.office.award_rules import (
     EVIDENCE_SUBJECTS,
     ITEM_CRITERIA,
@@ -40,6 +48,7 @@ from inspector_app.office.award_rules import (
     RATE_PERCENT,
     RATES,
     WINDOW,
+    ComplaintRecord,
     Criterion,
     CriterionResult,
     Evidence,
@@ -77,9 +86,17 @@ class Candidate:
         return self.result(Criterion.INSPECTED).outcome is Outcome.MET
 
     @property
+    def unproven(self) -> list[Criterion]:
+        """A window's rates not shown at 90% or more for every month (no evidence is not a pass)."""
+        if self.kind != WINDOW:
+            return []
+        return [c for c in RATES if self.result(c).outcome is Outcome.NOT_MEASURED]
+
+    @property
     def eligible(self) -> bool:
-        """Inspected and no measured criterion failed (criteria not measured count neither way)."""
-        return self.inspected and not self.failed
+        """Inspected, no criterion failed, and a window's rates measured every month (other criteria not
+        measured count neither way)."""
+        return self.inspected and not self.failed and not self.unproven
 
     @property
     def judged(self) -> bool:
@@ -124,46 +141,91 @@ def month_summary(central: CentralDB, month: str) -> MonthlySummary:
     return office_month(central, month)
 
 
-def _item_result(criterion: Criterion, against: ev.Lines | None, inspected: int, measured: Measured,
-                 kind: str, subject: str, months: list[str], lang: str) -> CriterionResult:
-    """One of the item criteria (shirking, complaint, rates): entries against, measured values, register."""
+def _rate_result(criterion: Criterion, kind: str, subject: str, department: str, months: list[str],
+                 rates: Rates, measured: Measured, lang: str) -> CriterionResult:
+    """A rate criterion month by month: the office's figure for the month if it gave one, else the counting
+    records of the department's month (a person: their department's); a month with neither is no evidence."""
+    given = {v.month: v for v in measured.measurements
+             if v.kind == kind and v.subject == subject and v.criterion is criterion and v.month in months}
+    found_for: list[Evidence] = []
+    against: list[Evidence] = []
+    unclear: list[str] = []
+    missing: list[str] = []
+    for month in months:
+        if month in given:
+            value = given[month]
+            (found_for if value.percent >= RATE_PERCENT else against).append(Evidence("", tr_lang(
+                lang, "{month}: {percent}% given by the office ({source}), in place of the central database's",
+                month=month, percent=f"{value.percent:g}", source=value.source or "-")))
+            continue
+        values = rates.values.get((department, criterion, month), [])
+        if not values:
+            missing.append(month)
+        for value in values:
+            if value.percent is None:
+                text = tr_lang(lang, "{month}: recorded below 90% without a value ({checklist} {code})",
+                               month=month, checklist=value.checklist_id, code=value.item_code)
+            else:
+                text = tr_lang(lang, "{month}: {percent}% measured ({checklist} {code}, central database)",
+                               month=month, percent=f"{value.percent:g}", checklist=value.checklist_id,
+                               code=value.item_code)
+            if kind == PERSON:
+                text = tr_lang(lang, "{text}, the value of department {department}", text=text, department=department)
+            if value.replaced:
+                text = tr_lang(lang, "{text}; the latest of {n} records of the month", text=text, n=value.replaced + 1)
+            line = Evidence(value.date, text, value.inspector, value.item_code, value.checklist_id)
+            if value.passed:
+                found_for.append(line)
+            elif kind == PERSON:  # the window or one of its people: not known to be this person
+                against.append(line)
+                unclear.append(month)
+            else:
+                against.append(line)
+    if against and len(unclear) < len(against):
+        return CriterionResult(criterion, Outcome.FAILED, found_for, against)
+    if not missing and not unclear:
+        return CriterionResult(criterion, Outcome.MET, found_for)
+    notes = []
+    if missing:
+        notes.append(tr_lang(lang, "no measured value for {months} (no evidence, not a pass)",
+                             months=", ".join(missing)))
+    if unclear:
+        notes.append(tr_lang(lang, "the department's value failed in {months}: the window or one of its people was "
+                                   "under 90%, who is not recorded", months=", ".join(unclear)))
+    return CriterionResult(criterion, Outcome.NOT_MEASURED, found_for, against, note="; ".join(notes))
+
+
+def _complaint_result(against: ev.Lines | None, inspected: int, register: tuple[ComplaintRecord, ...] | None,
+                      kind: str, subject: str, months: list[str], lang: str) -> CriterionResult:
+    """No complaint: entries on complaint items and verified complaints of the register count against; a pending
+    one is listed and excludes nobody. Only a register kept can say there were none."""
+    criterion = Criterion.NO_COMPLAINT
     lines = list(against.lines) if against else []
     omitted = (against.total - len(against.lines)) if against else 0
-    found_for: list[Evidence] = []
-    note = ""
-    if criterion in RATES:
-        values = sorted((v for v in measured.measurements
-                         if v.kind == kind and v.subject == subject and v.criterion is criterion and v.month in months),
-                        key=lambda v: v.month)
-        for value in values:
-            line = Evidence("", tr_lang(lang, "{month}: {percent}% measured ({source})", month=value.month,
-                                        percent=f"{value.percent:g}", source=value.source or "-"))
-            (found_for if value.percent >= RATE_PERCENT else lines).append(line)
-        if not lines and {v.month for v in values} >= set(months):
-            return CriterionResult(criterion, Outcome.MET, found_for)
-        note = tr_lang(lang, "not measured: the central database holds no monthly rates yet (standards work)") \
-            if not values else tr_lang(lang, "measured for {n} of {total} months", n=len({v.month for v in values}),
-                                       total=len(months))
-    else:  # complaints: only the register can say there were none
-        register = measured.complaints
-        if register is not None:
-            for complaint in register:
-                if complaint.kind == kind and complaint.subject == subject and complaint.verified \
-                        and complaint.date[:7] in months:
-                    lines.append(Evidence(complaint.date, tr_lang(lang, "verified complaint: {text}",
-                                                                  text=complaint.text)))
-            if not lines and inspected:
-                return CriterionResult(criterion, Outcome.MET, [Evidence("", tr_lang(
-                    lang, "the complaint register holds no verified complaint in the quarter"))])
-        if register is None:
-            note = tr_lang(lang, "not measured: the central database keeps no complaint register yet (standards work)")
+    pending: list[Evidence] = []
+    for complaint in register or ():
+        if complaint.kind != kind or complaint.subject != subject or complaint.date[:7] not in months:
+            continue
+        if complaint.verified:
+            lines.append(Evidence(complaint.date, tr_lang(lang, "verified complaint: {text}", text=complaint.text)))
+        else:
+            pending.append(Evidence(complaint.date, tr_lang(
+                lang, "complaint not yet verified (does not count): {text}", text=complaint.text)))
     if lines or omitted:
-        return CriterionResult(criterion, Outcome.FAILED, found_for, lines, omitted_against=omitted)
-    return CriterionResult(criterion, Outcome.NOT_MEASURED, found_for, note=note)
+        return CriterionResult(criterion, Outcome.FAILED, [], lines + pending, omitted_against=omitted)
+    if register is None:
+        return CriterionResult(criterion, Outcome.NOT_MEASURED, note=tr_lang(
+            lang, "not measured: the office has not kept the complaint register"))
+    if not inspected:
+        return CriterionResult(criterion, Outcome.NOT_MEASURED, evidence_against=pending)
+    return CriterionResult(criterion, Outcome.MET, [Evidence("", tr_lang(
+        lang, "the complaint register holds no verified complaint in the quarter"))], pending,
+        note=tr_lang(lang, "{n} complaint(s) still being investigated", n=len(pending)) if pending else "")
 
 
-def _judge(kind: str, subject: str, visits: ev.Lines | None, against: dict[Criterion, ev.Lines | None],
-           measured: Measured, months: list[str], lang: str) -> list[CriterionResult]:
+def _judge(kind: str, subject: str, department: str, visits: ev.Lines | None,
+           against: dict[Criterion, ev.Lines | None], rates: Rates, measured: Measured,
+           register: tuple[ComplaintRecord, ...] | None, months: list[str], lang: str) -> list[CriterionResult]:
     inspected = visits.total if visits else 0
     results = []
     if inspected:
@@ -185,9 +247,10 @@ def _judge(kind: str, subject: str, visits: ev.Lines | None, against: dict[Crite
                 lang, "{span}: none recorded an entry of this kind", span=span))]))
         else:
             results.append(CriterionResult(criterion, Outcome.NOT_MEASURED))
-    for criterion in (Criterion.NO_COMPLAINT, *RATES):
-        results.append(_item_result(criterion, against.get(criterion), inspected, measured, kind, subject, months,
-                                    lang))
+    results.append(_complaint_result(against.get(Criterion.NO_COMPLAINT), inspected, register, kind, subject,
+                                     months, lang))
+    results += [_rate_result(criterion, kind, subject, department, months, rates, measured, lang)
+                for criterion in RATES]
     return results
 
 
@@ -221,13 +284,42 @@ def _listed(candidate: Candidate, entries: ev.Lines | None, flagged: dict[tuple[
     return replace(candidate, criteria=results)
 
 
+def _leave_out(superseded: list[Any], shots: ev.Snapshots, windows: list[str], window_counts: dict[str, int],
+               person_counts: dict[str, tuple[int, str, str]], window_flags: dict[tuple[str, Criterion], int],
+               person_flags: dict[tuple[str, Criterion], int]) -> set[str]:
+    """Take the superseded entries out of the grouped counts (in place); their ids, to leave out of the lines."""
+    windows_set = set(windows)
+    for row in superseded:
+        criteria = ev._criteria_of(shots, row.checklist_hash, row.item_code)
+        if row.department_id in windows_set and row.staff_no is None:
+            window_counts[row.department_id] = window_counts.get(row.department_id, 0) - 1
+            for criterion in criteria:
+                window_flags[(row.department_id, criterion)] -= 1
+        if row.staff_no is not None:
+            if row.department_code in windows_set:
+                window_counts[row.department_code] = window_counts.get(row.department_code, 0) - 1
+                for criterion in criteria:
+                    window_flags[(row.department_code, criterion)] -= 1
+            count, name, code = person_counts[row.staff_no]
+            person_counts[row.staff_no] = (count - 1, name, code)
+            for criterion in criteria:
+                person_flags[(row.staff_no, criterion)] -= 1
+    for counts in (window_counts, window_flags, person_flags):
+        for key in [k for k, n in counts.items() if n <= 0]:
+            del counts[key]
+    for key in [k for k, (n, _, _) in person_counts.items() if n <= 0]:
+        del person_counts[key]
+    return {row.id for row in superseded}
+
+
 def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None, measured: Measured | None = None,
                lang: str = "zh", evidence: bool = True) -> Selection:
     """The quarter's selection: windows and persons judged against 000's criteria, ranked, with evidence
     (`evidence` False: the judgement alone, no lines of entries, as a pick needs)."""
     quarter = parse_quarter(quarter)
     months = quarter_months(quarter)
-    measured = measured or Measured(complaints=register_records(central, months))
+    measured = measured or Measured()
+    register = register_records(central, months) if measured.complaints is None else measured.complaints
     department_points: dict[str, float] = defaultdict(float)
     person_points: dict[str, float] = defaultdict(float)
     for month in months:
@@ -245,6 +337,9 @@ def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None
         visits = ev.visits(session, months, shots, lang)
         window_counts, person_counts = ev.live_counts(session, months, windows=windows)
         window_flags, person_flags = ev.flagged_counts(session, months, shots, windows=windows)
+        rates = central_rates(session, months, shots)
+        excluded = _leave_out(rates.superseded, shots, windows, window_counts, person_counts, window_flags,
+                              person_flags)
 
         def against(subject: str, count: int, flags: dict) -> dict[Criterion, ev.Lines | None]:
             found = {c: ev.Lines(flags[(subject, c)]) if flags.get((subject, c)) else None for c in ITEM_CRITERIA}
@@ -253,8 +348,9 @@ def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None
         found_windows = _ranked([
             Candidate(WINDOW, code, departments[code][0], code, departments[code][0],
                       visits[code].total if code in visits else 0, round(department_points.get(code, 0.0), ROUND),
-                      _judge(WINDOW, code, visits.get(code), against(code, window_counts.get(code, 0), window_flags),
-                             measured, months, lang))
+                      _judge(WINDOW, code, code, visits.get(code),
+                             against(code, window_counts.get(code, 0), window_flags), rates, measured, register,
+                             months, lang))
             for code in windows], WINDOW)
         people = {staff_no: (name, code) for staff_no, (_, name, code) in person_counts.items()}
         if roster is not None:
@@ -266,18 +362,20 @@ def candidates(central: CentralDB, quarter: str, *, roster: Roster | None = None
             found_persons.append(Candidate(
                 PERSON, staff_no, name, code, departments.get(code, (code, ""))[0],
                 visits[code].total if code in visits else 0, round(person_points.get(staff_no, 0.0), ROUND),
-                _judge(PERSON, staff_no, visits.get(code), against(staff_no, count, person_flags), measured, months,
-                       lang)))
+                _judge(PERSON, staff_no, code, visits.get(code), against(staff_no, count, person_flags), rates,
+                       measured, register, months, lang)))
         found_persons = _ranked(found_persons, PERSON)
         if evidence:  # the entries themselves: every window's, and those of the first persons in the ranking
             listed_windows = [code for code in windows if window_counts.get(code)]
             listed_persons = [c.subject for c in found_persons[:EVIDENCE_SUBJECTS] if person_counts.get(c.subject)]
-            lines = (ev.entries(session, months, shots, lang, by_person=False, subjects=listed_windows),
-                     ev.entries(session, months, shots, lang, by_person=True, subjects=listed_persons))
+            lines = (ev.entries(session, months, shots, lang, by_person=False, subjects=listed_windows,
+                                excluded=excluded),
+                     ev.entries(session, months, shots, lang, by_person=True, subjects=listed_persons,
+                                excluded=excluded))
             flags = (ev.flagged_entries(session, months, shots, lang, by_person=False, counted=window_flags,
-                                        subjects=listed_windows),
+                                        subjects=listed_windows, excluded=excluded),
                      ev.flagged_entries(session, months, shots, lang, by_person=True, counted=person_flags,
-                                        subjects=listed_persons))
+                                        subjects=listed_persons, excluded=excluded))
             found_windows = [_listed(c, lines[0].get(c.subject), flags[0], True, lang) for c in found_windows]
             shown = set(listed_persons)
             found_persons = [_listed(c, lines[1].get(c.subject), flags[1], c.subject in shown, lang)
@@ -350,8 +448,13 @@ def pick(central: CentralDB, quarter: str, kind: str, subject: str, *, picked_by
             lang, "no {kind} {subject} in the central database{roster} for {quarter}", kind=_label(kind, lang),
             subject=subject, quarter=quarter, roster=tr_lang(lang, " or the roster") if roster is not None else ""))
     if not candidate.eligible and not override:
-        why = (tr_lang(lang, "it failed: {criteria}", criteria=", ".join(c.label(lang) for c in candidate.failed))
-               if candidate.failed else tr_lang(lang, "nobody inspected it in the quarter, so it cannot be judged"))
+        if candidate.failed:
+            why = tr_lang(lang, "it failed: {criteria}", criteria=", ".join(c.label(lang) for c in candidate.failed))
+        elif not candidate.inspected:
+            why = tr_lang(lang, "nobody inspected it in the quarter, so it cannot be judged")
+        else:
+            why = tr_lang(lang, "not shown for every month of the quarter: {criteria}",
+                          criteria=", ".join(c.label(lang) for c in candidate.unproven))
         raise InputError.single(subject, tr_lang(
             lang, "{subject} is not a candidate for {quarter} ({why}); give --override-reason to pick it all the "
                   "same", subject=subject, quarter=quarter, why=why))

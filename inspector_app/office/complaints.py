@@ -320,20 +320,28 @@ def status_text(status: str) -> str:
 
 def register_records(central: CentralDB, months: list[str]) -> tuple[Any, ...] | None:
     """The register as the quarterly selection reads it (award_rules.ComplaintRecord): every complaint verified
-    in `months`, against the person and against their window (000: 窗口及个人…无服务投诉). None when the register
-    has never been used: "no complaint" is then not measured rather than met."""
+    in `months`, and every one received in them and still pending (shown, excluding nobody), against the person
+    and against their window (000: 窗口及个人…无服务投诉). None when the register has never been used: "no
+    complaint" is then not measured rather than met."""
     from inspector_app.office.award_rules import PERSON, WINDOW, ComplaintRecord
 
     C = m.Complaint
+    first = date.fromisoformat(min(months) + "-01")
+    year, month = (int(part) for part in max(months).split("-"))
+    after = date(year + month // 12, month % 12 + 1, 1)
     with central.read() as session:
         if session.scalar(select(func.count()).select_from(C)) == 0:
             return None
-        rows = list(session.scalars(select(C).where(C.local_month.in_(months), C.status == "verified")))
+        rows = list(session.scalars(select(C).where(
+            (C.local_month.in_(months) & (C.status == "verified"))
+            | (C.status.in_(OPEN) & (C.received_on >= first) & (C.received_on < after)))
+            .order_by(C.received_on, C.number)))
     records = []
     for row in rows:
-        day = row.decided_on.isoformat() if row.decided_on else ""
+        verified = row.status == "verified"
+        day = (row.decided_on if verified and row.decided_on else row.received_on).isoformat()
         text = f"{row.number} {row.summary}"
-        records.append(ComplaintRecord(WINDOW, row.department_code, day, True, text))
+        records.append(ComplaintRecord(WINDOW, row.department_code, day, verified, text))
         if row.staff_no:
-            records.append(ComplaintRecord(PERSON, row.staff_no, day, True, text))
+            records.append(ComplaintRecord(PERSON, row.staff_no, day, verified, text))
     return tuple(records)

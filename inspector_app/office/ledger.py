@@ -11,9 +11,10 @@ item is overdue when it is open after its deadline as of `today` (core/rectifica
 the laptop).
 
 Decisions reach the laptops through the existing publication path: `status_file` writes the
-RectificationStatusFile that `office publish --rectifications FILE` takes. That format knows open / rectified /
-verified only, so a verification or a reopening is published; an extended deadline or a waiver stays at the
-office until the format carries them.
+RectificationStatusFile (version 2) that `office publish --rectifications FILE` takes, and
+`office publish --rectifications-from URL` publishes the same from the central database. Every decision is
+published, extended deadlines and waivers included (who decided, when, the new deadline, the reason); a laptop
+that pulls shows them in its rectification list and to-do page and no longer counts the item overdue.
 """
 
 from __future__ import annotations
@@ -278,26 +279,14 @@ def decision_text(decision: str, lang: str | None = None) -> str:
 
 
 # -- publishing the decisions to the laptops ----------------------------------------------------------------
-PUBLISHED = {"verified": "verified", "reopened": "open"}  # what the laptops' status file can say
-
-
 def status_file(central: CentralDB) -> fmt.RectificationStatusFile:
-    """The office's decisions as the laptops take them: per item its newest verification or reopening
-    (`updated_at` = when decided, so a laptop applies it only over an older state of its own)."""
-    RD = m.RectificationDecision
-    newest: dict[str, m.RectificationDecision] = {}
+    """The office's decisions as the laptops take them (format version 2): per item decided on, its newest
+    decision (verified, reopened, extended with the new deadline, waived) with who decided, when and why."""
+    from inspector_app.core.sync.publish import decided_statuses
+
     with central.read() as session:
-        for row in session.scalars(select(RD).where(RD.decision.in_(tuple(PUBLISHED)))
-                                   .order_by(RD.decided_at, RD.id)):
-            newest[row.rectification_id] = row
-    items = []
-    for rectification_id in sorted(newest):
-        row = newest[rectification_id]
-        verified = row.decision == "verified"
-        items.append(fmt.RectificationStatus(
-            id=rectification_id, status=PUBLISHED[row.decision], verified_at=row.decided_at if verified else None,
-            verified_by=row.decided_by if verified else None, updated_at=row.decided_at))
-    return fmt.RectificationStatusFile(format=fmt.STATUS_FORMAT, version=1, items=items)
+        items = decided_statuses(session)
+    return fmt.RectificationStatusFile(format=fmt.STATUS_FORMAT, version=fmt.STATUS_VERSION, items=items)
 
 
 def write_status_file(body: fmt.RectificationStatusFile, path: Path) -> Path:

@@ -6,7 +6,8 @@ A few grouped queries over the whole span of months at once, never one summary p
   the open months' deductions are grouped by (month, department, charged to), answered from the c0002/c0003
   index ix_deductions_month_department alone, and their inspections by (month, department, scored); each open
   month's groups go through the one scoring module's MonthTally, so points, averages and ranks are the central
-  summary's (a department's people are added as one group per department: the staff table is unused);
+  summary's (a department's people are added as one group per department: the staff table is unused), and a
+  monthly rule's superseded records are taken out as the central summary takes them out;
 - problems: live entries grouped by (checklist snapshot, item, department), the snapshot naming the item,
   over the last `problem_months` of the span (no index holds item_code: this one reads the rows);
 - inspectors: inspections grouped by (month, 工号, name).
@@ -29,6 +30,7 @@ from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.merge.summary import superseded_entries
 from inspector_app.core.scoring import MonthlySummary, MonthTally
 from inspector_app.core.summary import parse_month
 
@@ -133,6 +135,12 @@ def _department_months(session: Session, months: list[str]) -> tuple[dict[str, t
             .group_by(D.local_month, D.department_id, D.charged_to)):
         person = f"dept:{code}" if charged_to == "person" else None  # the department's people, as one group
         tallies[month].add_entries(code, charged_to, person, int(count), float(points or 0), float(pay or 0))
+    for month in months:  # a monthly rule's superseded records count nowhere, as in the central summary
+        for row in superseded_entries(session, month):
+            charged_to = "department" if row.staff_no is None else "person"
+            tallies[month].withdraw_entries(row.department_id, charged_to,
+                                            f"dept:{row.department_id}" if row.staff_no else None, int(row.count),
+                                            float(row.counted_points), float(row.pay_percent))
     return names, sorted([*closed.values(), *(tallies[month].finish() for month in months)], key=lambda x: x.month)
 
 

@@ -128,3 +128,33 @@ def test_reloads_when_inspections_change(qtbot, page, pages_ctx) -> None:  # noq
     record_finished(pages_ctx.ws, "W-ADM", "A1")
     pages_ctx.changes.inspections.emit()
     assert page.model.rowCount() == before + 1
+
+
+def test_the_offices_published_decisions_are_shown(qtbot, pages_ctx, items) -> None:  # noqa: F811
+    """An extension replaces the deadline (no longer overdue, marked extended, who and why in the tooltip);
+    a waived item shows as waived and is never overdue."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from inspector_app.core.rectification import RectificationService
+    from inspector_app.core.sync import published_format as fmt
+
+    old, new = items
+    decided = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
+    far = date.today() + timedelta(days=400)  # later than any deadline today can have
+    RectificationService(pages_ctx.ws, "office: 办公室").apply_published([
+        fmt.RectificationStatus(id=old.id, status="open", updated_at=decided, decision="extended", deadline=far,
+                                decided_by="王主任", decided_at=decided, decision_note="设备待到货"),
+        fmt.RectificationStatus(id=new.id, status="open", updated_at=decided, decision="waived",
+                                decided_by="王主任", decided_at=decided, decision_note="岗位撤销")])
+    page = RectificationPage(pages_ctx)
+    qtbot.addWidget(page)
+    old_row, new_row = page.model.row_of(old.id), page.model.row_of(new.id)
+    assert page.model.index(old_row, 0).data() == tr("open")
+    assert page.model.index(old_row, 1).data() == tr("{deadline} (extended)", deadline=far.isoformat())
+    assert page.model.index(old_row, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert "王主任" in page.model.index(old_row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "设备待到货" in page.model.index(old_row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert page.model.index(new_row, 0).data() == tr("waived")
+    assert "岗位撤销" in page.model.index(new_row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    page.status.setCurrentIndex(page.status.findData("waived"))
+    assert [r.id for r in page.model.rows()] == [new.id]

@@ -2,7 +2,8 @@
 
 `plan(seed, laptop)` draws what one laptop records (seeded, so the same every run) around a fixed core that
 gives the awards something to decide: windows inspected with nothing found, with shirking, with a recorded
-evaluation-rate failure, one only inspected outside the quarter. `record` writes it through the laptop's own
+evaluation-rate failure, one only inspected outside the quarter, and measured monthly rates (one month failing,
+one month's failure replaced by a later record from the other laptop, one month missing). `record` writes it through the laptop's own
 Recorder; `raw` reads it back from the laptop's store, so a test computes its expectation from what the
 laptops hold, never from the office's code.
 """
@@ -43,11 +44,26 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Value:
+    """A measured value of a monthly rate item (W2 evaluation rate, W3 satisfaction) for `period`."""
+
+    item: str
+    period: str
+    percent: float
+
+
+@dataclass(frozen=True)
 class Visit:
     checklist: str
     department: str
     day: tuple[int, int, int]
     entries: tuple[Entry, ...] = ()
+    values: tuple[Value, ...] = ()
+
+
+def _rates(evaluation: dict[str, float], satisfaction: dict[str, float]) -> tuple[Value, ...]:
+    return (*(Value("W2", month, p) for month, p in evaluation.items()),
+            *(Value("W3", month, p) for month, p in satisfaction.items()))
 
 
 def roster() -> Roster:
@@ -58,17 +74,23 @@ def roster() -> Roster:
 CORE: list[tuple[int, Visit]] = [
     (0, Visit(TALLY, "W-REG", (2026, 1, 8), (Entry("A3", "1002", void=True),))),
     (1, Visit(TALLY, "W-REG", (2026, 2, 10))),
-    (0, Visit(SCORED, "W-REG", (2026, 3, 3))),
+    (0, Visit(SCORED, "W-REG", (2026, 3, 3), values=_rates({"2026-01": 95, "2026-02": 96, "2026-03": 97},
+                                                           {"2026-01": 92, "2026-02": 93, "2026-03": 94}))),
     (0, Visit(TALLY, "W-REG", (2025, 12, 30), (Entry("A2", "1003"),))),  # before the quarter
-    (0, Visit(TALLY, "W-ADM", (2026, 1, 20))),
-    (1, Visit(TALLY, "W-ADM", (2026, 3, 30))),
-    (0, Visit(TALLY, "W-INS", (2026, 2, 2))),
+    # W-ADM: January's 85% satisfaction (laptop 0) is replaced by a later 93% (laptop 1); February's 87% fails
+    (0, Visit(SCORED, "W-ADM", (2026, 1, 20), values=_rates({"2026-01": 96}, {"2026-01": 85}))),
+    (1, Visit(SCORED, "W-ADM", (2026, 3, 30), values=_rates({"2026-02": 94, "2026-03": 95},
+                                                            {"2026-01": 93, "2026-02": 87, "2026-03": 94}))),
+    # W-INS: rates for two months only (March: no evidence)
+    (0, Visit(SCORED, "W-INS", (2026, 2, 2), values=_rates({"2026-01": 99, "2026-02": 99},
+                                                           {"2026-01": 99, "2026-02": 99}))),
     (1, Visit(TALLY, "W-INS", (2026, 2, 16), (Entry("A5", "1017"),))),  # shirking
     (1, Visit(SCORED, "W-TCM", (2026, 1, 14), (Entry("W2", None),))),  # evaluation rate below 90%, 0 points
     (0, Visit(TALLY, "W-WPH", (2026, 1, 5))),
     (1, Visit(TALLY, "W-WPH", (2026, 2, 5))),
-    (0, Visit(TALLY, "W-WPH", (2026, 3, 5), (Entry("A3", "1029"),))),
-    (1, Visit(TALLY, "W-WPH", (2026, 3, 25))),
+    (0, Visit(TALLY, "W-WPH", (2026, 3, 5))),
+    (1, Visit(SCORED, "W-WPH", (2026, 3, 25), values=_rates({"2026-01": 91, "2026-02": 92, "2026-03": 90},
+                                                            {"2026-01": 95, "2026-02": 96, "2026-03": 97}))),
     (0, Visit(TALLY, "W-SVC", (2025, 12, 12), (Entry("A4", "1036"),))),  # W-SVC: never inside the quarter
     (1, Visit(TALLY, "W-SVC", (2026, 4, 1), (Entry("A5", "1037"), Entry("A7", "1038")))),
 ]
@@ -96,6 +118,8 @@ def plan(seed: int, laptop: int, extra: int = 14) -> list[Visit]:
 
 
 def record(ws: Workspace, visits: list[Visit]) -> None:
+    from inspector_app.core.measuring import NewMeasurement, record_measurement
+
     recorder = Recorder(ws, actor="tester")
     for n, visit in enumerate(visits):
         checklist = ws.library.get(visit.checklist)
@@ -110,6 +134,10 @@ def record(ws: Workspace, visits: list[Visit]) -> None:
                 recorded_at=started.replace(minute=(n % 50) + minute)))
             if entry.void:
                 recorder.void(ids[0], "录错")
+        for second, value in enumerate(visit.values, start=1):
+            record_measurement(recorder, inspection.id, NewMeasurement(
+                value.item, {0: value.percent}, period=value.period,
+                recorded_at=started.replace(minute=(n % 50) + 30, second=second)))
         recorder.finish(inspection.id, finished_at=started.replace(minute=59))
 
 

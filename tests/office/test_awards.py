@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -99,6 +99,19 @@ def fresh(request: pytest.FixtureRequest, tmp_path: Path, recorded: Recorded) ->
 
 
 # -- the expectation, by hand from the laptops' data ---------------------------------------------------------------
+MET, FAILED, NONE = Outcome.MET, Outcome.FAILED, Outcome.NOT_MEASURED
+# (evaluation rate, satisfaction) of each window, read off the plan's measured values (office_quarter.CORE):
+# W-REG and W-WPH ≥ 90% every month; W-ADM's February satisfaction 87% (its January 85% replaced by 93% recorded
+# later on the other laptop); W-INS measured for January and February only; W-TCM a W2 finding without a value
+RATES_BY_HAND = {"W-REG": (MET, MET), "W-WPH": (MET, MET), "W-ADM": (MET, FAILED), "W-INS": (NONE, NONE),
+                 "W-TCM": (FAILED, NONE), "W-SVC": (NONE, NONE)}
+
+
+def _superseded(entry: RawEntry) -> bool:
+    """W-ADM's January satisfaction failure, replaced by the later record: it counts against nobody."""
+    return (entry.department, entry.item, entry.month) == ("W-ADM", "W3", "2026-01")
+
+
 def _failed(entries: list[RawEntry]) -> set[Criterion]:
     failed = {Criterion.NO_VIOLATION} if entries else set()
     for rule, criterion in ((SHIRKING, Criterion.NO_SHIRKING), (COMPLAINT, Criterion.NO_COMPLAINT),
@@ -112,7 +125,7 @@ def _expected(recorded: Recorded, subjects: dict[str, str], *, by_person: bool) 
     """Ranked (subject, inspections, points, failed, eligible, proposed) and the subjects nobody could judge.
     `subjects`: subject → the department whose inspections count for it."""
     visits = Counter(i.department for i in recorded.inspections if i.month in MONTHS)
-    live = [e for e in recorded.entries if e.live and e.month in MONTHS]
+    live = [e for e in recorded.entries if e.live and e.month in MONTHS and not _superseded(e)]
     rows = []
     for subject, department in subjects.items():
         mine = [e for e in live if (e.staff_no if by_person else e.department) == subject]
@@ -122,7 +135,7 @@ def _expected(recorded: Recorded, subjects: dict[str, str], *, by_person: bool) 
     judged.sort(key=lambda r: (bool(r[3]) or not r[1], r[2], -r[1], r[0]))
     quota, ranked, eligible = (10 if by_person else 3), [], 0
     for subject, inspections, points, failed in judged:
-        ok = bool(inspections) and not failed
+        ok = bool(inspections) and not failed and (by_person or RATES_BY_HAND[subject] == (MET, MET))
         ranked.append((subject, inspections, points, failed, ok, ok and eligible < quota))
         eligible += ok
     return ranked, {r[0] for r in rows if not r[1] and not r[3]}
@@ -134,15 +147,32 @@ def _got(found: list) -> list[tuple]:
 
 def test_windows_match_the_hand_count(central: tuple[CentralDB, str], recorded: Recorded) -> None:
     db, _ = central
-    selection = candidates(db, "2026-q1")
+    selection = candidates(db, "2026-q1", lang="en")
     assert selection.quarter == QUARTER and selection.months == list(MONTHS)
     windows = {d.code: d.code for d in roster().departments if d.kind.value == "window"}
     expected, unjudged = _expected(recorded, windows, by_person=False)
     assert _got(selection.windows) == expected
     assert {c.subject for c in selection.not_enough_evidence if c.kind == "window"} == unjudged
-    # what the recorded core makes of it, read off the plan: two clean windows proposed, W-SVC not judged
-    assert [c.subject for c in selection.windows if c.proposed] == ["W-REG", "W-ADM"]
+    # what the recorded core makes of it, read off the plan: two clean windows measured every month proposed
+    # (W-WPH has more inspections), W-SVC not judged
+    assert [c.subject for c in selection.windows if c.proposed] == ["W-WPH", "W-REG"]
     assert unjudged == {"W-SVC"}
+    for window in selection.windows:
+        assert (window.result(Criterion.EVALUATION_RATE).outcome,
+                window.result(Criterion.SATISFACTION).outcome) == RATES_BY_HAND[window.subject], window.subject
+    adm = next(c for c in selection.windows if c.subject == "W-ADM")
+    assert set(adm.failed) == {Criterion.SATISFACTION, Criterion.NO_VIOLATION}
+    satisfaction = adm.result(Criterion.SATISFACTION)
+    assert [(e.date, e.text.split("%")[0]) for e in satisfaction.evidence_for] == [("2026-03-30", "2026-01: 93"),
+                                                                                   ("2026-03-30", "2026-03: 94")]
+    assert "latest of 2 records" in satisfaction.evidence_for[0].text
+    [low] = satisfaction.evidence_against
+    assert low.text.startswith("2026-02: 87%") and "central database" in low.text and "A002" in low.inspector
+    violations = adm.result(Criterion.NO_VIOLATION)  # the replaced January failure is not one of them
+    assert [(e.item_code, e.date) for e in violations.evidence_against] == [("W3", "2026-03-30")]
+    ins = next(c for c in selection.windows if c.subject == "W-INS")
+    assert "2026-03" in ins.result(Criterion.SATISFACTION).note and len(ins.result(
+        Criterion.SATISFACTION).evidence_for) == 2
     shirking = next(c for c in selection.windows if c.subject == "W-INS").result(Criterion.NO_SHIRKING)
     assert shirking.outcome is Outcome.FAILED
     [line] = shirking.evidence_against
@@ -150,9 +180,10 @@ def test_windows_match_the_hand_count(central: tuple[CentralDB, str], recorded: 
     assert "A002" in line.inspector and "1017" in line.text
     tcm = next(c for c in selection.windows if c.subject == "W-TCM")
     assert tcm.result(Criterion.EVALUATION_RATE).outcome is Outcome.FAILED and tcm.points == 0
+    assert "without a value" in tcm.result(Criterion.EVALUATION_RATE).evidence_against[0].text
     reg = next(c for c in selection.windows if c.subject == "W-REG")
-    assert [r.outcome for r in reg.criteria] == [Outcome.MET] * 3 + [Outcome.NOT_MEASURED] * 3
-    assert reg.result(Criterion.NO_COMPLAINT).note  # says why: no complaint register yet
+    assert [r.outcome for r in reg.criteria] == [MET] * 3 + [NONE] + [MET] * 2
+    assert reg.result(Criterion.NO_COMPLAINT).note  # says why: no complaint register kept
     assert [e.date for e in reg.result(Criterion.INSPECTED).evidence_for] == ["2026-01-08", "2026-02-10",
                                                                              "2026-03-03"]
 
@@ -172,17 +203,72 @@ def test_persons_match_the_hand_count(central: tuple[CentralDB, str], recorded: 
     assert bare.persons and not any(c.eligible for c in bare.persons)
 
 
-def test_measured_values_and_the_register_decide_when_given(central: tuple[CentralDB, str]) -> None:
+def test_the_offices_figures_replace_the_central_ones_month_by_month(central: tuple[CentralDB, str]) -> None:
     db, _ = central
-    rates = tuple(Measurement("window", "W-REG", month, criterion, 95.0, "评价器")
-                  for month in MONTHS for criterion in (Criterion.EVALUATION_RATE, Criterion.SATISFACTION))
-    low = Measurement("window", "W-ADM", "2026-02", Criterion.SATISFACTION, 87.0, "评价器")
-    selection = candidates(db, QUARTER, measured=Measured(rates + (low,), complaints=()))
+    low = Measurement("window", "W-REG", "2026-02", Criterion.SATISFACTION, 85.0, "评价器导出")
+    march = tuple(Measurement("window", "W-INS", "2026-03", criterion, 95.0, "评价器")
+                  for criterion in (Criterion.EVALUATION_RATE, Criterion.SATISFACTION))
+    selection = candidates(db, QUARTER, measured=Measured((low, *march), complaints=()), lang="en")
     reg = next(c for c in selection.windows if c.subject == "W-REG")
-    adm = next(c for c in selection.windows if c.subject == "W-ADM")
-    assert all(r.outcome is Outcome.MET for r in reg.criteria)
-    assert adm.failed == [Criterion.SATISFACTION] and "87" in adm.result(Criterion.SATISFACTION).evidence_against[0].text
-    assert [c.subject for c in selection.windows if c.proposed] == ["W-REG"]
+    assert reg.failed == [Criterion.SATISFACTION]
+    result = reg.result(Criterion.SATISFACTION)
+    [given] = result.evidence_against
+    assert "85% given by the office (评价器导出)" in given.text
+    assert [e.text[:11] for e in result.evidence_for] == ["2026-01: 92", "2026-03: 94"]  # the central ones stand
+    assert all("central database" in e.text for e in result.evidence_for)
+    ins = next(c for c in selection.windows if c.subject == "W-INS")
+    assert ins.result(Criterion.SATISFACTION).outcome is Outcome.MET and set(ins.failed) == {Criterion.NO_VIOLATION,
+                                                                                         Criterion.NO_SHIRKING}
+    assert all(c.result(Criterion.NO_COMPLAINT).outcome is Outcome.MET for c in selection.windows if c.inspected)
+    assert [c.subject for c in selection.windows if c.proposed] == ["W-WPH"]
+    # a person is judged on their department's months; one of W-ADM's failed, which does not say who was under 90%
+    people = candidates(db, QUARTER, roster=roster(), lang="en", evidence=False)
+    adm = next(c for c in people.persons if c.department_code == "W-ADM" and c.inspected)
+    satisfaction = adm.result(Criterion.SATISFACTION)
+    assert satisfaction.outcome is Outcome.NOT_MEASURED and "who is not recorded" in satisfaction.note
+    assert "department W-ADM" in satisfaction.evidence_against[0].text
+    reg_person = next(c for c in people.persons if c.department_code == "W-REG" and c.inspected)
+    assert reg_person.result(Criterion.SATISFACTION).outcome is Outcome.MET
+
+
+def test_a_verified_complaint_excludes_and_a_pending_one_is_only_shown(fresh: tuple[CentralDB, str]) -> None:
+    from inspector_app.office import complaints as c
+
+    db, _ = fresh
+    hospital = roster()
+    pending = c.receive(db, c.NewComplaint(date(2026, 2, 3), "12345", "W-REG", "排队时间长"), by="办公室李",
+                        roster=hospital, now=NOW)
+    c.investigate(db, pending.number, by="办公室李", now=NOW)
+    verified = c.receive(db, c.NewComplaint(date(2026, 2, 4), "院办", "W-WPH", "发药时态度生硬"), by="办公室李",
+                         roster=hospital, now=NOW)
+    c.decide(db, verified.number, True, by="办公室李", on=date(2026, 2, 10), note="调取录音属实", now=NOW)
+    selection = candidates(db, QUARTER, lang="en")
+    reg = next(w for w in selection.windows if w.subject == "W-REG")
+    wph = next(w for w in selection.windows if w.subject == "W-WPH")
+    shown = reg.result(Criterion.NO_COMPLAINT)
+    assert shown.outcome is Outcome.MET and reg.eligible and "1 complaint" in shown.note
+    [line] = shown.evidence_against
+    assert line.date == "2026-02-03" and pending.number in line.text and "not yet verified" in line.text
+    assert wph.failed == [Criterion.NO_COMPLAINT] and not wph.eligible
+    [against] = wph.result(Criterion.NO_COMPLAINT).evidence_against
+    assert against.date == "2026-02-10" and verified.number in against.text
+    assert wph.points == 5.0  # 001 §四 第7条 charges the department when no person is named
+    assert [w.subject for w in selection.windows if w.proposed] == ["W-REG"]
+    assert [w.subject for w in selection.windows if w.eligible] == ["W-REG"]
+
+
+def test_a_window_needs_both_rates_shown_every_month_and_a_person_does_not() -> None:
+    from inspector_app.office.award_rules import CriterionResult
+    from inspector_app.office.awards import Candidate
+
+    def judged(kind: str, rate: Outcome) -> Candidate:
+        results = [CriterionResult(c, MET) for c in Criterion if c is not Criterion.SATISFACTION]
+        return Candidate(kind, "X", "X", "X", "X", 1, 0.0, [*results, CriterionResult(Criterion.SATISFACTION, rate)])
+
+    assert judged("window", MET).eligible
+    window = judged("window", NONE)  # a month with no value: no evidence, not a pass
+    assert window.unproven == [Criterion.SATISFACTION] and not window.eligible and not window.failed
+    assert judged("person", NONE).eligible  # 服务标兵 are not held to rates a ward never measures
 
 
 def test_the_rules_pick_the_items_the_wording_says(demo_template: Path) -> None:
@@ -212,8 +298,10 @@ def test_picks_keep_the_quota_and_refuse_non_candidates(fresh: tuple[CentralDB, 
     db, _ = fresh
     people = roster()
     selection = candidates(db, QUARTER, roster=people)
-    for n, code in enumerate(("W-REG", "W-ADM")):
+    for n, code in enumerate(("W-WPH", "W-REG")):
         pick(db, QUARTER, "window", code, picked_by="王主任", now=NOW + timedelta(minutes=n))
+    with pytest.raises(InputError, match="W-ADM is not a candidate.*satisfaction"):
+        pick(db, QUARTER, "window", "W-ADM", picked_by="王主任", now=NOW, lang="en")
     with pytest.raises(InputError, match="W-INS is not a candidate.*no shirking"):
         pick(db, QUARTER, "window", "W-INS", picked_by="王主任", now=NOW, lang="en")
     with pytest.raises(InputError, match="W-SVC is not a candidate.*nobody inspected"):
@@ -223,14 +311,14 @@ def test_picks_keep_the_quota_and_refuse_non_candidates(fresh: tuple[CentralDB, 
     with pytest.raises(InputError, match="already picked"):
         pick(db, QUARTER, "window", "W-REG", picked_by="王主任", now=NOW, lang="en")
     pick(db, QUARTER, "window", "W-INS", picked_by="王主任", now=NOW, override_reason="投诉已核实为误会")
-    with pytest.raises(InputError, match=r"already has 3 window picks \(W-ADM, W-INS, W-REG\)"):
-        pick(db, QUARTER, "window", "W-WPH", picked_by="王主任", now=NOW, override_reason="x", lang="en")
+    with pytest.raises(InputError, match=r"already has 3 window picks \(W-INS, W-REG, W-WPH\)"):
+        pick(db, QUARTER, "window", "W-ADM", picked_by="王主任", now=NOW, override_reason="x", lang="en")
     withdraw(db, QUARTER, "window", "W-INS", withdrawn_by="王主任", now=NOW, note="领导小组未通过")
     with pytest.raises(InputError, match="not picked"):
         withdraw(db, QUARTER, "window", "W-INS", withdrawn_by="王主任", now=NOW, lang="en")
-    pick(db, QUARTER, "window", "W-WPH", picked_by="王主任", now=NOW, override_reason="整改到位")
+    pick(db, QUARTER, "window", "W-ADM", picked_by="王主任", now=NOW, override_reason="整改到位")
     later = NOW + timedelta(hours=1)
-    withdraw(db, QUARTER, "window", "W-WPH", withdrawn_by="王主任", now=later)
+    withdraw(db, QUARTER, "window", "W-ADM", withdrawn_by="王主任", now=later)
     pick(db, QUARTER, "window", "W-INS", picked_by="李", now=later, override_reason="复核通过")  # taken up again
 
     eligible = [c.subject for c in selection.persons if c.eligible]
@@ -244,8 +332,8 @@ def test_picks_keep_the_quota_and_refuse_non_candidates(fresh: tuple[CentralDB, 
 
     listed = picks(db, QUARTER)
     active = [(p.kind, p.subject, p.override_reason) for p in listed if p.active]
-    assert active[:3] == [("window", "W-REG", ""), ("window", "W-ADM", ""), ("window", "W-INS", "复核通过")]
-    assert [p.subject for p in listed if not p.active] == ["W-WPH"]
+    assert active[:3] == [("window", "W-WPH", ""), ("window", "W-REG", ""), ("window", "W-INS", "复核通过")]
+    assert [p.subject for p in listed if not p.active] == ["W-ADM"]
     assert sorted(s for k, s, _ in active if k == "person") == sorted(eligible[:10])
     with db.read() as session:
         actions = Counter(session.scalars(select(m.OfficeEvent.action)))
@@ -262,7 +350,7 @@ def test_the_commands(fresh: tuple[CentralDB, str], tmp_path: Path, capsys: pyte
     assert code == 0, err
     data = json.loads(out)
     selection = candidates(db, QUARTER, roster=roster())
-    assert [w["subject"] for w in data["windows"] if w["proposed"]] == ["W-REG", "W-ADM"]
+    assert [w["subject"] for w in data["windows"] if w["proposed"]] == ["W-WPH", "W-REG"]
     assert [p["subject"] for p in data["persons"] if p["proposed"]] == [c.subject for c in selection.persons
                                                                        if c.proposed]
     assert data["windows"][0]["criteria"][0]["outcome"] == "met"

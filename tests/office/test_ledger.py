@@ -18,16 +18,18 @@ from sqlalchemy import func, select
 from inspector_app.core.demo import generate
 from inspector_app.core.errors import InputError, StateError
 from inspector_app.core.fileformat import load_model
-from inspector_app.core.identity import DEMO_PASSPHRASE
+from inspector_app.core.identity import DEMO_PASSPHRASE, office_init
 from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.rectification import RectificationView, list_rectifications
+from inspector_app.core.store.audit import verify
 from inspector_app.core.store.models import Rectification
 from inspector_app.core.sync import published_format as fmt
 from inspector_app.core.sync import push
 from inspector_app.core.sync.publish import publish
 from inspector_app.core.sync.pull import pull
+from inspector_app.core.todo import todo_list
 from inspector_app.core.workspace import Workspace
 from inspector_app.office.ledger import (
     LedgerItem,
@@ -193,7 +195,8 @@ def test_a_central_verification_reaches_the_laptop(central, hospital: Hospital, 
     decide(db, reopen.id, "reopened", decided_by="办公室复查", note="复查仍未改正", now=now)
     decide(db, mine[1].id, "extended", decided_by="办公室复查", deadline=TODAY + timedelta(days=30), now=now)
     body = status_file(db)
-    assert [(s.id, s.status) for s in body.items] == sorted([(target.id, "verified"), (reopen.id, "open")])
+    assert [(s.id, s.status, s.decision) for s in body.items] == sorted([
+        (target.id, "verified", "verified"), (reopen.id, "open", "reopened"), (mine[1].id, "open", "extended")])
     path = write_status_file(body, tmp_path / "status.json")
     assert load_model(path, fmt.RectificationStatusFile) == body  # what `office publish --rectifications` reads
     share = tmp_path / "share"
@@ -207,6 +210,101 @@ def test_a_central_verification_reaches_the_laptop(central, hospital: Hospital, 
             verified_by = session.get(Rectification, target.id).verified_by
     assert views[target.id].status == "verified" and verified_by == "办公室复查"
     assert views[reopen.id].status == ("overdue" if reopen.deadline < TODAY else "open")
+
+
+def _laptop_b(hospital: Hospital, tmp_path: Path) -> tuple[Path, set[str]]:
+    """A copy of the second laptop (the module's stays as it was sent) and the items it holds."""
+    copy = tmp_path / "laptop-b"
+    shutil.copytree(hospital.laptops[1], copy)
+    with Workspace.open(copy) as ws, ws.db.read() as session:
+        return copy, set(session.scalars(select(Rectification.id)))
+
+
+def _state(folder: Path, today: date) -> tuple[dict[str, RectificationView], set[str], list[tuple]]:
+    """What the laptop shows on `today`: its list, the items on its to-do page, and its rows as stored."""
+    with Workspace.open(folder) as ws:
+        views = {v.id: v for v in list_rectifications(ws, today=today)}
+        due = {t.rectification_id for t in todo_list(ws, today) if t.kind == "reinspect"}
+        with ws.db.read() as session:
+            rows = sorted((r.id, r.status, r.deadline, r.office_decision, r.office_deadline, r.updated_at)
+                          for r in session.scalars(select(Rectification)))
+    return views, due, rows
+
+
+def _extend_and_waive(db: CentralDB, mine: set[str]) -> tuple[LedgerItem, LedgerItem, date]:
+    """The office extends one of laptop B's overdue items and waives another (laptop A's items are untouched)."""
+    overdue = [i for i in ledger(db, status="overdue", today=TODAY) if i.id in mine]
+    extended, waived = overdue[0], overdue[1]
+    deadline = TODAY + timedelta(days=20)
+    decide(db, extended.id, "extended", decided_by="办公室王", deadline=deadline, note="科室申请延期：设备待到货",
+           now=NOW)
+    decide(db, waived.id, "waived", decided_by="办公室王", note="该岗位已撤销", now=NOW + timedelta(minutes=1))
+    return extended, waived, deadline
+
+
+def test_extended_and_waived_reach_a_laptop_that_pulls(central, hospital: Hospital, tmp_path: Path) -> None:
+    db, url = central
+    laptop, mine = _laptop_b(hospital, tmp_path)
+    extended, waived, deadline = _extend_and_waive(db, mine)
+    body = status_file(db)
+    assert body.version == 2
+    assert {(s.id, s.decision, s.deadline, s.decided_by) for s in body.items} == {
+        (extended.id, "extended", deadline, "办公室王"), (waived.id, "waived", None, "办公室王")}
+    share = tmp_path / "share"
+    share.mkdir()
+    publish(hospital.office, share, DEMO_PASSPHRASE, central_url=url)  # `office publish --rectifications-from`
+    published = json.loads(next((share / "published").glob("v*/rectifications.json")).read_text(encoding="utf-8"))
+    assert published["version"] == 2
+    views, due, _ = _state(laptop, TODAY)
+    assert views[extended.id].status == views[waived.id].status == "overdue" and {extended.id, waived.id} <= due
+    with Workspace.open(laptop) as ws:
+        report = pull(ws, share)
+    assert not report.refused and report.installed
+    views, due, _ = _state(laptop, TODAY)
+    shown = views[extended.id]
+    assert (shown.status, shown.deadline, shown.decision, shown.decided_by, shown.decision_note) == (
+        "open", deadline, "extended", "办公室王", "科室申请延期：设备待到货")
+    assert shown.decided_at == NOW
+    assert (views[waived.id].status, views[waived.id].decision_note) == ("waived", "该岗位已撤销")
+    assert extended.id not in due and waived.id not in due  # no longer overdue, nothing to do yet
+    others = [v for i, v in views.items() if i not in (extended.id, waived.id)]
+    assert all(v.decision is None for v in others)
+    # the day after the new deadline the extended item is overdue again and due; the waived one never is
+    after, due_after, _ = _state(laptop, deadline + timedelta(days=1))
+    assert after[extended.id].status == "overdue" and extended.id in due_after
+    assert after[waived.id].status == "waived" and waived.id not in due_after
+    assert {i.id: i.deadline for i in ledger(db, today=TODAY) if i.id == extended.id} == {extended.id: deadline}
+    with Workspace.open(laptop) as ws, ws.db.read() as session:
+        assert verify(session).ok  # the change is on the laptop's audit trail
+
+
+def test_a_tampered_or_foreign_publication_changes_nothing(central, hospital: Hospital, tmp_path: Path,
+                                                           english) -> None:
+    db, url = central
+    laptop, mine = _laptop_b(hospital, tmp_path)
+    extended, _, _ = _extend_and_waive(db, mine)
+    share = tmp_path / "share"
+    share.mkdir()
+    publish(hospital.office, share, DEMO_PASSPHRASE, central_url=url)
+    item = next((share / "published").glob("v*/rectifications.json"))
+    item.write_bytes(item.read_bytes().replace(b'"extended"', b'"waived"'))  # a waiver nobody decided
+    before = _state(laptop, TODAY)
+    with Workspace.open(laptop) as ws:
+        report = pull(ws, share)
+    assert [p.file for p in report.refused] == [str(item)]
+    assert "does not match the publication index" in report.refused[0].reason
+    assert _state(laptop, TODAY) == before
+
+    stranger = tmp_path / "stranger-office"
+    office_init(stranger, "冒名办公室", DEMO_PASSPHRASE)
+    foreign = tmp_path / "foreign-share"
+    foreign.mkdir()
+    publish(stranger, foreign, DEMO_PASSPHRASE, central_url=url)  # the same decisions, someone else's key
+    with Workspace.open(laptop) as ws:
+        report = pull(ws, foreign)
+    assert report.refused and "unknown signer" in report.refused[0].reason
+    assert _state(laptop, TODAY) == before
+    assert before[0][extended.id].status == "overdue"
 
 
 def test_the_commands(central, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,3 +344,36 @@ def test_the_command_choices_are_the_modules() -> None:
     from inspector_app.office import ledger as module
 
     assert (cli.STATUSES, cli.DECISIONS) == (module.STATUSES, module.DECISIONS)
+
+
+def test_the_status_file_keeps_reading_version_1_and_states_its_schema(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    decided = {"id": "r1", "status": "open", "updated_at": "2025-06-20T10:00:00+00:00", "decision": "extended",
+               "deadline": "2025-07-10", "decided_by": "办公室王", "decided_at": "2025-06-20T10:00:00+00:00",
+               "decision_note": "延期"}
+    path = tmp_path / "status.json"
+
+    def load(version: int, *items: dict) -> fmt.RectificationStatusFile:
+        path.write_text(json.dumps({"format": fmt.STATUS_FORMAT, "version": version, "items": list(items)}),
+                        encoding="utf-8")
+        return load_model(path, fmt.RectificationStatusFile)
+
+    old = {k: decided[k] for k in ("id", "status", "updated_at")}
+    assert load(1, old).items[0].decision is None  # what offices published before still loads
+    assert load(2, decided).items[0].deadline == date(2025, 7, 10)
+    for version, item, words in ((1, decided, "version 1"), (2, decided | {"deadline": None}, "new deadline"),
+                                 (2, decided | {"decision": "waived", "decision_note": " "}, "reason"),
+                                 (2, old | {"decided_by": "x"}, "without a decision")):
+        with pytest.raises(InputError, match=words):
+            load(version, item)
+    run = cli_runner(tmp_path / "data", capsys)
+    code, out, err = run("office", "publish", "--schema")
+    assert code == 0, err
+    schemas = json.loads(out)
+    status = schemas["rectification-status.json"]
+    assert status["properties"]["version"]["enum"] == [1, 2]
+    assert {"decision", "deadline", "decided_by", "decided_at", "decision_note"} <= set(
+        status["$defs"]["RectificationStatus"]["properties"])
+    assert "signature" in schemas[fmt.INDEX]["required"]
+    code, out, err = run("office", "publish")
+    assert code != 0 and "--share" in err

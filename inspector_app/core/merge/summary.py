@@ -10,6 +10,8 @@ inspectors (about 10 million deductions) sums a month in about a second.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -69,8 +71,18 @@ def summary_in(session: Session, month: str, everyone: bool = False) -> MonthlyS
 
 def _withdraw_superseded(session: Session, tally: MonthTally, month: str) -> None:
     """A monthly rule charges a department once a month (scoring/measured.py): the grouped sums above took
-    every entry of it, so those the latest record supersedes are taken out again. Monthly records are few and
-    found through ix_measurements_period_department and ix_deductions_period."""
+    every entry of it, so those the latest record supersedes are taken out again."""
+    for row in superseded_entries(session, month):
+        person = row.staff_no is not None
+        tally.withdraw_entries(row.department_code if person else row.department_id,
+                               "person" if person else "department", row.staff_no, int(row.count),
+                               float(row.counted_points), float(row.pay_percent))
+
+
+def superseded_entries(session: Session, month: str) -> list[Any]:
+    """The live entries of `month` a later record of the same monthly rule supersedes (they do not count; the
+    quarterly selection leaves them out too). Monthly records are few and found through
+    ix_measurements_period_department and ix_deductions_period."""
     D, I, S, M = m.Deduction, m.Inspection, m.ChecklistSnapshot, m.Measurement
     records, measured = [], set()
     for row in session.execute(
@@ -83,15 +95,10 @@ def _withdraw_superseded(session: Session, tally: MonthTally, month: str) -> Non
                                         row.recorded_at, row.deduction_id))
     entries = session.execute(
         select(D.id, D.department_id, D.department_code, D.item_code, D.recorded_at, D.staff_no, D.count,
-               D.counted_points, D.pay_percent, S.checklist_id)
+               D.counted_points, D.pay_percent, S.checklist_id, I.checklist_hash)
         .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
         .where(D.period == month, D.voided_at.is_(None))).all()
     records += [PeriodRecord(r.id, r.department_id, r.checklist_id, r.item_code, month, r.recorded_at, r.id)
                 for r in entries if r.id not in measured]  # recorded without a measured value
     losers = superseded(records)
-    for row in entries:
-        if row.id in losers:
-            person = row.staff_no is not None
-            tally.withdraw_entries(row.department_code if person else row.department_id,
-                                   "person" if person else "department", row.staff_no, int(row.count),
-                                   float(row.counted_points), float(row.pay_percent))
+    return [row for row in entries if row.id in losers]

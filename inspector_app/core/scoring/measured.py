@@ -88,19 +88,24 @@ class PeriodRecord:
     deduction_id: str | None  # the entry it charged; None: the value passed
 
 
-def superseded(records: Iterable[PeriodRecord]) -> set[str]:
-    """The entries that do not count: for each department, rule and month only the latest record does (ties:
-    the larger id, so every laptop and the office agree), so a later passing value clears an earlier failure."""
-    latest: dict[tuple[str, str, str, str], PeriodRecord] = {}
-    charged: set[str] = set()
+def latest(records: Iterable[PeriodRecord]) -> dict[tuple[str, str, str, str], PeriodRecord]:
+    """The record that counts for each (department, checklist, item, month): the latest recorded (ties: the
+    larger id, so every laptop and the office agree)."""
+    found: dict[tuple[str, str, str, str], PeriodRecord] = {}
     for record in records:
-        if record.deduction_id is not None:
-            charged.add(record.deduction_id)
         key = (record.department_code, record.checklist_id, record.item_code, record.period)
-        held = latest.get(key)
+        held = found.get(key)
         if held is None or (record.recorded_at, record.id) > (held.recorded_at, held.id):
-            latest[key] = record
-    return charged - {record.deduction_id for record in latest.values()}
+            found[key] = record
+    return found
+
+
+def superseded(records: Iterable[PeriodRecord]) -> set[str]:
+    """The entries that do not count: for each department, rule and month only the latest record does
+    (`latest`), so a later passing value clears an earlier failure."""
+    records = list(records)
+    charged = {record.deduction_id for record in records if record.deduction_id is not None}
+    return charged - {record.deduction_id for record in latest(records).values()}
 
 
 def describe(item: Item, values: Mapping[int, float], lang: str | None = None) -> str:

@@ -48,7 +48,7 @@ class Migrations:
 
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0007"  # tests/core/test_store.py keeps this equal to Alembic's head
+HEAD_REVISION = "0008"  # tests/core/test_store.py keeps this equal to Alembic's head
 LOCAL = Migrations(MIGRATIONS, HEAD_REVISION)
 
 current_revision = LOCAL.current_revision

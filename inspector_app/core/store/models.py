@@ -253,6 +253,13 @@ class Rectification(Base):
     verified_at: Mapped[datetime | None]
     verified_by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the office's newest decision as last published (migration 0008): "extended" (office_deadline replaces the
+    # deadline) or "waived" (nothing more to do), "verified" / "reopened"; who, when and why
+    office_decision: Mapped[str | None] = mapped_column(String(12))
+    office_deadline: Mapped[date | None] = mapped_column(Date)
+    office_decided_by: Mapped[str | None] = mapped_column(String(64))
+    office_decided_at: Mapped[datetime | None]
+    office_note: Mapped[str | None] = mapped_column(Text)
 
     deduction: Mapped[Deduction] = relationship(back_populates="rectification")
 

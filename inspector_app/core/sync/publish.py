@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import yaml
 from cryptography import x509
@@ -128,7 +129,8 @@ def certificate_payloads(office: x509.Certificate, extra: Sequence[Path]) -> lis
 
 
 def central_statuses(url: str) -> list[fmt.RectificationStatus]:
-    """Rectification items as merged into the central database (the laptops' status when they sent them)."""
+    """Rectification items as merged into the central database (the laptops' status when they sent them), and
+    the office's decisions on them (`decided_statuses`)."""
     from sqlalchemy import select
 
     from inspector_app.core.merge import models as m
@@ -138,22 +140,72 @@ def central_statuses(url: str) -> list[fmt.RectificationStatus]:
     try:
         with central.read() as session:
             payloads = list(session.scalars(select(m.Rectification.payload)))
+            decided = decided_statuses(session)
     finally:
         central.close()
-    keep = set(fmt.RectificationStatus.model_fields)
-    return [fmt.RectificationStatus.model_validate({k: v for k, v in p.items() if k in keep})
-            for p in payloads if p.get("status") in ("open", "rectified", "verified")]
+    keep = set(fmt.RectificationStatus.model_fields) - set(fmt.DECISION_FIELDS)
+    return [*(fmt.RectificationStatus.model_validate({k: v for k, v in p.items() if k in keep})
+              for p in payloads if p.get("status") in ("open", "rectified", "verified")), *decided]
+
+
+def decided_statuses(session: Any) -> list[fmt.RectificationStatus]:
+    """Each item the office decided on (office/ledger.py, `rectification_decisions`, oldest first), as the
+    laptops take it: the newest decision with who, when and why; the deadline the newest decision that set one
+    gave; verified or back to open as the decisions left it (the ledger's rule), else as the laptop sent it.
+    `updated_at` is when it was last decided (or the laptop's, if later), so a laptop applies it over an older
+    state of its own only."""
+    from sqlalchemy import select
+
+    from inspector_app.core.merge import models as m
+
+    RD, R = m.RectificationDecision, m.Rectification
+    found: dict[str, list[Any]] = {}
+    stored: dict[str, dict[str, Any]] = {}
+    for decision, payload in session.execute(select(RD, R.payload).join(R, R.id == RD.rectification_id)
+                                             .order_by(RD.decided_at, RD.id)):
+        found.setdefault(decision.rectification_id, []).append(decision)
+        stored[decision.rectification_id] = payload or {}
+    statuses = []
+    for item, decisions in sorted(found.items()):
+        sent = fmt.RectificationStatus.model_validate(
+            {k: v for k, v in stored[item].items() if k in ("id", "status", "rectified_at", "rectified_note",
+                                                            "verified_at", "verified_by", "updated_at")}
+            | {"id": item, "status": stored[item].get("status") if stored[item].get("status") in
+               ("open", "rectified", "verified") else "open"}
+            | ({} if stored[item].get("updated_at") else {"updated_at": decisions[-1].decided_at}))
+        status, verified_at, verified_by, deadline = sent.status, sent.verified_at, sent.verified_by, None
+        for d in decisions:
+            deadline = d.deadline or deadline
+            if d.decision == "verified":
+                status, verified_at, verified_by = "verified", d.decided_at, d.decided_by
+            elif d.decision == "reopened":
+                status, verified_at, verified_by = "open", None, None
+        last = decisions[-1]
+        statuses.append(sent.model_copy(update={
+            "status": status, "verified_at": verified_at, "verified_by": verified_by,
+            "updated_at": max(sent.updated_at, last.decided_at), "decision": last.decision, "deadline": deadline,
+            "decided_by": last.decided_by, "decided_at": last.decided_at,
+            "decision_note": (last.note or "").strip()[:2000] or None}))
+    return statuses
 
 
 def rectification_payload(statuses: Sequence[fmt.RectificationStatus]) -> Payload:
+    """One status per item: the newest (`updated_at`), carrying the newest decision any of them has."""
     newest: dict[str, fmt.RectificationStatus] = {}
+    decided: dict[str, fmt.RectificationStatus] = {}
     for status in statuses:
         if status.id not in newest or status.updated_at > newest[status.id].updated_at:
             newest[status.id] = status
-    body = fmt.RectificationStatusFile(format=fmt.STATUS_FORMAT, version=1,
+        if status.decided_at is not None and (status.id not in decided
+                                              or status.decided_at > decided[status.id].decided_at):
+            decided[status.id] = status
+    for item, status in decided.items():
+        newest[item] = newest[item].model_copy(update={name: getattr(status, name) for name in fmt.DECISION_FIELDS})
+    body = fmt.RectificationStatusFile(format=fmt.STATUS_FORMAT, version=fmt.STATUS_VERSION,
                                        items=sorted(newest.values(), key=lambda s: s.id))
     return Payload("rectifications", "rectifications", "rectifications.json",
-                   (json.dumps(body.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+                   (json.dumps(body.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=1)
+                    + "\n").encode("utf-8"))
 
 
 def _previous(share: Share, office: x509.Certificate) -> tuple[int, list[Payload]]:

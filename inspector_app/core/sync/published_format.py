@@ -10,7 +10,8 @@
 A new publication is written into a fresh version folder first and the index replaced last (atomically), so a
 laptop reads either the old publication or the new one, never half of one. Kinds: `checklist` (a checklist
 YAML file), `roster` (roster YAML/JSON), `certificate` (PEM office certificates the laptop should also trust,
-e.g. a renewed office certificate), `rectifications` (RectificationStatusFile JSON).
+e.g. a renewed office certificate), `rectifications` (RectificationStatusFile JSON: version 2 carries the
+office's decisions, extended deadlines and waivers; version 1 is still read).
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from inspector_app.core.store.audit import canonical
 
 INDEX = "index.json"
 INDEX_FORMAT = "inspector-app/published"
 STATUS_FORMAT = "inspector-app/rectification-status"
+STATUS_VERSION = 2  # what the office writes; 1 is still read
 SHA256 = r"^[0-9a-f]{64}$"
 ITEM_NAME = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}(/[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100})?$"
 FOLDER_RE = re.compile(r"^v(\d{6})$")
@@ -62,8 +64,16 @@ class PublishedIndex(Model):
     items: list[PublishedItem]
 
 
+Decision = Literal["verified", "reopened", "extended", "waived"]
+DECISION_FIELDS = ("decision", "deadline", "decided_by", "decided_at", "decision_note")
+
+
 class RectificationStatus(Model):
-    """One rectification item's state as the office knows it (laptops apply it only when it is newer)."""
+    """One rectification item's state as the office knows it (laptops apply it only when it is newer).
+
+    Version 2 adds the office's newest decision on the item (office/ledger.py): who decided, when and why, and
+    for `extended` (or `reopened` with one) the deadline that replaces the laptop's; `waived` leaves nothing to
+    do. Version 1 carries none of these."""
 
     id: str = Field(min_length=1, max_length=64)
     status: Literal["open", "rectified", "verified"]
@@ -72,14 +82,40 @@ class RectificationStatus(Model):
     verified_at: AwareDatetime | None = None
     verified_by: str | None = Field(default=None, max_length=64)
     updated_at: AwareDatetime
+    decision: Decision | None = Field(default=None, description="the office's newest decision (version 2)")
+    deadline: date | None = Field(default=None, description="the deadline the office set (extended, reopened)")
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: AwareDatetime | None = None
+    decision_note: str | None = Field(default=None, max_length=2000, description="the reason given")
+
+    @model_validator(mode="after")
+    def _decided(self) -> RectificationStatus:
+        if self.decision is None:
+            if any(getattr(self, name) is not None for name in DECISION_FIELDS):
+                raise ValueError("decision fields without a decision")
+            return self
+        if self.decided_by is None or self.decided_at is None:
+            raise ValueError("a decision needs decided_by and decided_at")
+        if self.decision == "extended" and self.deadline is None:
+            raise ValueError("an extended deadline needs the new deadline")
+        if self.decision == "waived" and not (self.decision_note or "").strip():
+            raise ValueError("a waiver needs its reason (decision_note)")
+        return self
 
 
 class RectificationStatusFile(Model):
-    """The `rectifications` item, and the file the office writes by hand for `office publish --rectifications`."""
+    """The `rectifications` item, and the file the office writes for `office publish --rectifications`.
+    Version 1 (open / rectified / verified) is still read; version 2 adds the office's decisions."""
 
     format: Literal["inspector-app/rectification-status"]
-    version: Literal[1]
+    version: Literal[1, 2]
     items: list[RectificationStatus]
+
+    @model_validator(mode="after")
+    def _fits_version(self) -> RectificationStatusFile:
+        if self.version == 1 and any(item.decision is not None for item in self.items):
+            raise ValueError("version 1 carries no decisions: write version 2")
+        return self
 
 
 class ReceivedState(Model):

@@ -82,7 +82,9 @@ class AwardsTab(LoadedTab):
             (tr("Eligible"), lambda c: yes(c.eligible)),
             (tr("Proposed"), lambda c: yes(c.proposed)),
             (tr("Picked"), self._picked_text),
-            (tr("Criteria not met"), lambda c: "、".join(r.short(language()) for r in c.failed)),
+            (tr("Criteria not met"), lambda c: "、".join(
+                [*(r.short(language()) for r in c.failed),
+                 *(tr("{criterion} (not shown every month)", criterion=r.short(language())) for r in c.unproven)])),
         ], numeric=(0, 4, 5), greyed=lambda c: not c.eligible)
         self.table = table(self.model, tr("Candidates"), stretch=9)
         self.evidence = QTextBrowser()

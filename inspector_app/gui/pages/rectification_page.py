@@ -42,14 +42,26 @@ from inspector_app.gui.widgets.buttons import button_row, push_button
 from inspector_app.gui.widgets.tables import compact_combo, fit_columns, row_view
 
 Index = QModelIndex | QPersistentModelIndex
-ORDER = {"overdue": 0, "open": 1, "rectified": 2, "verified": 3}
+ORDER = {"overdue": 0, "open": 1, "rectified": 2, "verified": 3, "waived": 4}
 OVERDUE_TEXT = QColor(170, 0, 0)
 OVERDUE_BACKGROUND = QColor(255, 228, 228)
 
 
 def status_label(status: str) -> str:
     return {"open": tr("open"), "overdue": tr("overdue"), "rectified": tr("rectified"),
-            "verified": tr("verified")}.get(status, status)
+            "verified": tr("verified"), "waived": tr("waived")}.get(status, status)
+
+
+def decision_line(row: RectificationView) -> str:
+    """The office's published decision, as the list shows it: what, who, when, why."""
+    if row.decision not in ("extended", "waived") or row.decided_at is None:
+        return ""
+    when = f"{row.decided_at.astimezone():%Y-%m-%d}"
+    if row.decision == "waived":
+        return tr("Waived by {by} on {when}: {reason}", by=row.decided_by or "", when=when,
+                  reason=row.decision_note or "")
+    return tr("Deadline extended to {deadline} by {by} on {when}: {reason}", deadline=row.deadline.isoformat(),
+              by=row.decided_by or "", when=when, reason=row.decision_note or "")
 
 
 class RectificationsModel(RowTableModel):
@@ -67,10 +79,13 @@ class RectificationsModel(RowTableModel):
 
     def row_data(self, row: RectificationView, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return [status_label(row.status), row.deadline.isoformat(), row.department, row.item_code,
+            deadline = row.deadline.isoformat()
+            if row.decision == "extended":
+                deadline = tr("{deadline} (extended)", deadline=deadline)
+            return [status_label(row.status), deadline, row.department, row.item_code,
                     row.person or "—", row.requirement, row.note][column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.requirement}\n{row.note}".strip()
+            return "\n".join(filter(None, (decision_line(row), row.requirement, row.note)))
         if row.status == "overdue":
             if role == Qt.ItemDataRole.ForegroundRole:
                 return OVERDUE_TEXT
@@ -93,7 +108,7 @@ class RectificationPage(QWidget):
         self.status = QComboBox()
         self.status.setAccessibleName(tr("Status"))
         for label, value in ((tr("All"), None), (tr("open"), "open"), (tr("overdue"), "overdue"),
-                             (tr("rectified"), "rectified"), (tr("verified"), "verified")):
+                             (tr("rectified"), "rectified"), (tr("verified"), "verified"), (tr("waived"), "waived")):
             self.status.addItem(label, value)
         self.department = compact_combo()
         self.department.setAccessibleName(tr("Department / window"))
