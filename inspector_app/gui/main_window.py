@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
 
     # -- settings, language, geometry -----------------------------------------------------------------------
     def _settings_changed(self) -> None:
-        from inspector_app.gui.app import install_font
+        from inspector_app.gui.fonts import install_font
 
         self.update_share_status()
         app = QApplication.instance()
