@@ -28,7 +28,16 @@ from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync.verify import Quarantine
 
 TOLERANCE = 1e-6  # points are kept to 4 decimals: anything further off was not computed by these rules
-_CHECKED: dict[str, tuple[str, Checklist]] = {}  # snapshot hash → (its canonical body, the checklist)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    body: dict  # as a bundle sent it, the hash checked
+    text: str  # its canonical JSON
+    checklist: Checklist
+
+
+_CHECKED: dict[str, _Checked] = {}  # snapshot hash → the body checked against it (per process, at most 256)
 
 
 @dataclass(frozen=True)
@@ -38,14 +47,24 @@ class Recomputed:
     passed: bool | None
     counted: dict[str, tuple[float, float]]  # live deduction id → (counted points, pay share %)
     monthly: frozenset[str] = frozenset()  # the checklist's monthly rules (item codes)
+    snapshot_text: str = ""  # the canonical JSON of the checklist snapshot's body, as hashed
 
 
 def snapshot_checklist(snapshot: fmt.ChecklistData) -> Checklist:
     """The checklist of a snapshot whose body really hashes to its claimed hash (cached per process)."""
-    text = canonical(snapshot.body)
+    return checked_snapshot(snapshot)[1]
+
+
+def checked_snapshot(snapshot: fmt.ChecklistData) -> tuple[str, Checklist]:
+    """(canonical body text, checklist) of a snapshot whose body really hashes to its claimed hash.
+
+    Every bundle carries its checklist (10 KB of its 60 KB): a body equal to one already checked against the
+    same hash is taken as that one, text and checklist, without encoding it again. Equal here is Python's
+    (1 == 1.0 == True), so a body differing only so is the checked one, text included: nothing of it is used."""
     known = _CHECKED.get(snapshot.content_hash)
-    if known is not None and known[0] == text:
-        return known[1]
+    if known is not None and known.body == snapshot.body:
+        return known.text, known.checklist
+    text = canonical(snapshot.body)
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.content_hash:
         raise Quarantine("bad_snapshot", tr("Checklist {id} v{version}: its content does not match its hash "
                                             "{hash}.", id=snapshot.checklist_id, version=snapshot.version,
@@ -60,8 +79,8 @@ def snapshot_checklist(snapshot: fmt.ChecklistData) -> Checklist:
                                             id=snapshot.checklist_id, version=snapshot.version))
     if len(_CHECKED) > 256:
         _CHECKED.clear()
-    _CHECKED[snapshot.content_hash] = (text, checklist)
-    return checklist
+    _CHECKED[snapshot.content_hash] = _Checked(snapshot.body, text, checklist)
+    return text, checklist
 
 
 def _off(stated: float, expected: float) -> bool:
@@ -70,7 +89,7 @@ def _off(stated: float, expected: float) -> bool:
 
 def recompute(record: fmt.InspectionRecord) -> Recomputed:
     """Check one inspection's stated points and work out what it counts for (see the module docstring)."""
-    checklist = snapshot_checklist(record.checklist)
+    snapshot_text, checklist = checked_snapshot(record.checklist)
     if record.inspection.checklist_hash != record.checklist.content_hash:
         raise Quarantine("bad_snapshot", tr("Inspection {id} names another checklist version than it carries.",
                                             id=record.inspection.id))
@@ -100,7 +119,7 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
     counted = {d.id: (points, pay) for (d, _), points, pay in zip(live, result.points, result.pay_percent,
                                                                   strict=True)}
     monthly = frozenset(code for code, item in items.items() if item.period == "month")
-    return Recomputed(result.scored, result.score, result.passed, counted, monthly)
+    return Recomputed(result.scored, result.score, result.passed, counted, monthly, snapshot_text)
 
 
 def _check_period(deduction: fmt.DeductionData, item: Item) -> None:
