@@ -46,7 +46,7 @@ from inspector_app.core.inspection_state import (
     update_entries,
 )
 from inspector_app.core.measuring import NewMeasurement
-from inspector_app.core.recording import NewDeduction, Recorder
+from inspector_app.core.recording import NewDeduction, Recorder, unobservable_reason
 from inspector_app.core.scoring.measured import describe, measured_outcome
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
@@ -359,6 +359,10 @@ class RecordPage(QWidget):
         item = self.state.checklist.item(code)
         text = item.text.get(language())
         named = f"{code} {text[:10]}{'…' if len(text) > 10 else ''}"
+        refused = unobservable_reason(item)
+        if refused is not None:  # a complaint: the office's register charges it once verified
+            self.preview_label.setText(f"{named}: {refused}")
+            return
         people = self.selected_staff()
         if not people and not self.charge_department.isChecked():
             self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
