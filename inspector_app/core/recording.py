@@ -313,6 +313,10 @@ class Recorder(WriteService):
         return deduction
 
     # -- helpers --------------------------------------------------------------------------------------
+    def draft(self, session: Session, inspection_id: str) -> Inspection:
+        """The inspection, refused unless it is a draft that can still be changed (in `session`, e.g. joined())."""
+        return self._draft(session, inspection_id)
+
     def _draft(self, session: Session, inspection_id: str) -> Inspection:
         inspection = session.get(Inspection, inspection_id)
         if inspection is None:

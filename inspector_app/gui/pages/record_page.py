@@ -123,8 +123,8 @@ class RecordPage(QWidget):
         self.staff, self.charge_department = self.who.people, self.who.department
         # four people at the usual font size, three at the largest ones (a 720-pixel screen has no more room)
         self.staff.setMinimumHeight(max(80, self.staff.fontMetrics().height() * 3 + 8))
-        self.measured = MeasuredValue()  # an item with a threshold: the value measured (and the month checked)
-        self.measured.value.textChanged.connect(lambda _: self._update_preview())
+        # an item with thresholds: a value per threshold that applies (and the month checked)
+        self.measured = MeasuredValue(changed=self._update_preview)
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -223,7 +223,7 @@ class RecordPage(QWidget):
         layout.addWidget(columns, 1)
 
         enter = EnterRecords(self.record, self)
-        for widget in (self.staff, self.count, self.charge_department, self.note, self.measured.value,
+        for widget in (self.staff, self.count, self.charge_department, self.note, *self.measured.inputs(),
                        self.measured.month):
             widget.installEventFilter(enter)
         # Ctrl+F is the window's Search action (one binding per key); these two only act in their widget
