@@ -201,6 +201,24 @@ class Threshold(Strict):
         }[self.op]
 
 
+class LateRule(Strict):
+    """What a standard says follows when a rectification runs more than `days` past its deadline (002 篇七:
+    整改時限超過食堂管理委員會規定時限10天的,醫院有權終止合同). Derived from the rectification's own deadline and
+    the day it was put right (or today, while it is open); nothing is stored."""
+
+    days: Annotated[int, Field(ge=1, le=365, description="Days past the deadline after which it applies")]
+    consequence: LocalText = Field(description="What may follow, e.g. 可终止合同")
+    source: SourceRef
+
+    @model_validator(mode="after")
+    def _stated(self) -> LateRule:
+        if not stated_in(self.days, self.source.quote, "days"):
+            raise ValueError(tr("basis 'source' but the quote does not state the value {value:g} where it "
+                                "deducts or sets it (e.g. {example})", value=self.days,
+                                example=EXAMPLES["days"].format(n=self.days)))
+        return self
+
+
 class Item(Strict):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     text: LocalText = Field(description="The requirement, as the inspector reads it")
@@ -233,6 +251,8 @@ class Item(Strict):
         "verified (001 §四 第7条: 经查实者每起扣个人 5 分); a laptop refuses it as an observation and the office "
         "sets aside a bundle that carries one"))
     rectification: LocalText | None = Field(default=None, description="What the department must do")
+    late_rule: LateRule | None = Field(default=None, description=(
+        "What the source says follows a rectification more than N days late (e.g. the contract may be ended)"))
     deadline_days: Annotated[int | None, Field(ge=0, le=365)] = Field(
         default=None, description="Rectification deadline in days; the checklist default when absent"
     )
@@ -279,6 +299,8 @@ class Item(Strict):
             dumped.pop("period", None)
         if self.recorded_in == "inspection":
             dumped.pop("recorded_in", None)
+        if self.late_rule is None:
+            dumped.pop("late_rule", None)
         if not self.per_shortfall:
             dumped.pop("per_shortfall", None)
         if self.deducts:
