@@ -153,6 +153,8 @@ def _one_inspection(rng: random.Random, recorder: Recorder, checklist: Checklist
         people: list[str] = []
         if item.charge_to is ChargeTo.PERSON and staff and rng.random() < 0.85:
             people = [rng.choice(staff).staff_no]
+        if not item.observable:  # a complaint is the office's register's, once verified (001 §四 第7条)
+            continue
         if item.measured:  # a value against its threshold (学习 1 次 of 2 a month, 满意度 87%): usually short
             threshold = item.thresholds[0]
             short = threshold.value * rng.choice((0.0, 0.5, 0.9)) if threshold.op in (">=", ">") else \

@@ -208,6 +208,7 @@ class Recorder(WriteService):
             except KeyError:
                 raise _bad("item", tr("checklist {checklist} has no item {code}", checklist=checklist.id,
                                       code=request.item_code)) from None
+            refuse_unobservable(item)
             period = monthly_period(item, request.period, local_day, count)
             targets = self._targets(cursor, item.charge_to, request.staff_nos)
             # photos are written (and fsynced) only once the entry is known to be valid, and before commit
@@ -312,6 +313,10 @@ class Recorder(WriteService):
         return deduction
 
     # -- helpers --------------------------------------------------------------------------------------
+    def draft(self, session: Session, inspection_id: str) -> Inspection:
+        """The inspection, refused unless it is a draft that can still be changed (in `session`, e.g. joined())."""
+        return self._draft(session, inspection_id)
+
     def _draft(self, session: Session, inspection_id: str) -> Inspection:
         inspection = session.get(Inspection, inspection_id)
         if inspection is None:
@@ -346,6 +351,22 @@ class Recorder(WriteService):
         if missing:
             raise _bad("staff", tr("no staff member with 工号 {numbers} in the roster", numbers=", ".join(missing)))
         return [found[no] for no in staff_nos]
+
+
+def unobservable_reason(item: Item) -> str | None:
+    """Why `item` cannot be recorded as an observation (the record page says it before Enter), or None."""
+    if item.observable:
+        return None
+    return tr("item {code} is charged only through the office's complaint register (投诉登记), once the complaint "
+              "is verified, on the day of verification; it cannot be recorded as an observation. Hand the "
+              "complaint to the office.", code=item.code)
+
+
+def refuse_unobservable(item: Item) -> None:
+    """An item charged only through the complaint register (001 §四 第7条: 经查实者…) is never an observation."""
+    reason = unobservable_reason(item)
+    if reason is not None:
+        raise _bad("item", reason)
 
 
 def monthly_period(item: Item, period: str | None, local_day: date, count: int) -> str | None:

@@ -185,7 +185,7 @@ def test_sheet_shows_the_inspection(store: Store, tmp_path: Path) -> None:
     flat = re.sub(r"\s+", "", text)
     assert_numbered(pages)
     for expected in ("示例市人民医院", "优质服务督查记录表", "挂号收费窗口", number, "演示督查员、李督查", "暗访",
-                     "门诊一楼挂号大厅", "2025-06-10 09:30", "2025-06-10 10:15", "第 3 版", "未佩戴胸牌，工作服不整洁"):
+                     "门诊一楼挂号大厅", "2025-06-10 09:30", "2025-06-10 10:15", "第 4 版", "未佩戴胸牌，工作服不整洁"):
         assert expected in text, expected
     for code in ("A3", "A2", "A1"):
         assert code in text

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from inspector_app.core.documents.bulletin_data import (
     BulletinContent,
     Correction,
+    OverdueItem,
     ranking,
     workspace_content,
 )
@@ -174,10 +175,17 @@ def repeat_header(lang: str) -> list[str]:
 
 
 def _overdue(content: BulletinContent, lang: str) -> Flowable:
-    rows = [[o.department, f"{o.item_code}  {o.item_text}", persons_text(o.persons, lang), o.count,
+    rows = [[o.department, f"{o.item_code}  {overdue_text(o, lang)}", persons_text(o.persons, lang), o.count,
              o.deadline.isoformat(), o.days_overdue] for o in content.overdue]
     return data_table(overdue_header(lang), rows, [32, 62, 26, 14, 24, 14], "lllccc",
                       tr_lang(lang, "No rectification is overdue."), width=WIDTH)
+
+
+def overdue_text(item: OverdueItem, lang: str) -> str:
+    """The item's text, and what its standard says follows so late (逾期超过10日，可终止合同) when it does."""
+    if not item.consequence:
+        return item.item_text
+    return f"{item.item_text}【{item.consequence}】" if lang == "zh" else f"{item.item_text} [{item.consequence}]"
 
 
 def overdue_header(lang: str) -> list[str]:
@@ -280,8 +288,8 @@ def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh"
     summary = content.summary
     repeats = [[r.department, r.item_code, r.item_text, "、".join(r.persons), r.occurrences, r.inspections,
                 r.since] for r in content.repeats]
-    overdue = [[o.department, o.item_code, o.item_text, "、".join(o.persons), o.count, o.deadline, o.days_overdue]
-               for o in content.overdue]
+    overdue = [[o.department, o.item_code, overdue_text(o, lang), "、".join(o.persons), o.count, o.deadline,
+                o.days_overdue] for o in content.overdue]
     sheets = [
         (tr_lang(lang, "Points ranking"), tally_header(lang), tally_rows(summary)),
         (tr_lang(lang, "Score ranking"), scored_header(lang), scored_rows(summary)),

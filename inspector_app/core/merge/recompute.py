@@ -4,7 +4,8 @@ For each inspection of a verified bundle: the checklist snapshot must hash to th
 body under a real hash is refused), each deduction's points must be what that checklist gives for its item,
 count and head flag (scoring.entry_points), and the counted points, pay share and score the central month
 adds up are worked out here by the one scoring module (scoring.inspection_result), never taken from the
-bundle. A bundle that states other points is quarantined with the reason; the others merge.
+bundle. A bundle that states other points is quarantined with the reason; the others merge. A deduction on an
+item the snapshot charges only through the complaint register (001 §四 第7条) is set aside as `register_only`.
 
 Known limit: whether the person charged is a department head is still the laptop's word (the office holds
 no roster of its own yet); the multiplier itself is the snapshot's.
@@ -100,6 +101,11 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
         if item is None:
             raise Quarantine("bad_points", tr("Deduction {id}: item {code} is not in checklist {checklist}.",
                                               id=deduction.id, code=deduction.item_code, checklist=checklist.id))
+        if not item.observable:
+            raise Quarantine("register_only", tr(
+                "Deduction {id}: item {code} of checklist {checklist} is charged only through the complaint "
+                "register once verified, never as a laptop's observation.", id=deduction.id,
+                code=deduction.item_code, checklist=checklist.id))
         expected = entry_points(checklist, item, deduction.count, deduction.charged_to, deduction.is_head)
         if (_off(deduction.points, expected.points) or _off(deduction.points_each, expected.points_each)
                 or _off(deduction.multiplier, expected.multiplier)):
