@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo
+from inspector_app.core.measuring import NewMeasurement, record_measurement
 from inspector_app.core.paths import resources_dir
-from inspector_app.core.measuring import NewMeasurement
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.roster.models import Department as RosterDepartment
 from inspector_app.core.roster.models import StaffMember, load_roster
@@ -160,7 +160,7 @@ def _one_inspection(rng: random.Random, recorder: Recorder, checklist: Checklist
             short = threshold.value * rng.choice((0.0, 0.5, 0.9)) if threshold.op in (">=", ">") else \
                 threshold.value * rng.choice((1.2, 1.5, 2.0)) + 1
             value = round(min(short, 100.0), 1) if threshold.unit == "%" else round(short)
-            result = recorder.measure(inspection.id, NewMeasurement(
+            result = record_measurement(recorder, inspection.id, NewMeasurement(
                 item.code, {0: value},
                 staff_no=people[0] if people else None, recorded_at=moment))
             deductions += len(result.deduction_ids)

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -37,9 +36,6 @@ from inspector_app.core.store.models import (
     utcnow,
 )
 from inspector_app.core.workspace import Workspace, WriteService
-
-if TYPE_CHECKING:
-    from inspector_app.core.measuring import MeasurementResult, NewMeasurement
 
 MAX_COUNT = 99
 MAX_NOTE = 2000
@@ -253,12 +249,6 @@ class Recorder(WriteService):
                 inserts.photos.execute(cursor, photos)
             inserts.audit_events.execute(cursor, chain.pending)
         return [d["id"] for d in deductions]
-
-    def measure(self, inspection_id: str, request: NewMeasurement) -> MeasurementResult:
-        """Record a measured value (kept whether it passes), and a deduction when it fails (core/measuring.py)."""
-        from inspector_app.core.measuring import record_measurement
-
-        return record_measurement(self, inspection_id, request)
 
     def attach_photos(self, deduction_id: str, sources: Sequence[Path]) -> list[str]:
         """Attach photos to a recorded entry of a draft (a camera card read after the round): all of them or

@@ -16,7 +16,7 @@ from inspector_app.core.documents.bulletin import overdue_text
 from inspector_app.core.documents.bulletin_data import overdue_items
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
-from inspector_app.core.measuring import NewMeasurement
+from inspector_app.core.measuring import NewMeasurement, record_measurement
 from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.rectification import days_late, late_consequence
@@ -36,7 +36,7 @@ TERMINATE = "逾期超过10日，可终止合同"
 def _record(ws: Workspace) -> None:
     recorder = Recorder(ws, actor="tester")
     inspection = recorder.start(NewInspection(CANTEEN, "W-REG", "测试督查员", started_at=FOUND)).id
-    result = recorder.measure(inspection, NewMeasurement("C9", {0: 55}, recorded_at=FOUND))
+    result = record_measurement(recorder, inspection, NewMeasurement("C9", {0: 55}, recorded_at=FOUND))
     assert not result.outcome.passed and result.deduction_ids
     recorder.record(inspection, NewDeduction("C4", recorded_at=FOUND))  # another canteen item, no such rule
     recorder.finish(inspection, finished_at=FOUND + timedelta(minutes=30))

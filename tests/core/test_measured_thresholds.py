@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from inspector_app.core.measuring import NewMeasurement
+from inspector_app.core.measuring import NewMeasurement, record_measurement
 from inspector_app.core.recording import NewInspection, Recorder
 from inspector_app.core.store.models import Deduction, Measurement
 from inspector_app.core.workspace import Workspace
@@ -24,11 +24,11 @@ def test_each_threshold_that_applies_is_measured(demo_workspace: Workspace) -> N
     recorder = Recorder(demo_workspace, actor="tester")
     day = local_time(2026, 6, 3, 9)
     inspection = _start(recorder, day)
-    second_only = recorder.measure(inspection, NewMeasurement("SV2", {1: 55}, recorded_at=day))
+    second_only = record_measurement(recorder, inspection, NewMeasurement("SV2", {1: 55}, recorded_at=day))
     assert (second_only.outcome.passed, second_only.outcome.failed) == (False, (1,))  # 55% against ≥ 60%
-    both = recorder.measure(inspection, NewMeasurement("SV2", {0: 52, 1: 61}, recorded_at=day.replace(minute=5)))
+    both = record_measurement(recorder, inspection, NewMeasurement("SV2", {0: 52, 1: 61}, recorded_at=day.replace(minute=5)))
     assert both.outcome.passed and both.deduction_ids == ()  # replaces the earlier value of the month
-    first_fails = recorder.measure(inspection, NewMeasurement("SV2", {0: 45, 1: 61},
+    first_fails = record_measurement(recorder, inspection, NewMeasurement("SV2", {0: 45, 1: 61},
                                                               recorded_at=day.replace(minute=9)))
     assert (first_fails.outcome.passed, first_fails.outcome.failed) == (False, (0,))
     with demo_workspace.db.read() as session:
@@ -51,9 +51,9 @@ def test_a_measurement_runs_inside_the_callers_batch(demo_workspace: Workspace) 
 
     before = stored()
     with pytest.raises(RuntimeError), recorder.batch():
-        recorder.measure(inspection, NewMeasurement("SV2", {0: 40}, recorded_at=day))
+        record_measurement(recorder, inspection, NewMeasurement("SV2", {0: 40}, recorded_at=day))
         raise RuntimeError("the rest of the batch fails")
     assert stored() == before  # the value and its deduction went with the batch
     with recorder.batch():
-        recorder.measure(inspection, NewMeasurement("SV2", {0: 40}, recorded_at=day))
+        record_measurement(recorder, inspection, NewMeasurement("SV2", {0: 40}, recorded_at=day))
     assert stored() == (before[0] + 1, before[1] + 1)

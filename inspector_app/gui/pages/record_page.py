@@ -45,7 +45,7 @@ from inspector_app.core.inspection_state import (
     preview,
     update_entries,
 )
-from inspector_app.core.measuring import NewMeasurement
+from inspector_app.core.measuring import NewMeasurement, record_measurement
 from inspector_app.core.recording import NewDeduction, Recorder, unobservable_reason
 from inspector_app.core.scoring.measured import describe, measured_outcome
 from inspector_app.gui.context import GuiContext
@@ -506,7 +506,7 @@ class RecordPage(QWidget):
         if values is not None:
             if len(people) > 1:
                 raise InputError.single(tr("measured value"), tr("a measured value charges one person at most"))
-            result = self.recorder.measure(self.state.id, NewMeasurement(
+            result = record_measurement(self.recorder, self.state.id, NewMeasurement(
                 code, values, people[0] if people else None, self.measured.period(), self.note.text()))
             return list(result.deduction_ids)
         return self.recorder.record(self.state.id, NewDeduction(code, people, self.count.value(), self.note.text(),
