@@ -43,7 +43,7 @@ from inspector_app.core.identity.office import load_office_certificate, office_e
 from inspector_app.core.identity.timestamping import REVOKED_FILE, load_office_seal
 from inspector_app.core.store.models import Document
 from tests.helpers.fixtures import open_demo_workspace
-from tests.helpers.pdf_tamper import add_annotation, change_byte, overlay
+from tests.helpers.pdf_tamper import add_annotation, change_byte, foreign_countersignature, overlay
 
 
 def _enrolled(office: Path, folder: Path, name: str, staff_no: str) -> SigningIdentity:
@@ -227,3 +227,27 @@ def test_pdfsig_agrees(docs: Documents, tmp_path: Path) -> None:
     assert "Total document signed" in out  # the countersignature covers the whole file
     out = pdfsig(change_byte(docs.sealed))
     assert "Signature is Valid" not in out.split("Signature #2")[0]
+
+
+def test_a_visible_countersignature_made_by_another_program_is_accepted(docs: Documents) -> None:
+    """pyHanko's standard signer (not our helper): a visible field and widget in an incremental update, as
+    Acrobat makes it. It is the form filling a P=2 certification allows, and the office can still seal it."""
+    head = _enrolled(docs.office, docs.office.parent, "王主任", "K043")
+    signed = foreign_countersignature(docs.sheet, head.as_pyhanko_signer())
+    result = verify_pdf(signed, [docs.root])
+    assert result.ok, result.problems
+    assert [(r.kind, r.signer) for r in result.signatures] == [("certification", "演示督查员"),
+                                                               ("countersignature", "王主任")]
+    sealed = verify_pdf(seal_pdf(signed, load_office_seal(docs.office, DEMO_PASSPHRASE)), [docs.root])
+    assert sealed.ok and sealed.level == "PAdES B-LTA", sealed.problems
+
+
+def test_a_countersignature_that_slips_in_an_annotation_is_refused_for_the_annotation(
+        docs: Documents, english: None) -> None:
+    head = _enrolled(docs.office, docs.office.parent, "赵主任", "K044")
+    result = verify_pdf(foreign_countersignature(docs.sheet, head.as_pyhanko_signer(), stray_annotation=True),
+                        [docs.root])
+    assert not result.ok
+    text = " | ".join(result.problems)
+    assert "an annotation" in text and "page 1" in text, text
+    assert result.signatures[1].intact and result.signatures[1].trusted  # the signature itself is fine

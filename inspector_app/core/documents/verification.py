@@ -127,7 +127,8 @@ def _check_timestamp(signature, report: SignatureReport, trust_roots, dss):
 def _check_signature(signature, report: SignatureReport, trust_roots, dss, sealed_at):
     from pyhanko.sign.validation import validate_pdf_signature
 
-    status = validate_pdf_signature(signature, _context(trust_roots, dss, sealed_at))
+    status = validate_pdf_signature(signature, _context(trust_roots, dss, sealed_at),
+                                    diff_policy=changes.diff_policy())
     report.signing_time = status.signer_reported_dt
     report.intact, report.trusted = bool(status.intact and status.valid), bool(status.trusted)
     report.long_term = report.trusted and sealed_at is not None and dss is not None and bool(dss.crls)
@@ -215,7 +216,8 @@ def _verify_each(data: bytes, reader, signatures, trust_roots, dss, result: Veri
         statuses[report.field_name] = _check_signature(signature, report, trust_roots, dss,
                                                        sealed.signing_time if sealed else None)
     for signature, report in zip(signatures, reports, strict=True):
-        if report.intact and not gap_is_canonical(data, signature, trust_roots, timestamp=report.kind == TIMESTAMP):
+        if report.intact and not gap_is_canonical(data, signature, trust_roots, timestamp=report.kind == TIMESTAMP,
+                                                    countersignature=report.kind == COUNTERSIGNATURE):
             result.problems.append(tr("the signature field of {who} was altered after signing",
                                       who=report.signer or "?"))
         result.problems += _problems_of(report)
