@@ -43,7 +43,12 @@ from inspector_app.core.identity.office import load_office_certificate, office_e
 from inspector_app.core.identity.timestamping import REVOKED_FILE, load_office_seal
 from inspector_app.core.store.models import Document
 from tests.helpers.fixtures import open_demo_workspace
-from tests.helpers.pdf_tamper import add_annotation, change_byte, foreign_countersignature, overlay
+from tests.helpers.pdf_tamper import (
+    add_annotation,
+    change_byte,
+    foreign_countersignature,
+    overlay,
+)
 
 
 def _enrolled(office: Path, folder: Path, name: str, staff_no: str) -> SigningIdentity:
