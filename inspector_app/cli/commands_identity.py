@@ -95,8 +95,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     oshow.set_defaults(handler=office_show_cmd)
     seal = osub.add_parser("seal", help=tr("add the office's timestamp and revocation data to a signed document "
                                            "(PAdES B-LT: verifiable for years with only the office certificate)"))
-    seal.add_argument("file", metavar="FILE.pdf")
-    seal.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    seal.add_argument("file", metavar="FILE.pdf", nargs="?")
+    seal.add_argument("-o", "--output", metavar="OUT.pdf")
+    seal.add_argument("--pending", action="store_true",
+                      help=tr("instead of one file: seal every merged sheet not sealed yet (with --central)"))
+    seal.add_argument("--central", metavar="URL", help=tr("with --pending: the central database"))
+    seal.add_argument("--files", metavar="DIR",
+                      help=tr("with --pending: the merge's files folder (default: files/ beside a SQLite central "
+                              "database)"))
     _office_dir(seal)
     seal.add_argument("--passphrase-file", metavar="FILE", help=tr("file whose first line is the passphrase"))
     seal.set_defaults(handler=office_seal_cmd)
@@ -310,8 +316,33 @@ def office_seal_cmd(args: argparse.Namespace) -> int:
     from inspector_app.core.files import write_atomic
 
     folder = _folder(args)
+    if args.pending:
+        return _seal_pending(args, folder)
+    if not args.file or not args.output or args.central:
+        raise AppError(tr("Give FILE.pdf -o OUT.pdf, or --pending --central URL."))
     passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
     sealed = seal_file(Path(args.file), folder, passphrase)
     write_atomic(Path(args.output), sealed)
     print(tr("Sealed with the office timestamp and revocation data: {path}", path=args.output))
     return 0
+
+
+def _seal_pending(args: argparse.Namespace, folder: Path) -> int:
+    from inspector_app.cli.commands_merge import _files_dir, seal_and_print
+    from inspector_app.core.identity.timestamping import load_office_seal
+    from inspector_app.core.merge import open_central
+    from inspector_app.core.merge.database import check_central_url
+    from inspector_app.office.sealing import pending_sheets
+
+    if args.file or args.output or not args.central:
+        raise AppError(tr("Give FILE.pdf -o OUT.pdf, or --pending --central URL."))
+    check_central_url(args.central)
+    files = _files_dir(args)
+    load_office_certificate(folder)
+    passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
+    seal = load_office_seal(folder, passphrase)
+    central = open_central(args.central)
+    try:
+        return 0 if seal_and_print(central, files, seal, pending_sheets(central)) else 1
+    finally:
+        central.close()
