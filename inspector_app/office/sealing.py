@@ -81,8 +81,9 @@ def _seal_one(document: m.Document, files_dir: Path, seal: OfficeSeal) -> tuple[
 
 
 def seal_sheets(central: CentralDB, files_dir: Path, seal: OfficeSeal, documents: Iterable[m.Document], *,
-                by: str = "", progress: Callable[[int, int], None] | None = None) -> list[SealOutcome]:
-    """Seal each sheet (one at a time: a failure touches only its own sheet) and record it."""
+                by: str = "", progress: Callable[[int, int], bool | None] | None = None) -> list[SealOutcome]:
+    """Seal each sheet (one at a time: a failure touches only its own sheet) and record it; `progress`
+    returning False stops after the sheet in hand (the rest stay pending)."""
     items = list(documents)
     outcomes: list[SealOutcome] = []
     actor = (by.strip() or "office")[:64]
@@ -101,8 +102,8 @@ def seal_sheets(central: CentralDB, files_dir: Path, seal: OfficeSeal, documents
         action = SEAL_ACTION if sealed else FAILED_ACTION
         central.transaction(lambda session, action=action, event=event, subject=document.id: session.add(
             m.OfficeEvent(at=utcnow(), actor=actor, action=action, subject=subject, detail=event)))
-        if progress:
-            progress(index, len(items))
+        if progress is not None and progress(index, len(items)) is False:
+            break
     return outcomes
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -60,6 +61,30 @@ def section_title(name: str, lang: str) -> str:
     return {"overview": tr_lang(lang, "Overview"), "problems": tr_lang(lang, "Problems found"),
             "cases": tr_lang(lang, "Typical cases"), "praise": tr_lang(lang, "Commendations"),
             "requirements": tr_lang(lang, "Next steps")}[name]
+
+
+def section_texts(narrative: BulletinNarrative) -> dict[str, str]:
+    """Each section as one text to edit: its paragraphs separated by a blank line."""
+    return {name: "\n\n".join(getattr(narrative, name)) for name in SECTIONS}
+
+
+def with_texts(narrative: BulletinNarrative, texts: dict[str, str]) -> BulletinNarrative:
+    """The narrative with sections edited as texts (a blank line starts a paragraph; an emptied section is
+    left out of the bulletin); a paragraph too long is an InputError naming the section."""
+    from pydantic import ValidationError
+
+    from inspector_app.core.fileformat import validation_problems
+
+    data = narrative.model_dump()
+    join = "" if narrative.language == "zh" else " "  # a line broken inside a paragraph: no space in Chinese
+    for name, text in texts.items():
+        if name in SECTIONS:
+            data[name] = [join.join(line.strip() for line in part.splitlines() if line.strip())
+                          for part in re.split(r"\n\s*\n", text) if part.strip()]
+    try:
+        return BulletinNarrative.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, tr("bulletin narrative"), {})) from None
 
 
 def narrative_schema() -> str:
