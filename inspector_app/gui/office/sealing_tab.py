@@ -80,13 +80,18 @@ class SealingTab(LoadedTab):
         self.load(tr("Looking for sheets to seal"), lambda progress: pending_sheets(central), self.show_pending)
 
     def show_pending(self, pending: list[Any]) -> None:
-        failed = [document for document in self.pending if document.id in self.outcomes
-                  and self.outcomes[document.id].status == "failed"]
+        """The pending sheets, and under them those this window just sealed or failed, with their result."""
         shown = {document.id for document in pending}
-        self.pending = pending + [document for document in failed if document.id not in shown]
-        self.model.set_rows(self.pending)
+        done = [document for document in self.pending if document.id in self.outcomes and document.id not in shown]
+        self.pending = pending
+        self.model.set_rows(pending + done)
         fit(self.view)
-        self.count.setText(tr("{count} signed sheet(s) merged and not sealed yet.", count=len(pending)))
+        text = tr("{count} signed sheet(s) merged and not sealed yet.", count=len(pending))
+        if self.outcomes:
+            failed = sum(outcome.status == "failed" for outcome in self.outcomes.values())
+            text += " " + tr("{sealed} sheet(s) sealed, {failed} left pending.",
+                             sealed=len(self.outcomes) - failed, failed=failed)
+        self.count.setText(text)
         self.all_button.setEnabled(bool(pending))
         self.selected_button.setEnabled(bool(pending))
         self.workspace.loaded.emit("sealing")
@@ -118,10 +123,7 @@ class SealingTab(LoadedTab):
             return seal_sheets(central, files, seal, documents, by=by, progress=progress.report)
 
         def done(outcomes: list[Any]) -> None:
-            self.outcomes.update({outcome.document_id: outcome for outcome in outcomes})
-            failed = sum(outcome.status == "failed" for outcome in outcomes)
-            self.workspace.message.setText(tr("{sealed} sheet(s) sealed, {failed} left pending.",
-                                              sealed=len(outcomes) - failed, failed=failed))
+            self.outcomes = {outcome.document_id: outcome for outcome in outcomes}  # this run's results
             self.reload()
 
         self.workspace.run(tr("Sealing the sheets"), work, done)
