@@ -128,7 +128,7 @@ def report_bulletin(args: argparse.Namespace) -> int:
     narrative = load_narrative(Path(args.narrative), month) if args.narrative else None
     with open_workspace(args, write=suffix == ".pdf") as ws:
         if suffix == ".xlsx":
-            bulletin_xlsx(ws, args.month, Path(args.output))
+            bulletin_xlsx(ws, args.month, Path(args.output), lang=language())
             print(tr("Written: {path}", path=args.output))
         else:
             issued = issue_bulletin(ws, month, narrative=narrative, lang=language())

@@ -118,8 +118,12 @@ def test_notice_and_bulletin_in_both_formats(run, tmp_path):
     month = date.today().strftime("%Y-%m")
     code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.pdf"))
     assert code == 0 and (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
-    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.xlsx"))
+    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.xlsx"), lang="zh")
     assert code == 0 and load_workbook(tmp_path / "b.xlsx").sheetnames[:3] == ["扣分排名", "得分排名", "未督查"]
+    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "en.xlsx"))  # --lang en
+    english = load_workbook(tmp_path / "en.xlsx")
+    assert code == 0 and english.sheetnames[:3] == ["Points ranking", "Score ranking", "Not inspected"]
+    assert english["Not inspected"]["A1"].value.endswith("Not inspected")
     code, _, err = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.doc"))
     assert code == 1 and ".xlsx" in err
 

@@ -516,3 +516,12 @@ def test_the_documents_catalog_does_not_contradict_the_others() -> None:
             theirs = json.loads(path.read_text(encoding="utf-8"))
             clashes = {k: (v, theirs[k]) for k, v in mine.items() if k in theirs and theirs[k] != v}
             assert not clashes, f"{path.name}: {clashes}"
+
+
+def test_names_are_listed_the_way_each_language_lists_them() -> None:
+    """The English bulletin said "A、B" (the Chinese enumeration comma) and "冯立新(head)"."""
+    from inspector_app.core.documents.bulletin import persons_text
+    from inspector_app.core.documents.layout import listing
+
+    assert listing(["眼科", "食堂"], "zh") == "眼科、食堂" and listing(["眼科", "食堂"], "en") == "眼科, 食堂"
+    assert persons_text(("冯立新", "吕佳怡"), "en") == "冯立新, 吕佳怡"

@@ -32,6 +32,7 @@ from inspector_app.core.documents.fonts import require_printable
 from inspector_app.core.documents.layout import (
     BoldLine,
     data_table,
+    listing,
     long_date,
     month_text,
     para,
@@ -139,14 +140,14 @@ def _rankings(summary: MonthlySummary, lang: str) -> list[Flowable]:
         story.append(para(tr_lang(lang, "No department was inspected with a scored checklist this month."),
                           s["meta"]))
     if idle:
-        names = "、".join(d.name for d in idle)
+        names = listing((d.name for d in idle), lang)
         story.append(para(tr_lang(lang, "Not inspected this month: {names}.", names=names), s["small"]))
     story.append(para(tr_lang(lang, "Training inspections are not counted."), s["small"]))
     return story
 
 
 def _persons(summary: MonthlySummary, lang: str) -> Flowable:
-    head = tr_lang(lang, "(head)")
+    head = ("" if lang == "zh" else " ") + tr_lang(lang, "(head)")
     rows = [[p.rank, p.staff_no, p.name + (head if p.is_head else ""), p.department, p.occurrences,
              points(p.points), points(p.pay_percent)] for p in summary.persons]
     header = [tr_lang(lang, "Rank"), tr_lang(lang, "Staff no."), tr_lang(lang, "Name"),
@@ -157,7 +158,7 @@ def _persons(summary: MonthlySummary, lang: str) -> Flowable:
 
 
 def persons_text(persons: tuple[str, ...], lang: str) -> str:
-    return "、".join(persons) if persons else tr_lang(lang, "(the department)")
+    return listing(persons, lang) if persons else tr_lang(lang, "(the department)")
 
 
 def _repeats(content: BulletinContent, lang: str) -> Flowable:
@@ -278,9 +279,9 @@ def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh"
     from openpyxl import Workbook
 
     summary = content.summary
-    repeats = [[r.department, r.item_code, r.item_text, "、".join(r.persons), r.occurrences, r.inspections,
+    repeats = [[r.department, r.item_code, r.item_text, listing(r.persons, lang), r.occurrences, r.inspections,
                 r.since] for r in content.repeats]
-    overdue = [[o.department, o.item_code, o.item_text, "、".join(o.persons), o.count, o.deadline, o.days_overdue]
+    overdue = [[o.department, o.item_code, o.item_text, listing(o.persons, lang), o.count, o.deadline, o.days_overdue]
                for o in content.overdue]
     sheets = [
         (tr_lang(lang, "Points ranking"), tally_header(lang), tally_rows(summary)),

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from inspector_app.core.documents.bulletin_data import BulletinContent
-from inspector_app.core.documents.layout import month_text, points
+from inspector_app.core.documents.layout import listing, month_text, points
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.fileformat import load_model, schema_json
 from inspector_app.core.files import write_atomic
@@ -176,7 +176,7 @@ def _praise(content: BulletinContent, lang: str) -> list[str]:
     if not clean:
         return []
     return [tr_lang(lang, "The following departments were inspected and no problem was found; they are commended: "
-                          "{names}.", names="、".join(clean))]
+                          "{names}.", names=listing(clean, lang))]
 
 
 def _requirements(content: BulletinContent, lang: str) -> list[str]:
@@ -186,7 +186,7 @@ def _requirements(content: BulletinContent, lang: str) -> list[str]:
         lines.append(tr_lang(lang, "{count} rectification items in {n} departments are past their deadline "
                                    "({names}); these departments must complete them at once and report to the "
                                    "office in writing.", count=sum(o.count for o in content.overdue),
-                             n=len(departments), names="、".join(departments)))
+                             n=len(departments), names=listing(departments, lang)))
     if content.open_rectifications:
         lines.append(tr_lang(lang, "{count} rectification items are still open within their deadline; the "
                                    "departments must complete them by the deadline given in their notices.",
