@@ -28,7 +28,7 @@ from inspector_app.core.documents.bulletin_narrative import (
     draft_narrative,
 )
 from inspector_app.core.documents.chart import points_chart
-from inspector_app.core.documents.fonts import require_printable
+from inspector_app.core.documents.fonts import document_language, require_printable
 from inspector_app.core.documents.layout import (
     BoldLine,
     data_table,
@@ -216,6 +216,13 @@ def render_content(content: BulletinContent, number: str, *, lang: str = "zh", c
                    narrative: BulletinNarrative | None = None, reprint_on: date | None = None) -> bytes:
     """A bulletin as PDF bytes, from what it prints (a laptop's month or the office's central one): the narrative
     (`narrative`, else drafted from the content), the tables, the seal; `reprint_on` marks a reprint 补打."""
+    with document_language(lang):
+        return _render_content(content, number, lang=lang, copy_to=copy_to, device_id=device_id, created=created,
+                               narrative=narrative, reprint_on=reprint_on)
+
+
+def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to: str, device_id: str,
+                    created: datetime | None, narrative: BulletinNarrative | None, reprint_on: date | None) -> bytes:
     summary, month, today = content.summary, content.month, content.today
     require_printable((tr_lang(lang, "staff member {name} (staff no. {no})", name=p.name, no=p.staff_no), p.name)
                       for p in summary.persons)
