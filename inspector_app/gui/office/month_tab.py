@@ -51,6 +51,7 @@ class MonthTab(QWidget):
         super().__init__()
         self.workspace = workspace
         self.summary: MonthlySummary | None = None
+        self.narrative_dialog: Any = None  # the bulletin's text being edited before issue (exports.py)
         self.state: Any = None  # office.month.MonthState
         self._token = 0
         self.month = choice_combo(tr("Month"), 8)

@@ -39,7 +39,8 @@ from inspector_app.gui.widgets.buttons import push_button
 EXTRA_TABS = (("ledger_tab", "LedgerTab", "inspector_app.office.ledger"),
               ("awards_tab", "AwardsTab", "inspector_app.office.awards"),
               ("trends_tab", "TrendsTab", "inspector_app.office.trends"),
-              ("complaints_tab", "ComplaintsTab", "inspector_app.office.complaints"))
+              ("complaints_tab", "ComplaintsTab", "inspector_app.office.complaints"),
+              ("sealing_tab", "SealingTab", "inspector_app.office.sealing"))
 
 
 def available(module: str) -> bool:
