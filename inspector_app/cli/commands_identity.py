@@ -38,8 +38,7 @@ from inspector_app.core.identity.inspector import has_identity, unlock_key
 from inspector_app.core.identity.office import check_request, load_office_certificate
 from inspector_app.core.identity.passphrase import check_new
 from inspector_app.core.identity.revocation import REASONS
-from inspector_app.core.identity.storage import key_fingerprint, load_request
-from inspector_app.core.identity.timestamping import CRL_FILE
+from inspector_app.core.identity.storage import CRL_FILE, key_fingerprint, load_request
 from inspector_app.core.paths import resolve_data_dir
 from inspector_app.core.settings import Settings
 from inspector_app.core.workspace import Workspace

@@ -26,7 +26,7 @@ from inspector_app.core.merge import (
     merge_share,
     open_central,
 )
-from inspector_app.core.merge.database import check_central_url
+from inspector_app.core.merge.database import check_central_url, files_beside
 from inspector_app.core.merge.summary import central_summary
 from inspector_app.core.summary import parse_month
 from inspector_app.core.summary_export import render
@@ -71,12 +71,13 @@ def _files_dir(args: argparse.Namespace) -> Path:
     if args.files:
         return Path(args.files).expanduser()
     try:
-        url = make_url(args.central)
+        make_url(args.central)
     except ArgumentError:
         raise AppError(tr("The central database URL is not one the office can open ({detail}).",
                           detail="ArgumentError")) from None
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return Path(url.database).parent / "files"
+    beside = files_beside(args.central)
+    if beside is not None:
+        return beside
     raise AppError(tr("Give --files DIR: where to keep photos, signatures and sheets."))
 
 

@@ -45,7 +45,8 @@ from inspector_app.core.identity import (
 from inspector_app.core.identity.inspector import asn1_certificate
 from inspector_app.core.identity.office import load_office_certificate, office_enrol
 from inspector_app.core.identity.revocation import find_certificates, revoke
-from inspector_app.core.identity.timestamping import CRL_FILE, load_office_seal
+from inspector_app.core.identity.storage import CRL_FILE
+from inspector_app.core.identity.timestamping import load_office_seal
 from inspector_app.core.store.models import Document
 from tests.helpers.fixtures import open_demo_workspace
 from tests.helpers.pdf_tamper import (

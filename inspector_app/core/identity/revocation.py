@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificateIssuerPrivateKeyTypes,
+)
 from pydantic import BaseModel, ConfigDict, Field
 
 from inspector_app.core.errors import AppError, NotFoundError
@@ -127,7 +131,6 @@ def revoke(folder: Path | str, passphrase: str, target: str, reason: Reason, *, 
     """Revoke the certificates `target` names (those not revoked yet), record it, and publish a fresh CRL
     signed by the office root. The passphrase is checked before anything is written."""
     from inspector_app.core.identity.office import unlock_office_root
-    from inspector_app.core.identity.timestamping import publish_crl
 
     base = Path(folder)
     root, root_key, _ = unlock_office_root(base, passphrase)
@@ -202,3 +205,23 @@ def revocation_of(cert, trust_roots: list[x509.Certificate], crls: list[x509.Cer
             stands = reason not in STRICT and claimed is not None and claimed < when
         return Revoked(reason, when, stands)
     return None
+
+
+def publish_crl(folder: Path, root_key: CertificateIssuerPrivateKeyTypes, root: x509.Certificate,
+                when: dt.datetime | None = None) -> x509.CertificateRevocationList:
+    """A fresh CRL (as of `when`) listing the revoked certificates, each with its own date and reason
+    (revocation.py), written to `office.crl.pem`.
+
+    Its next update is the root's expiry: the office has no server to publish on, so a CRL is a statement
+    "not revoked when this document was sealed", proven in time by the timestamp that follows it."""
+    moment = when or certs.now()
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(root.subject)
+               .last_update(moment - dt.timedelta(seconds=1)).next_update(root.not_valid_after_utc)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+                              critical=False)
+               .add_extension(x509.CRLNumber(int(moment.timestamp() * 1000)), critical=False))
+    for entry in crl_entries(folder):
+        builder = builder.add_revoked_certificate(entry)
+    crl = builder.sign(root_key, hashes.SHA256())
+    storage.write_atomic(folder / storage.CRL_FILE, crl.public_bytes(serialization.Encoding.PEM))
+    return crl

@@ -32,6 +32,7 @@ TRUST_DIR = "trust"
 OFFICE_DIR = "office"
 OFFICE_KEY_FILE = "office.key.pem"
 OFFICE_CERT_FILE = "office.cert.pem"
+CRL_FILE = "office.crl.pem"  # the office's revocation list (revocation.publish_crl)
 ISSUED_DIR = "issued"
 MAX_PEM_BYTES = 1024 * 1024  # certificates and requests are a few KB; anything bigger is not one
 

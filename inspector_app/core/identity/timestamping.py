@@ -12,7 +12,6 @@ trusted: no network, no outside TSA. Both files are made on first use beside the
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,13 +27,12 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import certs, storage
 from inspector_app.core.identity.office import unlock_office_root
-from inspector_app.core.identity.revocation import crl_entries
+from inspector_app.core.identity.revocation import publish_crl
 
 if TYPE_CHECKING:
     from pyhanko.sign.timestamps.api import TimeStamper
 
 TSA_KEY_FILE, TSA_CERT_FILE = "office-tsa.key.pem", "office-tsa.cert.pem"
-CRL_FILE = "office.crl.pem"
 TSA_KEY_BITS = 3072
 
 
@@ -61,26 +59,6 @@ def _tsa_certificate(root_key: CertificateIssuerPrivateKeyTypes, root: x509.Cert
             .add_extension(usage, critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
             .sign(root_key, hashes.SHA256()))
-
-
-def publish_crl(folder: Path, root_key: CertificateIssuerPrivateKeyTypes, root: x509.Certificate,
-                when: dt.datetime | None = None) -> x509.CertificateRevocationList:
-    """A fresh CRL (as of `when`) listing the revoked certificates, each with its own date and reason
-    (revocation.py), written to `office.crl.pem`.
-
-    Its next update is the root's expiry: the office has no server to publish on, so a CRL is a statement
-    "not revoked when this document was sealed", proven in time by the timestamp that follows it."""
-    moment = when or certs.now()
-    builder = (x509.CertificateRevocationListBuilder().issuer_name(root.subject)
-               .last_update(moment - dt.timedelta(seconds=1)).next_update(root.not_valid_after_utc)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-                              critical=False)
-               .add_extension(x509.CRLNumber(int(moment.timestamp() * 1000)), critical=False))
-    for entry in crl_entries(folder):
-        builder = builder.add_revoked_certificate(entry)
-    crl = builder.sign(root_key, hashes.SHA256())
-    storage.write_atomic(folder / CRL_FILE, crl.public_bytes(serialization.Encoding.PEM))
-    return crl
 
 
 def _tsa_identity(folder: Path, secret: bytes, root_key: CertificateIssuerPrivateKeyTypes,

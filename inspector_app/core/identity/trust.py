@@ -16,7 +16,9 @@ from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity.certs import is_ca, issued_by
 from inspector_app.core.identity.storage import (
+    CRL_FILE,
     cert_pem,
+    default_office_dir,
     fingerprint_hex,
     load_certificates,
     trust_dir,
@@ -55,9 +57,6 @@ def local_crls(data_dir: Path, extra: list[Path] | None = None) -> list[x509.Cer
     """The offices' revocation lists this machine holds: `<data>/trust/*.crl.pem`, the office folder's own
     `office.crl.pem` (on the office's machine) and any named. `verify` counts only those a trusted office
     signed; an unreadable file is skipped and logged (a named one is an error)."""
-    from inspector_app.core.identity.storage import default_office_dir
-    from inspector_app.core.identity.timestamping import CRL_FILE
-
     found: list[x509.CertificateRevocationList] = []
     candidates = [*sorted(trust_dir(data_dir).glob("*.crl.pem")), default_office_dir(data_dir) / CRL_FILE]
     for path in candidates:
