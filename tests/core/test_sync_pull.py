@@ -367,3 +367,61 @@ def test_sync_without_passphrase_only_pulls(laptop, office, share, tmp_path):
     report = sync_with_share(laptop, share, DEMO_PASSPHRASE)
     assert report.ok and report.push is not None and report.push.inspections == 2 and report.waiting == 0
     assert report.pull.up_to_date
+
+
+# -- the office's revocations reach the laptops (issue #16) -----------------------------------------------------
+def test_revocations_are_published_and_a_laptop_verifies_with_them(laptop: Workspace, office: Path, share: Path,
+                                                                    tmp_path: Path, english: None) -> None:
+    """After `office revoke`, the next publication carries the office's CRL; the laptop keeps it in its trust
+    folder, where `verify` reads it; an older list replayed, or one no trusted office signed, is refused."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from inspector_app.core.identity import certs, storage
+    from inspector_app.core.identity.revocation import revoke
+    from inspector_app.core.identity.trust import local_crls
+
+    publish(office, share, DEMO_PASSPHRASE)  # nothing revoked yet: no list published
+    assert not pull(laptop, share).refused and not list(storage.trust_dir(laptop.data_dir).glob("*.crl.pem"))
+    staff_no = laptop.settings.inspector.staff_no
+    done = revoke(office, DEMO_PASSPHRASE, staff_no, "superseded")
+    first_list = (office / storage.CRL_FILE).read_bytes()
+    report = publish(office, share, DEMO_PASSPHRASE)
+    assert "revocations:crl" in report.new
+    pulled = pull(laptop, share)
+    assert not pulled.refused and any("Revocation list received: 1" in line for line in pulled.installed), pulled
+    held = [crl for crl in local_crls(laptop.data_dir) if crl.get_revoked_certificate_by_serial_number(
+        int(done[0].serial, 16)) is not None]
+    assert held, "the laptop's verify does not see the revocation"
+
+    # an older list brought back (the office folder restored from an old backup) takes nothing back
+    _later_list(office)
+    publish(office, share, DEMO_PASSPHRASE)
+    assert not pull(laptop, share).refused
+    (office / storage.CRL_FILE).write_bytes(first_list)
+    publish(office, share, DEMO_PASSPHRASE)
+    replayed = pull(laptop, share)
+    assert replayed.refused and any("older than the one on this laptop" in p.reason for p in replayed.refused)
+
+    # a list signed by some other key is never installed
+    stranger = certs.new_key()
+    forged = (x509.CertificateRevocationListBuilder()
+              .issuer_name(x509.load_pem_x509_certificate((office / storage.OFFICE_CERT_FILE).read_bytes()).subject)
+              .last_update(datetime.now(timezone.utc)).next_update(datetime.now(timezone.utc) + timedelta(days=30))
+              .sign(stranger, hashes.SHA256()))
+    (office / storage.CRL_FILE).write_bytes(forged.public_bytes(serialization.Encoding.PEM))
+    publish(office, share, DEMO_PASSPHRASE)
+    refused = pull(laptop, share)
+    assert refused.refused and any("not signed by an office this laptop trusts" in p.reason for p in refused.refused)
+
+
+def _later_list(office: Path) -> None:
+    """The office's list written again a second later (as the next revocation would)."""
+    import time
+
+    from inspector_app.core.identity.office import unlock_office_root
+    from inspector_app.core.identity.revocation import publish_crl
+
+    time.sleep(1.1)
+    root, root_key, _ = unlock_office_root(office, DEMO_PASSPHRASE)
+    publish_crl(office, root_key, root)

@@ -128,6 +128,19 @@ def certificate_payloads(office: x509.Certificate, extra: Sequence[Path]) -> lis
     return list(payloads.values())
 
 
+def revocation_payload(office_dir: Path) -> Payload | None:
+    """The office's CRL (identity/revocation.py), when it has revoked anything: laptops verify with it."""
+    path = office_dir / storage.CRL_FILE
+    if not path.is_file():
+        return None
+    data = read_limited(path, fmt.MAX_ITEM_BYTES)
+    try:
+        x509.load_pem_x509_crl(data)
+    except ValueError:
+        raise storage.problem(path, tr("the revocation list is damaged")) from None
+    return Payload("revocations", "crl", "revocations/office.crl.pem", data)
+
+
 def central_statuses(url: str) -> list[fmt.RectificationStatus]:
     """Rectification items as merged into the central database (the laptops' status when they sent them), and
     the office's decisions on them (`decided_statuses`)."""
@@ -252,6 +265,9 @@ def publish(office_dir: Path | str, share_path: Path | str, passphrase: str | Ca
     if rectifications or central_url:
         new.append(rectification_payload(statuses))
     new.extend(certificate_payloads(office_cert, [Path(p) for p in certificates]))
+    crl = revocation_payload(Path(office_dir))
+    if crl is not None:
+        new.append(crl)
     key, office_cert = _office_key(Path(office_dir), passphrase() if callable(passphrase) else passphrase)
     share.ensure_layout()
     highest, previous = _previous(share, office_cert)

@@ -11,7 +11,8 @@ A new publication is written into a fresh version folder first and the index rep
 laptop reads either the old publication or the new one, never half of one. Kinds: `checklist` (a checklist
 YAML file), `roster` (roster YAML/JSON), `certificate` (PEM office certificates the laptop should also trust,
 e.g. a renewed office certificate), `rectifications` (RectificationStatusFile JSON: version 2 carries the
-office's decisions, extended deadlines and waivers; version 1 is still read).
+office's decisions, extended deadlines and waivers; version 1 is still read), `revocations` (the office's
+CRL, PEM: certificates the office revoked, so a laptop's `verify` refuses what they signed afterwards).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ FOLDER_RE = re.compile(r"^v(\d{6})$")
 MAX_INDEX_BYTES = 4 * 1024 * 1024
 MAX_ITEM_BYTES = 20 * 1024 * 1024
 
-Kind = Literal["certificate", "checklist", "roster", "rectifications"]
-KIND_ORDER: dict[str, int] = {"certificate": 0, "checklist": 1, "roster": 2, "rectifications": 3}
+Kind = Literal["certificate", "checklist", "roster", "rectifications", "revocations"]
+KIND_ORDER: dict[str, int] = {"certificate": 0, "checklist": 1, "roster": 2, "rectifications": 3, "revocations": 4}
 
 
 class Model(BaseModel):

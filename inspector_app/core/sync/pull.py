@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pydantic import ValidationError
 
 from inspector_app.core.checklists import content_hash, load_checklist
@@ -235,5 +236,31 @@ def _rectifications(ws: Workspace, staged: Path, source: Path, index: fmt.Publis
     return tr("Rectification status received: {count} item(s) updated.", count=changed) if changed else ""
 
 
+def _revocations(ws: Workspace, staged: Path, source: Path, index: fmt.PublishedIndex) -> str:
+    """The office's CRL into the trust folder (`verify` reads `<data>/trust/*.crl.pem`): only one a trusted
+    office signed, and never one older than the one held (an old list would take a revocation back)."""
+    try:
+        crl = x509.load_pem_x509_crl(staged.read_bytes())
+    except ValueError:
+        raise _refuse(source, tr("the revocation list is damaged")) from None
+    issuer = next((cert for cert in trusted_office_certs(ws)
+                   if cert.subject == crl.issuer and crl.is_signature_valid(cert.public_key())), None)
+    if issuer is None:
+        raise _refuse(source, tr("the revocation list is not signed by an office this laptop trusts"))
+    target = storage.trust_dir(ws.data_dir) / f"{storage.fingerprint_hex(issuer)[:16]}.crl.pem"
+    if target.is_file():
+        try:
+            held = x509.load_pem_x509_crl(target.read_bytes())
+        except ValueError:
+            held = None
+        if held is not None and held.last_update_utc > crl.last_update_utc:
+            raise _refuse(source, tr("the revocation list is older than the one on this laptop"))
+        if held is not None and held.public_bytes(serialization.Encoding.PEM) == crl.public_bytes(
+                serialization.Encoding.PEM):
+            return ""
+    write_atomic(target, crl.public_bytes(serialization.Encoding.PEM))
+    return tr("Revocation list received: {count} certificate(s) revoked by the office.", count=len(crl))
+
+
 INSTALLERS = {"checklist": _checklist, "roster": _roster, "certificate": _certificates,
-              "rectifications": _rectifications}
+              "rectifications": _rectifications, "revocations": _revocations}
