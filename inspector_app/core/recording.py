@@ -25,7 +25,6 @@ from inspector_app.core.photos import prepare_photos, store_bytes, store_photo
 from inspector_app.core.scoring import entry_points
 from inspector_app.core.scoring.measured import most_occurrences
 from inspector_app.core.store import audit
-from inspector_app.core.store.fastpath import raw_write
 from inspector_app.core.store.models import (
     ChecklistSnapshot,
     Deduction,
@@ -107,7 +106,7 @@ class Recorder(WriteService):
             self._batch.flush()
             yield self._batch.connection().connection.driver_connection.cursor()  # same transaction
         else:
-            with raw_write(self.ws.db.engine) as cursor:
+            with self.ws.db.hot_writer.transaction() as cursor:
                 yield cursor
 
     # -- inspections ----------------------------------------------------------------------------------
