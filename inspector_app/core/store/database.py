@@ -94,7 +94,7 @@ class Database:
         return HotInserts(self.engine)
 
     @cached_property
-    def hot_writer(self) -> "HotWriter":
+    def hot_writer(self) -> HotWriter:
         """The recording hot path's own connection (store/fastpath.py), opened like the pool's."""
         from inspector_app.core.store.fastpath import HotWriter
 
