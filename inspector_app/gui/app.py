@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inspector_app.core.errors import AppError
@@ -33,6 +33,7 @@ from inspector_app.gui.quick_start import QuickStart, startup_mark
 from inspector_app.gui.style import style_sheet
 
 if TYPE_CHECKING:
+    from inspector_app.core.start_snapshot import StartSnapshot
     from inspector_app.core.workspace import Workspace
     from inspector_app.gui.main_window import MainWindow
 
@@ -41,16 +42,20 @@ FONT_FILE = "wqy-microhei.ttc"
 
 
 _families: list[str] = []
+_rare_installed: list[bool] = []
 
 
-def install_font(app: QApplication, point_size: int) -> list[str]:
+def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[str]:
     """Register the bundled CJK font (once) and use it after the platform's UI font, so Chinese always
-    renders; also the place the font size setting takes effect."""
+    renders; also the place the font size setting takes effect. `rare=False` leaves the faces for rare
+    characters to a later call (the quick start's first screen, when nothing on it needs them)."""
     if not _families:
         font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
         _families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])
-        _families.extend(_rare_character_families())
         _families.insert(0, app.font().family())
+    if rare and not _rare_installed:
+        _families.extend(_rare_character_families())
+        _rare_installed.append(True)
     font = QFont(app.font())
     font.setFamilies(list(dict.fromkeys(_families)))
     font.setPointSize(point_size)
@@ -78,6 +83,17 @@ def _rare_character_families() -> list[str]:
         threading.Thread(target=lambda: [fallback_font_file(name) for name in missing], daemon=True,
                          name="font-cache").start()
     return families
+
+
+def _needs_rare_faces(snapshot: StartSnapshot) -> bool:
+    """Whether a name on the quick start screen has a character the bundled CJK font lacks (王𠮷)."""
+    import dataclasses
+
+    if len(_families) < 2:
+        return True  # the bundled font is missing: take every face there is
+    face = QRawFont.fromFont(QFont(_families[1]))  # that one font file, without Qt's fallbacks
+    text = repr(dataclasses.asdict(snapshot))
+    return any(ord(char) >= 0x2E80 and not face.supportsCharacter(ord(char)) for char in set(text))
 
 
 def create_main_window(ws: Workspace) -> MainWindow:
@@ -122,7 +138,10 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
     if snapshot is None:
         return None
     font_size = settings.get("font_size")
-    install_font(app, font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11)
+    size = font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11
+    install_font(app, size, rare=False)
+    if _needs_rare_faces(snapshot):  # ~25 ms: only when the first screen shows such a character
+        install_font(app, size)
     geometry = settings.get("window_geometry")
     return QuickStart(app, data_dir, snapshot, geometry if isinstance(geometry, str) else None,
                       lambda ws: _show_main_window(app, ws, args))
@@ -143,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
             quick.close()
     setup_logging(data_dir)
     from inspector_app.core.errors import DataFolderBusy
+    from inspector_app.core.start_snapshot import StartSnapshot
     from inspector_app.core.workspace import Workspace
     from inspector_app.gui.first_run import run_first_run_wizard
 

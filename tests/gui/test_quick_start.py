@@ -121,3 +121,15 @@ def test_the_app_starts_quickly_once_a_snapshot_exists(tmp_path):
     assert _start(data) == ["interactive", "ready"]  # first start: the ordinary path, which leaves the snapshot
     assert (data / "cache" / "start.json").is_file()
     assert _start(data) == ["quick", "interactive", "ready"]
+
+
+def test_the_rare_character_faces_wait_unless_the_first_screen_needs_them(qapp) -> None:  # noqa: ANN001
+    from inspector_app.core.start_snapshot import ChecklistChoice, Choice, StartSnapshot
+    from inspector_app.gui.app import _needs_rare_faces, install_font
+
+    install_font(qapp, 11)
+    plain = StartSnapshot("zh", "示例市人民医院", "王明（1001）",
+                          (ChecklistChoice("c", "优质服务", (Choice("W-REG", "挂号收费窗口"),)),), ())
+    assert not _needs_rare_faces(plain)
+    assert _needs_rare_faces(StartSnapshot("zh", "示例市人民医院", "王𠮷（1001）", (), ()))
+    assert _needs_rare_faces(StartSnapshot("zh", "示例市人民医院", "", (), (Choice("d", "欧阳𫖯 · 草稿"),)))
