@@ -162,7 +162,6 @@ def run(args: argparse.Namespace) -> int:
             quick.close()
     setup_logging(data_dir)
     from inspector_app.core.errors import DataFolderBusy
-    from inspector_app.core.start_snapshot import StartSnapshot
     from inspector_app.core.workspace import Workspace
     from inspector_app.gui.first_run import run_first_run_wizard
 

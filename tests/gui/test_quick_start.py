@@ -123,7 +123,7 @@ def test_the_app_starts_quickly_once_a_snapshot_exists(tmp_path):
     assert _start(data) == ["quick", "interactive", "ready"]
 
 
-def test_the_rare_character_faces_wait_unless_the_first_screen_needs_them(qapp) -> None:  # noqa: ANN001
+def test_the_rare_character_faces_wait_unless_the_first_screen_needs_them(qapp) -> None:
     from inspector_app.core.start_snapshot import ChecklistChoice, Choice, StartSnapshot
     from inspector_app.gui.app import _needs_rare_faces, install_font
 
