@@ -43,6 +43,7 @@ def grow_columns(view: QTableView) -> None:
             if view.isColumnHidden(column):
                 continue
             wanted = max(view.sizeHintForIndex(model.index(row, column)).width() for row in range(first, last + 1))
+            wanted += 1 if view.showGrid() else 0  # as QTableView.sizeHintForColumn counts the grid line
             if wanted > header.sectionSize(column):
                 header.resizeSection(column, wanted)
 
