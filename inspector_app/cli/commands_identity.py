@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from inspector_app.cli import commands_office, commands_publish
 from inspector_app.cli.common import add_format, emit, open_workspace, to_json
-from inspector_app.core.errors import AppError, InputError, StateError
+from inspector_app.core.errors import AppError, InputError, Problem, StateError
 from inspector_app.core.fileformat import validation_problems
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import (
@@ -37,7 +37,8 @@ from inspector_app.core.identity.certs import Person
 from inspector_app.core.identity.inspector import has_identity, unlock_key
 from inspector_app.core.identity.office import check_request, load_office_certificate
 from inspector_app.core.identity.passphrase import check_new
-from inspector_app.core.identity.storage import key_fingerprint, load_request
+from inspector_app.core.identity.revocation import REASONS
+from inspector_app.core.identity.storage import CRL_FILE, key_fingerprint, load_request
 from inspector_app.core.paths import resolve_data_dir
 from inspector_app.core.settings import Settings
 from inspector_app.core.workspace import Workspace
@@ -93,11 +94,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     oshow.set_defaults(handler=office_show_cmd)
     seal = osub.add_parser("seal", help=tr("add the office's timestamp and revocation data to a signed document "
                                            "(PAdES B-LT: verifiable for years with only the office certificate)"))
-    seal.add_argument("file", metavar="FILE.pdf")
-    seal.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    seal.add_argument("file", metavar="FILE.pdf", nargs="?")
+    seal.add_argument("-o", "--output", metavar="OUT.pdf")
+    seal.add_argument("--pending", action="store_true",
+                      help=tr("instead of one file: seal every merged sheet not sealed yet (with --central)"))
+    seal.add_argument("--central", metavar="URL", help=tr("with --pending: the central database"))
+    seal.add_argument("--files", metavar="DIR",
+                      help=tr("with --pending: the merge's files folder (default: files/ beside a SQLite central "
+                              "database)"))
     _office_dir(seal)
     seal.add_argument("--passphrase-file", metavar="FILE", help=tr("file whose first line is the passphrase"))
     seal.set_defaults(handler=office_seal_cmd)
+    revoke = osub.add_parser("revoke", help=tr("revoke a certificate the office issued (a serial number, or a "
+                                               "staff number for all of that person's): a fresh CRL"))
+    revoke.add_argument("target", metavar="SERIAL|STAFF_NO")
+    revoke.add_argument("--reason", required=True, choices=REASONS,
+                        help=tr("key-compromise, left (the post), superseded, ceased or unspecified"))
+    revoke.add_argument("--note", default="", help=tr("a note kept with the revocation"))
+    revoke.add_argument("--at", metavar="YYYY-MM-DD[THH:MM]",
+                        help=tr("when the revocation takes effect, local time (default: now; never later)"))
+    _office_dir(revoke)
+    _passphrase_file(revoke)
+    revoke.set_defaults(handler=office_revoke_cmd)
     commands_publish.register(osub)  # office publish: the sync area's command
     commands_office.register(osub)  # office pay-list …: the office's month (issue #14)
 
@@ -267,13 +285,65 @@ def office_show_cmd(args: argparse.Namespace) -> int:
 __all__ = ["register", "status_lines"]
 
 
+def _moment(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem("--at", None, "", tr("not a date and time: {value}", value=text))]) from None
+    return value.astimezone() if value.tzinfo is None else value
+
+
+def office_revoke_cmd(args: argparse.Namespace) -> int:
+    from inspector_app.core.identity.revocation import reason_label, revoke
+
+    folder = _folder(args)
+    load_office_certificate(folder)
+    at = _moment(args.at)
+    passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
+    for entry in revoke(folder, passphrase, args.target, args.reason, note=args.note, at=at):
+        print(tr("Revoked certificate {serial} of {name} ({staff_no}) from {when}: {reason}.", serial=entry.serial,
+                 name=entry.name or "-", staff_no=entry.staff_no or "-",
+                 when=entry.revoked_at.astimezone().strftime("%Y-%m-%d %H:%M"), reason=reason_label(entry.reason)))
+    print(tr("The office revocation list is updated: {path}. Signatures made after the revocation no longer "
+             "verify here; elsewhere, copy it into the data folder's trust/ folder or give it to verify --crl.",
+             path=folder / CRL_FILE))
+    return 0
+
+
 def office_seal_cmd(args: argparse.Namespace) -> int:
     from inspector_app.core.documents.countersign import seal_file
     from inspector_app.core.files import write_atomic
 
     folder = _folder(args)
+    if args.pending:
+        return _seal_pending(args, folder)
+    if not args.file or not args.output or args.central:
+        raise AppError(tr("Give FILE.pdf -o OUT.pdf, or --pending --central URL."))
     passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
     sealed = seal_file(Path(args.file), folder, passphrase)
     write_atomic(Path(args.output), sealed)
     print(tr("Sealed with the office timestamp and revocation data: {path}", path=args.output))
     return 0
+
+
+def _seal_pending(args: argparse.Namespace, folder: Path) -> int:
+    from inspector_app.cli.commands_merge import _files_dir, seal_and_print
+    from inspector_app.core.identity.timestamping import load_office_seal
+    from inspector_app.core.merge import open_central
+    from inspector_app.core.merge.database import check_central_url
+    from inspector_app.office.sealing import pending_sheets
+
+    if args.file or args.output or not args.central:
+        raise AppError(tr("Give FILE.pdf -o OUT.pdf, or --pending --central URL."))
+    check_central_url(args.central)
+    files = _files_dir(args)
+    load_office_certificate(folder)
+    passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
+    seal = load_office_seal(folder, passphrase)
+    central = open_central(args.central)
+    try:
+        return 0 if seal_and_print(central, files, seal, pending_sheets(central)) else 1
+    finally:
+        central.close()

@@ -26,7 +26,7 @@ from inspector_app.core.merge import (
     merge_share,
     open_central,
 )
-from inspector_app.core.merge.database import check_central_url
+from inspector_app.core.merge.database import check_central_url, files_beside
 from inspector_app.core.merge.summary import central_summary
 from inspector_app.core.summary import parse_month
 from inspector_app.core.summary_export import render
@@ -49,6 +49,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--summary", metavar="YYYY-MM",
                        help=tr("instead of merging: the month's summary and ranking from the central database"))
     merge.add_argument("--format", choices=("table", "json"), default="table", help=tr("summary output format"))
+    merge.add_argument("--seal", action="store_true",
+                       help=tr("seal each signed sheet merged with the office's CRL and timestamp (PAdES B-LTA); "
+                               "needs the office passphrase"))
+    merge.add_argument("--passphrase-file", metavar="FILE",
+                       help=tr("with --seal: read the office passphrase from the first line of FILE (else "
+                               "$INSPECTOR_APP_PASSPHRASE, else a prompt on a terminal)"))
     merge.set_defaults(handler=run_merge)
 
 
@@ -65,12 +71,13 @@ def _files_dir(args: argparse.Namespace) -> Path:
     if args.files:
         return Path(args.files).expanduser()
     try:
-        url = make_url(args.central)
+        make_url(args.central)
     except ArgumentError:
         raise AppError(tr("The central database URL is not one the office can open ({detail}).",
                           detail="ArgumentError")) from None
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return Path(url.database).parent / "files"
+    beside = files_beside(args.central)
+    if beside is not None:
+        return beside
     raise AppError(tr("Give --files DIR: where to keep photos, signatures and sheets."))
 
 
@@ -126,6 +133,7 @@ def run_merge(args: argparse.Namespace) -> int:
     files = _files_dir(args)
     if args.share and not Path(args.share).is_dir():
         raise AppError(tr("The shared folder {path} cannot be reached.", path=args.share))
+    seal = _office_seal(args) if args.seal else None  # a wrong passphrase is said before anything is merged
     central = open_central(args.central)
     try:
         if args.share:
@@ -133,7 +141,39 @@ def run_merge(args: argparse.Namespace) -> int:
         else:
             report = merge_files(central, [Path(b).expanduser() for b in args.bundles], trusted, files,
                                  jobs=max(1, args.jobs))
+        _print(report)
+        sealed_ok = True
+        if seal is not None:
+            from inspector_app.office.sealing import pending_sheets
+
+            batches = [o.result.batch_id for o in report.outcomes if o.result is not None]
+            sealed_ok = seal_and_print(central, files, seal, pending_sheets(central, batches))
     finally:
         central.close()
-    _print(report)
-    return 0 if report.clean else 1
+    return 0 if report.clean and sealed_ok else 1
+
+
+def _office_seal(args: argparse.Namespace):
+    from inspector_app.core.identity import default_office_dir, resolve_passphrase
+    from inspector_app.core.identity.timestamping import load_office_seal
+    from inspector_app.core.paths import resolve_data_dir
+
+    folder = (Path(args.office_dir).expanduser() if args.office_dir
+              else default_office_dir(resolve_data_dir(args.data_dir)))
+    load_office_certificate(folder)
+    passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
+    return load_office_seal(folder, passphrase)
+
+
+def seal_and_print(central, files: Path, seal, documents) -> bool:
+    """Seal the sheets, one line each and a total; True when none failed."""
+    import getpass
+
+    from inspector_app.office.sealing import describe, seal_sheets
+
+    outcomes = seal_sheets(central, files, seal, documents, by=getpass.getuser())
+    for outcome in outcomes:
+        print(describe(outcome))
+    failed = sum(o.status == "failed" for o in outcomes)
+    print(tr("{sealed} sheet(s) sealed, {failed} left pending.", sealed=len(outcomes) - failed, failed=failed))
+    return failed == 0

@@ -19,12 +19,8 @@ from inspector_app.cli import (
     commands_office_ledger,
     commands_office_trends,
 )
+from inspector_app.cli.common import central_option
 from inspector_app.core.i18n import tr
-
-
-def central_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--central", required=True, metavar="URL",
-                        help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
 
 
 def register(office_actions: argparse._SubParsersAction) -> None:

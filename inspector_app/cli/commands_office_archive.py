@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from inspector_app.cli.common import central_option
 from inspector_app.core.i18n import tr
 
 
@@ -13,8 +14,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     """Adds `prune-archive` under `office` (commands_office.register calls this)."""
     prune = office_actions.add_parser("prune-archive", help=tr(
         "delete archived batches older than the kept months, only those the central database merged"))
-    prune.add_argument("--central", required=True, metavar="URL",
-                       help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
+    central_option(prune)
     prune.add_argument("--share", required=True, metavar="PATH", help=tr("the shared folder"))
     prune.add_argument("--keep-months", type=int, default=24, metavar="N",
                        help=tr("keep the last N months, the current one included (default 24)"))

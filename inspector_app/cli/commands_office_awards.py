@@ -7,14 +7,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector_app.cli.common import central_option
 from inspector_app.core.i18n import tr
 
 MET, FAILED, NOT_MEASURED = "✓", "✗", "–"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--central", required=True, metavar="URL",
-                        help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
+    central_option(parser)
     parser.add_argument("--quarter", required=True, metavar="YYYY-Qn", help=tr("the quarter, e.g. 2026-Q1"))
 
 

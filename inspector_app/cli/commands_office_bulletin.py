@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from inspector_app.cli.common import central_option
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 
@@ -23,8 +24,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     """Adds `bulletin` under `office` (commands_office.register calls this)."""
     bul = office_actions.add_parser("bulletin", help=tr("the monthly bulletin from the central database (PDF or "
                                                         "XLSX)"))
-    bul.add_argument("--central", metavar="URL",
-                     help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
+    central_option(bul, required=False)  # not with --schema
     bul.add_argument("--month", metavar="YYYY-MM")
     bul.add_argument("-o", "--output", metavar="F.pdf|F.xlsx")
     bul.add_argument("--draft", metavar="FILE.json",

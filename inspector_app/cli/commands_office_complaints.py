@@ -9,7 +9,8 @@ import sys
 from datetime import date
 
 from inspector_app.cli.commands_office_awards import _roster_option, load_roster_file
-from inspector_app.cli.commands_office_ledger import _central, _date
+from inspector_app.cli.commands_office_ledger import _date
+from inspector_app.cli.common import central_option
 from inspector_app.core.i18n import tr
 
 # the same as office/complaints.py's (a test checks): that module is imported only when a command runs
@@ -23,7 +24,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     actions = complaint.add_subparsers(dest="complaint_action", required=True, metavar="ACTION")
 
     add = actions.add_parser("add", help=tr("enter a complaint in the register (it charges nothing until verified)"))
-    _central(add)
+    central_option(add)
     add.add_argument("--received", metavar="YYYY-MM-DD", help=tr("the day it was received (default: today)"))
     add.add_argument("--source", required=True, choices=SOURCES, help=tr("where it came from"))
     add.add_argument("--department", required=True, metavar="CODE", help=tr("the department, by roster code"))
@@ -36,7 +37,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=complaint_add_cmd)
 
     listing = actions.add_parser("list", help=tr("the register, newest first"))
-    _central(listing)
+    central_option(listing)
     listing.add_argument("--status", choices=STATUSES, help=tr("only complaints with this status"))
     listing.add_argument("--month", metavar="YYYY-MM", help=tr("received or counted in this month"))
     listing.add_argument("--department", metavar="CODE", help=tr("only this department (roster code)"))
@@ -49,7 +50,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
                             ("void", tr("entered by mistake: it stops counting, its record stays")),
                             ("refer", tr("移交: referred to the authorities (第8条), or handled there"))):
         action = actions.add_parser(name, help=help_text)
-        _central(action)
+        central_option(action)
         action.add_argument("complaint", metavar="NUMBER", help=tr("the complaint's number (TS-YYYY-nnnn) or id"))
         action.add_argument("--by", required=True, metavar="NAME", help=tr("who decides"))
         if name in ("verify", "unfound"):

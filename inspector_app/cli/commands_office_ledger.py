@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from inspector_app.cli.common import central_option
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.i18n import tr
 
@@ -16,15 +17,10 @@ STATUSES = ("open", "overdue", "rectified", "verified", "waived")
 DECISIONS = ("verified", "reopened", "extended", "waived")
 
 
-def _central(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--central", required=True, metavar="URL",
-                        help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
-
-
 def register(office_actions: argparse._SubParsersAction) -> None:
     """Adds `ledger` and `decide` under `office` (commands_office.register calls this)."""
     led = office_actions.add_parser("ledger", help=tr("the hospital's rectification ledger from the central database"))
-    _central(led)
+    central_option(led)
     led.add_argument("--status", choices=STATUSES, help=tr("only items with this status"))
     led.add_argument("--department", metavar="CODE", help=tr("only this department (roster code or name)"))
     led.add_argument("-o", "--output", metavar="F.xlsx", help=tr("write the ledger as a workbook instead"))
@@ -35,7 +31,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     led.set_defaults(handler=office_ledger_cmd)
 
     dec = office_actions.add_parser("decide", help=tr("record the office's decision on a rectification item"))
-    _central(dec)
+    central_option(dec)
     dec.add_argument("--item", required=True, metavar="ID", help=tr("the rectification item's id (see office ledger)"))
     dec.add_argument("--decision", required=True, choices=DECISIONS)
     dec.add_argument("--deadline", metavar="YYYY-MM-DD", help=tr("the new deadline (extended, reopened)"))

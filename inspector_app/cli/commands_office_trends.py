@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from inspector_app.cli.common import central_option
 from inspector_app.core.i18n import tr
 
 
@@ -12,8 +13,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     """Adds `trends` under `office` (commands_office.register calls this)."""
     trend = office_actions.add_parser("trends", help=tr("month over month per department, the most frequent "
                                                         "problems and inspections per inspector"))
-    trend.add_argument("--central", required=True, metavar="URL",
-                       help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
+    central_option(trend)
     trend.add_argument("--months", type=int, default=6, metavar="N", help=tr("how many months (default 6)"))
     trend.add_argument("--to", metavar="YYYY-MM",
                        help=tr("the last month (default: the newest month with a merged inspection)"))

@@ -47,6 +47,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     verify.add_argument("file", metavar="FILE.pdf")
     verify.add_argument("--trust", action="append", default=[], metavar="CERT.pem",
                         help=tr("also trust this office certificate (repeatable)"))
+    verify.add_argument("--crl", action="append", default=[], metavar="CRL.pem",
+                        help=tr("also read this office revocation list (repeatable; <data>/trust/*.crl.pem and "
+                                "the office folder's are read anyway)"))
     verify.set_defaults(handler=verify_cmd)
 
 
@@ -125,7 +128,7 @@ def report_bulletin(args: argparse.Namespace) -> int:
     narrative = load_narrative(Path(args.narrative), month) if args.narrative else None
     with open_workspace(args, write=suffix == ".pdf") as ws:
         if suffix == ".xlsx":
-            bulletin_xlsx(ws, args.month, Path(args.output))
+            bulletin_xlsx(ws, args.month, Path(args.output), lang=language())
             print(tr("Written: {path}", path=args.output))
         else:
             issued = issue_bulletin(ws, month, narrative=narrative, lang=language())
@@ -139,6 +142,7 @@ def verify_cmd(args: argparse.Namespace) -> int:
 
     from inspector_app.core.documents.signing import verify_pdf
     from inspector_app.core.identity import trusted_office_certs
+    from inspector_app.core.identity.trust import local_crls
 
     path = Path(args.file)
     try:
@@ -154,7 +158,8 @@ def verify_cmd(args: argparse.Namespace) -> int:
             raise InputError([Problem(extra, None, "", tr("not a PEM certificate"))]) from exc
     with open_workspace(args, write=False) as ws:
         roots += trusted_office_certs(ws)
-    result = verify_pdf(data, roots)
+        crls = local_crls(ws.data_dir, [Path(item) for item in args.crl])
+    result = verify_pdf(data, roots, crls)
     print(tr("File: {path}", path=path))
     print(tr("Signer: {who}; issued by: {issuer}", who=_who(result.signer, result.signer_number),
              issuer=result.issuer or "-"))

@@ -83,16 +83,28 @@ def run_validate(args: argparse.Namespace) -> int:
     return 1 if problems or not files else 0
 
 
+def _values(values: dict[int, float] | None) -> str:
+    return "、".join(f"{value:g}" for _, value in sorted(values.items())) if values else "—"
+
+
+def _verdict(passed: bool | None) -> str:
+    return "—" if passed is None else tr("passes") if passed else tr("fails")
+
+
 def _grade_lines(result: Grade) -> list[str]:
     lang = language()
     lines = [tr("{trainee} — {scenario}: score {score:g}/100; points {points:g} (key {key:g}, difference {diff:+g})",
                 trainee=result.trainee, scenario=result.scenario, score=result.score, points=result.trainee_points,
                 key=result.key_points, diff=result.difference)]
     labels = {"right": tr("right"), "partial": tr("partially right"), "wrong_person": tr("wrong person"),
-              "missed": tr("missed")}
+              "wrong_points": tr("wrong points"), "wrong_result": tr("wrong pass or fail"), "missed": tr("missed")}
     for line in result.expected:
         lines.append("  " + tr("{item} → {target} ×{count}: {status}", item=line.item, target=line.charged_to,
                                count=line.count, status=labels[line.status.value]))
+        if line.passed is not None:  # a measured line: what the values give, the key's and the trainee's
+            lines.append("    " + tr("measured: key {key} ({verdict}), yours {mine} ({yours})",
+                                     key=_values(line.values), verdict=_verdict(line.passed),
+                                     mine=_values(line.trainee_values), yours=_verdict(line.trainee_passed)))
         if line.stated_points is not None and not line.points_right:
             lines.append("    " + tr("points written {stated:g}, the rules give {points:g}", stated=line.stated_points,
                                      points=line.trainee_points))

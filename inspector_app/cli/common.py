@@ -71,5 +71,11 @@ def write_data(text: str) -> None:
     buffer.flush()
 
 
+def central_option(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """--central URL, as every office command takes it."""
+    parser.add_argument("--central", required=required, metavar="URL",
+                        help=tr("central database URL (sqlite:///… or postgresql+psycopg://…)"))
+
+
 def add_format(parser: argparse.ArgumentParser, *choices: str, default: str = "table") -> None:
     parser.add_argument("--format", choices=choices, default=default, help=tr("output format"))

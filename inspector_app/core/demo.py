@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo
+from inspector_app.core.measuring import NewMeasurement, record_measurement
 from inspector_app.core.paths import resources_dir
-from inspector_app.core.measuring import NewMeasurement
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.roster.models import Department as RosterDepartment
 from inspector_app.core.roster.models import StaffMember, load_roster
@@ -153,12 +153,14 @@ def _one_inspection(rng: random.Random, recorder: Recorder, checklist: Checklist
         people: list[str] = []
         if item.charge_to is ChargeTo.PERSON and staff and rng.random() < 0.85:
             people = [rng.choice(staff).staff_no]
+        if not item.observable:  # a complaint is the office's register's, once verified (001 §四 第7条)
+            continue
         if item.measured:  # a value against its threshold (学习 1 次 of 2 a month, 满意度 87%): usually short
             threshold = item.thresholds[0]
             short = threshold.value * rng.choice((0.0, 0.5, 0.9)) if threshold.op in (">=", ">") else \
                 threshold.value * rng.choice((1.2, 1.5, 2.0)) + 1
             value = round(min(short, 100.0), 1) if threshold.unit == "%" else round(short)
-            result = recorder.measure(inspection.id, NewMeasurement(
+            result = record_measurement(recorder, inspection.id, NewMeasurement(
                 item.code, {0: value},
                 staff_no=people[0] if people else None, recorded_at=moment))
             deductions += len(result.deduction_ids)

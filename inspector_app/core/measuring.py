@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr
@@ -57,17 +58,13 @@ def record_measurement(recorder: Recorder, inspection_id: str, request: NewMeasu
     recorded = request.recorded_at or local_now()
     if recorded.tzinfo is None:
         raise InputError.single(tr("entry"), tr("the time needs a time zone"), field="recorded_at")
-    if recorder._batch is not None:
-        return _record(recorder, inspection_id, request, recorded)
-    with recorder.batch():
-        return _record(recorder, inspection_id, request, recorded)
+    with recorder.joined() as session:
+        return _record(recorder, session, inspection_id, request, recorded)
 
 
-def _record(recorder: Recorder, inspection_id: str, request: NewMeasurement, recorded: datetime
-            ) -> MeasurementResult:
-    session = recorder._batch
-    assert session is not None
-    inspection = recorder._draft(session, inspection_id)
+def _record(recorder: Recorder, session: Session, inspection_id: str, request: NewMeasurement,
+            recorded: datetime) -> MeasurementResult:
+    inspection = recorder.draft(session, inspection_id)
     checklist = recorder.ws.checklist_by_hash(inspection.checklist_hash)
     try:
         item = checklist.item(request.item_code)
@@ -99,7 +96,8 @@ def _record(recorder: Recorder, inspection_id: str, request: NewMeasurement, rec
     return MeasurementResult(measurement.id, outcome, period, deduction_ids)
 
 
-def _replace_earlier(recorder: Recorder, session, inspection: Inspection, item_code: str, period: str) -> None:  # noqa: ANN001
+def _replace_earlier(recorder: Recorder, session: Session, inspection: Inspection, item_code: str, period: str
+                     ) -> None:
     """Void this inspection's earlier live value of the item for the month, and the deductions it opened."""
     earlier = session.scalars(select(Measurement).where(
         Measurement.inspection_id == inspection.id, Measurement.item_code == item_code,

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -36,9 +35,6 @@ from inspector_app.core.store.models import (
     utcnow,
 )
 from inspector_app.core.workspace import Workspace, WriteService
-
-if TYPE_CHECKING:
-    from inspector_app.core.measuring import MeasurementResult, NewMeasurement
 
 MAX_COUNT = 99
 MAX_NOTE = 2000
@@ -220,6 +216,7 @@ class Recorder(WriteService):
             except KeyError:
                 raise _bad("item", tr("checklist {checklist} has no item {code}", checklist=checklist.id,
                                       code=request.item_code)) from None
+            refuse_unobservable(item)
             period = monthly_period(item, request.period, local_day, count)
             targets = self._targets(cursor, item.charge_to, request.staff_nos)
             # photos are written (and fsynced) only once the entry is known to be valid, and before commit
@@ -271,12 +268,6 @@ class Recorder(WriteService):
                      request.staff_nos[at] if request.staff_nos else None)
             for at, (deduction, rectification) in enumerate(zip(deductions, rectifications))]
         return [d["id"] for d in deductions]
-
-    def measure(self, inspection_id: str, request: NewMeasurement) -> MeasurementResult:
-        """Record a measured value (kept whether it passes), and a deduction when it fails (core/measuring.py)."""
-        from inspector_app.core.measuring import record_measurement
-
-        return record_measurement(self, inspection_id, request)
 
     def attach_photos(self, deduction_id: str, sources: Sequence[Path]) -> list[str]:
         """Attach photos to a recorded entry of a draft (a camera card read after the round): all of them or
@@ -331,6 +322,10 @@ class Recorder(WriteService):
         return deduction
 
     # -- helpers --------------------------------------------------------------------------------------
+    def draft(self, session: Session, inspection_id: str) -> Inspection:
+        """The inspection, refused unless it is a draft that can still be changed (in `session`, e.g. joined())."""
+        return self._draft(session, inspection_id)
+
     def _draft(self, session: Session, inspection_id: str) -> Inspection:
         inspection = session.get(Inspection, inspection_id)
         if inspection is None:
@@ -365,6 +360,22 @@ class Recorder(WriteService):
         if missing:
             raise _bad("staff", tr("no staff member with 工号 {numbers} in the roster", numbers=", ".join(missing)))
         return [found[no] for no in staff_nos]
+
+
+def unobservable_reason(item: Item) -> str | None:
+    """Why `item` cannot be recorded as an observation (the record page says it before Enter), or None."""
+    if item.observable:
+        return None
+    return tr("item {code} is charged only through the office's complaint register (投诉登记), once the complaint "
+              "is verified, on the day of verification; it cannot be recorded as an observation. Hand the "
+              "complaint to the office.", code=item.code)
+
+
+def refuse_unobservable(item: Item) -> None:
+    """An item charged only through the complaint register (001 §四 第7条: 经查实者…) is never an observation."""
+    reason = unobservable_reason(item)
+    if reason is not None:
+        raise _bad("item", reason)
 
 
 def monthly_period(item: Item, period: str | None, local_day: date, count: int) -> str | None:

@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from inspector_app.core.checklists.models import Item
 from inspector_app.core.errors import InputError, NotFoundError, Problem, StateError
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import language, tr, tr_lang
 from inspector_app.core.store import audit
 from inspector_app.core.store.models import (
     Deduction,
@@ -63,6 +64,22 @@ def office_view(rect: Rectification, deadline: date) -> tuple[str, date]:
 
 def effective_status(stored: str, deadline: date, today: date) -> str:
     return "overdue" if stored == "open" and deadline < today else stored
+
+
+def days_late(deadline: date, today: date, rectified_on: date | None = None) -> int:
+    """How far a rectification ran past its deadline: to the day it was put right, or to `today` while open."""
+    return max(0, ((rectified_on or today) - deadline).days)
+
+
+def late_consequence(item: Item | None, late: int, lang: str | None = None) -> str:
+    """What the item's standard says follows a rectification `late` days past its deadline (Item.late_rule,
+    002 篇七: 逾期超过10日，可终止合同), or "" when nothing does (yet)."""
+    rule = item.late_rule if item is not None else None
+    if rule is None or late <= rule.days:
+        return ""
+    lang = lang or language()
+    return tr_lang(lang, "more than {days} days overdue: {consequence}", days=rule.days,
+                   consequence=rule.consequence.get(lang))
 
 
 def local_day(moment: datetime, offset_min: int) -> date:

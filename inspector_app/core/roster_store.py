@@ -8,6 +8,7 @@ past deductions still point at them. Every change goes to the audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -16,8 +17,13 @@ from inspector_app.core.checklists.models import Target
 from inspector_app.core.roster.models import Department as RosterDepartment
 from inspector_app.core.roster.models import Roster, StaffMember
 from inspector_app.core.store import audit
+from inspector_app.core.store.database import Database
 from inspector_app.core.store.models import Department, Staff, utcnow
-from inspector_app.core.workspace import Workspace
+
+# Workspace only in annotations: the training workspace (training/mode.py) reads a roster while a Workspace
+# is being opened, so this module must not import it back.
+if TYPE_CHECKING:
+    from inspector_app.core.workspace import Workspace
 
 # Which kinds of department each kind of checklist target visits.
 KINDS_FOR_TARGET = {
@@ -106,14 +112,19 @@ def apply_roster(ws: Workspace, roster: Roster, *, replace: bool = False, actor:
 
 def current_roster(ws: Workspace, include_inactive: bool = False) -> Roster:
     """The roster as the store holds it (for exports and for matching a table import)."""
-    with ws.db.read() as session:
+    return roster_in(ws.db, ws.settings.hospital, include_inactive)
+
+
+def roster_in(db: Database, hospital: str, include_inactive: bool = False) -> Roster:
+    """The roster a store holds, read from its database alone (no Workspace needed)."""
+    with db.read() as session:
         departments = [d for d in session.scalars(select(Department).order_by(Department.code))
                        if include_inactive or d.active]
         codes = {d.id: d.code for d in departments}
         staff = [s for s in session.scalars(select(Staff).order_by(Staff.staff_no))
                  if (include_inactive or s.active) and s.department_id in codes]
         return Roster(
-            hospital=ws.settings.hospital,
+            hospital=hospital,
             departments=[RosterDepartment(code=d.code, name=d.name, kind=d.kind) for d in departments],
             staff=[StaffMember(staff_no=s.staff_no, name=s.name, department=codes[s.department_id],
                                is_head=s.is_head, title=s.title) for s in staff],

@@ -141,6 +141,7 @@ def add_printable_sheet(book: Any, title: str, caption: str, header: Sequence[An
                 lines[cell.row] = max(lines.get(cell.row, 1), -(-needed // int(width - 2)))
     for row, count in lines.items():  # spreadsheets do not all grow a row for wrapped text on opening
         sheet.row_dimensions[row].height = 15 * count + 2
+    _fit_caption(sheet, caption, columns)
     sheet.freeze_panes = "A3"
     sheet.auto_filter.ref = f"A2:{last}{max(sheet.max_row, 2)}"
     sheet.print_title_rows = "2:2"
@@ -153,6 +154,18 @@ def add_printable_sheet(book: Any, title: str, caption: str, header: Sequence[An
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     sheet.oddFooter.center.text = footer
     return sheet
+
+
+def _fit_caption(sheet: Any, caption: str, columns: int) -> None:
+    """A table of few narrow columns (a list of departments) is narrower than its title row: the last column
+    is widened until the title fits, or it would print cut off at the table's right edge."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(index) for index in range(1, columns + 1)]
+    total = sum(sheet.column_dimensions[letter].width or 8 for letter in letters)
+    needed = _cell_width(caption) * 14 / 11 + 4  # the title is 14 pt bold against the 11 pt a width unit counts
+    if needed > total:
+        sheet.column_dimensions[letters[-1]].width = (sheet.column_dimensions[letters[-1]].width or 8) + needed - total
 
 
 # -- CSV ---------------------------------------------------------------------------------------------

@@ -194,6 +194,17 @@ class WriteService:
                 self._batch = None
 
     @contextmanager
+    def joined(self) -> Iterator[Session]:
+        """Run inside the caller's batch when one is open (its transaction, all or nothing with the rest), or
+        else in a batch of its own: for a call that makes several writes (a measured value and its deduction)."""
+        if self._batch is not None:
+            yield self._batch
+            return
+        with self.batch():
+            assert self._batch is not None
+            yield self._batch
+
+    @contextmanager
     def _session(self) -> Iterator[Session]:
         if self._batch is not None:
             yield self._batch

@@ -8,94 +8,34 @@ window (gui/quick_start.py) is on screen before they have loaded.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import LANGUAGE_ENV, LANGUAGES, language, set_language, tr
 from inspector_app.core.logs import setup_logging
-from inspector_app.core.paths import resolve_data_dir, resources_dir
+from inspector_app.core.paths import resolve_data_dir
 from inspector_app.core.start_snapshot import read_settings, read_snapshot
 from inspector_app.gui.desktop import (
     brand_application,
     install_crash_handler,
     smoke_exit,
 )
+from inspector_app.gui.fonts import install_font, needs_rare_faces
 from inspector_app.gui.quick_start import QuickStart, startup_mark
-from inspector_app.gui.style import style_sheet
 
 if TYPE_CHECKING:
-    from inspector_app.core.start_snapshot import StartSnapshot
     from inspector_app.core.workspace import Workspace
     from inspector_app.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-FONT_FILE = "wqy-microhei.ttc"
-
-
-_families: list[str] = []
-_rare_installed: list[bool] = []
-
-
-def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[str]:
-    """Register the bundled CJK font (once) and use it after the platform's UI font, so Chinese always
-    renders; also the place the font size setting takes effect. `rare=False` leaves the faces for rare
-    characters to a later call (the quick start's first screen, when nothing on it needs them)."""
-    if not _families:
-        font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
-        _families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])
-        _families.insert(0, app.font().family())
-    if rare and not _rare_installed:
-        _families.extend(_rare_character_families())
-        _rare_installed.append(True)
-    font = QFont(app.font())
-    font.setFamilies(list(dict.fromkeys(_families)))
-    font.setPointSize(point_size)
-    app.setFont(font)
-    app.setStyleSheet(style_sheet(point_size))  # its sizes follow the font; setting it again re-polishes all
-    return _families
-
-
-def _rare_character_families() -> list[str]:
-    """The bundled faces for CJK Ext A–F (王𠮷, 欧阳𫖯), last in the family list so Qt falls back to them per
-    character. They are decompressed once into the user's cache; until then (the first start) a background
-    thread makes the copies and the next start uses them: the window never waits ~2 s for a rare name."""
-    from inspector_app.core.font_files import FALLBACK_FILES, fallback_font_file
-
-    families: list[str] = []
-    missing = []
-    for name in FALLBACK_FILES:
-        path = fallback_font_file(name, create=False)
-        if path is None:
-            missing.append(name)
-            continue
-        font_id = QFontDatabase.addApplicationFont(str(path))
-        families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])
-    if missing:
-        threading.Thread(target=lambda: [fallback_font_file(name) for name in missing], daemon=True,
-                         name="font-cache").start()
-    return families
-
-
-def _needs_rare_faces(snapshot: StartSnapshot) -> bool:
-    """Whether a name on the quick start screen has a character the bundled CJK font lacks (王𠮷)."""
-    import dataclasses
-
-    if len(_families) < 2:
-        return True  # the bundled font is missing: take every face there is
-    face = QRawFont.fromFont(QFont(_families[1]))  # that one font file, without Qt's fallbacks
-    text = repr(dataclasses.asdict(snapshot))
-    return any(ord(char) >= 0x2E80 and not face.supportsCharacter(ord(char)) for char in set(text))
-
-
 def create_main_window(ws: Workspace) -> MainWindow:
     """The window over an open workspace (tests and `run` use the same path)."""
     from inspector_app.core.demo import ensure_demo_roster
@@ -139,8 +79,8 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
         return None
     font_size = settings.get("font_size")
     size = font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11
-    install_font(app, size, rare=False)
-    if _needs_rare_faces(snapshot):  # ~25 ms: only when the first screen shows such a character
+    install_font(app, size, rare=False)  # the faces for rare characters wait for the main window…
+    if needs_rare_faces(repr(dataclasses.asdict(snapshot))):  # …unless a name on the first screen needs them
         install_font(app, size)
     geometry = settings.get("window_geometry")
     return QuickStart(app, data_dir, snapshot, geometry if isinstance(geometry, str) else None,

@@ -340,7 +340,7 @@ def run_first_run_wizard(ws: Workspace) -> bool:
     """Show the wizard when the data folder was never set up; False when the user cancelled it."""
     if not needs_first_run(ws):
         return True
-    from inspector_app.gui.app import install_font
+    from inspector_app.gui.fonts import install_font
 
     app = QApplication.instance()
     if isinstance(app, QApplication):  # the main window's font and look: Chinese renders without a system CJK font

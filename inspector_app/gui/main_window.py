@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self._action(documents_menu, tr("Print &rectification notices…"), None,
                      lambda: self.reports.print_notices(prefer_selected=True))
         self._action(documents_menu, tr("Monthly &bulletin…"), None, self.reports.monthly_bulletin)
+        self._action(documents_menu, tr("&Countersign a sheet…"), None, self.countersign)
         self._action(documents_menu, tr("&Export the monthly summary (XLSX)…"), None,
                      lambda: (self.nav.setCurrentRow(3), self.summary_page.export_xlsx()))
         add_training_menu(self, bar)
@@ -184,6 +185,15 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(tr("&Help"))
         self._action(help_menu, tr("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
         self._action(help_menu, tr("&About"), None, self._about)
+
+    def countersign(self) -> QDialog:
+        """Documents → Countersign a sheet… (a department head's 会签, gui/countersign_dialog.py)."""
+        from inspector_app.gui.countersign_dialog import CountersignDialog
+
+        dialog = CountersignDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_shortcuts(self) -> ShortcutSheet:
         """F1: every key of the window, read from its actions (window-modal, the loop keeps running)."""
@@ -443,7 +453,7 @@ class MainWindow(QMainWindow):
 
     # -- settings, language, geometry -----------------------------------------------------------------------
     def _settings_changed(self) -> None:
-        from inspector_app.gui.app import install_font
+        from inspector_app.gui.fonts import install_font
 
         self.update_share_status()
         app = QApplication.instance()

@@ -35,8 +35,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
-
-CENTRAL_DIR = "central"
+from inspector_app.gui.office.common import CENTRAL_DIR, files_dir
 
 
 def add_office_menu(window: QMainWindow, bar: QMenuBar) -> None:
@@ -59,19 +58,6 @@ def _open_workspace(window: QMainWindow) -> None:
     )
 
     open_workspace(window, window.ctx)  # type: ignore[attr-defined]
-
-
-def _files_dir(url: str, data_dir: Path) -> Path:
-    """Beside a SQLite central database (as the merge command does), else in this data folder."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:  # noqa: BLE001 - a bad URL is reported by open_central with a plain message
-        return data_dir / CENTRAL_DIR / "files"
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(parsed.database).parent / "files"
-    return data_dir / CENTRAL_DIR / "files"
 
 
 class OfficeDialog(QDialog):
@@ -157,7 +143,7 @@ class OfficeDialog(QDialog):
         except AppError as exc:
             show_error(self, str(exc))
             return
-        files = _files_dir(url, self.ctx.ws.data_dir)
+        files = files_dir(url, self.ctx.ws.data_dir)
 
         def work(progress):
             if not share.is_dir():  # here, off the GUI thread: a network path that went away hangs (issue #18)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.errors import AppError
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import load_state
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
@@ -124,8 +124,9 @@ def bulletin_excel(ctx: GuiContext, parent: QWidget, month: str) -> Operation | 
     if not name:
         return None
     path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
-    ws = ctx.ws
-    return ctx.ops.run(tr("Monthly bulletin {month}", month=month), lambda p: _documents().bulletin_xlsx(ws, month, path),
+    ws, lang = ctx.ws, language()  # the interface's language, read here on the GUI thread
+    return ctx.ops.run(tr("Monthly bulletin {month}", month=month),
+                       lambda p: _documents().bulletin_xlsx(ws, month, path, lang=lang),
                        on_done=lambda written: tell(parent, tr("Written: {path}", path=written)), cancellable=False,
                        on_error=lambda message: show_error(parent if shiboken6.isValid(parent) else None, message))
 

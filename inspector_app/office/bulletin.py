@@ -95,7 +95,7 @@ def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[R
 def overdue_in(session: Session, today: date, lang: str = "zh") -> list[OverdueItem]:
     """The ledger's overdue items as of `today` (the office's decisions applied), one row per item and
     department with the persons listed; longest overdue first."""
-    return overdue_rows(((i.department, i.item_code, i.item_text, i.person or None, i.deadline)
+    return overdue_rows(((i.department, i.item_code, i.item_text, i.person or None, i.deadline, i.consequence)
                          for i in ledger_in(session, status="overdue", today=today, lang=lang)), today)
 
 

@@ -37,8 +37,10 @@ from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.rectification import (
     counted_from_notice,
+    days_late,
     effective_status,
     first_notices,
+    late_consequence,
     local_day,
 )
 from inspector_app.core.sync import published_format as fmt
@@ -74,6 +76,7 @@ class LedgerItem:
     decided_by: str | None = None
     decided_at: datetime | None = None
     decision_note: str | None = None
+    consequence: str = ""  # what the standard says follows so late (002 篇七: 逾期超过10日，可终止合同), or ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,13 @@ def _item(row: Any, checklist: Checklist | None, decisions: list[_Decision], nam
         found = None
     state, due = resolve(row.status, laptop_deadline(row, notice), decisions, today)
     last = decisions[-1] if decisions else None
+    late = 0
+    if state == "overdue":
+        late = days_late(due, today)
+    elif state in ("rectified", "verified"):  # put right, but how late (the rectification record says when)
+        rectified = _moment((row.payload or {}).get("rectified_at"))
+        offset = int((row.dp or {}).get("utc_offset_min", 0))
+        late = days_late(due, today, local_day(rectified, offset)) if rectified is not None else 0
     inspector = f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name
     return LedgerItem(
         row.id, row.department_id, names.get(row.department_id, ""), row.item_code,
@@ -187,7 +197,17 @@ def _item(row: Any, checklist: Checklist | None, decisions: list[_Decision], nam
         str((row.payload or {}).get("requirement", "")), row.note or "", due, state,
         (today - due).days if state == "overdue" else 0, row.status,
         last.decision if last else None, last.decided_by if last else None, last.decided_at if last else None,
-        last.note if last else None)
+        last.note if last else None, late_consequence(found, late, lang))
+
+
+def _moment(value: Any) -> datetime | None:
+    """A moment as the bundle's JSON carries it (ISO text), or None."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 # -- the office decides -------------------------------------------------------------------------------------
@@ -313,7 +333,8 @@ def header(lang: str) -> list[str]:
 
 def rows(items: Sequence[LedgerItem], lang: str) -> list[list[Any]]:
     return [[i.id, i.department_code, i.department, i.item_code, i.item_text, i.staff_no, i.person, i.inspector,
-             i.inspection_date, i.requirement, i.deadline.isoformat(), status_text(i.status, lang), i.days_overdue,
+             i.inspection_date, i.requirement, i.deadline.isoformat(),
+             status_text(i.status, lang) + (f"（{i.consequence}）" if i.consequence else ""), i.days_overdue,
              decision_text(i.decision, lang) if i.decision else "", i.decided_by or "",
              f"{i.decided_at.astimezone():%Y-%m-%d %H:%M}" if i.decided_at else "", i.decision_note or ""]
             for i in items]

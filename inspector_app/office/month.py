@@ -29,7 +29,7 @@ from inspector_app.core.merge.summary import summary_in
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
-from inspector_app.office.pay_list import pay_list_in
+from inspector_app.office.pay_list import month_summary_in, pay_list_in
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,6 @@ def month_summary(central: CentralDB, month: str) -> MonthlySummary:
     """The month's summary: frozen as closed, or the live central one."""
     with central.read() as session:
         return month_summary_in(session, parse_month(month))
-
-
-def month_summary_in(session: Session, month: str) -> MonthlySummary:
-    closed = session.get(m.MonthClose, month)
-    return MonthlySummary.from_dict(closed.summary) if closed is not None else summary_in(session, month)
 
 
 def _state_in(session: Session, month: str, share: Path | None) -> MonthState:

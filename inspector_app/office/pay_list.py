@@ -27,6 +27,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.merge.summary import summary_in
 from inspector_app.core.scoring import ROUND, MonthlySummary, clamp_percent
 from inspector_app.core.store.audit import canonical
 
@@ -174,10 +175,14 @@ def _line(row: Any, checklist: Checklist | None, names: dict[str, str], lang: st
                    row.counted_points, row.pay_percent)
 
 
+def month_summary_in(session: Session, month: str) -> MonthlySummary:
+    """The month's summary: as frozen when the office closed it, else worked out from the central data now."""
+    closed = session.get(m.MonthClose, month)
+    return MonthlySummary.from_dict(closed.summary) if closed is not None else summary_in(session, month)
+
+
 def pay_list(central: CentralDB, month: str, lang: str = "zh") -> PayList:
     """The month's pay list: its summary's totals, every live entry behind them, the corrections it carries."""
-    from inspector_app.office.month import month_summary_in
-
     with central.read() as session:
         return pay_list_in(session, month, month_summary_in(session, month), lang)
 

@@ -88,7 +88,7 @@ def _setup() -> _Setup:
     identity = load_signing_identity(ws, DEMO_PASSPHRASE)
     roster = current_roster(ws)
     checklist = ws.library.get(CHECKLIST)
-    items = [item.code for item in checklist.items() if item.charge_to is ChargeTo.PERSON]
+    items = [item.code for item in checklist.items() if item.charge_to is ChargeTo.PERSON and item.observable]
     departments = [d for d in departments_for(checklist, roster) if roster.staff_of(d.code)]
     recorder = Recorder(ws, actor="bench")
     name, number = ws.settings.inspector.name, ws.settings.inspector.staff_no or None

@@ -118,8 +118,12 @@ def test_notice_and_bulletin_in_both_formats(run, tmp_path):
     month = date.today().strftime("%Y-%m")
     code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.pdf"))
     assert code == 0 and (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
-    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.xlsx"))
+    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.xlsx"), lang="zh")
     assert code == 0 and load_workbook(tmp_path / "b.xlsx").sheetnames[:3] == ["扣分排名", "得分排名", "未督查"]
+    code, _, _ = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "en.xlsx"))  # --lang en
+    english = load_workbook(tmp_path / "en.xlsx")
+    assert code == 0 and english.sheetnames[:3] == ["Points ranking", "Score ranking", "Not inspected"]
+    assert english["Not inspected"]["A1"].value.endswith("Not inspected")
     code, _, err = run("report", "bulletin", "--month", month, "-o", str(tmp_path / "b.doc"))
     assert code == 1 and ".xlsx" in err
 
@@ -173,3 +177,32 @@ def test_a_sheet_that_does_not_verify_is_neither_countersigned_nor_sealed(run, s
     assert code == 1 and "does not verify" in err and not (tmp_path / "c.pdf").exists()
     code, _, err = run("office", "seal", str(broken), "-o", str(tmp_path / "s.pdf"))
     assert code == 1 and "does not verify" in err and not (tmp_path / "s.pdf").exists()
+
+
+def test_office_revoke_refuses_what_was_signed_after_and_keeps_what_was_signed_before(demo, sheet, tmp_path,
+                                                                                    capsys, monkeypatch):
+    """`office revoke D001 --reason left` on a copy of the demo folder (its office folder and CRL included):
+    the sheet signed before still verifies, a sheet signed after it is refused with the reason."""
+    import time
+
+    from tests.helpers.fixtures import cli_runner
+
+    data = tmp_path / "data"
+    shutil.copytree(demo, data)
+    monkeypatch.setenv(PASSPHRASE_ENV, DEMO_PASSPHRASE)
+    run = cli_runner(data, capsys)
+    code, _, err = run("office", "revoke", "D001", "--reason", "left", "--at", "2999-01-01T00:00")
+    assert code == 1 and "in the future" in err
+    time.sleep(1.05)  # the CRL's dates have whole seconds: the sheet above is clearly before
+    code, out, err = run("office", "revoke", "D001", "--reason", "left", "--note", "调离")
+    assert code == 0 and "Revoked certificate" in out and "演示督查员 (D001)" in out, err
+    code, out, _ = run("verify", str(sheet))
+    assert code == 0, out
+    time.sleep(1.05)
+    later = tmp_path / "later.pdf"
+    code, _, err = run("report", "sheet", _inspection_with_deductions(run), "-o", str(later))
+    assert code == 0, err
+    code, out, _ = run("verify", str(later))
+    assert code == 1 and "演示督查员 (D001) was revoked by the office" in out and "left the post" in out, out
+    code, _, err = run("office", "revoke", "D001", "--reason", "left")
+    assert code == 1 and "already revoked" in err

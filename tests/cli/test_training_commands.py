@@ -20,7 +20,7 @@ def _attempt(path: Path, data: object) -> str:
 
 def test_validate_shipped_packs(run) -> None:
     code, out, _ = run("training", "validate", str(PACKS))
-    assert code == 0 and "2 scenario pack(s) valid" in out
+    assert code == 0 and "3 scenario pack(s) valid" in out
 
 
 def test_validate_broken_pack(run, tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_grade_json_several_attempts(run, tmp_path: Path) -> None:
     results = json.loads(out)
     assert [r["trainee"] for r in results] == ["甲", "乙"]
     head = results[0]["expected"][0]
-    assert head["status"] == "right" and head["points_right"] is False and head["stated_points"] == 2
+    assert head["status"] == "wrong_points" and head["points_right"] is False and head["stated_points"] == 2
     assert results[0]["stated_difference"] == -2 and head["clause"]["section"] == "四、考核 第4条"
     assert results[1]["wrong"][0]["item"] == "A7" and results[1]["score"] == 50
 

@@ -132,6 +132,7 @@ def test_001_assessment_has_exactly_the_nine_rules(library):
 def test_complaint_rule_requires_confirmation(library):
     item = library.get("svc-001-assessment").item("A7")
     assert "经查实" in item.source.quote and "经查实" in item.text.zh
+    assert item.recorded_in == "complaint_register" and not item.observable  # only the register charges it
 
 
 def test_scored_forms_have_a_pass_line_below_the_base(library):
@@ -154,7 +155,7 @@ def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
 # name: (text replaced, replacement, field expected in the Problem, line: (needle in the broken text, occurrence));
 # a mapping's line is where its first key stands (the line after `key:` for a block mapping)
 BROKEN = {
-    "syntax-error": ("version: 3\n", "version: [3\n", "", None),
+    "syntax-error": ("version: 4\n", "version: [4\n", "", None),
     "unknown-field": ("        points: 3\n", "        points: 3\n        colour: red\n",
                       "sections.0.items.4.colour", ("colour: red", 1)),
     "missing-points": ("        points: 2\n", "", "sections.0.items.0.points", ("- code: A1", 1)),

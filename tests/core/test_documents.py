@@ -185,7 +185,7 @@ def test_sheet_shows_the_inspection(store: Store, tmp_path: Path) -> None:
     flat = re.sub(r"\s+", "", text)
     assert_numbered(pages)
     for expected in ("示例市人民医院", "优质服务督查记录表", "挂号收费窗口", number, "演示督查员、李督查", "暗访",
-                     "门诊一楼挂号大厅", "2025-06-10 09:30", "2025-06-10 10:15", "第 3 版", "未佩戴胸牌，工作服不整洁"):
+                     "门诊一楼挂号大厅", "2025-06-10 09:30", "2025-06-10 10:15", "第 4 版", "未佩戴胸牌，工作服不整洁"):
         assert expected in text, expected
     for code in ("A3", "A2", "A1"):
         assert code in text
@@ -516,3 +516,32 @@ def test_the_documents_catalog_does_not_contradict_the_others() -> None:
             theirs = json.loads(path.read_text(encoding="utf-8"))
             clashes = {k: (v, theirs[k]) for k, v in mine.items() if k in theirs and theirs[k] != v}
             assert not clashes, f"{path.name}: {clashes}"
+
+
+def test_names_are_listed_the_way_each_language_lists_them() -> None:
+    """The English bulletin said "A、B" (the Chinese enumeration comma) and "冯立新(head)"."""
+    from inspector_app.core.documents.bulletin import persons_text
+    from inspector_app.core.documents.layout import listing
+
+    assert listing(["眼科", "食堂"], "zh") == "眼科、食堂" and listing(["眼科", "食堂"], "en") == "眼科, 食堂"
+    assert persons_text(("冯立新", "吕佳怡"), "en") == "冯立新, 吕佳怡"
+
+
+def test_english_documents_set_latin_text_in_a_proportional_face(store, tmp_path: Path) -> None:
+    """The 仿宋/楷体/宋体 faces set Latin letters at a fixed width (a typewriter's page in English): an English
+    bulletin and notice use the main face for every role, a Chinese one keeps the official faces."""
+    official = ("GBZenKai", "BousungEG")  # the bundled 楷体 and 宋体 as pdffonts names them (this machine: no Windows)
+
+    def faces(pdf: bytes) -> set[str]:
+        return {row[0].split("+")[-1] for row in fonts_of(pdf, tmp_path)}
+
+    english = faces(render_bulletin(store.ws, MONTH, "督通〔2025〕8号", today=TODAY, lang="en"))
+    english |= faces(render_notice(store.ws, store.main, None, "D001-000000-ZG-000008", today=TODAY, lang="en"))
+    assert english and not [name for name in english if name.startswith(official)], english
+    assert any(name.startswith("WenQuanYiMicroHei") for name in english)
+    from inspector_app.core.documents.fonts import system_fonts_dir
+
+    if system_fonts_dir() is not None:
+        return  # Windows' own 楷体/宋体 stand in for the bundled ones there
+    chinese = faces(render_bulletin(store.ws, MONTH, "督通〔2025〕9号", today=TODAY))
+    assert all(any(name.startswith(face) for name in chinese) for face in official), chinese

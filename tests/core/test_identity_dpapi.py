@@ -1,6 +1,7 @@
 """The inspector's key sealed by Windows (DPAPI, current user) as well as the passphrase (issue #18), under the
 simulated Windows of tests/helpers/windows.py: another user or computer, or no Windows at all, cannot use a
-copied key file; an older unsealed key is sealed at its next unlock; the office's keys stay movable."""
+copied key file, wherever it was kept; an older unsealed key is sealed at its next unlock; the office's keys
+stay movable; key folders get an owner-only ACL."""
 
 from __future__ import annotations
 
@@ -107,16 +108,18 @@ def test_a_key_from_before_sealing_is_sealed_at_its_next_unlock_not_on_a_wrong_p
         ws.close()
 
 
-def test_keys_on_a_stick_and_the_office_keys_are_not_sealed(windows: WindowsSim, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_key_on_a_stick_is_sealed_too_and_the_office_keys_stay_movable(windows: WindowsSim, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     office = tmp_path / "office"
     office_init(office, "示例市人民医院 综合办公室", "Kx9-office-passphrase")
-    assert b"BEGIN ENCRYPTED PRIVATE KEY" in (office / storage.OFFICE_KEY_FILE).read_bytes()  # movable, restorable
+    assert b"BEGIN ENCRYPTED PRIVATE KEY" in (office / storage.OFFICE_KEY_FILE).read_bytes()  # restorable
     monkeypatch.setattr(files, "on_removable", lambda path: True)
+    assert "only the passphrase" in (storage.key_storage_warning(office) or "")
     ws = _inspector(tmp_path / "stick")
     try:
         create_identity(ws, SECRET)
-        assert not storage.key_path(ws.data_dir).read_bytes().startswith(ARMOUR)  # the warning says why
+        assert storage.key_path(ws.data_dir).read_bytes().startswith(ARMOUR)  # a copy off the stick is useless
+        assert "sealed for this Windows user" in (storage.key_storage_warning(ws.data_dir) or "")
     finally:
         ws.close()
 

@@ -547,3 +547,11 @@ def test_any_table_ends_in_input_error_or_success(ws: Workspace, tmp_path: Path,
         import_inspections(ws, path)
     except InputError as exc:
         assert exc.problems and rows(ws) == before
+
+
+def test_a_complaint_is_refused_as_an_imported_observation(ws: Workspace, tmp_path: Path, en: None) -> None:
+    """001 §四 第7条 charges a complaint only once verified, through the office's complaint register."""
+    data = base()
+    data["inspections"][0]["deductions"].append({"item": "A7", "staff": ["1002"], "count": 1, "note": "12345 投诉"})
+    problems = refused(ws, write_json(tmp_path / "in.json", data))
+    assert any("complaint register" in p.reason for p in problems), problems

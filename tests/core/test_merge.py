@@ -600,3 +600,26 @@ def test_times_are_written_as_the_naive_utc_text_the_columns_keep(iso: str, stor
 
     assert stored_utc(iso) == stored
     assert datetime.fromisoformat(stored).replace(tzinfo=timezone.utc) == datetime.fromisoformat(iso)
+
+
+def test_a_snapshot_checked_once_is_reused_only_when_its_body_is_the_same(laptop: Laptop) -> None:
+    """Every bundle carries its checklist; the office encodes and hashes a body once per process, but a forged
+    body under a hash already checked is refused all the same."""
+    import copy
+
+    from inspector_app.core.merge.recompute import checked_snapshot
+    from inspector_app.core.sync import Quarantine
+
+    real = open_bundle(laptop.bundles[0], laptop.trusted).data.inspections[0].checklist
+    text, checklist = checked_snapshot(real)
+    assert hashlib.sha256(text.encode()).hexdigest() == real.content_hash and text == canonical(real.body)
+    forged = copy.deepcopy(real.body)
+    first = forged["sections"][0]["items"][0]
+    first["points"] = first["points"] * 10
+    with pytest.raises(Quarantine) as refused:
+        checked_snapshot(real.model_copy(update={"body": forged}))
+    assert refused.value.reason_code == "bad_snapshot"
+    alike = copy.deepcopy(real.body)  # the same numbers written otherwise (2 for 2.0): the checked one, as is
+    alike["sections"][0]["items"][0]["points"] = int(first["points"] / 10)
+    assert float(alike["sections"][0]["items"][0]["points"]) == real.body["sections"][0]["items"][0]["points"]
+    assert checked_snapshot(real.model_copy(update={"body": alike})) == (text, checklist)

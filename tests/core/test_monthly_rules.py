@@ -17,7 +17,7 @@ from sqlalchemy import select
 from inspector_app.core.errors import InputError
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
-from inspector_app.core.measuring import NewMeasurement
+from inspector_app.core.measuring import NewMeasurement, record_measurement
 from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.merge.summary import central_summary
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
@@ -70,10 +70,10 @@ def test_a_month_is_charged_once_on_a_laptop_and_a_late_check_lands_in_its_month
     april_2 = local_time(2026, 4, 2, 9)
     first = _start(recorder, ASSESSMENT, "W-REG", april_2)
     # the March study book checked on 2 April: one session held → one missing → 2 points, in March
-    result = recorder.measure(first, NewMeasurement("A1", {0: 1}, period="2026-03", recorded_at=april_2))
+    result = record_measurement(recorder, first, NewMeasurement("A1", {0: 1}, period="2026-03", recorded_at=april_2))
     assert (result.outcome.passed, result.outcome.occurrences, result.period) == (False, 1, "2026-03")
     with pytest.raises(InputError, match="after the day"):
-        recorder.measure(first, NewMeasurement("A1", {0: 1}, period="2026-05", recorded_at=april_2))
+        record_measurement(recorder, first, NewMeasurement("A1", {0: 1}, period="2026-05", recorded_at=april_2))
     with pytest.raises(InputError, match="at most 2"):
         recorder.record(first, NewDeduction("A1", count=5, recorded_at=april_2))
     with pytest.raises(InputError, match="not a monthly rule"):
@@ -81,7 +81,7 @@ def test_a_month_is_charged_once_on_a_laptop_and_a_late_check_lands_in_its_month
     recorder.finish(first)
     # a second inspection records the same month again, with none held: the latest record counts, 4 points
     second = _start(recorder, ASSESSMENT, "W-REG", local_time(2026, 4, 9, 9))
-    recorder.measure(second, NewMeasurement("A1", {0: 0}, period="2026-03", recorded_at=local_time(2026, 4, 9, 10)))
+    record_measurement(recorder, second, NewMeasurement("A1", {0: 0}, period="2026-03", recorded_at=local_time(2026, 4, 9, 10)))
     recorder.finish(second)
     march, april = monthly_summary(demo_workspace, "2026-03"), monthly_summary(demo_workspace, "2026-04")
     reg = next(d for d in march.departments if d.code == "W-REG")
@@ -96,9 +96,9 @@ def test_a_measured_87_percent_fails_at_once_and_a_new_value_replaces_it(demo_wo
     recorder = Recorder(demo_workspace, actor="tester")
     day = local_time(2026, 5, 12, 9)
     inspection = _start(recorder, MODEL_WINDOW, "W-REG", day)
-    failed = recorder.measure(inspection, NewMeasurement("W3", {0: 87}, recorded_at=day))
+    failed = record_measurement(recorder, inspection, NewMeasurement("W3", {0: 87}, recorded_at=day))
     assert not failed.outcome.passed and len(failed.deduction_ids) == 1
-    recorder.measure(inspection, NewMeasurement("W2", {0: 95}, recorded_at=day))  # passed: kept, no deduction
+    record_measurement(recorder, inspection, NewMeasurement("W2", {0: 95}, recorded_at=day))  # passed: kept, no deduction
     recorder.finish(inspection)
     month = monthly_summary(demo_workspace, "2026-05")
     reg = next(d for d in month.departments if d.code == "W-REG")
@@ -109,8 +109,8 @@ def test_a_measured_87_percent_fails_at_once_and_a_new_value_replaces_it(demo_wo
     assert kept == {("W3", False), ("W2", True)}
 
     again = _start(recorder, MODEL_WINDOW, "W-REG", day)
-    recorder.measure(again, NewMeasurement("W3", {0: 80}, recorded_at=day))
-    recorder.measure(again, NewMeasurement("W3", {0: 92}, recorded_at=day.replace(minute=5)))  # re-counted: passes
+    record_measurement(recorder, again, NewMeasurement("W3", {0: 80}, recorded_at=day))
+    record_measurement(recorder, again, NewMeasurement("W3", {0: 92}, recorded_at=day.replace(minute=5)))  # re-counted: passes
     with demo_workspace.db.read() as session:
         live = session.scalars(select(Deduction).where(Deduction.inspection_id == again,
                                                        Deduction.voided_at.is_(None))).all()
@@ -132,11 +132,11 @@ def hospital(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> d
             recorder = Recorder(ws, actor=f"L00{n + 1}")
             day = local_time(2026, 3, 10 + n, 9)
             reg = _start(recorder, ASSESSMENT, "W-REG", day)
-            recorder.measure(reg, NewMeasurement("A1", {0: 1}, recorded_at=day.replace(minute=5)))
+            record_measurement(recorder, reg, NewMeasurement("A1", {0: 1}, recorded_at=day.replace(minute=5)))
             recorder.record(reg, NewDeduction("A2", ["1002"], recorded_at=day.replace(minute=6)))
             recorder.finish(reg, finished_at=day.replace(minute=30))
             adm = _start(recorder, ASSESSMENT, "W-ADM", day.replace(hour=14))
-            recorder.measure(adm, NewMeasurement("A1", {0: 0 if n == 0 else 2}, recorded_at=day.replace(hour=15)))
+            record_measurement(recorder, adm, NewMeasurement("A1", {0: 0 if n == 0 else 2}, recorded_at=day.replace(hour=15)))
             recorder.finish(adm, finished_at=day.replace(hour=16))
             months.append(monthly_summary(ws, "2026-03"))
             assert push(ws, share, DEMO_PASSPHRASE).bundle is not None

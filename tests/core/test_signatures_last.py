@@ -12,11 +12,13 @@ import hashlib
 import io
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
@@ -28,9 +30,11 @@ from pyhanko.sign.validation import (
 from sqlalchemy import select
 
 from inspector_app.core.demo import generate
+from inspector_app.core.documents.countersign import seal_file
 from inspector_app.core.documents.signing import countersign_pdf, seal_pdf
 from inspector_app.core.documents.stamp import SHORT_DIGEST, first_revision
 from inspector_app.core.documents.verification import verify_pdf
+from inspector_app.core.errors import AppError
 from inspector_app.core.identity import (
     DEMO_PASSPHRASE,
     SigningIdentity,
@@ -40,10 +44,17 @@ from inspector_app.core.identity import (
 )
 from inspector_app.core.identity.inspector import asn1_certificate
 from inspector_app.core.identity.office import load_office_certificate, office_enrol
-from inspector_app.core.identity.timestamping import REVOKED_FILE, load_office_seal
+from inspector_app.core.identity.revocation import find_certificates, revoke
+from inspector_app.core.identity.storage import CRL_FILE
+from inspector_app.core.identity.timestamping import load_office_seal
 from inspector_app.core.store.models import Document
 from tests.helpers.fixtures import open_demo_workspace
-from tests.helpers.pdf_tamper import add_annotation, change_byte, overlay
+from tests.helpers.pdf_tamper import (
+    add_annotation,
+    change_byte,
+    foreign_countersignature,
+    overlay,
+)
 
 
 def _enrolled(office: Path, folder: Path, name: str, staff_no: str) -> SigningIdentity:
@@ -66,6 +77,7 @@ class Documents:
     sealed: bytes
     stranger: bytes  # countersigned by someone the office never enrolled
     signed_at: dt.datetime
+    head: SigningIdentity
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +100,8 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> Documents:
     stranger = countersign_pdf(sheet, SigningIdentity(stranger_key, stranger_cert, [], True).as_pyhanko_signer(),
                                reason="?")
     signed_at = PdfFileReader(io.BytesIO(sheet)).embedded_signatures[0].self_reported_timestamp
-    return Documents(office, load_office_certificate(office), sheet, countersigned, sealed, stranger, signed_at)
+    return Documents(office, load_office_certificate(office), sheet, countersigned, sealed, stranger, signed_at,
+                     head)
 
 
 def _text(pdf: bytes, page: int = 0) -> str:
@@ -203,15 +216,73 @@ def test_each_change_is_refused_with_its_own_reason(docs: Documents, english: No
     assert "cannot be read" not in text and "PdfReadError" not in text
 
 
-def test_a_revoked_countersigner_is_refused_once_the_office_publishes_it(docs: Documents, english: None) -> None:
-    head = PdfFileReader(io.BytesIO(docs.countersigned)).embedded_signatures[1].signer_cert
-    (docs.office / REVOKED_FILE).write_text(f"{head.serial_number:x}  # 李主任 left\n", encoding="utf-8")
-    try:
-        sealed = seal_pdf(docs.countersigned, load_office_seal(docs.office, DEMO_PASSPHRASE))
-    finally:
-        (docs.office / REVOKED_FILE).unlink()
-    result = verify_pdf(sealed, [docs.root])
-    assert not result.ok and not result.signatures[1].trusted and result.signatures[0].trusted
+def _office_copy(docs: Documents, tmp_path: Path) -> Path:
+    """The office folder copied, so a revocation stays inside one test."""
+    office = tmp_path / "office"
+    shutil.copytree(docs.office, office)
+    return office
+
+
+def _after(moment: dt.datetime) -> None:
+    """Wait until the clock is past `moment`'s second (a CRL's dates have whole seconds)."""
+    while dt.datetime.now(dt.timezone.utc).replace(microsecond=0) <= moment:
+        time.sleep(0.05)
+
+
+def test_a_person_who_left_signs_nothing_after_the_revocation(docs: Documents, tmp_path: Path,
+                                                              english: None) -> None:
+    """`office revoke` by 工号 or serial: a countersignature made before the revocation still verifies (the
+    laptop's clock is believed for someone who left), one made after it is refused with the reason."""
+    office = _office_copy(docs, tmp_path)
+    head_cert = PdfFileReader(io.BytesIO(docs.countersigned)).embedded_signatures[1].signer_cert
+    _after(docs.signed_at)
+    assert [c.serial_number for c in find_certificates(office, f"{head_cert.serial_number:x}")] == [
+        head_cert.serial_number]  # a serial names the certificate, a 工号 every certificate of the person
+    done = revoke(office, DEMO_PASSPHRASE, "K042", "left", note="调离门诊部")
+    assert [(e.staff_no, e.reason, e.note) for e in done] == [("K042", "left", "调离门诊部")]
+    crl = x509.load_pem_x509_crl((office / CRL_FILE).read_bytes())
+    assert crl.get_revoked_certificate_by_serial_number(head_cert.serial_number) is not None
+    before = verify_pdf(docs.countersigned, [docs.root], [crl])
+    assert before.ok, before.problems
+    assert before.signatures[1].revoked_reason == "left" and before.signatures[1].revoked_stands
+    key = docs.head
+    _after(done[0].revoked_at)
+    after = verify_pdf(countersign_pdf(docs.sheet, key.as_pyhanko_signer(), reason="已阅"), [docs.root], [crl])
+    assert not after.ok
+    text = " | ".join(after.problems)
+    assert "李主任 (K042) was revoked by the office" in text and "the holder left the post" in text, text
+    assert "made after that" in text and "does not chain" not in text, text
+    sealed_after = seal_pdf(docs.countersigned, load_office_seal(office, DEMO_PASSPHRASE))  # CRL lists K042 now
+    late = verify_pdf(sealed_after, [docs.root])
+    assert late.ok and late.signatures[1].trusted, late.problems  # signed before, sealed after: still stands
+    with pytest.raises(AppError, match="does not verify"):
+        seal_file(_written(tmp_path, countersign_pdf(docs.sheet, key.as_pyhanko_signer(), reason="x")), office,
+                  DEMO_PASSPHRASE)
+    with pytest.raises(AppError, match="already revoked"):
+        revoke(office, DEMO_PASSPHRASE, "K042", "left")
+
+
+def test_a_compromised_key_needs_an_office_timestamp_from_before(docs: Documents, tmp_path: Path,
+                                                                 english: None) -> None:
+    """A stolen key can sign with the clock set back: after `key-compromise` only a seal made before the
+    revocation keeps a signature, whatever time it claims."""
+    office = _office_copy(docs, tmp_path)
+    _after(docs.signed_at)
+    revoke(office, DEMO_PASSPHRASE, "K042", "key-compromise")
+    crl = x509.load_pem_x509_crl((office / CRL_FILE).read_bytes())
+    sealed_before = verify_pdf(docs.sealed, [docs.root], [crl])
+    assert sealed_before.ok, sealed_before.problems
+    unsealed = verify_pdf(docs.countersigned, [docs.root], [crl])
+    assert not unsealed.ok
+    assert any("the key was compromised" in p and "no office timestamp" in p for p in unsealed.problems)
+    sealed_late = verify_pdf(seal_pdf(docs.countersigned, load_office_seal(office, DEMO_PASSPHRASE)), [docs.root])
+    assert not sealed_late.ok and any("the key was compromised" in p for p in sealed_late.problems)
+
+
+def _written(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "late.pdf"
+    path.write_bytes(data)
+    return path
 
 
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils not installed")
@@ -227,3 +298,25 @@ def test_pdfsig_agrees(docs: Documents, tmp_path: Path) -> None:
     assert "Total document signed" in out  # the countersignature covers the whole file
     out = pdfsig(change_byte(docs.sealed))
     assert "Signature is Valid" not in out.split("Signature #2")[0]
+
+
+def test_a_visible_countersignature_made_by_another_program_is_accepted(docs: Documents) -> None:
+    """pyHanko's standard signer (not our helper): a visible field and widget in an incremental update, as
+    Acrobat makes it. It is the form filling a P=2 certification allows, and the office can still seal it."""
+    signed = foreign_countersignature(docs.sheet, docs.head.as_pyhanko_signer())
+    result = verify_pdf(signed, [docs.root])
+    assert result.ok, result.problems
+    assert [(r.kind, r.signer) for r in result.signatures] == [("certification", "演示督查员"),
+                                                               ("countersignature", "李主任")]
+    sealed = verify_pdf(seal_pdf(signed, load_office_seal(docs.office, DEMO_PASSPHRASE)), [docs.root])
+    assert sealed.ok and sealed.level == "PAdES B-LTA", sealed.problems
+
+
+def test_a_countersignature_that_slips_in_an_annotation_is_refused_for_the_annotation(
+        docs: Documents, english: None) -> None:
+    result = verify_pdf(foreign_countersignature(docs.sheet, docs.head.as_pyhanko_signer(), stray_annotation=True),
+                        [docs.root])
+    assert not result.ok
+    text = " | ".join(result.problems)
+    assert "an annotation" in text and "page 1" in text, text
+    assert result.signatures[1].intact and result.signatures[1].trusted  # the signature itself is fine

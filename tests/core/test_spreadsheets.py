@@ -231,3 +231,19 @@ def test_the_roster_import_command_warns_but_imports(tmp_path, capsys):
     assert "5 staff added" in out
     code, out, _ = run("roster", "show", "--format", "json")
     assert code == 0 and HYPERLINK in out.replace('\\"', '"')
+
+
+def test_a_title_wider_than_its_few_columns_widens_the_last_one(tmp_path) -> None:
+    """A two-column list (departments not inspected) under a long title: the title must not print cut off."""
+    from openpyxl import Workbook
+
+    from inspector_app.core.spreadsheet import _cell_width, add_printable_sheet
+
+    book = Workbook()
+    caption = "示例市人民医院 Service Quality Inspection Bulletin, November 2026 — Not inspected"
+    sheet = add_printable_sheet(book, "Not inspected", caption, ["Code", "Department / window"],
+                                [["C-OPH", "眼科"], ["WD-OBG", "妇产科病区"]])
+    total = sheet.column_dimensions["A"].width + sheet.column_dimensions["B"].width
+    assert total >= _cell_width(caption) * 14 / 11
+    narrow = add_printable_sheet(book, "Wide", "Short", ["Code", "Department / window"], [["C-OPH", "眼科"]])
+    assert narrow.column_dimensions["B"].width < 30  # a short title leaves the columns as their text needs

@@ -51,10 +51,10 @@ def store(tmp_path_factory, bundled_library):
     recorder.finish(i2.id)
     # I3: a draft (not finished) — excluded
     i3 = start("W-REG", local_time(2024, 3, 25, 9))
-    rec(i3, "A7", ["1002"])
+    rec(i3, "A8", ["1002"])
     # I4: training — excluded
     i4 = start("W-REG", local_time(2024, 3, 26, 9), training=True)
-    rec(i4, "A7", ["1003"])
+    rec(i4, "A8", ["1003"])
     recorder.finish(i4.id)
 
     # 2024-02 — another month
@@ -149,7 +149,7 @@ def test_month_totals_exclude_drafts_training_voided_and_other_months(store):
     people = _people(summary)
     assert "1003" not in people  # voided in I1, training in I4
     assert "1004" not in people  # recorded in April (local time)
-    assert people["1002"].points == 2.0  # I3's A7 (draft) does not count
+    assert people["1002"].points == 2.0  # I3's A8 (draft) does not count
 
 
 def test_other_months_have_their_own_entries(store):

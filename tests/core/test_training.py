@@ -15,6 +15,7 @@ from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import set_language
 from inspector_app.core.paths import forms_dir
 from inspector_app.core.scoring import entry_points
+from inspector_app.core.scoring.measured import measured_outcome
 from inspector_app.core.training import (
     DEPARTMENT,
     KEY,
@@ -63,12 +64,14 @@ def test_every_shipped_pack_validates_and_matches_the_rules(library: ChecklistLi
     assert len(files) >= 2
     total = 0
     items_used: dict[str, set[str]] = {}
-    heads = 0
+    heads = measured = no_points = 0
+    complaints: set[str | None] = set()
     for file in files:
         loaded = load_pack(file, library)
         checklist = library.get(loaded.data.checklist)
         for scenario in loaded.data.scenarios:
             total += 1
+            complaints.add(scenario.complaint)
             assert scenario.scene.zh and scenario.scene.en and scenario.title.en
             for expected in scenario.expected:
                 item = checklist.item(expected.item)
@@ -76,13 +79,21 @@ def test_every_shipped_pack_validates_and_matches_the_rules(library: ChecklistLi
                 is_head = bool(who and who.is_head)
                 heads += is_head and checklist.head_multiplier == 2
                 kind = "department" if expected.charged_to == DEPARTMENT else "person"
-                assert expected.points == entry_points(checklist, item, expected.count, kind, is_head).points
+                count = expected.count
+                if expected.values is not None:  # a measured line: its occurrences follow from its values
+                    outcome = measured_outcome(item, expected.values)
+                    measured += 1
+                    count = outcome.occurrences
+                points = entry_points(checklist, item, count, kind, is_head).points if count else 0.0
+                assert expected.points == points
+                no_points += item.deducts is False
                 assert expected.source == item.source  # the clause comes from the checklist
                 items_used.setdefault(checklist.id, set()).add(item.code)
     assert total >= 15
     assert {f"A{n}" for n in range(1, 9)} <= items_used["svc-001-assessment"]
     assert len(items_used["svc-004-three-good"]) >= 3
     assert heads >= 2
+    assert measured >= 3 and no_points >= 2 and {"pending", "verified", "unfounded"} <= complaints
 
 
 def test_complaints_confirmed_and_unconfirmed(pack: Pack) -> None:
@@ -179,7 +190,7 @@ def test_wrong_person(pack: Pack) -> None:
 def test_head_multiplier_forgotten(pack: Pack) -> None:
     result = grade(pack, "head-curt", attempt("head-curt", ("A4", "T1001", 1, 2)))
     line = result.expected[0]
-    assert line.status is Status.RIGHT and not line.points_right
+    assert line.status is Status.WRONG_POINTS and not line.points_right  # right only when the points are
     assert (line.stated_points, line.trainee_points, line.points) == (2, 4, 4)
     assert result.stated_difference == -2 and result.difference == 0 and result.score == 50
     right = grade(pack, "head-curt", attempt("head-curt", ("A4", "T1001", 1, 4)))

@@ -171,6 +171,21 @@ def test_finished_inspection_refuses_new_entries(main_window, qtbot, monkeypatch
     assert main_window.start_page.latest_draft() is None
 
 
+def test_a_complaint_is_not_recorded_as_an_observation(main_window, qtbot):
+    """001 第7条 charges a complaint only once verified: the record page says so before Enter, and refuses."""
+    page = start(main_window, qtbot)
+    qtbot.keyClicks(page.items.search, "A7")
+    qtbot.keyClick(page.items.search, Qt.Key.Key_Return)
+    assert "投诉登记" in page.preview_label.text()
+    qtbot.keyClick(page.staff, Qt.Key.Key_Space)
+    assert "投诉登记" in page.preview_label.text()  # ticking someone does not turn it into a deduction
+    qtbot.keyClick(page.staff, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _message_box() is not None)
+    box = _message_box()
+    assert "投诉登记" in box.text() and page.state.live_entries == []
+    box.close()
+
+
 def _message_box() -> QMessageBox | None:
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QMessageBox) and widget.isVisible():

@@ -56,3 +56,41 @@ def test_study_sessions_typed_then_a_passing_value_replaces_them(main_window, qt
 
     _pick(qtbot, "A2")  # an item without a threshold: no value field, the count as before
     assert not page.measured.widget.isVisible() and page.count.isEnabled()
+
+
+def test_every_threshold_of_an_item_is_offered(main_window, qtbot) -> None:
+    """004 篇一 SV2 has two rates (本地患者 ≥ 50%, 口腔科等 ≥ 60%): a field for each; the one typed is measured."""
+    window, ws = main_window, main_window.ctx.ws
+    activate(qtbot, window)
+    key(qtbot, "Ctrl+N")
+    combo = window.start_page.checklist
+    key(qtbot, "Home")
+    for _ in range(combo.count()):
+        if combo.currentData() == "svc-004-three-good":
+            break
+        key(qtbot, "Down")
+    tab_to(qtbot, window.start_page.location)
+    key(qtbot, "Return")
+    qtbot.waitUntil(lambda: window.inspect.currentWidget() is window.record_page)
+    page = window.record_page
+    _pick(qtbot, "SV2")
+    fields = page.measured.shown_inputs()
+    assert len(fields) == 2 and all(field.isVisible() for field in fields)
+    assert not page.measured.fields[2].row.isVisible() and not page.measured.month.isVisible()
+    tab_to(qtbot, fields[1], back=True)  # only the dentistry rate was measured this month
+    qtbot.keyClicks(focused(), "55")
+    assert "55" in page.preview_label.text() and "60" in page.preview_label.text()
+    key(qtbot, "Return")
+    [entry] = load_state(ws, page.state.id).live_entries
+    assert entry.item_code == "SV2"
+    with ws.db.read() as session:
+        [kept] = session.scalars(select(Measurement).where(Measurement.inspection_id == page.state.id)).all()
+    assert (kept.values, kept.passed) == ({"1": 55.0}, False)
+    _pick(qtbot, "SV2")
+    tab_to(qtbot, page.measured.shown_inputs()[0], back=True)
+    qtbot.keyClicks(focused(), "52")
+    tab_to(qtbot, page.measured.shown_inputs()[1])
+    qtbot.keyClicks(focused(), "61")
+    assert "52" in page.preview_label.text() and "61" in page.preview_label.text()
+    key(qtbot, "Return")
+    assert load_state(ws, page.state.id).live_entries == []  # both rates met: the failing value is replaced

@@ -380,3 +380,70 @@ def test_complaint_register_by_keyboard(office, qtbot) -> None:
                                                                     "recording confirms it")
     assert found.points == (10.0 if staff.is_head else 5.0)
     assert found.decided_on >= found.received_on and found.local_month == found.decided_on.strftime("%Y-%m")
+
+
+def test_seal_pending_sheets_and_edit_the_bulletin_text_before_issue(office, merged, qtbot, monkeypatch,
+                                                                     tmp_path) -> None:
+    """封签 tab: the merged signed sheet is pending; Alt+S with the office passphrase seals it (PAdES B-LTA, only
+    the office certificate trusted) and it is pending no more. Then the month's bulletin as PDF: its drafted text
+    opens in a dialog, the overview is rewritten by keyboard and the issued PDF prints it instead."""
+    import subprocess
+
+    from sqlalchemy import select
+
+    from inspector_app.core.documents.verification import verify_pdf
+    from inspector_app.core.identity import DEMO_PASSPHRASE, default_office_dir
+    from inspector_app.core.merge import models as m
+    from inspector_app.gui.office.sealing_tab import SealingTab
+    from inspector_app.office.sealing import sealed_path
+    from tests.gui.keys import activate, focused, tab_to
+
+    workspace, hospital = office
+    folder, _ = merged
+    shutil.copytree(folder.parent / "office", default_office_dir(workspace.ctx.ws.data_dir))
+    tab = workspace.extra["sealing_tab"]
+    assert isinstance(tab, SealingTab)
+    key(qtbot, workspace, Qt.Key.Key_8, CTRL)
+    qtbot.waitUntil(lambda: len(tab.pending) == 1, timeout=20000)
+    settle(qtbot, workspace)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (DEMO_PASSPHRASE, True))
+    press(qtbot, workspace, tab.all_button, Qt.Key.Key_S)  # &Seal all pending…
+    qtbot.waitUntil(lambda: not tab.pending and bool(tab.outcomes), timeout=30000)
+    settle(qtbot, workspace)
+    [outcome] = tab.outcomes.values()
+    assert outcome.status == "sealed", outcome.message
+    result = verify_pdf(outcome.path.read_bytes(), hospital.trusted)
+    assert result.ok and result.level == "PAdES B-LTA", result.problems
+    with workspace.central.read() as session:
+        sheet = session.scalars(select(m.Document).where(m.Document.kind == "sheet")).one()
+    assert outcome.path == sealed_path(workspace.files_dir, sheet.sha256)
+    assert not tab.all_button.isEnabled()
+
+    key(qtbot, workspace, Qt.Key.Key_3, CTRL)
+    settle(qtbot, workspace)
+    month = workspace.month_tab
+    target = tmp_path / "bulletin.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    press(qtbot, workspace, month.bulletin_button, Qt.Key.Key_B)
+    qtbot.waitUntil(lambda: month.narrative_dialog is not None and month.narrative_dialog.isVisible(),
+                    timeout=30000)
+    dialog = month.narrative_dialog
+    drafted = dialog.edits["overview"].toPlainText()
+    assert drafted.strip()
+    activate(qtbot, dialog)
+    tab_to(qtbot, dialog.edits["overview"])
+    qtbot.keyClick(focused(), Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(focused(), "Edited overview for the office meeting")
+    tab_to(qtbot, dialog.edits["praise"])
+    qtbot.keyClick(focused(), Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(focused(), Qt.Key.Key_Delete)  # an emptied section is left out
+    qtbot.keyClick(focused(), Qt.Key.Key_Return, CTRL)  # Ctrl+Enter issues from inside a text box
+    qtbot.waitUntil(target.exists, timeout=30000)
+    settle(qtbot, workspace)
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Edited overview for the office meeting" in text
+    assert drafted.splitlines()[0][:12] not in text
+    with workspace.central.read() as session:
+        event = session.scalars(select(m.OfficeEvent).where(m.OfficeEvent.action == "issue_bulletin")).one()
+    assert event.detail["edited"] and event.detail["narrative"]["praise"] == []

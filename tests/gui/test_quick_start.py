@@ -124,12 +124,9 @@ def test_the_app_starts_quickly_once_a_snapshot_exists(tmp_path):
 
 
 def test_the_rare_character_faces_wait_unless_the_first_screen_needs_them(qapp) -> None:
-    from inspector_app.core.start_snapshot import ChecklistChoice, Choice, StartSnapshot
-    from inspector_app.gui.app import _needs_rare_faces, install_font
+    from inspector_app.gui.fonts import install_font, needs_rare_faces
 
     install_font(qapp, 11)
-    plain = StartSnapshot("zh", "示例市人民医院", "王明（1001）",
-                          (ChecklistChoice("c", "优质服务", (Choice("W-REG", "挂号收费窗口"),)),), ())
-    assert not _needs_rare_faces(plain)
-    assert _needs_rare_faces(StartSnapshot("zh", "示例市人民医院", "王𠮷（1001）", (), ()))
-    assert _needs_rare_faces(StartSnapshot("zh", "示例市人民医院", "", (), (Choice("d", "欧阳𫖯 · 草稿"),)))
+    assert not needs_rare_faces("示例市人民医院 王明（1001） 优质服务 挂号收费窗口 abc")
+    assert needs_rare_faces("王𠮷（1001）")
+    assert needs_rare_faces("欧阳𫖯 · 草稿")

@@ -92,10 +92,10 @@ CORE: list[tuple[int, Visit]] = [
     (1, Visit(SCORED, "W-WPH", (2026, 3, 25), values=_rates({"2026-01": 91, "2026-02": 92, "2026-03": 90},
                                                             {"2026-01": 95, "2026-02": 96, "2026-03": 97}))),
     (0, Visit(TALLY, "W-SVC", (2025, 12, 12), (Entry("A4", "1036"),))),  # W-SVC: never inside the quarter
-    (1, Visit(TALLY, "W-SVC", (2026, 4, 1), (Entry("A5", "1037"), Entry("A7", "1038")))),
+    (1, Visit(TALLY, "W-SVC", (2026, 4, 1), (Entry("A5", "1037"), Entry("A8", "1038")))),
 ]
 OTHERS = ["M-US", "M-ECG", "M-LAB", "M-RAD", "WD-CARD", "WD-GS", "WD-OBG", "WD-PED"]
-TALLY_ITEMS = ["A6", "A2", "A3", "A4", "A5", "A7", "A8"]  # A1 is a monthly rule: tests/core/test_monthly_rules.py
+TALLY_ITEMS = ["A6", "A2", "A3", "A4", "A5", "A8"]  # A1: a monthly rule (test_monthly_rules.py); A7: the complaint register
 SCORED_ITEMS = ["W1", "W4", "W5", "S1", "S6", "K3"]  # W2, W3: monthly measured values (the core plan has one)
 
 

@@ -36,3 +36,21 @@ def change_byte(data: bytes) -> bytes:
     changed = bytearray(data)
     changed[data.index(b"stream") + 40] ^= 0x01  # inside the first page's content (the certified revision)
     return bytes(changed)
+
+
+def foreign_countersignature(data: bytes, signer, *, stray_annotation: bool = False) -> bytes:
+    """A countersignature made the way another program makes it: pyHanko's standard signer with its defaults
+    (adbe.pkcs7.detached, its own text stamp), a new visible signature field whose widget joins page 1's
+    /Annots; with `stray_annotation`, a comment slipped into the same incremental update."""
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    if stray_annotation:
+        annot = generic.DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Text"),
+            NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (100, 100, 120, 120)]),
+            NameObject("/Contents"): generic.TextStringObject("不合格改为合格")})
+        writer.register_annotation(writer.find_page_for_modification(0)[0], writer.add_object(annot))
+    meta = signers.PdfSignatureMetadata(field_name="HeadSignature", reason="已阅")
+    spec = fields.SigFieldSpec("HeadSignature", on_page=0, box=(300, 40, 520, 100))
+    return signers.sign_pdf(writer, meta, signer=signer, new_field_spec=spec).getvalue()

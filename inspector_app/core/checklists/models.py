@@ -201,6 +201,24 @@ class Threshold(Strict):
         }[self.op]
 
 
+class LateRule(Strict):
+    """What a standard says follows when a rectification runs more than `days` past its deadline (002 篇七:
+    整改時限超過食堂管理委員會規定時限10天的,醫院有權終止合同). Derived from the rectification's own deadline and
+    the day it was put right (or today, while it is open); nothing is stored."""
+
+    days: Annotated[int, Field(ge=1, le=365, description="Days past the deadline after which it applies")]
+    consequence: LocalText = Field(description="What may follow, e.g. 可终止合同")
+    source: SourceRef
+
+    @model_validator(mode="after")
+    def _stated(self) -> LateRule:
+        if not stated_in(self.days, self.source.quote, "days"):
+            raise ValueError(tr("basis 'source' but the quote does not state the value {value:g} where it "
+                                "deducts or sets it (e.g. {example})", value=self.days,
+                                example=EXAMPLES["days"].format(n=self.days)))
+        return self
+
+
 class Item(Strict):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     text: LocalText = Field(description="The requirement, as the inspector reads it")
@@ -228,7 +246,13 @@ class Item(Strict):
     per_shortfall: bool = Field(default=False, description=(
         "Each unit below the threshold is one occurrence (缺少一次扣…), so a month can never give more than "
         "the threshold's value in occurrences; otherwise a failed measurement is one occurrence"))
+    recorded_in: Literal["inspection", "complaint_register"] = Field(default="inspection", description=(
+        "complaint_register: the item charges only through the office's complaint register, once a complaint is "
+        "verified (001 §四 第7条: 经查实者每起扣个人 5 分); a laptop refuses it as an observation and the office "
+        "sets aside a bundle that carries one"))
     rectification: LocalText | None = Field(default=None, description="What the department must do")
+    late_rule: LateRule | None = Field(default=None, description=(
+        "What the source says follows a rectification more than N days late (e.g. the contract may be ended)"))
     deadline_days: Annotated[int | None, Field(ge=0, le=365)] = Field(
         default=None, description="Rectification deadline in days; the checklist default when absent"
     )
@@ -251,6 +275,10 @@ class Item(Strict):
             raise ValueError(tr("per_shortfall needs exactly one threshold of at least (>= or >)"))
         if self.period == "month" and not self.thresholds:
             raise ValueError(tr("a monthly rule (period: month) needs a threshold to measure against"))
+        if self.recorded_in == "complaint_register" and (
+                self.category is not Category.COMPLAINT or not self.deducts or self.thresholds):
+            raise ValueError(tr("only a complaint item (category 投诉) that deducts and takes no measured value "
+                                "can be recorded in the complaint register"))
         if not self.deducts:
             if self.cap is not None:
                 raise ValueError(tr("a finding without points (deducts: false) has no {field}", field="cap"))
@@ -269,6 +297,10 @@ class Item(Strict):
         dumped = handler(self)
         if self.period == "visit":
             dumped.pop("period", None)
+        if self.recorded_in == "inspection":
+            dumped.pop("recorded_in", None)
+        if self.late_rule is None:
+            dumped.pop("late_rule", None)
         if not self.per_shortfall:
             dumped.pop("per_shortfall", None)
         if self.deducts:
@@ -282,6 +314,11 @@ class Item(Strict):
     def measured(self) -> bool:
         """The item takes a measured value (a rate, minutes, a count…) checked against its thresholds."""
         return bool(self.thresholds)
+
+    @property
+    def observable(self) -> bool:
+        """False for an item charged only through the complaint register: no laptop records it as seen."""
+        return self.recorded_in == "inspection"
 
     @property
     def points_each(self) -> float:

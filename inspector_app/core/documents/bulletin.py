@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from inspector_app.core.documents.bulletin_data import (
     BulletinContent,
     Correction,
+    OverdueItem,
     ranking,
     workspace_content,
 )
@@ -28,10 +29,11 @@ from inspector_app.core.documents.bulletin_narrative import (
     draft_narrative,
 )
 from inspector_app.core.documents.chart import points_chart
-from inspector_app.core.documents.fonts import require_printable
+from inspector_app.core.documents.fonts import document_language, require_printable
 from inspector_app.core.documents.layout import (
     BoldLine,
     data_table,
+    listing,
     long_date,
     month_text,
     para,
@@ -139,14 +141,14 @@ def _rankings(summary: MonthlySummary, lang: str) -> list[Flowable]:
         story.append(para(tr_lang(lang, "No department was inspected with a scored checklist this month."),
                           s["meta"]))
     if idle:
-        names = "、".join(d.name for d in idle)
+        names = listing((d.name for d in idle), lang)
         story.append(para(tr_lang(lang, "Not inspected this month: {names}.", names=names), s["small"]))
     story.append(para(tr_lang(lang, "Training inspections are not counted."), s["small"]))
     return story
 
 
 def _persons(summary: MonthlySummary, lang: str) -> Flowable:
-    head = tr_lang(lang, "(head)")
+    head = ("" if lang == "zh" else " ") + tr_lang(lang, "(head)")
     rows = [[p.rank, p.staff_no, p.name + (head if p.is_head else ""), p.department, p.occurrences,
              points(p.points), points(p.pay_percent)] for p in summary.persons]
     header = [tr_lang(lang, "Rank"), tr_lang(lang, "Staff no."), tr_lang(lang, "Name"),
@@ -157,7 +159,7 @@ def _persons(summary: MonthlySummary, lang: str) -> Flowable:
 
 
 def persons_text(persons: tuple[str, ...], lang: str) -> str:
-    return "、".join(persons) if persons else tr_lang(lang, "(the department)")
+    return listing(persons, lang) if persons else tr_lang(lang, "(the department)")
 
 
 def _repeats(content: BulletinContent, lang: str) -> Flowable:
@@ -174,10 +176,17 @@ def repeat_header(lang: str) -> list[str]:
 
 
 def _overdue(content: BulletinContent, lang: str) -> Flowable:
-    rows = [[o.department, f"{o.item_code}  {o.item_text}", persons_text(o.persons, lang), o.count,
+    rows = [[o.department, f"{o.item_code}  {overdue_text(o, lang)}", persons_text(o.persons, lang), o.count,
              o.deadline.isoformat(), o.days_overdue] for o in content.overdue]
     return data_table(overdue_header(lang), rows, [32, 62, 26, 14, 24, 14], "lllccc",
                       tr_lang(lang, "No rectification is overdue."), width=WIDTH)
+
+
+def overdue_text(item: OverdueItem, lang: str) -> str:
+    """The item's text, and what its standard says follows so late (逾期超过10日，可终止合同) when it does."""
+    if not item.consequence:
+        return item.item_text
+    return f"{item.item_text}【{item.consequence}】" if lang == "zh" else f"{item.item_text} [{item.consequence}]"
 
 
 def overdue_header(lang: str) -> list[str]:
@@ -215,6 +224,13 @@ def render_content(content: BulletinContent, number: str, *, lang: str = "zh", c
                    narrative: BulletinNarrative | None = None, reprint_on: date | None = None) -> bytes:
     """A bulletin as PDF bytes, from what it prints (a laptop's month or the office's central one): the narrative
     (`narrative`, else drafted from the content), the tables, the seal; `reprint_on` marks a reprint 补打."""
+    with document_language(lang):
+        return _render_content(content, number, lang=lang, copy_to=copy_to, device_id=device_id, created=created,
+                               narrative=narrative, reprint_on=reprint_on)
+
+
+def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to: str, device_id: str,
+                    created: datetime | None, narrative: BulletinNarrative | None, reprint_on: date | None) -> bytes:
     summary, month, today = content.summary, content.month, content.today
     require_printable((tr_lang(lang, "staff member {name} (staff no. {no})", name=p.name, no=p.staff_no), p.name)
                       for p in summary.persons)
@@ -278,10 +294,10 @@ def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh"
     from openpyxl import Workbook
 
     summary = content.summary
-    repeats = [[r.department, r.item_code, r.item_text, "、".join(r.persons), r.occurrences, r.inspections,
+    repeats = [[r.department, r.item_code, r.item_text, listing(r.persons, lang), r.occurrences, r.inspections,
                 r.since] for r in content.repeats]
-    overdue = [[o.department, o.item_code, o.item_text, "、".join(o.persons), o.count, o.deadline, o.days_overdue]
-               for o in content.overdue]
+    overdue = [[o.department, o.item_code, overdue_text(o, lang), listing(o.persons, lang), o.count, o.deadline,
+                o.days_overdue] for o in content.overdue]
     sheets = [
         (tr_lang(lang, "Points ranking"), tally_header(lang), tally_rows(summary)),
         (tr_lang(lang, "Score ranking"), scored_header(lang), scored_rows(summary)),

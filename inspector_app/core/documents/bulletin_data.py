@@ -15,7 +15,12 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from inspector_app.core.rectification import list_rectifications
+from inspector_app.core.checklists.models import Item
+from inspector_app.core.rectification import (
+    days_late,
+    late_consequence,
+    list_rectifications,
+)
 from inspector_app.core.repeats import Finding, Repeat, lookback, repeats
 from inspector_app.core.store.models import Deduction, Department, Inspection, Staff
 from inspector_app.core.summary import DepartmentRow, MonthlySummary, parse_month
@@ -47,6 +52,7 @@ class OverdueItem:
     count: int  # rectification items (entries) overdue
     deadline: date  # the earliest deadline among them
     days_overdue: int  # of the earliest
+    consequence: str = ""  # what the standard says follows so late (002 篇七: 逾期超过10日，可终止合同), or ""
 
 
 @dataclass(frozen=True)
@@ -209,10 +215,15 @@ def ranking(summary: MonthlySummary) -> Ranking:
 
 
 def _item_text(ws: Workspace, checklist_hash: str, code: str, lang: str) -> str:
+    found = _item(ws, checklist_hash, code)
+    return found.text.get(lang) if found is not None else ""
+
+
+def _item(ws: Workspace, checklist_hash: str, code: str) -> Item | None:
     try:
-        return ws.checklist_by_hash(checklist_hash).item(code).text.get(lang)
+        return ws.checklist_by_hash(checklist_hash).item(code)
     except KeyError:
-        return ""
+        return None
 
 
 def repeat_rows(found: list[Repeat], names: dict[str, str], text: Callable[[str, str], str]
@@ -233,18 +244,19 @@ def repeat_rows(found: list[Repeat], names: dict[str, str], text: Callable[[str,
     return rows
 
 
-def overdue_rows(items: Iterable[tuple[str, str, str, str | None, date]], today: date) -> list[OverdueItem]:
-    """One row per department and item from (department, item code, item text, person or None, deadline) of
-    each overdue rectification: the persons listed, how many, the earliest deadline; longest overdue first."""
-    grouped: dict[tuple[str, str], list[tuple[str, str, str, str | None, date]]] = {}
+def overdue_rows(items: Iterable[tuple[str, str, str, str | None, date, str]], today: date) -> list[OverdueItem]:
+    """One row per department and item from (department, item code, item text, person or None, deadline, what
+    the standard says follows so late) of each overdue rectification: the persons listed, how many, the earliest
+    deadline and its consequence (rectification.late_consequence: the longest overdue); longest overdue first."""
+    grouped: dict[tuple[str, str], list[tuple[str, str, str, str | None, date, str]]] = {}
     for item in items:
         grouped.setdefault((item[0], item[1]), []).append(item)
     rows = []
     for (department, code), group in grouped.items():
-        deadline = min(g[4] for g in group)
+        earliest = min(group, key=lambda g: g[4])
         rows.append(OverdueItem(department, code, next((g[2] for g in group if g[2]), ""),
-                                tuple(sorted({g[3] for g in group if g[3]})), len(group), deadline,
-                                (today - deadline).days))
+                                tuple(sorted({g[3] for g in group if g[3]})), len(group), earliest[4],
+                                (today - earliest[4]).days, earliest[5]))
     rows.sort(key=lambda i: (-i.days_overdue, i.department, i.item_code))
     return rows
 
@@ -279,4 +291,6 @@ def overdue_items(ws: Workspace, today: date | None = None, lang: str = "zh") ->
         hashes = dict(session.execute(select(Inspection.id, Inspection.checklist_hash).where(
             Inspection.id.in_(sorted({v.inspection_id for v in views})))).all()) if views else {}
     return overdue_rows(((v.department, v.item_code, _item_text(ws, hashes[v.inspection_id], v.item_code, lang),
-                          v.person, v.deadline) for v in views), today)
+                          v.person, v.deadline,
+                          late_consequence(_item(ws, hashes[v.inspection_id], v.item_code),
+                                           days_late(v.deadline, today), lang)) for v in views), today)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from inspector_app.core.documents.bulletin_data import BulletinContent
-from inspector_app.core.documents.layout import month_text, points
+from inspector_app.core.documents.layout import listing, month_text, points
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.fileformat import load_model, schema_json
 from inspector_app.core.files import write_atomic
@@ -60,6 +61,30 @@ def section_title(name: str, lang: str) -> str:
     return {"overview": tr_lang(lang, "Overview"), "problems": tr_lang(lang, "Problems found"),
             "cases": tr_lang(lang, "Typical cases"), "praise": tr_lang(lang, "Commendations"),
             "requirements": tr_lang(lang, "Next steps")}[name]
+
+
+def section_texts(narrative: BulletinNarrative) -> dict[str, str]:
+    """Each section as one text to edit: its paragraphs separated by a blank line."""
+    return {name: "\n\n".join(getattr(narrative, name)) for name in SECTIONS}
+
+
+def with_texts(narrative: BulletinNarrative, texts: dict[str, str]) -> BulletinNarrative:
+    """The narrative with sections edited as texts (a blank line starts a paragraph; an emptied section is
+    left out of the bulletin); a paragraph too long is an InputError naming the section."""
+    from pydantic import ValidationError
+
+    from inspector_app.core.fileformat import validation_problems
+
+    data = narrative.model_dump()
+    join = "" if narrative.language == "zh" else " "  # a line broken inside a paragraph: no space in Chinese
+    for name, text in texts.items():
+        if name in SECTIONS:
+            data[name] = [join.join(line.strip() for line in part.splitlines() if line.strip())
+                          for part in re.split(r"\n\s*\n", text) if part.strip()]
+    try:
+        return BulletinNarrative.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, tr("bulletin narrative"), {})) from None
 
 
 def narrative_schema() -> str:
@@ -151,7 +176,7 @@ def _praise(content: BulletinContent, lang: str) -> list[str]:
     if not clean:
         return []
     return [tr_lang(lang, "The following departments were inspected and no problem was found; they are commended: "
-                          "{names}.", names="、".join(clean))]
+                          "{names}.", names=listing(clean, lang))]
 
 
 def _requirements(content: BulletinContent, lang: str) -> list[str]:
@@ -161,7 +186,7 @@ def _requirements(content: BulletinContent, lang: str) -> list[str]:
         lines.append(tr_lang(lang, "{count} rectification items in {n} departments are past their deadline "
                                    "({names}); these departments must complete them at once and report to the "
                                    "office in writing.", count=sum(o.count for o in content.overdue),
-                             n=len(departments), names="、".join(departments)))
+                             n=len(departments), names=listing(departments, lang)))
     if content.open_rectifications:
         lines.append(tr_lang(lang, "{count} rectification items are still open within their deadline; the "
                                    "departments must complete them by the deadline given in their notices.",

@@ -95,6 +95,27 @@ def describe_change(reader, revision: int) -> str:
     return tr("the document was changed after it was certified in a way the certification does not allow")
 
 
+def diff_policy():
+    """pyHanko's standard difference analysis, except that a new *visible* signature field after the
+    certification is form filling (as Acrobat and ISO 32000 treat it), not a violation: a department head's
+    countersignature made with any PDF program shows its widget on the page. pyHanko's default is stricter
+    than the standard here and refused every visible countersignature not made by our own helper."""
+    global _POLICY
+    if _POLICY is None:
+        from pyhanko.sign.diff_analysis import policies as p
+        from pyhanko.sign.diff_analysis.rules import form_field_rules as f
+
+        _POLICY = p.StandardDiffPolicy(
+            global_rules=list(p.DEFAULT_DIFF_POLICY.global_rules),
+            form_rule=p.FormUpdatingRule(field_rules=[
+                f.SigFieldCreationRule(allow_new_visible_after_certify=True), f.SigFieldModificationRule(),
+                f.GenericFieldModificationRule()]))
+    return _POLICY
+
+
+_POLICY = None
+
+
 def disallowed_change(reader, signature, status) -> str | None:
     """None when every revision after the certification is allowed; else why not."""
     from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification

@@ -14,7 +14,7 @@ _HEX_GAP = re.compile(rb"<([0-9A-F]*)>")
 
 
 def gap_is_canonical(data: bytes, signature, trust_roots: list[x509.Certificate], *,
-                     timestamp: bool = False) -> bool:
+                     timestamp: bool = False, countersignature: bool = False) -> bool:
     """Uppercase hex in one string, DER that re-encodes to itself, zero padding, and our signers' shape."""
     from asn1crypto import cms
 
@@ -28,7 +28,10 @@ def gap_is_canonical(data: bytes, signature, trust_roots: list[x509.Certificate]
         canonical = info.dump(force=True)  # re-encoded from its values: lengths and tags must agree
         if raw[:len(canonical)] != canonical or any(raw[len(canonical):]):
             return False
-        return shape_is_ours(cms.ContentInfo.load(canonical, strict=True), trust_roots, timestamp=timestamp)
+        info = cms.ContentInfo.load(canonical, strict=True)
+        if countersignature:
+            return shape_is_standard(info)
+        return shape_is_ours(info, trust_roots, timestamp=timestamp)
     except Exception:  # noqa: BLE001 - anything unparseable there is an alteration
         return False
 
@@ -65,3 +68,22 @@ def shape_is_ours(info, trust_roots: list[x509.Certificate], *, timestamp: bool 
         elif cert.dump() not in trusted:
             return False  # besides the signer's, only byte-identical trusted office certificates
     return signers == 1
+
+
+_ALLOWED_UNSIGNED = {"signature_time_stamp_token"}
+
+
+def shape_is_standard(info) -> bool:
+    """A countersignature may come from any PDF program (Acrobat, pyHanko's defaults, a CA's tool): one
+    SignerInfo over detached data, its chain in `certificates` and at most a signature timestamp as unsigned
+    attribute (which validators check themselves). Extra certificates cannot make an untrusted signer trusted,
+    and the document's bytes are covered by the byte range whatever the gap holds."""
+    signed = info["content"]
+    if info["content_type"].native != "signed_data" or len(signed["signer_infos"]) != 1:
+        return False
+    signer_info = signed["signer_infos"][0]
+    encapsulated = signed["encap_content_info"]
+    if encapsulated["content_type"].native != "data" or encapsulated["content"].native is not None:
+        return False
+    unsigned = signer_info["unsigned_attrs"]
+    return unsigned.native is None or all(attr["type"].native in _ALLOWED_UNSIGNED for attr in unsigned)

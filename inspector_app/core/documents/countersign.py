@@ -15,6 +15,7 @@ from inspector_app.core.errors import AppError
 from inspector_app.core.files import read_limited
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import load_signing_identity, trusted_office_certs
+from inspector_app.core.identity.trust import local_crls
 from inspector_app.core.workspace import Workspace
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # a sheet with photos is a few MB
@@ -30,7 +31,7 @@ def countersign_file(ws: Workspace, source: Path, passphrase: str) -> bytes:
     """The document with this laptop's signature added (e.g. the inspected department head acknowledging
     the sheet); its signer must be enrolled for `verify` to accept it."""
     data = read_limited(source, MAX_DOCUMENT_BYTES)
-    check = verify_pdf(data, trusted_office_certs(ws))
+    check = verify_pdf(data, trusted_office_certs(ws), local_crls(ws.data_dir))
     _refuse_unless_valid(check, source)
     identity = load_signing_identity(ws, passphrase)
     number = check.document_number or source.name
@@ -45,5 +46,5 @@ def seal_file(source: Path, office_dir: Path, passphrase: str) -> bytes:
 
     data = read_limited(source, MAX_DOCUMENT_BYTES)
     seal = load_office_seal(office_dir, passphrase)
-    _refuse_unless_valid(verify_pdf(data, [seal.root]), source)
+    _refuse_unless_valid(verify_pdf(data, [seal.root], [seal.crl]), source)
     return seal_pdf(data, seal)

@@ -19,7 +19,9 @@ import os
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from inspector_app.core.errors import StateError
@@ -145,10 +147,27 @@ def system_fonts_dir() -> Path | None:
     return None
 
 
+_LATIN_DOCUMENT: ContextVar[bool] = ContextVar("latin_document", default=False)
+
+
+@contextmanager
+def document_language(lang: str) -> Iterator[None]:
+    """While an English document is made, every role is the main face: the 仿宋/楷体/宋体 faces (Windows' and the
+    bundled ones alike) set Latin letters at a fixed width, a typewriter's page; the main face's Latin is
+    proportional and it still has every Chinese character (names, departments) the document prints."""
+    token = _LATIN_DOCUMENT.set(lang != "zh")
+    try:
+        yield
+    finally:
+        _LATIN_DOCUMENT.reset(token)
+
+
 def face(role: str) -> str:
     """The registered face for a document role (fangsong / hei / kai / song): Windows' own font when it
-    is installed and may be embedded, else the bundled free one."""
+    is installed and may be embedded, else the bundled free one; in an English document the main face."""
     register_fonts()
+    if _LATIN_DOCUMENT.get():
+        return FONT
     found = _roles.get(role)
     if found is None:
         windows_file, windows_name, bundled = ROLES[role]

@@ -8,7 +8,7 @@ signature lines that stay blank when nobody has signed yet. The page furniture i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -120,6 +120,11 @@ def local_time(iso: str | None, *, with_date: bool = True) -> str:
 def long_date(day: date, lang: str) -> str:
     """2026年3月5日 / 5 March 2026."""
     return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%B} {day.year}"
+
+
+def listing(items: Iterable[str], lang: str) -> str:
+    """Names one after another: 甲、乙、丙 in Chinese, "A, B, C" in English."""
+    return ("、" if lang == "zh" else ", ").join(items)
 
 
 def month_text(month: str, lang: str) -> str:

@@ -28,7 +28,11 @@ from reportlab.platypus import (
 from sqlalchemy import select
 
 from inspector_app.core.checklists.models import Checklist, Item, ScoredScoring
-from inspector_app.core.documents.fonts import face, require_printable_entries
+from inspector_app.core.documents.fonts import (
+    document_language,
+    face,
+    require_printable_entries,
+)
 from inspector_app.core.documents.layout import long_date, points
 from inspector_app.core.documents.official import (
     BLOCK_WIDTH,
@@ -233,6 +237,14 @@ def render_notice(ws: Workspace, inspection_id: str, department_code: str | None
 
     `today` is the day of issue (deadlines count from it); `created` the moment of issue kept in the PDF (the
     same moment renders the same bytes); `reprint_on` marks a reprint 补打 with its date."""
+    with document_language(lang):
+        return _render_notice(ws, inspection_id, department_code, number, lang=lang, today=today, created=created,
+                              device_id=device_id, reprint_on=reprint_on)
+
+
+def _render_notice(ws: Workspace, inspection_id: str, department_code: str | None, number: str, *, lang: str,
+                   today: date | None, created: datetime | None, device_id: str | None,
+                   reprint_on: date | None) -> bytes:
     inspection, charged, departments = _live_departments(ws, inspection_id)
     listed = notice_departments(ws, inspection_id)
     if not listed:

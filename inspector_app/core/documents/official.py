@@ -52,11 +52,14 @@ LINE = 28.9  # 22 lines to the 225 mm block
 TABLE_SIZE = 12  # 小四
 
 
-@lru_cache(maxsize=1)
 def official_styles() -> dict[str, ParagraphStyle]:
-    """Styles in the document roles' faces (resolved once: Windows fonts or the bundled ones)."""
+    """Styles in the document roles' faces (Windows fonts or the bundled ones; the main face in English)."""
     register_fonts()
-    fangsong, hei, kai = face("fangsong"), face("hei"), face("kai")
+    return _official_styles(face("fangsong"), face("hei"), face("kai"))
+
+
+@lru_cache(maxsize=4)
+def _official_styles(fangsong: str, hei: str, kai: str) -> dict[str, ParagraphStyle]:
 
     def style(name: str, font: str, size: float, leading: float, **extra: Any) -> ParagraphStyle:
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **extra)

@@ -44,6 +44,9 @@ class SignatureReport:
     revision: int = 0  # 1-based: the file's revision this signature closes
     revisions: int = 0
     long_term: bool = False  # checked as of a later office timestamp with the file's own revocation data
+    revoked_reason: str = ""  # the certificate is on a trusted office CRL (revocation.py reason code)
+    revoked_at: datetime | None = None
+    revoked_stands: bool = True  # the signature was made before the revocation, as far as can be shown
 
 
 @dataclass
@@ -127,11 +130,29 @@ def _check_timestamp(signature, report: SignatureReport, trust_roots, dss):
 def _check_signature(signature, report: SignatureReport, trust_roots, dss, sealed_at):
     from pyhanko.sign.validation import validate_pdf_signature
 
-    status = validate_pdf_signature(signature, _context(trust_roots, dss, sealed_at))
+    status = validate_pdf_signature(signature, _context(trust_roots, dss, sealed_at),
+                                    diff_policy=changes.diff_policy())
     report.signing_time = status.signer_reported_dt
     report.intact, report.trusted = bool(status.intact and status.valid), bool(status.trusted)
     report.long_term = report.trusted and sealed_at is not None and dss is not None and bool(dss.crls)
     return status
+
+
+def _revoked_problem(report: SignatureReport) -> str:
+    from inspector_app.core.identity.revocation import STRICT, reason_label
+
+    values = {"who": _who(report), "when": report.revoked_at.astimezone().strftime("%Y-%m-%d %H:%M")
+              if report.revoked_at else "?", "reason": reason_label(report.revoked_reason)}
+    if report.revoked_reason in STRICT:
+        return tr("the certificate of {who} was revoked by the office on {when} ({reason}), and no office "
+                  "timestamp shows this signature was made before that", **values)
+    return tr("the certificate of {who} was revoked by the office on {when} ({reason}); this signature was made "
+              "after that", **values)
+
+
+def _who(report: SignatureReport) -> str:
+    who = report.signer or "?"
+    return f"{who} ({report.signer_number})" if report.signer_number else who
 
 
 def _problems_of(report: SignatureReport) -> list[str]:
@@ -140,6 +161,8 @@ def _problems_of(report: SignatureReport) -> list[str]:
         if report.kind == TIMESTAMP:
             return [tr("the document timestamp by {who} is broken: the file was changed after it", who=who)]
         return [tr("the signature is broken: the file was changed after it was signed")]
+    if report.revoked_reason and not report.revoked_stands:
+        return [_revoked_problem(report)]
     if report.kind == CERTIFICATION:
         if report.self_signed:
             return [tr("signed with a self-signed certificate: the inspector is not enrolled by the office")]
@@ -164,8 +187,12 @@ def _level(reports: list[SignatureReport], sealed_last: bool) -> str:
     return "PAdES B-LTA" if sealed_last else "PAdES B-LT"
 
 
-def verify_pdf(data: bytes, trust_roots: list[x509.Certificate]) -> Verification:
-    """Check a signed PDF against the trusted office certificates; never raises for a bad file."""
+def verify_pdf(data: bytes, trust_roots: list[x509.Certificate],
+               crls: list[x509.CertificateRevocationList] | None = None) -> Verification:
+    """Check a signed PDF against the trusted office certificates; never raises for a bad file.
+
+    `crls`: the offices' latest revocation lists this machine holds (the file's own, from a seal, are read
+    too); only one signed by a trusted office counts."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     result = Verification()
@@ -182,7 +209,7 @@ def verify_pdf(data: bytes, trust_roots: list[x509.Certificate]) -> Verification
     result.content_sha256 = content_digest(first_revision(data))
     try:
         dss = _read_dss(reader)
-        _verify_each(data, reader, signatures, trust_roots, dss, result)
+        _verify_each(data, reader, signatures, trust_roots, dss, result, list(crls or []))
     except Exception as exc:  # noqa: BLE001 - a hostile file must end in a report, not a crash
         log.info("signature could not be validated: %r", exc)
         result.problems.append(tr("the signature cannot be read ({detail})", detail=type(exc).__name__))
@@ -191,7 +218,37 @@ def verify_pdf(data: bytes, trust_roots: list[x509.Certificate]) -> Verification
     return result
 
 
-def _verify_each(data: bytes, reader, signatures, trust_roots, dss, result: Verification) -> None:
+def _file_crls(dss) -> list[x509.CertificateRevocationList]:
+    from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
+    found = []
+    for item in dss.crls if dss is not None else ():
+        try:
+            found.append(x509.load_der_x509_crl(item.get_object().read_data(DecodePurpose.CRL)))
+        except Exception as exc:  # noqa: BLE001 - an unreadable CRL proves nothing; the validator reports it
+            log.info("a CRL in the file could not be read: %r", exc)
+    return found
+
+
+def _check_revocation(signature, report: SignatureReport, trust_roots, crls, sealed_at):
+    """A certificate on a trusted CRL: the signature stands when it was made before the revocation
+    (revocation.py says how that is shown). None, or the status of a signature that stands although the
+    file's own CRL (sealed after the revocation) made the validator refuse it: checked again as of its
+    signing time without that CRL, as an unsealed sheet would be."""
+    from inspector_app.core.identity.revocation import revocation_of
+
+    found = revocation_of(signature.signer_cert, trust_roots, crls, proven_before=sealed_at,
+                          claimed=report.signing_time)
+    if found is None:
+        return None
+    report.revoked_reason, report.revoked_at, report.revoked_stands = found.reason, found.revoked_at, found.stands
+    if found.stands and report.intact and not report.trusted and report.signing_time is not None:
+        return _check_signature(signature, report, trust_roots, None, report.signing_time)
+    return None
+
+
+def _verify_each(data: bytes, reader, signatures, trust_roots, dss, result: Verification,
+                 crls: list[x509.CertificateRevocationList]) -> None:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     revisions = reader.xrefs.total_revisions
@@ -212,10 +269,14 @@ def _verify_each(data: bytes, reader, signatures, trust_roots, dss, result: Veri
         if report.kind == TIMESTAMP:
             continue
         sealed = next((t for t in timestamps if t.revision > report.revision and t.intact and t.trusted), None)
-        statuses[report.field_name] = _check_signature(signature, report, trust_roots, dss,
-                                                       sealed.signing_time if sealed else None)
+        sealed_at = sealed.signing_time if sealed else None
+        statuses[report.field_name] = _check_signature(signature, report, trust_roots, dss, sealed_at)
+        again = _check_revocation(signature, report, trust_roots, [*_file_crls(dss), *crls], sealed_at)
+        if again is not None:
+            statuses[report.field_name] = again
     for signature, report in zip(signatures, reports, strict=True):
-        if report.intact and not gap_is_canonical(data, signature, trust_roots, timestamp=report.kind == TIMESTAMP):
+        if report.intact and not gap_is_canonical(data, signature, trust_roots, timestamp=report.kind == TIMESTAMP,
+                                                    countersignature=report.kind == COUNTERSIGNATURE):
             result.problems.append(tr("the signature field of {who} was altered after signing",
                                       who=report.signer or "?"))
         result.problems += _problems_of(report)

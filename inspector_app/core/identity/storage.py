@@ -32,6 +32,7 @@ TRUST_DIR = "trust"
 OFFICE_DIR = "office"
 OFFICE_KEY_FILE = "office.key.pem"
 OFFICE_CERT_FILE = "office.cert.pem"
+CRL_FILE = "office.crl.pem"  # the office's revocation list (revocation.publish_crl)
 ISSUED_DIR = "issued"
 MAX_PEM_BYTES = 1024 * 1024  # certificates and requests are a few KB; anything bigger is not one
 
@@ -56,19 +57,11 @@ def default_office_dir(data_dir: Path) -> Path:
     return data_dir / OFFICE_DIR
 
 
-def _on_own_disk(folder: Path) -> bool:
-    from inspector_app.core.files import on_network, on_removable
-
-    try:
-        return not (on_network(folder) or on_removable(folder))
-    except OSError:
-        return False
-
-
 def key_storage_warning(folder: Path) -> str | None:
     """A warning when private keys are kept on a removable or network drive (issue #18): file permissions
-    (0600/0700) mean nothing on FAT or a share, and on Windows not at all, so there only the passphrase guards
-    the key. None on this computer's own disk."""
+    (0600/0700) mean nothing on FAT or a share, so anyone with the drive can copy the key file; there only the
+    passphrase guards it, and, for an inspector's key on Windows, the DPAPI seal. None on this computer's own
+    disk."""
     from inspector_app.core.files import on_network, on_removable
 
     try:
@@ -77,6 +70,10 @@ def key_storage_warning(folder: Path) -> str | None:
         return None
     if not (network or removable):
         return None
+    if key_sealed(key_path(folder)):
+        return tr("Warning: {path} is on a removable or network drive, where anyone with the drive can copy the "
+                  "private key file; it is sealed for this Windows user on this computer and needs the passphrase, "
+                  "but keep the data folder on this computer's own disk.", path=folder)
     return tr("Warning: {path} is on a removable or network drive, where only the passphrase protects the private "
               "key. Keep the data folder on this computer's own disk, and use a long passphrase.", path=folder)
 
@@ -184,19 +181,20 @@ def _unsealed(path: Path, data: bytes) -> bytes:
 
 def write_private_key(path: Path, key: PrivateKeyTypes, passphrase: bytes, *, for_this_user: bool) -> None:
     """Write a key encrypted with the passphrase (mode 0600); `for_this_user`: also sealed with DPAPI where
-    Windows offers it and the folder is on this computer's own disk (the inspector's key, see dpapi.py)."""
+    Windows offers it (the inspector's key, see dpapi.py), wherever the folder is: a copy taken off a stick or
+    a share cannot be tried elsewhere either."""
     data = encrypted_pem(key, passphrase)
     sealer = dpapi.backend() if for_this_user else None
-    if sealer is not None and _on_own_disk(path.parent):
+    if sealer is not None:
         data = dpapi.seal(data, sealer)
     write_atomic(path, data, private=True)
 
 
 def seal_for_this_user(path: Path) -> bool:
-    """Seal an existing key file with DPAPI (a key written before this version, or on a stick then moved to
-    the disk); True when it was sealed now. Only the file's bytes are sealed: no passphrase is needed."""
+    """Seal an existing key file with DPAPI (a key written before this version); True when it was sealed now.
+    Only the file's bytes are sealed: no passphrase is needed."""
     sealer = dpapi.backend()
-    if sealer is None or not _on_own_disk(path.parent):
+    if sealer is None:
         return False
     data = path.read_bytes()
     if dpapi.is_sealed(data) or b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:

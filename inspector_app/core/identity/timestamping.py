@@ -12,7 +12,6 @@ trusted: no network, no outside TSA. Both files are made on first use beside the
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,13 +27,12 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from inspector_app.core.i18n import tr
 from inspector_app.core.identity import certs, storage
 from inspector_app.core.identity.office import unlock_office_root
+from inspector_app.core.identity.revocation import publish_crl
 
 if TYPE_CHECKING:
     from pyhanko.sign.timestamps.api import TimeStamper
 
 TSA_KEY_FILE, TSA_CERT_FILE = "office-tsa.key.pem", "office-tsa.cert.pem"
-CRL_FILE = "office.crl.pem"
-REVOKED_FILE = "revoked.txt"  # one hexadecimal serial per line: certificates the office has withdrawn
 TSA_KEY_BITS = 3072
 
 
@@ -61,41 +59,6 @@ def _tsa_certificate(root_key: CertificateIssuerPrivateKeyTypes, root: x509.Cert
             .add_extension(usage, critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
             .sign(root_key, hashes.SHA256()))
-
-
-def revoked_serials(folder: Path) -> list[int]:
-    """Serials listed in `revoked.txt` (hex, one a line; `#` starts a comment): unreadable lines are skipped."""
-    path = folder / REVOKED_FILE
-    if not path.is_file():
-        return []
-    found = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        text = line.split("#", 1)[0].strip()
-        try:
-            found.append(int(text, 16))
-        except ValueError:
-            continue
-    return found
-
-
-def publish_crl(folder: Path, root_key: CertificateIssuerPrivateKeyTypes, root: x509.Certificate,
-                when: dt.datetime | None = None) -> x509.CertificateRevocationList:
-    """A fresh CRL (as of `when`) listing the revoked serials, written to `office.crl.pem`.
-
-    Its next update is the root's expiry: the office has no server to publish on, so a CRL is a statement
-    "not revoked when this document was sealed", proven in time by the timestamp that follows it."""
-    moment = when or certs.now()
-    builder = (x509.CertificateRevocationListBuilder().issuer_name(root.subject)
-               .last_update(moment - dt.timedelta(seconds=1)).next_update(root.not_valid_after_utc)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-                              critical=False)
-               .add_extension(x509.CRLNumber(int(moment.timestamp() * 1000)), critical=False))
-    for serial in revoked_serials(folder):
-        builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(moment).build())
-    crl = builder.sign(root_key, hashes.SHA256())
-    storage.write_atomic(folder / CRL_FILE, crl.public_bytes(serialization.Encoding.PEM))
-    return crl
 
 
 def _tsa_identity(folder: Path, secret: bytes, root_key: CertificateIssuerPrivateKeyTypes,

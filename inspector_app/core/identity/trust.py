@@ -13,9 +13,12 @@ from pathlib import Path
 from cryptography import x509
 
 from inspector_app.core.errors import InputError
+from inspector_app.core.i18n import tr
 from inspector_app.core.identity.certs import is_ca, issued_by
 from inspector_app.core.identity.storage import (
+    CRL_FILE,
     cert_pem,
+    default_office_dir,
     fingerprint_hex,
     load_certificates,
     trust_dir,
@@ -48,6 +51,27 @@ def trusted_in(data_dir: Path) -> list[x509.Certificate]:
 
 def trusted_office_certs(ws: Workspace) -> list[x509.Certificate]:
     return trusted_in(ws.data_dir)
+
+
+def local_crls(data_dir: Path, extra: list[Path] | None = None) -> list[x509.CertificateRevocationList]:
+    """The offices' revocation lists this machine holds: `<data>/trust/*.crl.pem`, the office folder's own
+    `office.crl.pem` (on the office's machine) and any named. `verify` counts only those a trusted office
+    signed; an unreadable file is skipped and logged (a named one is an error)."""
+    found: list[x509.CertificateRevocationList] = []
+    candidates = [*sorted(trust_dir(data_dir).glob("*.crl.pem")), default_office_dir(data_dir) / CRL_FILE]
+    for path in candidates:
+        if not path.is_file():
+            continue
+        try:
+            found.append(x509.load_pem_x509_crl(path.read_bytes()))
+        except (OSError, ValueError) as exc:
+            log.warning("revocation list %s skipped: %r", path, exc)
+    for path in extra or []:
+        try:
+            found.append(x509.load_pem_x509_crl(path.read_bytes()))
+        except (OSError, ValueError):
+            raise InputError.single(str(path), tr("not a PEM certificate revocation list")) from None
+    return found
 
 
 def add_trusted(data_dir: Path, office: x509.Certificate) -> Path:

@@ -47,6 +47,21 @@ def default_url(folder: Path | str) -> str:
     return f"sqlite:///{Path(folder).absolute() / DB_FILE}"
 
 
+def files_beside(url: str) -> Path | None:
+    """Where the photos, signatures and sheets of a SQLite central database are kept: files/ beside its file.
+    None for a server database, an in-memory one or a URL that cannot be read (the caller decides)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database).parent / "files"
+    return None
+
+
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 

@@ -4,7 +4,8 @@ For each inspection of a verified bundle: the checklist snapshot must hash to th
 body under a real hash is refused), each deduction's points must be what that checklist gives for its item,
 count and head flag (scoring.entry_points), and the counted points, pay share and score the central month
 adds up are worked out here by the one scoring module (scoring.inspection_result), never taken from the
-bundle. A bundle that states other points is quarantined with the reason; the others merge.
+bundle. A bundle that states other points is quarantined with the reason; the others merge. A deduction on an
+item the snapshot charges only through the complaint register (001 §四 第7条) is set aside as `register_only`.
 
 Known limit: whether the person charged is a department head is still the laptop's word (the office holds
 no roster of its own yet); the multiplier itself is the snapshot's.
@@ -28,7 +29,16 @@ from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync.verify import Quarantine
 
 TOLERANCE = 1e-6  # points are kept to 4 decimals: anything further off was not computed by these rules
-_CHECKED: dict[str, tuple[str, Checklist]] = {}  # snapshot hash → (its canonical body, the checklist)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    body: dict  # as a bundle sent it, the hash checked
+    text: str  # its canonical JSON
+    checklist: Checklist
+
+
+_CHECKED: dict[str, _Checked] = {}  # snapshot hash → the body checked against it (per process, at most 256)
 
 
 @dataclass(frozen=True)
@@ -38,14 +48,24 @@ class Recomputed:
     passed: bool | None
     counted: dict[str, tuple[float, float]]  # live deduction id → (counted points, pay share %)
     monthly: frozenset[str] = frozenset()  # the checklist's monthly rules (item codes)
+    snapshot_text: str = ""  # the canonical JSON of the checklist snapshot's body, as hashed
 
 
 def snapshot_checklist(snapshot: fmt.ChecklistData) -> Checklist:
     """The checklist of a snapshot whose body really hashes to its claimed hash (cached per process)."""
-    text = canonical(snapshot.body)
+    return checked_snapshot(snapshot)[1]
+
+
+def checked_snapshot(snapshot: fmt.ChecklistData) -> tuple[str, Checklist]:
+    """(canonical body text, checklist) of a snapshot whose body really hashes to its claimed hash.
+
+    Every bundle carries its checklist (10 KB of its 60 KB): a body equal to one already checked against the
+    same hash is taken as that one, text and checklist, without encoding it again. Equal here is Python's
+    (1 == 1.0 == True), so a body differing only so is the checked one, text included: nothing of it is used."""
     known = _CHECKED.get(snapshot.content_hash)
-    if known is not None and known[0] == text:
-        return known[1]
+    if known is not None and known.body == snapshot.body:
+        return known.text, known.checklist
+    text = canonical(snapshot.body)
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != snapshot.content_hash:
         raise Quarantine("bad_snapshot", tr("Checklist {id} v{version}: its content does not match its hash "
                                             "{hash}.", id=snapshot.checklist_id, version=snapshot.version,
@@ -60,8 +80,8 @@ def snapshot_checklist(snapshot: fmt.ChecklistData) -> Checklist:
                                             id=snapshot.checklist_id, version=snapshot.version))
     if len(_CHECKED) > 256:
         _CHECKED.clear()
-    _CHECKED[snapshot.content_hash] = (text, checklist)
-    return checklist
+    _CHECKED[snapshot.content_hash] = _Checked(snapshot.body, text, checklist)
+    return text, checklist
 
 
 def _off(stated: float, expected: float) -> bool:
@@ -70,7 +90,7 @@ def _off(stated: float, expected: float) -> bool:
 
 def recompute(record: fmt.InspectionRecord) -> Recomputed:
     """Check one inspection's stated points and work out what it counts for (see the module docstring)."""
-    checklist = snapshot_checklist(record.checklist)
+    snapshot_text, checklist = checked_snapshot(record.checklist)
     if record.inspection.checklist_hash != record.checklist.content_hash:
         raise Quarantine("bad_snapshot", tr("Inspection {id} names another checklist version than it carries.",
                                             id=record.inspection.id))
@@ -81,6 +101,11 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
         if item is None:
             raise Quarantine("bad_points", tr("Deduction {id}: item {code} is not in checklist {checklist}.",
                                               id=deduction.id, code=deduction.item_code, checklist=checklist.id))
+        if not item.observable:
+            raise Quarantine("register_only", tr(
+                "Deduction {id}: item {code} of checklist {checklist} is charged only through the complaint "
+                "register once verified, never as a laptop's observation.", id=deduction.id,
+                code=deduction.item_code, checklist=checklist.id))
         expected = entry_points(checklist, item, deduction.count, deduction.charged_to, deduction.is_head)
         if (_off(deduction.points, expected.points) or _off(deduction.points_each, expected.points_each)
                 or _off(deduction.multiplier, expected.multiplier)):
@@ -100,7 +125,7 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
     counted = {d.id: (points, pay) for (d, _), points, pay in zip(live, result.points, result.pay_percent,
                                                                   strict=True)}
     monthly = frozenset(code for code, item in items.items() if item.period == "month")
-    return Recomputed(result.scored, result.score, result.passed, counted, monthly)
+    return Recomputed(result.scored, result.score, result.passed, counted, monthly, snapshot_text)
 
 
 def _check_period(deduction: fmt.DeductionData, item: Item) -> None:

@@ -120,6 +120,16 @@ def _row(table: type[m.Content], payload: dict[str, Any], exclude: tuple[str, ..
     return Row(table, str(columns["id"]), _sha256(text.encode()).hexdigest(), columns, text)
 
 
+def _snapshot_row(checklist: dict[str, Any], body_text: str) -> Row:
+    """A checklist snapshot's row, its canonical JSON put together from the body's, which recompute encoded
+    and checked against the hash already ("body" sorts first of its keys)."""
+    rest = _canonical({key: value for key, value in checklist.items() if key != "body"})
+    text = f'{{"body":{body_text},{rest[1:]}'
+    plan = _PLANS[m.ChecklistSnapshot]
+    columns = dict(zip(plan.keys, plan.take(checklist), strict=True), id=checklist["content_hash"])
+    return Row(m.ChecklistSnapshot, checklist["content_hash"], _sha256(text.encode()).hexdigest(), columns, text)
+
+
 def _file(member: str | None, members: dict[str, fmt.Member]) -> str | None:
     return member_path(members[member]) if member else None
 
@@ -149,9 +159,8 @@ def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
         check_record(model, signer)  # authorship.py: the signer's own work, every row where it belongs
         department = record["department"]
         add(department_row(department["code"], department["name"], department["kind"]))
-        checklist = record["checklist"]
-        add(_row(m.ChecklistSnapshot, checklist, id=checklist["content_hash"]))
         result = recompute(model)
+        add(_snapshot_row(record["checklist"], result.snapshot_text))
         add(_row(m.Inspection, record["inspection"], batch_id=batch_id, department_id=department["code"],
                  scored=result.scored, score=result.score, passed=result.passed))
         for deduction in record["deductions"]:

@@ -20,13 +20,14 @@ from sqlalchemy import event, func, select
 
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
+from inspector_app.core.roster_store import apply_roster, roster_in
 from inspector_app.core.settings import (
     SETTINGS_FILE,
     Settings,
     load_settings,
     save_settings,
 )
-from inspector_app.core.store.database import DB_FILE
+from inspector_app.core.store.database import DB_FILE, open_database
 from inspector_app.core.store.models import Department, Inspection
 
 if TYPE_CHECKING:
@@ -93,18 +94,15 @@ def enter_training(ws: Workspace, copy_roster: bool = True) -> None:
 
 
 def _copy_production_roster(ws: Workspace) -> None:
-    from inspector_app.core.roster_store import apply_roster, current_roster
-    from inspector_app.core.workspace import Workspace
-
     with ws.db.read() as session:
         if session.scalar(select(func.count()).select_from(Department)):
             return
     parent = ws.data_dir.parent
     if not (parent / DB_FILE).is_file():
         return
-    production = Workspace.open(parent, exclusive=False)
+    production = open_database(parent)  # its database only: opening a Workspace here would import back
     try:
-        roster = current_roster(production)
+        roster = roster_in(production, load_settings(parent).hospital)
     finally:
         production.close()
     if roster.departments:

@@ -41,7 +41,11 @@ class ExpectedDeduction(Strict):
     item: Annotated[str, Field(pattern=CODE_PATTERN)]
     charged_to: Annotated[str, Field(pattern=TARGET_PATTERN, description="a person's 工号, or 'department'")]
     count: Annotated[int, Field(ge=1, le=100)] = 1
-    points: Annotated[float, Field(ge=0, description="Must equal the checklist rules (head multiplier included)")]
+    points: Annotated[float, Field(ge=0, description="Must equal the checklist rules (head multiplier included); "
+                                                     "0 for a finding without points or a value that passes")]
+    values: dict[int, float] | None = Field(default=None, description=(
+        "A measured line: the value(s) the scene gives, by threshold position (0 = the item's first threshold). "
+        "Pass or fail and the occurrences follow from the item's thresholds; `count` is then left out"))
     why: LocalText
     source: SourceRef | None = Field(default=None, description="Filled in from the checklist item when absent; "
                                                                "must match it when given")
@@ -54,6 +58,9 @@ class Scenario(Strict):
     scene: LocalText = Field(description="What the inspector sees and hears (Chinese; English optional)")
     picture: str | None = Field(default=None, description="Picture file, relative to the pack file")
     people: list[Person] = Field(default_factory=list)
+    complaint: Literal["pending", "verified", "unfounded"] | None = Field(default=None, description=(
+        "A complaint scene: where the complaint stands in the office's register. Only a verified one charges "
+        "the complaint item (001 §四 第7条: 经查实者每起扣个人 5 分), dated on its verification"))
     expected: list[ExpectedDeduction] = Field(default_factory=list,
                                               description="Empty when nothing should be deducted")
 
@@ -73,6 +80,8 @@ class RecordedDeduction(Strict):
     charged_to: Annotated[str, Field(min_length=1, max_length=32)]
     count: Annotated[int, Field(ge=1, le=100)] = 1
     points: Annotated[float | None, Field(ge=0)] = None
+    values: dict[int, float] | None = Field(default=None, description="Measured value(s) the trainee typed, by "
+                                                                     "threshold position (count is then derived)")
 
 
 class Attempt(Strict):

@@ -7,6 +7,7 @@ thing, so it is refused with the scenario and field named.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from inspector_app.core.errors import AppError, InputError, NotFoundError, Probl
 from inspector_app.core.fileformat import line_for, parse_text, read_text, validate_data
 from inspector_app.core.i18n import tr
 from inspector_app.core.scoring import entry_points
+from inspector_app.core.scoring.measured import measured_outcome
 from inspector_app.core.training.models import (
     DEPARTMENT,
     Attempt,
@@ -69,6 +71,35 @@ def rule_points(checklist: Checklist, scenario: Scenario, item_code: str, charge
     return entry_points(checklist, item, count, ChargeTo.PERSON.value, who.is_head).points
 
 
+@dataclass(frozen=True)
+class LinePoints:
+    """What one line deducts by the checklist's rules: points (None when item or target does not fit), whether
+    its measured value passes (None for a counted line), and its occurrences (derived from a measured value)."""
+
+    points: float | None
+    passed: bool | None
+    count: int
+
+
+def line_points(checklist: Checklist, scenario: Scenario, item_code: str, charged_to: str, count: int,
+                values: Mapping[int, float] | None = None) -> LinePoints:
+    """A counted line's points (rule_points), or a measured line's: its values against the item's thresholds
+    (scoring.measured), a failure's occurrences charged by the same rules, a pass deducting nothing. Raises
+    InputError for values that do not fit the item."""
+    if values is None:
+        return LinePoints(rule_points(checklist, scenario, item_code, charged_to, count), None, count)
+    try:
+        item = checklist.item(item_code)
+    except KeyError:
+        return LinePoints(None, None, count)
+    outcome = measured_outcome(item, values)
+    if outcome.passed:
+        fits = rule_points(checklist, scenario, item_code, charged_to, 1) is not None
+        return LinePoints(0.0 if fits else None, True, 0)
+    return LinePoints(rule_points(checklist, scenario, item_code, charged_to, outcome.occurrences), False,
+                      outcome.occurrences)
+
+
 def _key_problems(expected: ExpectedDeduction, scenario: Scenario, checklist: Checklist) -> list[tuple[str, str]]:
     """(field, reason) for one answer-key line."""
     try:
@@ -76,17 +107,28 @@ def _key_problems(expected: ExpectedDeduction, scenario: Scenario, checklist: Ch
     except KeyError:
         return [("item", tr("item {code} is not in checklist {checklist}", code=expected.item,
                             checklist=checklist.id))]
+    if not item.observable and scenario.complaint != "verified":
+        return [("item", tr("item {code} charges only a complaint verified in the register: give the scene "
+                            "complaint: verified, or leave the line out", code=item.code))]
+    if expected.values is not None:
+        if expected.count != 1:
+            return [("count", tr("a measured line takes no count: the occurrences follow from its values"))]
+        try:
+            measured_outcome(item, expected.values)
+        except InputError as exc:
+            return [("values", exc.problems[0].reason)]
     if item.charge_to is ChargeTo.DEPARTMENT and expected.charged_to != DEPARTMENT:
         return [("charged_to", tr("item {code} is charged to the department: write 'department'", code=item.code))]
     if item.charge_to is ChargeTo.PERSON and person(scenario, expected.charged_to) is None:
         return [("charged_to", tr("{target} is not one of the people in this scenario", target=expected.charged_to))]
     problems = []
-    points = rule_points(checklist, scenario, expected.item, expected.charged_to, expected.count)
+    line = line_points(checklist, scenario, expected.item, expected.charged_to, expected.count, expected.values)
+    points = line.points
     if points is not None and abs(points - expected.points) > 1e-9:
         who = person(scenario, expected.charged_to)
         hint = tr(" (department head: ×{m:g})", m=checklist.head_multiplier) if who and who.is_head else ""
         problems.append(("points", tr("the rules give {rule:g} point(s) for {code} × {count}{hint}, not {points:g}",
-                                      rule=points, code=item.code, count=expected.count, hint=hint,
+                                      rule=points, code=item.code, count=line.count, hint=hint,
                                       points=expected.points)))
     if expected.source is not None and expected.source != item.source:
         problems.append(("source", tr("does not match the source of item {code} ({section})", code=item.code,

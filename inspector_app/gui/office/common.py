@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
@@ -25,14 +27,41 @@ from inspector_app.gui.widgets.tables import compact_combo, row_view
 
 if TYPE_CHECKING:
     from inspector_app.gui.office.workspace import OfficeWorkspace
+    from inspector_app.office.browse import InspectionRow
 
 Column = tuple[str, Callable[[Any], Any]]  # header (translated), cell text of a row
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
+CENTRAL_DIR = "central"  # the default SQLite central database's folder in this data folder
+
+
 def number(value: float | None) -> str:
     """Points and counts as the office reads them: no trailing ".0", nothing for None."""
     return "" if value is None else f"{value:g}"
+
+
+def available(module: str) -> bool:
+    """Whether an office service module is there (a tab is shown only for services that are built)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def files_dir(url: str, data_dir: Path) -> Path:
+    """Beside a SQLite central database (as the merge command does), else in this data folder."""
+    from inspector_app.core.merge.database import files_beside
+
+    return files_beside(url) or data_dir / CENTRAL_DIR / "files"
+
+
+def result_text(row: InspectionRow) -> str:
+    """An inspection's score and verdict on a scored checklist; nothing on a tally one."""
+    if row.scored and row.score is not None:
+        verdict = tr("passed") if row.passed else tr("FAILED")
+        return tr("{score} ({verdict})", score=number(row.score), verdict=verdict)
+    return ""
 
 
 class ColumnsModel(RowTableModel):

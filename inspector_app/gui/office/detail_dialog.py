@@ -33,9 +33,9 @@ from inspector_app.gui.office.common import (
     labelled,
     number,
     person,
+    result_text,
     table,
 )
-from inspector_app.gui.office.inspections_tab import result_text
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.inspection_view import mode_text
 from inspector_app.office.browse import EntryDetail, InspectionDetail, StoredFile

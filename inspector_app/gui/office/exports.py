@@ -47,11 +47,10 @@ def target(tab: MonthTab, title: str, suggested: str, filters: str) -> Path | No
 
 
 def export_bulletin(tab: MonthTab) -> None:
-    from inspector_app.office.bulletin import (
-        IssuedBulletin,
-        central_content,
-        write_bulletin,
-    )
+    """The XLSX tables at once; the PDF after its narrative was drafted (off the GUI thread), edited in a
+    dialog and accepted: then it is issued with the words as edited."""
+    from inspector_app.core.documents.bulletin_narrative import draft_narrative
+    from inspector_app.office.bulletin import central_content
 
     month, central, workspace = tab.month.currentData(), tab.workspace.central, tab.workspace
     if month is None or central is None:
@@ -61,11 +60,35 @@ def export_bulletin(tab: MonthTab) -> None:
     if path is None:
         return
     hospital, office = names(tab)
-    by, lang, today = workspace.ctx.ws.settings.inspector.name, language(), date.today()
+    lang, today = language(), date.today()
+
+    def content(progress: Any) -> Any:
+        found = central_content(central, month, hospital=hospital, office=office, today=today, lang=lang)
+        return found, (draft_narrative(found, lang) if path.suffix.lower() == ".pdf" else None)
+
+    def drafted(result: Any) -> None:
+        found, narrative = result
+        if narrative is None:
+            _write_bulletin(tab, found, path, None)
+            return
+        from inspector_app.gui.office.narrative_dialog import NarrativeDialog
+
+        dialog = NarrativeDialog(narrative, tab)
+        tab.narrative_dialog = dialog
+        dialog.accepted.connect(lambda: _write_bulletin(tab, found, path, dialog.result_narrative))
+        dialog.open()
+
+    workspace.run(tr("Drafting the bulletin"), content, drafted)
+
+
+def _write_bulletin(tab: MonthTab, content: Any, path: Path, narrative: Any) -> None:
+    from inspector_app.office.bulletin import IssuedBulletin, write_bulletin
+
+    workspace, central, month = tab.workspace, tab.workspace.central, content.month
+    by, lang = workspace.ctx.ws.settings.inspector.name, language()
 
     def work(progress: Any) -> Any:
-        content = central_content(central, month, hospital=hospital, office=office, today=today, lang=lang)
-        return write_bulletin(central, content, path, issued_by=by, lang=lang)
+        return write_bulletin(central, content, path, issued_by=by, lang=lang, narrative=narrative)
 
     def done(written: Any) -> None:
         if isinstance(written, IssuedBulletin):

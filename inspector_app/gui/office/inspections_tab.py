@@ -26,6 +26,7 @@ from inspector_app.gui.office.common import (
     number,
     person,
     refill,
+    result_text,
     table,
 )
 from inspector_app.gui.widgets.buttons import push_button
@@ -33,7 +34,7 @@ from inspector_app.gui.widgets.inspection_view import mode_text
 
 if TYPE_CHECKING:
     from inspector_app.gui.office.workspace import OfficeWorkspace
-    from inspector_app.office.browse import Choices, InspectionPage, InspectionRow
+    from inspector_app.office.browse import Choices, InspectionPage
 
 PAGE = 100
 
@@ -41,13 +42,6 @@ PAGE = 100
 def status_choices() -> list[tuple[str, str]]:
     return [(tr("passed"), "passed"), (tr("failed"), "failed"), (tr("with deductions"), "deducted"),
             (tr("nothing deducted"), "clean"), (tr("in conflict"), "conflict")]
-
-
-def result_text(row: InspectionRow) -> str:
-    if row.scored and row.score is not None:
-        verdict = tr("passed") if row.passed else tr("FAILED")
-        return tr("{score} ({verdict})", score=number(row.score), verdict=verdict)
-    return ""
 
 
 class InspectionsTab(QWidget):

@@ -101,7 +101,7 @@ class LedgerTab(LoadedTab):
             (tr("Person"), lambda i: person(i.person, i.staff_no)),
             (tr("Found"), lambda i: i.inspection_date),
             (tr("Deadline"), lambda i: i.deadline.isoformat()),
-            (tr("Status"), lambda i: status_text(i.status)),
+            (tr("Status"), lambda i: status_text(i.status) + (f"（{i.consequence}）" if i.consequence else "")),
             (tr("Days overdue"), lambda i: i.days_overdue or ""),
             (tr("Office decision"), self._decision),
             (tr("Inspector"), lambda i: i.inspector),

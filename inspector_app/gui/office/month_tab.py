@@ -24,6 +24,7 @@ from inspector_app.core.i18n import tr
 from inspector_app.gui.messages import confirm
 from inspector_app.gui.office.common import (
     ColumnsModel,
+    available,
     choice_combo,
     fit,
     number,
@@ -31,7 +32,6 @@ from inspector_app.gui.office.common import (
     table,
 )
 from inspector_app.gui.office.department_tab import boxed
-from inspector_app.gui.office.workspace import available
 from inspector_app.gui.widgets.buttons import push_button
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ class MonthTab(QWidget):
         super().__init__()
         self.workspace = workspace
         self.summary: MonthlySummary | None = None
+        self.narrative_dialog: Any = None  # the bulletin's text being edited before issue (exports.py)
         self.state: Any = None  # office.month.MonthState
         self._token = 0
         self.month = choice_combo(tr("Month"), 8)

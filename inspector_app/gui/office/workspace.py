@@ -8,7 +8,6 @@ result that a newer request of its own has overtaken. A tab is added for each of
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from inspector_app.core.i18n import language, tr
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
+from inspector_app.gui.office.common import CENTRAL_DIR, available, files_dir
 from inspector_app.gui.operations import Operation, Progress
 from inspector_app.gui.widgets.buttons import push_button
 
@@ -39,14 +39,8 @@ from inspector_app.gui.widgets.buttons import push_button
 EXTRA_TABS = (("ledger_tab", "LedgerTab", "inspector_app.office.ledger"),
               ("awards_tab", "AwardsTab", "inspector_app.office.awards"),
               ("trends_tab", "TrendsTab", "inspector_app.office.trends"),
-              ("complaints_tab", "ComplaintsTab", "inspector_app.office.complaints"))
-
-
-def available(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+              ("complaints_tab", "ComplaintsTab", "inspector_app.office.complaints"),
+              ("sealing_tab", "SealingTab", "inspector_app.office.sealing"))
 
 
 class OfficeWorkspace(QMainWindow):
@@ -60,7 +54,6 @@ class OfficeWorkspace(QMainWindow):
         from inspector_app.gui.office.department_tab import DepartmentTab
         from inspector_app.gui.office.inspections_tab import InspectionsTab
         from inspector_app.gui.office.month_tab import MonthTab
-        from inspector_app.gui.office_dialog import CENTRAL_DIR
 
         super().__init__(parent)
         self.ctx = ctx
@@ -181,11 +174,10 @@ class OfficeWorkspace(QMainWindow):
     # -- the central database -------------------------------------------------------------------------------
     def open_database(self) -> None:
         from inspector_app.core.merge import open_central
-        from inspector_app.gui.office_dialog import _files_dir
         from inspector_app.office.browse import choices
 
         url, lang = self.url.text().strip(), language()
-        files = _files_dir(url, self.ctx.ws.data_dir)
+        files = files_dir(url, self.ctx.ws.data_dir)
 
         def work(progress: Progress) -> tuple[Any, Any]:
             central = open_central(url)

@@ -47,8 +47,8 @@ from inspector_app.core.inspection_state import (
     preview,
     update_entries,
 )
-from inspector_app.core.measuring import NewMeasurement
-from inspector_app.core.recording import NewDeduction, Recorder
+from inspector_app.core.measuring import NewMeasurement, record_measurement
+from inspector_app.core.recording import NewDeduction, Recorder, unobservable_reason
 from inspector_app.core.scoring.measured import describe, measured_outcome
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
@@ -125,8 +125,8 @@ class RecordPage(QWidget):
         self.staff, self.charge_department = self.who.people, self.who.department
         # four people at the usual font size, three at the largest ones (a 720-pixel screen has no more room)
         self.staff.setMinimumHeight(max(80, self.staff.fontMetrics().height() * 3 + 8))
-        self.measured = MeasuredValue()  # an item with a threshold: the value measured (and the month checked)
-        self.measured.value.textChanged.connect(lambda _: self._update_preview())
+        # an item with thresholds: a value per threshold that applies (and the month checked)
+        self.measured = MeasuredValue(changed=self._update_preview)
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -226,7 +226,7 @@ class RecordPage(QWidget):
         layout.addWidget(columns, 1)
 
         enter = EnterRecords(self.record, self)
-        for widget in (self.staff, self.count, self.charge_department, self.note, self.measured.value,
+        for widget in (self.staff, self.count, self.charge_department, self.note, *self.measured.inputs(),
                        self.measured.month):
             widget.installEventFilter(enter)
         # Ctrl+F is the window's Search action (one binding per key); these two only act in their widget
@@ -375,6 +375,10 @@ class RecordPage(QWidget):
         item = self.state.checklist.item(code)
         text = item.text.get(language())
         named = f"{code} {text[:10]}{'…' if len(text) > 10 else ''}"
+        refused = unobservable_reason(item)
+        if refused is not None:  # a complaint: the office's register charges it once verified
+            self.preview_label.setText(f"{named}: {refused}")
+            return
         people = self.selected_staff()
         if not people and not self.charge_department.isChecked():
             self.preview_label.setText(tr("{item}: tick the people responsible, or charge the department.",
@@ -518,7 +522,7 @@ class RecordPage(QWidget):
         if values is not None:
             if len(people) > 1:
                 raise InputError.single(tr("measured value"), tr("a measured value charges one person at most"))
-            result = self.recorder.measure(self.state.id, NewMeasurement(
+            result = record_measurement(self.recorder, self.state.id, NewMeasurement(
                 code, values, people[0] if people else None, self.measured.period(), self.note.text()))
             return list(result.deduction_ids)
         return self.recorder.record(self.state.id, NewDeduction(code, people, self.count.value(), self.note.text(),

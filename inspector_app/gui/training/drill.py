@@ -2,14 +2,17 @@
 
 The item tree is the record page's own widget (search by text, code, pinyin initials); people are ticked,
 or the department charged, with the same rules (an item charged to the department cannot be charged to a
-person). Submitting stores the attempt in the training workspace (core/training/drills.py) and shows the
-result screen (result.py).
+person). A measured item takes its values in the record page's own fields (学习 1 次 of 2, 满意度 87%): the
+trainee types what the scene shows and the drill is graded by pass or fail and points; a finding without points
+deducts nothing; a complaint scene says where the complaint stands in the register. Points are the scoring
+module's (training.line_points). Submitting stores the attempt in the training workspace
+(core/training/drills.py) and shows the result screen (result.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
+from inspector_app.core.scoring.measured import describe, measured_outcome
 from inspector_app.core.training import (
     DEPARTMENT,
     Attempt,
@@ -41,15 +45,21 @@ from inspector_app.core.training import (
     RecordedDeduction,
     Scenario,
     grade,
-    rule_points,
 )
 from inspector_app.core.training.drills import save_attempt
+from inspector_app.core.training.packs import LinePoints, line_points
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import confirm, show_error
 from inspector_app.gui.models import deduction_text
-from inspector_app.gui.training.result import DrillResult, target_name
+from inspector_app.gui.training.result import (
+    DrillResult,
+    complaint_text,
+    target_name,
+    values_text,
+)
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.item_tree import ItemTree
+from inspector_app.gui.widgets.measured_value import MeasuredValue
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.tables import compact_combo
 
@@ -116,6 +126,8 @@ class DrillDialog(QDialog):
         self.count.setRange(1, 99)
         self.count.setAccessibleName(tr("Number of occurrences"))
         self.count.valueChanged.connect(lambda _: self._update_preview())
+        self.measured = MeasuredValue(months=False, changed=self._update_preview)  # what a measured item takes
+        self.measured.widget.setVisible(False)
         self.preview = QLabel()
         self.preview.setObjectName("preview")
         self.preview.setWordWrap(True)
@@ -139,6 +151,7 @@ class DrillDialog(QDialog):
         entry_box = QGroupBox(tr("Record a deduction"))
         entry = QVBoxLayout(entry_box)
         entry.addWidget(self.who, 1)
+        entry.addWidget(self.measured.widget)
         entry.addLayout(form)
         entry.addWidget(self.preview)
         entry.addWidget(record)
@@ -169,7 +182,7 @@ class DrillDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         enter = EnterRecords(self.record, self)
-        for widget in (self.who.people, self.who.department, self.count):
+        for widget in (self.who.people, self.who.department, self.count, *self.measured.inputs()):
             widget.installEventFilter(enter)
         return page
 
@@ -208,8 +221,10 @@ class DrillDialog(QDialog):
         scenario, lang = self.current_scenario, language()
         people = "".join(f"<li>{target_name(scenario, p.staff_id)}"
                          + (f" · {p.role.get(lang)}" if p.role else "") + "</li>" for p in scenario.people)
+        complaint = (f"<p><b>{tr('Complaint register')}:</b> {complaint_text(scenario.complaint)}</p>"
+                     if scenario.complaint else "")
         self.scene.setHtml(f"<h3>{scenario.title.get(lang)}</h3><p><b>{tr('Department')}:</b> "
-                           f"{scenario.department}</p><p style='font-size:12pt'>{scenario.scene.get(lang)}</p>"
+                           f"{scenario.department}</p>{complaint}<p style='font-size:12pt'>{scenario.scene.get(lang)}</p>"
                            + (f"<p><b>{tr('People present')}:</b></p><ul>{people}</ul>" if people else ""))
         picture = None
         if scenario.picture and self.current_pack.file:
@@ -229,24 +244,49 @@ class DrillDialog(QDialog):
         return [DEPARTMENT] if self.who.charges_department() else self.who.ticked()
 
     def _item_selected(self, code: str) -> None:
-        if code:  # empty: a search that matched nothing well, no item is picked
-            self.who.item_charges(self.current_pack.checklist.item(code).charge_to)
+        item = self.current_pack.checklist.item(code) if code else None  # empty: nothing matched well
+        if item is not None:
+            self.who.item_charges(item.charge_to)
+        self.measured.show_item(item, date.today())
         self._update_preview()
 
     # -- recording ----------------------------------------------------------------------------------------------
     def _update_preview(self) -> None:
         code, targets = self.items.current_code(), self._targets()
+        values = self.measured.values()
+        self.count.setEnabled(values is None)  # a measured value decides the occurrences
         if not code:
             self.preview.setText(tr("Pick an item from the checklist."))
-        elif not targets:
+            return
+        if not targets:
             self.preview.setText(tr("Tick the people responsible, or charge the department."))
-        else:
-            parts = [f"{target_name(self.current_scenario, t)} {deduction_text(self._points(code, t, self.count.value()))}"
-                     for t in targets]
-            self.preview.setText(tr("Will deduct: {list}", list="；".join(parts)))
+            return
+        item = self.current_pack.checklist.item(code)
+        said = ""
+        if values is not None:
+            try:
+                outcome = measured_outcome(item, values)
+            except AppError as exc:
+                self.preview.setText(str(exc))
+                return
+            said = f"{describe(item, values)} → "
+            if outcome.passed:
+                self.preview.setText(said + tr("meets the requirement: kept, nothing deducted"))
+                return
+            said += tr("fails") + " · "
+        if not item.deducts:
+            self.preview.setText(said + tr("no points: rectify by the deadline"))
+            return
+        parts = [f"{target_name(self.current_scenario, t)} {deduction_text(self._line(code, t, self.count.value(), values).points or 0.0)}"
+                 for t in targets]
+        self.preview.setText(said + tr("Will deduct: {list}", list="；".join(parts)))
 
-    def _points(self, code: str, target: str, count: int) -> float:
-        return rule_points(self.current_pack.checklist, self.current_scenario, code, target, count) or 0.0
+    def _line(self, code: str, target: str, count: int, values: dict[int, float] | None = None) -> LinePoints:
+        """What one entry deducts by the scoring module (a measured value: its pass or fail and occurrences)."""
+        try:
+            return line_points(self.current_pack.checklist, self.current_scenario, code, target, count, values)
+        except AppError:
+            return LinePoints(None, None, count)
 
     def record(self) -> bool:
         """Add the entry in the form to the drill; True when added."""
@@ -257,8 +297,17 @@ class DrillDialog(QDialog):
         if not targets:
             show_error(self, tr("Tick the people responsible, or charge the department."))
             return False
-        self.entries += [RecordedDeduction(item=code, charged_to=t, count=self.count.value()) for t in targets]
+        values = self.measured.values()
+        if values is not None:
+            try:
+                measured_outcome(self.current_pack.checklist.item(code), values)
+            except AppError as exc:
+                show_error(self, str(exc))
+                return False
+        self.entries += [RecordedDeduction(item=code, charged_to=t, count=1 if values else self.count.value(),
+                                           values=values) for t in targets]
         self.who.reset()
+        self.measured.reset()
         self.count.setValue(1)
         self._show_entries()
         self.items.search.setFocus()
@@ -273,8 +322,11 @@ class DrillDialog(QDialog):
     def _show_entries(self) -> None:
         self.recorded.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            cells = [entry.item, target_name(self.current_scenario, entry.charged_to), str(entry.count),
-                     deduction_text(self._points(entry.item, entry.charged_to, entry.count))]
+            line = self._line(entry.item, entry.charged_to, entry.count, entry.values)
+            count = (values_text(self.current_pack.checklist.item(entry.item), entry.values)
+                     if entry.values else str(entry.count))
+            cells = [entry.item, target_name(self.current_scenario, entry.charged_to), count,
+                     deduction_text(line.points or 0.0)]
             for column, text in enumerate(cells):
                 self.recorded.setItem(row, column, QTableWidgetItem(text))
         self.items.mark(Counter(e.item for e in self.entries for _ in range(e.count)))

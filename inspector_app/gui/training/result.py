@@ -1,6 +1,8 @@
-"""The drill's result screen: each expected deduction (right, partly right, wrong person, missed), each
-entry the key does not have (wrongly deducted), the points expected and recorded, and the clause behind each
-expected deduction, so the trainee learns the rule and its source, not only the score."""
+"""The drill's result screen: each expected deduction (right, partly right, wrong person, wrong points, wrong
+pass or fail of a measured value, missed), each entry the key does not have (wrongly deducted), the points
+expected and recorded (a measured line with its values and verdict, a finding without points as such), both
+totals, and the clause behind each expected deduction, so the trainee learns the rule and its source, not only
+the score."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.checklists.models import Item
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.training import DEPARTMENT, Grade, Pack, Scenario, Status
 from inspector_app.core.training.packs import person
@@ -23,13 +26,37 @@ from inspector_app.gui.widgets.buttons import button_row, push_button
 
 WRONG = "wrong"  # the status column's value for an entry not in the key
 COLOURS = {Status.RIGHT.value: "#d8f0dc", Status.PARTIAL.value: "#fff1c9", Status.WRONG_PERSON.value: "#ffe0c2",
+           Status.WRONG_POINTS.value: "#ffe0c2", Status.WRONG_RESULT.value: "#f9d6d5",
            Status.MISSED.value: "#f9d6d5", WRONG: "#f9d6d5"}
 
 
 def status_text(status: str) -> str:
     return {Status.RIGHT.value: tr("right"), Status.PARTIAL.value: tr("partially right"),
-            Status.WRONG_PERSON.value: tr("wrong person"), Status.MISSED.value: tr("missed"),
+            Status.WRONG_PERSON.value: tr("wrong person"), Status.WRONG_POINTS.value: tr("wrong points"),
+            Status.WRONG_RESULT.value: tr("wrong pass or fail"), Status.MISSED.value: tr("missed"),
             WRONG: tr("wrongly deducted")}[status]
+
+
+def complaint_text(state: str | None) -> str:
+    """Where a scene's complaint stands in the office's register."""
+    return {"pending": tr("received, under investigation (not verified)"), "verified": tr("verified (查实)"),
+            "unfounded": tr("unfounded (不属实)")}.get(state or "", "—")
+
+
+def values_text(item: Item, values: dict[int, float] | None) -> str:
+    """87% / 1次、55%: the values typed, with their units."""
+    if not values:
+        return "—"
+    return "、".join(f"{value:g}{item.thresholds[index].unit}" for index, value in sorted(values.items())
+                     if index < len(item.thresholds))
+
+
+def _verdict(passed: bool | None) -> str:
+    return "" if passed is None else f" → {tr('passes') if passed else tr('fails')}"
+
+
+def _points(item: Item, points: float) -> str:
+    return f"−{points:g}" if item.deducts else tr("no points: rectify by the deadline")
 
 
 def target_name(scenario: Scenario, target: str | None) -> str:
@@ -91,9 +118,21 @@ class DrillResult(QWidget):
         rows: list[tuple[str, list[str]]] = []
         for line in result.expected:
             item = pack.checklist.item(line.item)
-            expected = f"{target_name(scenario, line.charged_to)} ×{line.count}: −{line.points:g}"
-            mine = ("—" if line.status is Status.MISSED else
-                    f"{target_name(scenario, line.trainee_charged_to)} ×{line.trainee_count}: −{line.trainee_points:g}")
+            if line.values is not None:  # a measured line: the values and what they give
+                expected = (f"{target_name(scenario, line.charged_to)} {values_text(item, line.values)}"
+                            f"{_verdict(line.passed)}: {_points(item, line.points)}")
+            else:
+                expected = f"{target_name(scenario, line.charged_to)} ×{line.count}: {_points(item, line.points)}"
+            if line.status is Status.MISSED:
+                mine = "—"
+            elif line.trainee_values is not None:
+                mine = (f"{target_name(scenario, line.trainee_charged_to)} {values_text(item, line.trainee_values)}"
+                        f"{_verdict(line.trainee_passed)}: {_points(item, line.trainee_points)}")
+            else:
+                mine = (f"{target_name(scenario, line.trainee_charged_to)} ×{line.trainee_count}: "
+                        f"{_points(item, line.trainee_points)}")
+            if line.stated_points is not None and not line.points_right:
+                mine += "\n" + tr("you wrote {stated:g}", stated=line.stated_points)
             basis = line.why.get(lang)
             if line.clause:
                 basis += f"\n{line.clause.section}「{line.clause.quote}」"

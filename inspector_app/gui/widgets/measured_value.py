@@ -1,19 +1,24 @@
-"""The measured value of an item with a threshold (满意度 87% against ≥ 90%, 学习 1 次 of 2 a month), typed where
-the count goes, and for a monthly rule the month checked (this month or one of the two before: a March book
-checked on 2 April is March's). Hidden for other items. What it means is worked out by the scoring module
-(scoring/measured.py) and shown in the page's preview before Enter records it.
+"""The measured values of an item with thresholds (满意度 87% against ≥ 90%, 学习 1 次 of 2 a month), typed where
+the count goes: one field per threshold, so an item with alternatives (三级 / 二级 hospitals, 本地患者 and 口腔科
+rates) takes each value that applies and leaves the others empty. For a monthly rule, the month checked (this
+month or one of the two before: a March book checked on 2 April is March's). Hidden for other items. What the
+values mean is worked out by the scoring module (scoring/measured.py) and shown in the preview before Enter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from inspector_app.core.checklists.models import Item
+from inspector_app.core.checklists.models import Item, Threshold
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.scoring.measured import LARGEST
+
+FIELDS = 3  # the most thresholds an item of the shipped checklists has is 2; one spare
 
 
 def recent_months(today: date, count: int = 3) -> list[str]:
@@ -25,49 +30,85 @@ def recent_months(today: date, count: int = 3) -> list[str]:
     return months
 
 
-class MeasuredValue:
-    """Metric label, value field, unit, and the month for a monthly rule, in `widget` (a plain QWidget)."""
+def requirement(threshold: Threshold) -> str:
+    """满意度 (≥ 90%): the metric and what is required."""
+    op = threshold.op.replace(">=", "≥").replace("<=", "≤")
+    return f"{threshold.metric.get(language())} ({op} {threshold.value:g}{threshold.unit})"
 
-    def __init__(self, parent: QWidget | None = None):
-        self.widget = QWidget(parent)
+
+class _Field:
+    """One threshold's row: what is required, the value, its unit."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.row = QWidget(parent)
         self.metric = QLabel()
+        self.metric.setWordWrap(True)  # the metric and what is required: long in English
         self.value = QLineEdit()
         self.value.setValidator(QDoubleValidator(0.0, LARGEST, 2, self.value))
         self.value.setPlaceholderText(tr("measured value"))
         self.value.setAccessibleName(tr("Measured value"))
         self.value.setMaximumWidth(self.value.fontMetrics().horizontalAdvance("0" * 9))
+        self.metric.setBuddy(self.value)
         self.unit = QLabel()
+        layout = QHBoxLayout(self.row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.metric, 1)
+        layout.addWidget(self.value)
+        layout.addWidget(self.unit)
+
+
+class MeasuredValue:
+    """One value field per threshold of the item, and the month for a monthly rule, in `widget` (a plain
+    QWidget). `changed` is called when a value changes; `key_filter` (Enter records) watches every field."""
+
+    def __init__(self, parent: QWidget | None = None, *, months: bool = True,
+                 changed: Callable[[], None] | None = None, key_filter: QObject | None = None):
+        self.widget = QWidget(parent)
+        self.months = months
+        rows = QVBoxLayout(self.widget)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        self.fields = [_Field(self.widget) for _ in range(FIELDS)]
+        for field in self.fields:
+            rows.addWidget(field.row)
+            if changed is not None:
+                field.value.textChanged.connect(lambda _text: changed())
+        self.value = self.fields[0].value  # the first threshold's field (where Tab lands first)
         self.month_label = QLabel(tr("Month checked"))
         self.month = QComboBox()
         self.month.setAccessibleName(tr("Month checked"))
         self.month_label.setBuddy(self.month)
-        self.metric.setBuddy(self.value)
-        self.metric.setWordWrap(True)  # the metric and what is required over the fields: long in English
-        rows = QVBoxLayout(self.widget)
-        rows.setContentsMargins(0, 0, 0, 0)
-        rows.addWidget(self.metric)
-        row = QHBoxLayout()
-        for widget in (self.value, self.unit):
-            row.addWidget(widget)
-        row.addSpacing(12)
-        row.addWidget(self.month_label)
-        row.addWidget(self.month)
-        row.addStretch(1)
-        rows.addLayout(row)
+        month_row = QHBoxLayout()
+        month_row.addWidget(self.month_label)
+        month_row.addWidget(self.month)
+        month_row.addStretch(1)
+        rows.addLayout(month_row)
+        if key_filter is not None:
+            for widget in (*self.inputs(), self.month):
+                widget.installEventFilter(key_filter)
         self.item: Item | None = None
 
+    def inputs(self) -> list[QLineEdit]:
+        return [field.value for field in self.fields]
+
+    def shown_inputs(self) -> list[QLineEdit]:
+        """The value fields of the item's thresholds, in order."""
+        count = len(self.item.thresholds) if self.item is not None else 0
+        return [field.value for field in self.fields[:count]]
+
     def show_item(self, item: Item | None, today: date) -> None:
-        """Shown for a measured item (its first threshold), the month offered for a monthly rule."""
+        """One field per threshold of a measured item (every one it has: 三级 and 二级 alternatives alike), the
+        month offered for a monthly rule; hidden for any other item."""
         self.item = item if item is not None and item.measured else None
         self.widget.setVisible(self.item is not None)
-        self.value.clear()
-        if self.item is None:
-            return
-        threshold = self.item.thresholds[0]
-        op = threshold.op.replace(">=", "≥").replace("<=", "≤")
-        self.metric.setText(f"{threshold.metric.get(language())} ({op} {threshold.value:g}{threshold.unit})")
-        self.unit.setText(threshold.unit)
-        monthly = self.item.period == "month"
+        thresholds = self.item.thresholds[:FIELDS] if self.item is not None else []
+        for index, field in enumerate(self.fields):
+            field.value.clear()
+            field.row.setVisible(index < len(thresholds))
+            if index < len(thresholds):
+                field.metric.setText(requirement(thresholds[index]))
+                field.unit.setText(thresholds[index].unit)
+        monthly = self.months and self.item is not None and self.item.period == "month"
         self.month_label.setVisible(monthly)
         self.month.setVisible(monthly)
         self.month.clear()
@@ -75,19 +116,28 @@ class MeasuredValue:
             self.month.addItems(recent_months(today))
 
     def values(self) -> dict[int, float] | None:
-        """The value typed (threshold 0), or None when the field is empty (the entry is then a plain count)."""
-        text = self.value.text().strip().replace(",", ".")
-        if self.item is None or not text:
+        """The values typed, by threshold position (those left empty do not apply), or None when every field is
+        empty (the entry is then a plain count)."""
+        if self.item is None:
             return None
-        try:
-            return {0: float(text)}
-        except ValueError:
-            return None
+        typed: dict[int, float] = {}
+        for index, field in enumerate(self.fields[:len(self.item.thresholds)]):
+            text = field.value.text().strip().replace(",", ".")
+            if not text:
+                continue
+            try:
+                typed[index] = float(text)
+            except ValueError:
+                continue
+        return typed or None
 
     def period(self) -> str | None:
-        return self.month.currentText() or None if self.item is not None and self.item.period == "month" else None
+        if self.item is None or self.item.period != "month" or not self.months:
+            return None
+        return self.month.currentText() or None
 
     def reset(self) -> None:
-        self.value.clear()
+        for field in self.fields:
+            field.value.clear()
         if self.month.count():
             self.month.setCurrentIndex(0)
