@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -32,6 +33,9 @@ from inspector_app.core.store.models import (
     Staff,
 )
 from inspector_app.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from inspector_app.core.recording import Recorded
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,34 @@ def update_entries(ws: Workspace, state: InspectionState, deduction_ids: Sequenc
         state.entries.sort(key=lambda e: e.seq)
     _derive(state)
     return replaced, appended
+
+
+def add_recorded(state: InspectionState, recorded: Sequence[Recorded]) -> int | None:
+    """Append entries `Recorder.record` just wrote to `state` from the rows it wrote, without reading them
+    back (the same Entry a read gives), and recompute the totals. None when they cannot be made from memory
+    (a person from another department, not in this inspection's roster): use update_entries then."""
+    names = {member.staff_no: member.name for member in state.staff}
+    fresh = []
+    for row in recorded:
+        deduction, rectification = row.deduction, row.rectification
+        if deduction["inspection_id"] != state.id or (row.staff_no is not None and row.staff_no not in names):
+            return None
+        charged_to = deduction["charged_to"]
+        person = row.staff_no is not None
+        deadline = rectification["deadline"]
+        fresh.append(Entry(
+            deduction["id"], deduction["seq"], deduction["item_code"], state.checklist.item(deduction["item_code"])
+            .text.zh, (charged_to, deduction["staff_id"] if person else deduction["department_id"]),
+            f"{names[row.staff_no]}（{row.staff_no}）" if person else state.department, bool(deduction["is_head"]),
+            deduction["count"], float(deduction["points"]), float(deduction["multiplier"]), deduction["note"],
+            to_local(deduction["recorded_at"], deduction["utc_offset_min"]) or "", False, None,
+            len(row.photo_paths), rectification["requirement"], deadline.isoformat() if deadline else None,
+            row.staff_no, row.photo_paths))
+    state.entries.extend(fresh)
+    if any(a.seq > b.seq for a, b in zip(state.entries, state.entries[1:])):
+        state.entries.sort(key=lambda e: e.seq)
+    _derive(state)
+    return len(fresh)
 
 
 # built once (the recording screen runs these at every keypress): SQLAlchemy compiles each only once

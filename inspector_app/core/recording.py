@@ -24,7 +24,6 @@ from inspector_app.core.photos import prepare_photos, store_bytes, store_photo
 from inspector_app.core.scoring import entry_points
 from inspector_app.core.scoring.measured import most_occurrences
 from inspector_app.core.store import audit
-from inspector_app.core.store.fastpath import raw_write
 from inspector_app.core.store.models import (
     ChecklistSnapshot,
     Deduction,
@@ -91,11 +90,23 @@ class NewDeduction:
     period: str | None = None  # a monthly rule's month (YYYY-MM); the month recorded in when absent
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """One deduction as `Recorder.record` wrote it (column values, before the driver's conversion), with its
+    rectification and photos: the recording screen shows it from these instead of reading it back."""
+
+    deduction: dict
+    rectification: dict
+    photo_paths: tuple[str, ...]  # in the order a read of the photos gives (added together: by id)
+    staff_no: str | None
+
+
 class Recorder(WriteService):
     """Writes inspections and deductions for one workspace (`batch()`: several calls, one transaction)."""
 
     def __init__(self, workspace: Workspace, actor: str | None = None):
         super().__init__(workspace, actor or workspace.settings.inspector.name or "inspector")
+        self.last_recorded: list[Recorded] = []  # what the last record() call wrote (committed, out of a batch)
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Cursor]:
@@ -103,7 +114,7 @@ class Recorder(WriteService):
             self._batch.flush()
             yield self._batch.connection().connection.driver_connection.cursor()  # same transaction
         else:
-            with raw_write(self.ws.db.engine) as cursor:
+            with self.ws.db.hot_writer.transaction() as cursor:
                 yield cursor
 
     # -- inspections ----------------------------------------------------------------------------------
@@ -189,6 +200,7 @@ class Recorder(WriteService):
         offset = offset_minutes(recorded)
         local_day = local_date(recorded, offset)
         now = utcnow()
+        self.last_recorded = []
         with self._cursor() as cursor:
             row = cursor.execute(_INSPECTION_STATE_SQL, (inspection_id,)).fetchone()
             if row is None:
@@ -248,6 +260,13 @@ class Recorder(WriteService):
             if photos:
                 inserts.photos.execute(cursor, photos)
             inserts.audit_events.execute(cursor, chain.pending)
+        def photo_paths(deduction_id: str) -> tuple[str, ...]:
+            return tuple(p["path"] for p in sorted(photos, key=lambda p: p["id"]) if p["deduction_id"] == deduction_id)
+
+        self.last_recorded = [
+            Recorded(deduction, rectification, photo_paths(deduction["id"]) if photos else (),
+                     request.staff_nos[at] if request.staff_nos else None)
+            for at, (deduction, rectification) in enumerate(zip(deductions, rectifications))]
         return [d["id"] for d in deductions]
 
     def attach_photos(self, deduction_id: str, sources: Sequence[Path]) -> list[str]:

@@ -8,6 +8,7 @@ window (gui/quick_start.py) is on screen before they have loaded.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -27,7 +28,7 @@ from inspector_app.gui.desktop import (
     install_crash_handler,
     smoke_exit,
 )
-from inspector_app.gui.fonts import install_font
+from inspector_app.gui.fonts import install_font, needs_rare_faces
 from inspector_app.gui.quick_start import QuickStart, startup_mark
 
 if TYPE_CHECKING:
@@ -77,7 +78,10 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
     if snapshot is None:
         return None
     font_size = settings.get("font_size")
-    install_font(app, font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11)
+    size = font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11
+    install_font(app, size, rare=False)  # the faces for rare characters wait for the main window…
+    if needs_rare_faces(repr(dataclasses.asdict(snapshot))):  # …unless a name on the first screen needs them
+        install_font(app, size)
     geometry = settings.get("window_geometry")
     return QuickStart(app, data_dir, snapshot, geometry if isinstance(geometry, str) else None,
                       lambda ws: _show_main_window(app, ws, args))

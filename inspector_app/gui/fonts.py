@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.core.paths import resources_dir
@@ -16,16 +16,20 @@ from inspector_app.gui.style import style_sheet
 
 FONT_FILE = "wqy-microhei.ttc"
 _families: list[str] = []  # installed once per process: the UI font, the bundled face, the rare-character faces
+_rare_installed: list[bool] = []
 
 
-def install_font(app: QApplication, point_size: int) -> list[str]:
+def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[str]:
     """Register the bundled CJK font (once) and use it after the platform's UI font, so Chinese always
-    renders; also the place the font size setting takes effect."""
+    renders; also the place the font size setting takes effect. `rare=False` leaves the faces for rare
+    characters (~25 ms) to a later call: the quick start's first screen, when nothing on it needs them."""
     if not _families:
         font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
         _families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])
-        _families.extend(_rare_character_families())
         _families.insert(0, app.font().family())
+    if rare and not _rare_installed:
+        _families.extend(_rare_character_families())
+        _rare_installed.append(True)
     font = QFont(app.font())
     font.setFamilies(list(dict.fromkeys(_families)))
     font.setPointSize(point_size)
@@ -53,3 +57,12 @@ def _rare_character_families() -> list[str]:
         threading.Thread(target=lambda: [fallback_font_file(name) for name in missing], daemon=True,
                          name="font-cache").start()
     return families
+
+
+def needs_rare_faces(texts: str) -> bool:
+    """Whether `texts` has a character the bundled CJK font lacks (王𠮷): checked on that one font file, without
+    Qt's fallbacks. Call after install_font."""
+    if len(_families) < 2:
+        return True  # the bundled font is missing: take every face there is
+    face = QRawFont.fromFont(QFont(_families[1]))
+    return any(ord(char) >= 0x2E80 and not face.supportsCharacter(ord(char)) for char in set(texts))

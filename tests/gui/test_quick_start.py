@@ -121,3 +121,12 @@ def test_the_app_starts_quickly_once_a_snapshot_exists(tmp_path):
     assert _start(data) == ["interactive", "ready"]  # first start: the ordinary path, which leaves the snapshot
     assert (data / "cache" / "start.json").is_file()
     assert _start(data) == ["quick", "interactive", "ready"]
+
+
+def test_the_rare_character_faces_wait_unless_the_first_screen_needs_them(qapp) -> None:
+    from inspector_app.gui.fonts import install_font, needs_rare_faces
+
+    install_font(qapp, 11)
+    assert not needs_rare_faces("示例市人民医院 王明（1001） 优质服务 挂号收费窗口 abc")
+    assert needs_rare_faces("王𠮷（1001）")
+    assert needs_rare_faces("欧阳𫖯 · 草稿")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -68,9 +68,34 @@ def _plain(column_type: Any, value: Any) -> Any:
     return value
 
 
+def _plainer(column_type: Any) -> Callable[[Any], Any]:
+    """`_plain` for one column type, decided once: the recording hot path builds two payloads per entry."""
+    cast: Callable[[Any], Any] | None = (
+        float if isinstance(column_type, Float) else bool if isinstance(column_type, Boolean)
+        else int if isinstance(column_type, Integer) else None)
+
+    def plain(value: Any) -> Any:
+        if value is None or (cast is None and value.__class__ is str):  # most columns: text as it is
+            return value
+        if isinstance(value, datetime):
+            return value.astimezone(timezone.utc).isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        return cast(value) if cast is not None else value
+
+    return plain
+
+
+_PLAINERS: dict[int, tuple[Table, list[tuple[str, Callable[[Any], Any]]]]] = {}
+
+
 def row_payload(table: Table, values: Mapping[str, Any]) -> str:
     """Canonical JSON of a full row given as column values (missing columns are NULL)."""
-    return canonical({c.key: _plain(c.type, values.get(c.key)) for c in table.columns})
+    known = _PLAINERS.get(id(table))
+    if known is None or known[0] is not table:
+        known = _PLAINERS[id(table)] = (table, [(c.key, _plainer(c.type)) for c in table.columns])
+    get = values.get
+    return canonical({key: plain(get(key)) for key, plain in known[1]})
 
 
 def snapshot_payload(row: Base) -> str:
@@ -78,8 +103,12 @@ def snapshot_payload(row: Base) -> str:
     return row_payload(table, {c.key: getattr(row, c.key) for c in table.columns})
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), with one encoder."""
+    return _CANONICAL.encode(data)
 
 
 def event_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str, entity_id: str,

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -19,6 +20,9 @@ from sqlalchemy.pool import QueuePool
 
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
+
+if TYPE_CHECKING:
+    from inspector_app.core.store.fastpath import HotWriter
 
 DB_FILE = "inspector.db"
 SQLITE_PRAGMAS = (
@@ -30,7 +34,7 @@ SQLITE_PRAGMAS = (
 )
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object = None) -> None:
     # Take transaction control from pysqlite so BEGIN IMMEDIATE can be issued for writes (see _on_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -89,6 +93,18 @@ class Database:
     def inserts(self) -> "HotInserts":
         return HotInserts(self.engine)
 
+    @cached_property
+    def hot_writer(self) -> HotWriter:
+        """The recording hot path's own connection (store/fastpath.py), opened like the pool's."""
+        from inspector_app.core.store.fastpath import HotWriter
+
+        def connect() -> sqlite3.Connection:
+            connection = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+            _on_connect(connection)
+            return connection
+
+        return HotWriter(connect)
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read session; closing it ends the (deferred) transaction and keeps loaded objects usable."""
@@ -112,6 +128,8 @@ class Database:
             return str(connection.exec_driver_sql("PRAGMA integrity_check").scalar())
 
     def close(self) -> None:
+        if "hot_writer" in self.__dict__:
+            self.hot_writer.close()
         self.engine.dispose()
 
 

@@ -1,15 +1,17 @@
-"""A lean write path for the recording hot path: DBAPI statements on the pooled SQLite connection.
+"""A lean write path for the recording hot path: DBAPI statements on one kept SQLite connection.
 
 SQLAlchemy's execution machinery costs ~0.1 ms a statement, several times SQLite's own cost; recording a
 deduction takes six statements, on every keypress of a ward round. Here the same typed tables are used
 (column lists and each type's own bind processor, so stored values are exactly what the ORM writes), but
-executed directly on the DBAPI cursor inside one BEGIN IMMEDIATE … COMMIT.
+executed directly on the DBAPI cursor inside one BEGIN IMMEDIATE … COMMIT, on a connection opened once with
+the store's pragmas (the same durability: WAL, synchronous=FULL).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,29 +30,52 @@ class TableInsert:
         self.processors = [column.type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
                            for column in table.columns]
 
-    def params(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
-        values = []
-        for key, processor in zip(self.columns, self.processors):
-            value = row.get(key)
-            values.append(processor(value) if processor is not None and value is not None else value)
-        return tuple(values)
+        # only the few columns with a processor (times, dates, booleans) are converted, by position
+        self._converted = [(at, processor) for at, processor in enumerate(self.processors) if processor is not None]
+
+    def params(self, row: Mapping[str, Any]) -> list[Any]:
+        get = row.get
+        values = [get(key) for key in self.columns]
+        for at, processor in self._converted:
+            if (value := values[at]) is not None:
+                values[at] = processor(value)
+        return values
 
     def execute(self, cursor: sqlite3.Cursor, rows: Sequence[Mapping[str, Any]]) -> None:
         cursor.executemany(self.sql, [self.params(row) for row in rows])
 
 
-@contextmanager
-def raw_write(engine: Engine) -> Iterator[sqlite3.Cursor]:
-    """One durable write transaction on a pooled connection (synchronous=FULL: fsynced at COMMIT)."""
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
-        try:
-            yield cursor
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        cursor.execute("COMMIT")
-    finally:
-        connection.close()  # back to the pool
+class HotWriter:
+    """The connection the recording hot path writes on, opened once and kept: checking a connection out of the
+    pool and resetting it on return cost more than the entry's own statements. A lock keeps it to one thread
+    at a time (SQLite takes one writer at a time anyway); `connect` opens it with the store's pragmas."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]):
+        self._connect = connect
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        """One durable write transaction (synchronous=FULL: fsynced at COMMIT), rolled back on any error."""
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._connect()
+            connection = self._connection
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+                cursor.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:  # an error, or a COMMIT that failed and left it open
+                    connection.rollback()
+                raise
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

@@ -1,7 +1,8 @@
 """Recording deductions during an inspection: pick an item, pick people (or the department), Enter records.
 
-Every entry is committed by the core before the screen shows it; the new rows are then read back from the
-store (only those: core's update_entries) and the running total, the subtotals and the item marks are
+Every entry is committed by the core before the screen shows it; the new rows are then shown from the rows
+the recorder wrote (core's add_recorded: the same entries a read gives, one row inserted into the table; read
+back with update_entries when they cannot be) and the running total, the subtotals and the item marks are
 recomputed by the core from the entries, so what is on screen is what is stored, at every keypress even
 with 100,000 entries stored. Undo, redo and void reload the whole inspection.
 """
@@ -40,6 +41,7 @@ from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import (
     InspectionState,
+    add_recorded,
     last_entry,
     load_state,
     preview,
@@ -59,7 +61,7 @@ from inspector_app.gui.widgets.department_history import DepartmentHistoryView
 from inspector_app.gui.widgets.item_tree import ItemTree
 from inspector_app.gui.widgets.measured_value import MeasuredValue
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
-from inspector_app.gui.widgets.tables import row_view
+from inspector_app.gui.widgets.tables import grow_columns, row_view
 
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic"
 
@@ -186,6 +188,7 @@ class RecordPage(QWidget):
 
         self.entries_model = EntriesModel(self.ctx.thumbnails)
         self.entries = row_view(self.entries_model, tr("Deductions recorded in this inspection"))
+        grow_columns(self.entries)
         show_thumbnails(self.entries)
         void_button = push_button(tr("Void selected… (Del)"), tr("Void the selected deduction"), self.void_selected)
         # what acts on the selected entry, also on the table's context menu (no keys here: the window's
@@ -283,6 +286,19 @@ class RecordPage(QWidget):
         assert self.state is not None
         replaced, appended = update_entries(self.ctx.ws, self.state, deduction_ids)
         self.entries_model.update_entries(self.state.entries, replaced, appended)
+        self._show_numbers()
+
+    def _entries_recorded(self, deduction_ids: list[str]) -> None:
+        """Entries just recorded, shown from the rows the recorder wrote (one inserted row, no read back)."""
+        assert self.state is not None
+        recorded = self.recorder.last_recorded
+        appended = None
+        if [row.deduction["id"] for row in recorded] == deduction_ids:
+            appended = add_recorded(self.state, recorded)
+        if appended is None:  # a measured value, or someone not in this department's roster: read them
+            self._entries_changed(deduction_ids)
+            return
+        self.entries_model.update_entries(self.state.entries, [], appended)
         self._show_numbers()
 
     def _show_numbers(self) -> None:
@@ -493,7 +509,7 @@ class RecordPage(QWidget):
         self.undo_stack.push(RecordCommand(tr("record {code} ({who})", code=code, who=who), self.recorder, ids,
                                            self._changed))
         self._reset_entry()
-        self._entries_changed(ids)
+        self._entries_recorded(ids)
         self.ctx.changes.inspections.emit()
         self._forget_typing()
         self.focus_search()

@@ -30,6 +30,29 @@ def row_view(model: QAbstractItemModel, name: str, *,
     return view
 
 
+def grow_columns(view: QTableView) -> None:
+    """Columns that fit their text, measured only where rows change: ResizeToContents re-measures every row
+    of every column at each inserted row (the entries table at each keypress of a round). A reset fits all
+    columns again; inserted or changed rows only widen a column that is too narrow for them."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    model = view.model()
+
+    def widen(first: int, last: int) -> None:
+        for column in range(model.columnCount() - (1 if header.stretchLastSection() else 0)):
+            if view.isColumnHidden(column):
+                continue
+            wanted = max(view.sizeHintForIndex(model.index(row, column)).width() for row in range(first, last + 1))
+            wanted += 1 if view.showGrid() else 0  # as QTableView.sizeHintForColumn counts the grid line
+            if wanted > header.sectionSize(column):
+                header.resizeSection(column, wanted)
+
+    model.modelReset.connect(view.resizeColumnsToContents)
+    model.rowsInserted.connect(lambda _parent, first, last: widen(first, last))
+    model.dataChanged.connect(lambda top, bottom, _roles=(): widen(top.row(), bottom.row()))
+    view.resizeColumnsToContents()
+
+
 def text_table(name: str, headers: list[str], *, row_numbers: bool = False) -> QTableWidget:
     """A read-only table of plain text (fill it with fill_table): columns fit their text, the last one stretches."""
     table = QTableWidget(0, len(headers))
