@@ -84,7 +84,7 @@ def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[R
     """Items the month's visits found again after an earlier visit to the department, whoever found them
     (core/repeats.py). The month's own entries that reached the office after its close are left out, as its
     frozen summary leaves them out; earlier months' are visits like any other."""
-    found = findings_in(session, None, lookback(month), without_late_of=month)
+    found = findings_in(session, None, lookback(month), without_late_of=month, repeating_in={month})
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     digests = {(f.checklist_id, f.item_code): f.digest for f in found}
     snapshots = {digest: session.get(m.ChecklistSnapshot, digest) for digest in set(digests.values())}

@@ -120,7 +120,7 @@ def _repeats(session: Session, code: str, span: list[str], lang: str) -> tuple[l
     (core/repeats.py: the same item — and person, for a person's item — found again on a later visit).
     By item: every visit that found a repeated item; by person: every visit that found one of the person's
     repeated items."""
-    found = repeats(findings_in(session, code, span), set(span))
+    found = repeats(findings_in(session, code, span, repeating_in=span), set(span))
     items: dict[tuple[str, str], list[Repeat]] = defaultdict(list)
     persons: dict[str, list[Repeat]] = defaultdict(list)
     for r in found:

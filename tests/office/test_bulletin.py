@@ -28,12 +28,14 @@ from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import central_summary
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
+from inspector_app.core.repeats import lookback, repeats
 from inspector_app.core.store import models as local
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
 from inspector_app.office.bulletin import central_content
 from inspector_app.office.ledger import decide, ledger
 from inspector_app.office.month import close_month
+from inspector_app.office.repeats import findings_in
 from tests.helpers.central import merged_central
 from tests.helpers.fixtures import ASSESSMENT, cli_runner, local_time
 from tests.helpers.hospital import found_hospital
@@ -224,6 +226,11 @@ def test_repeats_count_across_visits_of_both_laptops_only(central, hospital: Hos
         assert sorted((r.department, r.item_code, r.persons, r.occurrences, r.inspections) for r in found) == expected
         assert [r.occurrences for r in found] == sorted((r.occurrences for r in found), reverse=True)
         assert all(r.item_text and r.since < f"{month}-32" for r in found)
+        with db.read() as session:  # the database narrows the keys down; the rule's answer is the same
+            every = findings_in(session, None, lookback(month))
+            narrowed = findings_in(session, None, lookback(month), repeating_in={month})
+        assert repeats(narrowed, {month}) == repeats(every, {month})
+        assert len(narrowed) < len(every)
     # the old rule (twice in the month) would have counted entries of one visit: such a key exists and is not listed
     once = defaultdict(lambda: [0, set()])
     for row_month, code, checklist, item, staff_no, count, inspection, _ in hospital.entries:
