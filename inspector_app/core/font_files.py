@@ -11,6 +11,8 @@ import lzma
 import os
 from pathlib import Path
 
+from platformdirs import user_cache_dir
+
 from inspector_app.core.paths import resources_dir
 
 EXT_A = "HanaMinA-ext"  # CJK Ext A, compatibility ideographs, radicals and the BMP ideographs Micro Hei lacks
@@ -26,8 +28,6 @@ PACKED_FILES = {**FALLBACK_FILES, KAI: "gkai00mp.ttf.xz", SONG: "gbsn00lp.ttf.xz
 def cached_font_path(name: str) -> Path:
     """Where the decompressed fallback face is kept: the user's cache folder, named by the bundled file's
     name and size, so an updated font gets a new copy."""
-    from platformdirs import user_cache_dir
-
     packed = resources_dir() / "fonts" / PACKED_FILES[name]
     stat = packed.stat()
     tag = hashlib.sha256(f"{packed.name}:{stat.st_size}".encode()).hexdigest()[:12]
