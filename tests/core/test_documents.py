@@ -255,6 +255,15 @@ def test_a_training_inspection_is_watermarked(store: Store, tmp_path: Path) -> N
     assert "TRAINING" not in re.sub(r"\s+", "", real)
 
 
+def test_a_scored_notice_shows_what_each_problem_took_off_the_score(store: Store, tmp_path: Path) -> None:
+    """A scored checklist charges nobody's pay: the notice's points are the score's (S1 ×3 on 1002: 6 points,
+    capped at 4), never a column of zeros under a failing score."""
+    text = re.sub(r"\s+", "", "".join(text_of(render_notice(store.ws, store.scored, None, "D001-000000-ZG-000009",
+                                                             today=TODAY), tmp_path)))
+    assert "本次督查得分96分" in text and "其中你科室问题扣4分（自得分中扣除；评分制检查表不扣绩效）" in text
+    assert "扣0分" not in text
+
+
 def test_a_scored_inspection_shows_score_pass_line_and_caps(store: Store, tmp_path: Path) -> None:
     text = "".join(text_of(render_sheet(store.ws, store.scored, "D001-000000-DC-000008"), tmp_path, layout=True))
     assert "得分" in text and "合格线" in text and "结论" in text

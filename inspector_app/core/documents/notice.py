@@ -49,7 +49,11 @@ from inspector_app.core.documents.official import (
 from inspector_app.core.errors import NotFoundError, StateError
 from inspector_app.core.i18n import tr, tr_lang
 from inspector_app.core.inspection_state import Entry, InspectionState, load_state
-from inspector_app.core.scoring.rules import ScoreEntry, inspection_result
+from inspector_app.core.scoring.rules import (
+    ScoreEntry,
+    capped_points,
+    inspection_result,
+)
 from inspector_app.core.store.models import Deduction, Department, Inspection
 from inspector_app.core.workspace import Workspace
 
@@ -115,8 +119,11 @@ def gather(state: InspectionState, entries: list[Entry], issued: date, lang: str
     """Problems by item (in checklist order), charges per person, and the long notes for 附件1."""
     checklist = state.checklist
     live = state.live_entries
-    result = inspection_result(checklist, [ScoreEntry(e.item_code, *e.target_key, e.points) for e in live])
-    counted = {e.id: (p, pay) for e, p, pay in zip(live, result.points, result.pay_percent, strict=True)}
+    scored = [ScoreEntry(e.item_code, *e.target_key, e.points) for e in live]
+    result = inspection_result(checklist, scored)
+    # a scored checklist's entries count nothing towards pay: the notice shows what each took off the score
+    shown = capped_points(checklist, scored) if result.scored else result.points
+    counted = {e.id: (p, pay) for e, p, pay in zip(live, shown, result.pay_percent, strict=True)}
     order = {item.code: index for index, item in enumerate(checklist.items())}
     problems: dict[str, Problem] = {}
     charges: dict[str, Charge] = {}
@@ -178,8 +185,9 @@ def _consequence(state: InspectionState, charges: list[Charge], citation: str, l
     if isinstance(state.checklist.scoring, ScoredScoring):
         rules = state.checklist.scoring
         verdict = tr_lang(lang, "passed") if state.score.passed else tr_lang(lang, "failed")
-        text = tr_lang(lang, "Under {citation}, this inspection scores {score} points (base {base}, pass line {line}): "
-                             "{verdict}. Points deducted for your department's problems: {points}.",
+        text = tr_lang(lang, "Under {citation}, this inspection scores {score} points (base {base}, pass line "
+                             "{line}): {verdict}. Your department's problems took {points} points off the score; a "
+                             "scored checklist takes nothing off performance pay.",
                        citation=citation, score=points(state.score.score), base=points(rules.base_score.value),
                        line=points(rules.pass_score.value), verdict=verdict, points=points(total))
         return [para(text, s["body"])]
