@@ -101,6 +101,8 @@ class MonthTab(QWidget):
         self.gaps = QListWidget()
         self.gaps.setObjectName("officeNotInspected")
         self.gaps.setAccessibleName(tr("Departments nobody inspected this month"))
+        self.gaps.setWordWrap(True)  # a long name wraps in the short list instead of being cut
+        self.gaps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.departments_box = boxed(tr("Departments"), self.departments_table)
         self.persons_box = boxed(tr("Staff"), self.persons_table)
         self.gaps_box = boxed(tr("Not inspected"), self.gaps)
