@@ -123,6 +123,9 @@ def test_a_failed_value_on_an_item_without_points_opens_a_rectification(main_win
     key(qtbot, "Return")
     [entry] = load_state(ws, page.state.id).live_entries
     assert (entry.item_code, entry.points) == ("Q1", 0.0)
+    model = page.entries_model
+    assert model.data(model.index(0, 5)) == "不扣分"  # not "−0"
+    assert "不扣分" in page.subtotals.text()
     from inspector_app.core.recording import Recorder
 
     Recorder(ws, actor="tester").finish(page.state.id)
