@@ -204,6 +204,19 @@ def _corrections(corrections: list[Correction], lang: str) -> Flowable:
                       tr_lang(lang, "No entry of a closed month arrived after its close."), width=WIDTH)
 
 
+def _complaints(content: BulletinContent, lang: str) -> Flowable:
+    rows = [[c.number, c.date, c.department, c.person, c.summary, c.status, points(c.points), c.referral]
+            for c in content.complaints]
+    return data_table(complaint_header(lang), rows, [30, 24, 24, 24, 32, 16, 12, 26], "lllllccl", "",
+                      width=WIDTH)
+
+
+def complaint_header(lang: str) -> list[str]:
+    return [tr_lang(lang, "Complaint no."), tr_lang(lang, "Date"), tr_lang(lang, "Department / window"),
+            tr_lang(lang, "Person concerned"), tr_lang(lang, "What was complained of"), tr_lang(lang, "Status"),
+            tr_lang(lang, "Points"), tr_lang(lang, "Referred to (移交)")]
+
+
 def correction_header(lang: str) -> list[str]:
     return [tr_lang(lang, "Month"), tr_lang(lang, "Date"), tr_lang(lang, "Department / window"),
             tr_lang(lang, "Person concerned"), tr_lang(lang, "Code"), tr_lang(lang, "Inspection item"),
@@ -267,6 +280,9 @@ def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to
     if content.corrections is not None:
         story += [Spacer(1, 4 * mm), table_heading(5, tr_lang(lang, "Corrections of closed months"), lang),
                   _corrections(content.corrections, lang)]
+    if content.complaints:  # only when there are some: bulletins issued before it reprint as they were
+        story += [Spacer(1, 4 * mm), table_heading(6 if content.corrections is not None else 5, tr_lang(
+            lang, "Complaints decided and referrals (001 §四 第7、8条)"), lang), _complaints(content, lang)]
     # the closing line, the issuer and the date stay together on one page (GB/T 9704: never a seal alone)
     story += [Spacer(1, 6 * mm), KeepTogether([official_para(tr_lang(lang, "Hereby notified."), o["body"]),
                                                Spacer(1, 4 * mm), seal_block(issuer, today, lang)]),
@@ -310,6 +326,10 @@ def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh"
         sheets.append((tr_lang(lang, "Corrections"), correction_header(lang),
                        [[c.month, c.date, c.department, c.person, c.item_code, c.item_text, c.points, c.pay_percent]
                         for c in content.corrections]))
+    if content.complaints:
+        sheets.append((tr_lang(lang, "Complaints and referrals"), complaint_header(lang),
+                       [[c.number, c.date, c.department, c.person, c.summary, c.status, c.points, c.referral]
+                        for c in content.complaints]))
     book = Workbook()
     book.remove(book.active)
     heading = f"{content.hospital}　{bulletin_title(content.month, lang)}"
