@@ -59,7 +59,7 @@ def _state_lines(state) -> list[str]:
     lines = [tr("Month {month}: {inspections} inspections, {entries} entries.", month=state.month,
                 inspections=state.inspections, entries=state.entries)]
     if state.closed:
-        lines.append(tr("Closed on {at} by {by}; figures {digest}.", at=f"{state.closed_at:%Y-%m-%d %H:%M} UTC",
+        lines.append(tr("Closed on {at} by {by}; figures {digest}.", at=f"{state.closed_at.astimezone():%Y-%m-%d %H:%M}",
                         by=state.closed_by, digest=state.figures_sha256[:16]))
         if state.late_entries:
             lines.append(tr("{n} entries arrived after the close: corrections the next closed month carries.",

@@ -15,6 +15,8 @@ from pathlib import Path
 from inspector_app import __version__
 from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import initial_language, set_language, tr
+from inspector_app.core.logs import command_logging
+from inspector_app.core.paths import resolve_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
 TEST_CRASH_ENV = "INSPECTOR_APP_TEST_CRASH"  # core.crash.TEST_CRASH_ENV
@@ -101,7 +103,6 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _training_data_dir(data_dir: str | None) -> Path:
-    from inspector_app.core.paths import resolve_data_dir
     from inspector_app.core.training.mode import prepare_training_dir
 
     return prepare_training_dir(resolve_data_dir(data_dir))
@@ -152,7 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             maybe_test_crash(getattr(args, "command", None))
         if args.training:  # every command then works on <data>/training/ (core/training/mode.py)
             args.data_dir = str(_training_data_dir(args.data_dir))
-        return handler(args)
+        if handler is run_gui:  # the window sets up its own log once it shows
+            return handler(args)
+        with command_logging(resolve_data_dir(args.data_dir)):
+            return handler(args)
     except InputError as exc:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
@@ -183,7 +187,6 @@ CRASH_EXIT = 4
 
 def _crashed(args: argparse.Namespace) -> int:
     from inspector_app.core.crash import write_crash_report
-    from inspector_app.core.paths import resolve_data_dir
 
     error = sys.exc_info()
     try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LOG_DIR = "logs"
@@ -26,8 +28,8 @@ def log_file(data_dir: Path) -> Path:
     return log_dir(data_dir) / LOG_FILE
 
 
-def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
-    """Send the app's log to <data>/logs/inspector-app.log (1 MB × 5 files); returns the file's path."""
+def _file_handler(path: Path) -> logging.Handler:
+    """The rotating log file handler (rotation put off while another process holds the log, see above)."""
     # imported here, not at the top: it pulls in socket, ~10 ms of the window's start-up
     from logging.handlers import RotatingFileHandler
 
@@ -50,15 +52,49 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
                 if self.stream is None:
                     self.stream = self._open()
 
-    path = log_file(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
+    handler = SharedRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def _logs_to(root: logging.Logger, path: Path) -> bool:
+    return any(Path(getattr(h, "baseFilename", "")) == path for h in root.handlers)
+
+
+def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
+    """Send the app's log to <data>/logs/inspector-app.log (1 MB × 5 files); returns the file's path."""
+    path = log_file(data_dir)
     root = logging.getLogger()
-    if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
-        handler = SharedRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+    if not _logs_to(root, path):
+        root.addHandler(_file_handler(path))
     root.setLevel(level)
     return path
+
+
+@contextmanager
+def command_logging(data_dir: Path) -> Iterator[None]:
+    """A command's log records go to the data folder's log file, never onto the console: libraries log
+    tracebacks (pyHanko for a certificate it cannot trace) for conditions the command reports in words. The
+    handler is closed when the command ends; a folder that cannot take a log drops the records instead."""
+    root = logging.getLogger()
+    path = log_file(data_dir)
+    if _logs_to(root, path):
+        yield
+        return
+    try:
+        handler = _file_handler(path)
+    except OSError:
+        handler = logging.NullHandler()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        handler.close()
 
 
 def tail_lines(path: Path, count: int) -> list[str]:

@@ -136,7 +136,7 @@ def close_month(central: CentralDB, month: str, *, closed_by: str, today: date, 
         state = _state_in(session, month, share)
         if state.closed:
             raise StateError(tr("{month} was closed on {at} by {by}.", month=month,
-                                at=f"{state.closed_at:%Y-%m-%d %H:%M}", by=state.closed_by))
+                                at=f"{state.closed_at.astimezone():%Y-%m-%d %H:%M}", by=state.closed_by))
         if state.blockers() and not force:
             raise StateError(tr("{month} is not closed: {why} (close anyway with force).", month=month,
                                 why=" ".join(state.blockers())))

@@ -48,6 +48,7 @@ def render_pay_list(pay: PayList, *, hospital: str, office: str, lang: str = "zh
         raise StateError(tr_lang(lang, "{month} is not closed: close the month before issuing its pay list.",
                                  month=pay.month))
     s = styles()
+    closed_on = pay.closed_at.astimezone().date()  # the office's own day, not UTC's
 
     def t(text: str, **values: object) -> str:
         return tr_lang(lang, text, **values)
@@ -58,7 +59,7 @@ def render_pay_list(pay: PayList, *, hospital: str, office: str, lang: str = "zh
     total_pay = sum(p.total_pay for p in pay.people())
     intro = t("Closed on {date}. {persons} staff members and {departments} departments lose performance pay "
               "(1 point = 1%); {entries} entries of the month, {corrections} corrections of earlier months.",
-              date=long_date(pay.closed_at.date(), lang), persons=len(people[2]), departments=len(departments[2]),
+              date=long_date(closed_on, lang), persons=len(people[2]), departments=len(departments[2]),
               entries=len(entries[2]), corrections=len(corrections[2]))
     story: list[Flowable] = [
         *title_block(hospital, title, number, lang, t("To the audit department")),
@@ -80,7 +81,7 @@ def render_pay_list(pay: PayList, *, hospital: str, office: str, lang: str = "zh
               data_table([entries[1][i] for i in (0, 1, 2, 4, 5, 8, 9, 10, 11)],
                          [_cells([r[i] for i in (0, 1, 2, 4, 5, 8, 9, 10, 11)], {7, 8}) for r in entries[2]],
                          [18, 14, 14, 24, 10, 32, 10, 12, 16], "llllllcrr", t("No entries this month.")),
-              Spacer(1, 8 * mm), para(f"{office}　{long_date(pay.closed_at.date(), lang)}", s["number"])]
+              Spacer(1, 8 * mm), para(f"{office}　{long_date(closed_on, lang)}", s["number"])]
     return build_pdf(story, hospital=hospital, title=title, number=number, lang=lang, author=office)
 
 

@@ -128,11 +128,17 @@ def test_notice_and_bulletin_in_both_formats(run, tmp_path):
     assert code == 1 and ".xlsx" in err
 
 
-def test_a_sheet_from_another_office_is_not_trusted(run, sheet, tmp_path):
-    """A fresh data folder trusts no office: the same file fails there (and says why)."""
+def test_a_sheet_from_another_office_is_not_trusted(run, sheet, tmp_path, capsys):
+    """A fresh data folder trusts no office: the same file fails there and says why, in one reason; what the
+    signature library logs about the certificate path goes to the folder's log, not onto the console."""
     other = tmp_path / "other"
+    capsys.readouterr()
     code = main(["--data-dir", str(other), "--lang", "en", "verify", str(sheet)])
+    out = capsys.readouterr().out
     assert code == 1
+    assert [line for line in out.splitlines() if line.startswith("Problem")] == [
+        "Problem: the signer's certificate does not chain to a trusted office certificate"]
+    assert "PathBuildingError" in (other / "logs" / "inspector-app.log").read_text(encoding="utf-8")
 
 
 def test_demo_inspections_are_signed_like_real_ones(tmp_path, capsys):

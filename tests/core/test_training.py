@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from inspector_app.core.checklists.library import ChecklistLibrary
 from inspector_app.core.errors import AppError, InputError
-from inspector_app.core.i18n import set_language
 from inspector_app.core.paths import forms_dir
 from inspector_app.core.scoring import entry_points
 from inspector_app.core.scoring.measured import measured_outcome
@@ -36,19 +35,13 @@ PACKS = forms_dir() / "training" / "scenarios"
 PACK_001 = PACKS / "001-assessment.scenarios.json"
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("english")
 
-
-@pytest.fixture(scope="module")
-def library() -> ChecklistLibrary:
-    return ChecklistLibrary.load(forms_dir(), include_training=True)
 
 
 @pytest.fixture(scope="module")
-def pack(library: ChecklistLibrary) -> Pack:
-    return load_pack(PACK_001, library)
+def pack(training_library: ChecklistLibrary) -> Pack:
+    return load_pack(PACK_001, training_library)
 
 
 def attempt(scenario: str, *deductions: tuple, trainee: str = "新督查员", pack_id: str = "drill-001-assessment"
@@ -59,7 +52,7 @@ def attempt(scenario: str, *deductions: tuple, trainee: str = "新督查员", pa
 
 # ---- shipped packs -------------------------------------------------------------------------------------------
 
-def test_every_shipped_pack_validates_and_matches_the_rules(library: ChecklistLibrary) -> None:
+def test_every_shipped_pack_validates_and_matches_the_rules(training_library: ChecklistLibrary) -> None:
     files = pack_files(PACKS)
     assert len(files) >= 2
     total = 0
@@ -67,8 +60,8 @@ def test_every_shipped_pack_validates_and_matches_the_rules(library: ChecklistLi
     heads = measured = no_points = 0
     complaints: set[str | None] = set()
     for file in files:
-        loaded = load_pack(file, library)
-        checklist = library.get(loaded.data.checklist)
+        loaded = load_pack(file, training_library)
+        checklist = training_library.get(loaded.data.checklist)
         for scenario in loaded.data.scenarios:
             total += 1
             complaints.add(scenario.complaint)
@@ -101,12 +94,12 @@ def test_complaints_confirmed_and_unconfirmed(pack: Pack) -> None:
     assert pack.scenario("a7-complaint-unconfirmed").expected == []
 
 
-def test_packs_are_not_checklists(library: ChecklistLibrary) -> None:
+def test_packs_are_not_checklists(training_library: ChecklistLibrary) -> None:
     import argparse
 
     from inspector_app.cli.commands_forms import validate_forms
 
-    assert not library.problems
+    assert not training_library.problems
     assert validate_forms(argparse.Namespace(paths=[str(forms_dir())])) == 0
 
 
@@ -138,32 +131,32 @@ def _expected(data: dict, scenario_id: str) -> list[dict]:
     (lambda d: _expected(d, "a1-study-records")[0].update(charged_to="T101"), "expected.0.charged_to", "department"),
     (lambda d: _expected(d, "a2-late")[0].update(count="twice"), "expected.0.count", "whole number"),
 ])
-def test_broken_pack_names_file_scenario_and_field(tmp_path: Path, library: ChecklistLibrary, change, field: str,
+def test_broken_pack_names_file_scenario_and_field(tmp_path: Path, training_library: ChecklistLibrary, change, field: str,
                                                    words: str) -> None:
     path = _broken(tmp_path, change)
     with pytest.raises(InputError) as caught:
-        load_pack(path, library)
+        load_pack(path, training_library)
     problem = caught.value.problems[0]
     assert problem.file == str(path) and problem.line
     assert problem.field.startswith("scenarios.") and problem.field.endswith(field)
     assert words in problem.reason
 
 
-def test_broken_pack_reason_names_the_scenario(tmp_path: Path, library: ChecklistLibrary) -> None:
+def test_broken_pack_reason_names_the_scenario(tmp_path: Path, training_library: ChecklistLibrary) -> None:
     path = _broken(tmp_path, lambda d: _expected(d, "head-curt")[0].update(points=2))
     with pytest.raises(InputError) as caught:
-        load_pack(path, library)
+        load_pack(path, training_library)
     assert "head-curt" in str(caught.value)
 
 
-def test_unknown_checklist_and_duplicate_ids(tmp_path: Path, library: ChecklistLibrary) -> None:
+def test_unknown_checklist_and_duplicate_ids(tmp_path: Path, training_library: ChecklistLibrary) -> None:
     with pytest.raises(InputError, match="checklist"):
-        load_pack(_broken(tmp_path, lambda d: d.update(checklist="svc-nope")), library)
+        load_pack(_broken(tmp_path, lambda d: d.update(checklist="svc-nope")), training_library)
 
     def twice(d: dict) -> None:
         d["scenarios"][1]["id"] = d["scenarios"][0]["id"]
     with pytest.raises(InputError, match="twice"):
-        load_pack(_broken(tmp_path, twice), library)
+        load_pack(_broken(tmp_path, twice), training_library)
 
 
 # ---- grading -----------------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import pytest
 
 from inspector_app.core.checklists.library import ChecklistLibrary
 from inspector_app.core.errors import InputError
-from inspector_app.core.i18n import set_language
 from inspector_app.core.paths import forms_dir
 from inspector_app.core.training import (
     DEPARTMENT,
@@ -29,20 +28,14 @@ PACKS = forms_dir() / "training" / "scenarios"
 ASSESSMENT, ROUNDS = "drill-001-assessment", "drill-quality-rounds"
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("english")
 
-
-@pytest.fixture(scope="module")
-def library() -> ChecklistLibrary:
-    return ChecklistLibrary.load(forms_dir(), include_training=True)
 
 
 @pytest.fixture(scope="module")
-def packs(library: ChecklistLibrary) -> dict[str, Pack]:
-    return {p.id: p for p in (load_pack(PACKS / "001-assessment.scenarios.json", library),
-                              load_pack(PACKS / "000-004-quality-rounds.scenarios.json", library))}
+def packs(training_library: ChecklistLibrary) -> dict[str, Pack]:
+    return {p.id: p for p in (load_pack(PACKS / "001-assessment.scenarios.json", training_library),
+                              load_pack(PACKS / "000-004-quality-rounds.scenarios.json", training_library))}
 
 
 def _try(pack: Pack, scenario: str, *lines: RecordedDeduction):  # noqa: ANN202
@@ -112,7 +105,7 @@ def test_only_a_verified_complaint_charges(packs: dict[str, Pack]) -> None:
     assert _try(pack, "a7-complaint-pending").score == 100
 
 
-def test_a_key_charging_an_unverified_complaint_is_refused(library: ChecklistLibrary, tmp_path: Path) -> None:
+def test_a_key_charging_an_unverified_complaint_is_refused(training_library: ChecklistLibrary, tmp_path: Path) -> None:
     data = json.loads((PACKS / "001-assessment.scenarios.json").read_text(encoding="utf-8"))
     bad = copy.deepcopy(data)
     scene = next(s for s in bad["scenarios"] if s["id"] == "a7-complaint-pending")
@@ -120,10 +113,10 @@ def test_a_key_charging_an_unverified_complaint_is_refused(library: ChecklistLib
     path = tmp_path / "bad.scenarios.json"
     path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputError, match="verified in the register"):
-        load_pack(path, library)
+        load_pack(path, training_library)
     measured = copy.deepcopy(data)
     scene = next(s for s in measured["scenarios"] if s["id"] == "a1-study-book-measured")
     scene["expected"][0]["points"] = 4  # the value gives one missing session: 2 points
     path.write_text(json.dumps(measured, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputError, match="give 2 point"):
-        load_pack(path, library)
+        load_pack(path, training_library)

@@ -112,6 +112,17 @@ def test_flipped_bytes_anywhere_in_a_signed_sheet_are_refused(laptop: Laptop) ->
     assert not accepted, f"changed bytes accepted at {accepted[:10]} of {len(laptop.pdf)}"
 
 
+def test_an_untrusted_signer_is_refused_for_that_alone(laptop: Laptop) -> None:
+    """Verified without the office certificate: the one reason is the missing trust, not also an alteration (the
+    embedded office certificate, untrusted, used to fail the signature's shape)."""
+    from inspector_app.core.i18n import set_language
+
+    set_language("en")
+    result = verify_pdf(laptop.pdf, [])
+    assert not result.ok and result.intact
+    assert result.problems == ["the signer's certificate does not chain to a trusted office certificate"]
+
+
 def test_flipped_bytes_anywhere_in_a_bundle_never_pass_as_changed_content(laptop: Laptop, tmp_path: Path) -> None:
     """A flip is refused, or it hit zip bookkeeping no signed byte depends on (a member's time stamp, the
     "made by" version): then what verifies is byte for byte the original. (Found: a flip inside a deflate

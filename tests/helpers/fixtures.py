@@ -26,6 +26,7 @@ from hypothesis import settings as hypothesis_settings
 from inspector_app.core.checklists import Checklist, ChecklistLibrary
 from inspector_app.core.demo import ensure_demo_roster
 from inspector_app.core.i18n import set_language
+from inspector_app.core.paths import forms_dir
 from inspector_app.core.recording import NewInspection, Recorder
 from inspector_app.core.store.database import DB_FILE
 from inspector_app.core.store.models import DeviceState, Inspection
@@ -52,6 +53,7 @@ __all__ = [
     "reset_language",
     "sqlite_rows",
     "start_inspection",
+    "training_library",
     "workspace",
 ]
 
@@ -152,6 +154,11 @@ StartInspection = Callable[..., Inspection]
 def bundled_library() -> ChecklistLibrary:
     """The bundled forms, loaded once (each Workspace would otherwise load and quote-check them again)."""
     return ChecklistLibrary.load()
+
+@pytest.fixture(scope="session")
+def training_library() -> ChecklistLibrary:
+    """The shipped checklists with the training ones (the drills' scenario packs refer to both)."""
+    return ChecklistLibrary.load(forms_dir(), include_training=True)
 
 
 @pytest.fixture

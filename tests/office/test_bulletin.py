@@ -207,6 +207,20 @@ def test_the_pdf_prints_the_same_rankings(central, tmp_path: Path) -> None:
     assert "附表5" in text and "已结算月份的更正" in text
 
 
+def test_the_seal_closes_the_body_and_the_tables_follow_as_annexes(central, tmp_path: Path) -> None:
+    """GB/T 9704's order: the body ending in 特此通报, the annexes named, the issuer and date with the body's last
+    paragraph on their page; the tables from the next page on; the 版记 on the last page."""
+    db, _ = central
+    text = text_of(render_content(_content(db, MONTHS[1]), "TB-2025-06-01"), tmp_path)
+    pages = text.split("\f")
+    closing = next(n for n, page in enumerate(pages) if "特此通报" in page)
+    flat = "".join(pages[closing].split())
+    assert "附表：1.科室排名" in flat and "5.已结算月份的更正" in flat and "2025年6月20日" in flat
+    assert "附表1" not in flat and flat.index("特此通报") > 0  # a body paragraph stands before it on its page
+    assert all("附表1" not in page for page in pages[:closing + 1])
+    assert "附表1" in pages[closing + 1] and "印发" in pages[-2 if not pages[-1].strip() else -1]
+
+
 def test_repeats_count_across_visits_of_both_laptops_only(central, hospital: Hospital) -> None:
     """A repeat is the same item (and person) found again on a later visit, whichever laptop made either visit;
     twice inside one visit is not a repeat."""

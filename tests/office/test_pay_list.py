@@ -108,3 +108,27 @@ def test_write_refuses_other_formats(central: tuple[CentralDB, str], tmp_path: P
     db, _ = central
     with pytest.raises(AppError):
         write_pay_list_xlsx(pay_list(db, _months(db)[0]), tmp_path / "x.csv")
+
+
+def test_the_closing_day_is_the_offices_own(central: tuple[CentralDB, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month closed at 01:30 in Beijing (17:30 UTC the day before) says it was closed that Beijing day."""
+    import dataclasses
+    import subprocess
+    import time
+    from datetime import datetime, timezone
+
+    from inspector_app.office.pay_list_pdf import render_pay_list
+
+    db, _ = central
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        closed = dataclasses.replace(pay_list(db, _months(db)[0]),
+                                     closed_at=datetime(2025, 6, 30, 17, 30, tzinfo=timezone.utc))
+        pdf = render_pay_list(closed, hospital="示例市人民医院", office="综合办公室")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    text = "".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                                  check=True).stdout.decode().split())
+    assert "2025年7月1日" in text and "2025年6月30日" not in text

@@ -14,8 +14,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from inspector_app.core.documents.bulletin_data import (
     BulletinContent,
@@ -116,6 +118,18 @@ def _narrative(narrative: BulletinNarrative, lang: str) -> list[Flowable]:
         story.append(section_heading(numbered(n, title, lang), min_space=20 * mm))  # a heading and two lines
         story += [official_para(text, o["body"]) for text in paragraphs]
     return story
+
+
+def _annex_list(titles: list[str], lang: str) -> list[Flowable]:
+    """附件说明: 附表：1. … with each further table on a line of its own, its number under the first one's."""
+    style = official_styles()["annex_note"]
+    first = tr_lang(lang, "Annexed tables: {list}", list=f"1. {titles[0]}")
+    label = first[:first.index("1. ")]
+    start = style.leftIndent + style.firstLineIndent  # where the first line begins
+    further = ParagraphStyle("o-annex-further", parent=style, firstLineIndent=0,
+                             leftIndent=start + stringWidth(label, style.fontName, style.fontSize))
+    return [official_para(first, style)] + [official_para(f"{n}. {text}", further)
+                                            for n, text in enumerate(titles[1:], 2)]
 
 
 def _rankings(summary: MonthlySummary, lang: str) -> list[Flowable]:
@@ -263,30 +277,36 @@ def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to
     ]
     if content.provisional:
         story.append(para(tr_lang(lang, "The month is not closed yet: its figures may still change."), s["small"]))
-    story += [*_narrative(narrative, lang), Spacer(1, 2 * mm), *_rankings(summary, lang)]
+    titles = [tr_lang(lang, "Department ranking"), tr_lang(lang, "Staff with deductions"),
+              tr_lang(lang, "Problems found again after an earlier visit"),
+              tr_lang(lang, "Overdue rectifications by problem (as of {date})", date=long_date(today, lang))]
+    if content.corrections is not None:
+        titles.append(tr_lang(lang, "Corrections of closed months"))
+    if content.complaints:
+        titles.append(tr_lang(lang, "Complaints decided and referrals (001 §四 第7、8条)"))
+    # GB/T 9704: the body ends with 特此通报, the annexes are named (附件说明), then the issuer, the date and the
+    # seal, kept together with the body's last paragraph (never a seal on a page without body text); the tables
+    # follow as annexes from a new page, and the 版记 closes the last page
+    body = _narrative(narrative, lang)
+    story += [*body[:-1], KeepTogether([*body[-1:], official_para(tr_lang(lang, "Hereby notified."), o["body"]),
+                                        Spacer(1, 4 * mm), *_annex_list(titles, lang), Spacer(1, 6 * mm),
+                                        seal_block(issuer, today, lang)]),
+              PageBreak(), *_rankings(summary, lang)]
     chart = points_chart([(d.name, d.total_points) for d in charged], WIDTH,
                          tr_lang(lang, "points deducted"))
     if chart is not None:
         # the heading stays with its chart: never a lone heading at the foot of a page
         story += [Spacer(1, 4 * mm), KeepTogether([subheading(tr_lang(lang, "Points per department")), chart])]
     story += [
-        Spacer(1, 4 * mm), table_heading(2, tr_lang(lang, "Staff with deductions"), lang), _persons(summary, lang),
-        Spacer(1, 4 * mm), table_heading(3, tr_lang(lang, "Problems found again after an earlier visit"), lang),
-        _repeats(content, lang), Spacer(1, 4 * mm),
-        table_heading(4, tr_lang(lang, "Overdue rectifications by problem (as of {date})",
-                                 date=long_date(today, lang)), lang),
-        _overdue(content, lang),
+        Spacer(1, 4 * mm), table_heading(2, titles[1], lang), _persons(summary, lang),
+        Spacer(1, 4 * mm), table_heading(3, titles[2], lang), _repeats(content, lang),
+        Spacer(1, 4 * mm), table_heading(4, titles[3], lang), _overdue(content, lang),
     ]
     if content.corrections is not None:
-        story += [Spacer(1, 4 * mm), table_heading(5, tr_lang(lang, "Corrections of closed months"), lang),
-                  _corrections(content.corrections, lang)]
+        story += [Spacer(1, 4 * mm), table_heading(5, titles[4], lang), _corrections(content.corrections, lang)]
     if content.complaints:  # only when there are some: bulletins issued before it reprint as they were
-        story += [Spacer(1, 4 * mm), table_heading(6 if content.corrections is not None else 5, tr_lang(
-            lang, "Complaints decided and referrals (001 §四 第7、8条)"), lang), _complaints(content, lang)]
-    # the closing line, the issuer and the date stay together on one page (GB/T 9704: never a seal alone)
-    story += [Spacer(1, 6 * mm), KeepTogether([official_para(tr_lang(lang, "Hereby notified."), o["body"]),
-                                               Spacer(1, 4 * mm), seal_block(issuer, today, lang)]),
-              Spacer(1, 8 * mm), KeepTogether([colophon(copy_to, office, today, lang)])]
+        story += [Spacer(1, 4 * mm), table_heading(len(titles), titles[-1], lang), _complaints(content, lang)]
+    story += [Spacer(1, 8 * mm), KeepTogether([colophon(copy_to, office, today, lang)])]
     return build_official_pdf(story, title_text=title, number=number, author=issuer,
                               created=created or datetime.now().astimezone(), device_id=device_id, lang=lang,
                               reprint=reprint)

@@ -275,7 +275,9 @@ def _verify_each(data: bytes, reader, signatures, trust_roots, dss, result: Veri
         if again is not None:
             statuses[report.field_name] = again
     for signature, report in zip(signatures, reports, strict=True):
-        if report.intact and not gap_is_canonical(data, signature, trust_roots, timestamp=report.kind == TIMESTAMP,
+        # the gap's shape is judged against the trusted office: a signer nobody trusts is refused for that,
+        # not also said to be altered (its office certificate, not being trusted, fails the shape)
+        if report.intact and report.trusted and not gap_is_canonical(data, signature, trust_roots, timestamp=report.kind == TIMESTAMP,
                                                     countersignature=report.kind == COUNTERSIGNATURE):
             result.problems.append(tr("the signature field of {who} was altered after signing",
                                       who=report.signer or "?"))

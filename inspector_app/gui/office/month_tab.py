@@ -202,7 +202,7 @@ class MonthTab(QWidget):
     def show_state(self, state: Any) -> None:
         self.state = state
         if state.closed:
-            text = tr("Closed on {at} by {by}.", at=f"{state.closed_at:%Y-%m-%d %H:%M}", by=state.closed_by)
+            text = tr("Closed on {at} by {by}.", at=f"{state.closed_at.astimezone():%Y-%m-%d %H:%M}", by=state.closed_by)
             if state.late_entries:
                 text += " " + tr("{n} entries arrived after the close: the next month carries them.",
                                  n=state.late_entries)
