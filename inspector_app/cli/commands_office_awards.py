@@ -10,7 +10,7 @@ from typing import Any
 from inspector_app.cli.common import central_option
 from inspector_app.core.i18n import tr
 
-MET, FAILED, NOT_MEASURED = "✓", "✗", "–"
+MET, FAILED, NOT_MEASURED, PENDING = "✓", "✗", "–", "?"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +71,7 @@ def load_roster_file(path: str | None) -> Any:
 
 
 def _mark(outcome: str) -> str:
-    return {"met": MET, "failed": FAILED}.get(outcome, NOT_MEASURED)
+    return {"met": MET, "failed": FAILED, "pending": PENDING}.get(outcome, NOT_MEASURED)
 
 
 def _table(title: str, found: list, picked: set[tuple[str, str]], kind: str, quota: int) -> str:
@@ -137,6 +137,7 @@ def office_awards_cmd(args: argparse.Namespace) -> int:
               months=", ".join(selection.months)),
            tr("✓ met, ✗ failed, – not measured; ★ proposed within the quota; eligible: inspected, nothing failed, "
               "and a window's evaluation rate and satisfaction measured at 90% or more every month"),
+           tr("? pending: a complaint of the quarter is still being investigated (it counts only once verified)"),
            "", _table(tr("优质服务窗口 (windows)"), selection.windows, picked, WINDOW, QUOTA[WINDOW]),
            "", _table(tr("服务标兵 (persons)"), selection.persons, picked, PERSON, QUOTA[PERSON])]
     if not selection.roster_used:

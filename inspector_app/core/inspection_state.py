@@ -269,6 +269,9 @@ def preview(state: InspectionState, item_code: str, staff_nos: list[str], count:
         already = state.score.items.get(item_code)
         notes.append(tr("cap {cap:g} per inspection", cap=item.cap) + (
             tr(" (reached)") if already and already.counted >= item.cap else ""))
+    if not item.deducts:  # 不扣分，限期整改: the finding opens a rectification and deducts nothing
+        return Preview(0.0, tr("No points: opens a rectification due in {days} days",
+                               days=checklist.deadline_days(item)))
     text = tr("Will deduct {points:g} points", points=total)
     if notes:
         text += "（" + "；".join(notes) + "）"

@@ -129,7 +129,7 @@ class EntriesModel(RowTableModel):
         if entry.voided:
             note = f"[{tr('void')}: {entry.void_reason}] {note}"
         cells = [None, entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
-                 deduction_text(entry.points), note, entry.item_text]
+                 deduction_text(entry.points) if entry.points else tr("no points"), note, entry.item_text]
         self._texts[entry.id] = (entry, cells)
         return cells
 

@@ -3,7 +3,8 @@ checklist items speak to which criterion.
 
 000 附件 三、评选标准: every 优质服务窗口 must meet "每月接受评价率占服务对象90%以上；窗口及个人当月满意度90%以上；
 严格执行首问首接负责制,无推诿扯皮现象,无服务投诉或违法违纪事件发生", and 四、评选办法: "每季度评选三个优质服务窗口和
-十名优质服务标兵". A criterion is `met`, `failed` or `not_measured` (nothing decides it either way).
+十名优质服务标兵". A criterion is `met`, `failed` or `not_measured` (nothing decides it either way); "no complaint" is `pending` while a
+complaint of the period is received or under investigation and none is verified (shown, excluding nobody).
 The evaluation rate and satisfaction are read month by month from the measured values inspectors recorded
 (award_measured.py: the latest record of a department's month counts); a month with no value is no evidence,
 never a pass. The complaint register is the office's (complaints.py): only a verified complaint counts against.
@@ -46,6 +47,7 @@ class Outcome(str, Enum):
     MET = "met"
     FAILED = "failed"
     NOT_MEASURED = "not_measured"
+    PENDING = "pending"  # no complaint: none verified, one still received or under investigation (excludes nobody)
 
 
 class Criterion(str, Enum):

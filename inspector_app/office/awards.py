@@ -197,8 +197,9 @@ def _rate_result(criterion: Criterion, kind: str, subject: str, department: str,
 
 def _complaint_result(against: ev.Lines | None, inspected: int, register: tuple[ComplaintRecord, ...] | None,
                       kind: str, subject: str, months: list[str], lang: str) -> CriterionResult:
-    """No complaint: entries on complaint items and verified complaints of the register count against; a pending
-    one is listed and excludes nobody. Only a register kept can say there were none."""
+    """No complaint (000 W5, 001 A7): entries on complaint items (snapshots before the register) and verified
+    complaints of the register count against; a pending one makes it `pending`, listed, excluding nobody. Only a
+    register kept can say there were none."""
     criterion = Criterion.NO_COMPLAINT
     lines = list(against.lines) if against else []
     omitted = (against.total - len(against.lines)) if against else 0
@@ -218,9 +219,11 @@ def _complaint_result(against: ev.Lines | None, inspected: int, register: tuple[
             lang, "not measured: the office has not kept the complaint register"))
     if not inspected:
         return CriterionResult(criterion, Outcome.NOT_MEASURED, evidence_against=pending)
-    return CriterionResult(criterion, Outcome.MET, [Evidence("", tr_lang(
-        lang, "the complaint register holds no verified complaint in the quarter"))], pending,
-        note=tr_lang(lang, "{n} complaint(s) still being investigated", n=len(pending)) if pending else "")
+    held = [Evidence("", tr_lang(lang, "the complaint register holds no verified complaint in the quarter"))]
+    if pending:  # 000 W5 / 001 A7 count only once verified: shown as pending, excluding nobody
+        return CriterionResult(criterion, Outcome.PENDING, held, pending, note=tr_lang(
+            lang, "{n} complaint(s) still being investigated", n=len(pending)))
+    return CriterionResult(criterion, Outcome.MET, held)
 
 
 def _judge(kind: str, subject: str, department: str, visits: ev.Lines | None,

@@ -12,7 +12,10 @@ gathers that content from the central database:
 - overdue rectifications: the rectification ledger's (office/ledger.py), the office's decisions included, one
   row per item and department with the persons listed;
 - corrections (更正): entries of closed months that arrived after their close and that this month carries
-  (pay_list.carried_entries_query, the same ones the month's pay list adds to the pay deductions).
+  (pay_list.carried_entries_query, the same ones the month's pay list adds to the pay deductions);
+- complaints and referrals: the register's complaints decided in the month (查实 with their points, 不属实 with
+  none) and those referred to the authorities (001 §四 第8条 移交) with their follow-up (complaints.bulletin_lines);
+  the table is printed only when there are some, so bulletins issued before it reprint unchanged.
 
 Names: the hospital and the office printed on it are the caller's (the command line takes them from
 `--hospital` / `--office`, else the office certificate and the data folder's settings). Numbers: a bulletin
@@ -56,6 +59,7 @@ from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.repeats import lookback, repeats
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
+from inspector_app.office.complaints import bulletin_lines
 from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
 from inspector_app.office.pay_list import carried_entries_query, pay_lines
@@ -136,7 +140,8 @@ def central_content(central: CentralDB, month: str, *, hospital: str, office: st
                                repeat_problems_in(session, month, lang), overdue_in(session, today, lang),
                                corrections_in(session, month, closed, lang), provisional=not closed,
                                previous=month_summary_in(session, lookback(month, 1)[0]),
-                               entries=month_entries_in(session, month, lang), open_rectifications=len(opened))
+                               entries=month_entries_in(session, month, lang), open_rectifications=len(opened),
+                               complaints=bulletin_lines(session, month, lang))
 
 
 def bulletin_number(prefix: str, year: int, n: int) -> str:

@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists import ChecklistLibrary, content_hash
 from inspector_app.core.checklists.models import Category, ChargeTo, Checklist, Item
+from inspector_app.core.documents.bulletin_data import ComplaintLine
 from inspector_app.core.errors import InputError, NotFoundError, StateError
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import tr, tr_lang
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.roster.models import Roster
@@ -345,3 +346,30 @@ def register_records(central: CentralDB, months: list[str]) -> tuple[Any, ...] |
         if row.staff_no:
             records.append(ComplaintRecord(PERSON, row.staff_no, day, verified, text))
     return tuple(records)
+
+
+def bulletin_lines(session: Session, month: str, lang: str = "zh") -> list[ComplaintLine]:
+    """The register's part of the month's bulletin (documents.bulletin_data.ComplaintLine): complaints decided in
+    `month` (查实 with the points they charged, 不属实 with none) and those referred (第8条 移交) that were received
+    or decided in it, with whom they went to and whether it is handled. Voided ones are left out."""
+    C = m.Complaint
+    first = date.fromisoformat(month + "-01")
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    decided = (C.decided_on >= first) & (C.decided_on < after) & C.status.in_(("verified", "unfounded"))
+    referred = C.referral_to.is_not(None) & (((C.received_on >= first) & (C.received_on < after)) | decided)
+    rows = session.scalars(select(C).where(C.status != "void", decided | referred)
+                           .order_by(C.decided_on, C.received_on, C.number))
+    states = {"referred": tr_lang(lang, "referred"), "handled": tr_lang(lang, "handled")}
+    lines = []
+    for row in rows:
+        person = f"{row.staff_name or ''}（{row.staff_no}）" if row.staff_no else ""
+        referral = (f"{row.referral_to} · {states.get(row.referral_state or '', row.referral_state or '')}"
+                    if row.referral_to else "")
+        status = {"verified": tr_lang(lang, "complaint verified"), "unfounded": tr_lang(lang, "complaint unfounded"),
+                  "received": tr_lang(lang, "complaint received"),
+                  "investigating": tr_lang(lang, "complaint under investigation")}.get(row.status, row.status)
+        day = row.decided_on if row.decided_on and row.status in ("verified", "unfounded") else row.received_on
+        lines.append(ComplaintLine(row.number, row.department_name or row.department_code, person, row.summary,
+                                   status, day.isoformat(), row.points if row.status == "verified" else 0.0,
+                                   referral))
+    return lines

@@ -5,6 +5,13 @@ a message that sends the inspector to the office's register), the office sets as
 even when it is re-signed with a real enrolled laptop key, and an inspection started on the earlier checklist
 version (whose snapshot has no such flag) keeps its own rules. That a pending complaint charges nothing and a
 verified one 5 points on its verification date is tested on the register itself: tests/office/test_complaints.py.
+
+000's model window W5 (无服务投诉) is register-only too (svc-000-model-window v4): the quarterly selection reads the
+register for it (tests/office/test_awards.py). A bundle whose inspection was started on the earlier version (v3 of
+either checklist) and carries the complaint item merges under that snapshot's rules: the snapshot is the rule the
+inspection was scored with (an inspection started before the update and pushed after it is honest), the office
+checks the body against its hash, and a bundle naming v3 while carrying another body is refused. What is set aside
+is a complaint entry under a snapshot that says register-only.
 """
 
 from __future__ import annotations
@@ -12,12 +19,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from inspector_app.core.checklists import content_hash, load_checklist
 from inspector_app.core.checklists.models import Checklist
 from inspector_app.core.errors import InputError
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.merge import default_url, merge_files, open_central
+from inspector_app.core.merge import models as cm
+from inspector_app.core.merge.summary import central_summary
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
@@ -85,5 +96,92 @@ def test_a_forged_complaint_entry_is_set_aside(tmp_path: Path, demo_template: Pa
         assert outcome.reason_code == "register_only", outcome
         assert "A7" in outcome.message and "complaint register" in outcome.message
         assert merge_files(central, [pushed], trusted, tmp_path / "files").clean  # the honest one merges
+    finally:
+        central.close()
+
+
+MODEL_WINDOW = "svc-000-model-window"
+EARLIER = Path(__file__).parent / "data" / "checklists"
+# checklist, its v3 file, the item a laptop records, the complaint item it is turned into, points of each
+OLDER = {ASSESSMENT: ("001-assessment-v3.yaml", "A8", "A7", 5.0), MODEL_WINDOW: ("000-model-window-v3.yaml", "W4",
+                                                                              "W5", 15.0)}
+
+
+def test_the_model_windows_complaint_criterion_is_the_registers(demo_workspace: Workspace, bundled_library,
+                                                                english: None) -> None:
+    w5 = bundled_library.get(MODEL_WINDOW).item("W5")
+    assert w5.recorded_in == "complaint_register" and not w5.observable and "pending" in w5.guidance.en
+    recorder = Recorder(demo_workspace, actor="tester")
+    day = local_time(2026, 3, 10, 9)
+    inspection = recorder.start(NewInspection(MODEL_WINDOW, "W-REG", "测试督查员", started_at=day)).id
+    with pytest.raises(InputError, match="complaint register"):
+        recorder.record(inspection, NewDeduction("W5", ["1002"], recorded_at=day))
+    recorder.record(inspection, NewDeduction("W4", ["1002"], recorded_at=day))
+    earlier = load_checklist(EARLIER / OLDER[MODEL_WINDOW][0])
+    assert earlier.version == 3 and earlier.item("W5").observable
+    old = recorder.start(NewInspection(MODEL_WINDOW, "W-REG", "测试督查员", started_at=day), earlier).id
+    assert recorder.record(old, NewDeduction("W5", ["1002"], recorded_at=day))  # v3's rules: an observation
+
+
+def _pushed(tmp_path: Path, demo_template: Path, checklist_id: str) -> tuple[Path, Path, Workspace]:
+    office, [laptop] = found_hospital(tmp_path, demo_template, ["K009"])
+    share = tmp_path / "share"
+    share.mkdir()
+    ws = Workspace.open(laptop)
+    recorder = Recorder(ws, actor="K009")
+    day = local_time(2026, 3, 10, 9)
+    inspection = recorder.start(NewInspection(checklist_id, "W-REG", "督查员K009", started_at=day)).id
+    recorder.record(inspection, NewDeduction(OLDER[checklist_id][1], ["1002"], recorded_at=day.replace(minute=5)))
+    recorder.finish(inspection, finished_at=day.replace(minute=30))
+    pushed = push(ws, share, DEMO_PASSPHRASE).bundle
+    assert pushed is not None
+    return office, pushed, ws
+
+
+@pytest.mark.parametrize("checklist_id", [ASSESSMENT, MODEL_WINDOW])
+def test_an_older_bundle_with_a_complaint_keeps_its_snapshots_rules(tmp_path: Path, demo_template: Path,
+                                                                    checklist_id: str, english: None) -> None:
+    """Re-signed with a real enrolled laptop key: the entry turned into the complaint item under the real v3
+    snapshot merges with v3's points; under v4 it is set aside; naming v3 over v4's body is refused."""
+    file, recorded, complaint, points = OLDER[checklist_id]
+    earlier = load_checklist(EARLIER / file)
+    earlier_hash = content_hash(earlier)
+    office, pushed, ws = _pushed(tmp_path, demo_template, checklist_id)
+
+    def to_complaint(data: dict) -> None:
+        [deduction] = data["inspections"][0]["deductions"]
+        assert deduction["item_code"] == recorded and deduction["points"] == points
+        deduction["item_code"] = complaint
+
+    def on_v3(data: dict) -> None:
+        to_complaint(data)
+        record = data["inspections"][0]
+        record["checklist"] = {"content_hash": earlier_hash, "checklist_id": checklist_id, "version": 3,
+                               "body": earlier.model_dump(mode="json")}
+        record["inspection"].update(checklist_hash=earlier_hash, checklist_version=3)
+
+    def v3_named_over_v4(data: dict) -> None:
+        to_complaint(data)
+        record = data["inspections"][0]
+        record["checklist"].update(content_hash=earlier_hash, version=3)  # the v4 body kept
+        record["inspection"].update(checklist_hash=earlier_hash, checklist_version=3)
+
+    try:
+        older = resigned(ws, pushed, tmp_path, on_v3)
+        current = resigned(ws, pushed, tmp_path, to_complaint)
+        mixed = resigned(ws, pushed, tmp_path, v3_named_over_v4)
+    finally:
+        ws.close()
+    central = open_central(default_url(tmp_path / "central"))
+    try:
+        trusted = [load_office_certificate(office)]
+        refused = merge_files(central, [current, mixed], trusted, tmp_path / "files").refused
+        assert sorted(o.reason_code for o in refused) == ["bad_snapshot", "register_only"], refused
+        assert merge_files(central, [older], trusted, tmp_path / "files").clean
+        with central.read() as session:
+            rows = session.execute(select(cm.Deduction.item_code, cm.Deduction.points)).all()
+        assert [tuple(r) for r in rows] == [(complaint, points)]  # v3's rule: an observation of `points`
+        month = central_summary(central, "2026-03")
+        assert next(d for d in month.departments if d.code == "W-REG").occurrences == 1
     finally:
         central.close()

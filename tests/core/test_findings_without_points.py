@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from inspector_app.core.checklists import content_hash
-from inspector_app.core.checklists.models import Item
+from inspector_app.core.checklists.models import Checklist, Item
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.merge import default_url, merge_files, open_central
@@ -48,6 +48,21 @@ def test_a_finding_without_points_has_no_points_basis_or_cap(english) -> None:
     with pytest.raises(ValidationError, match="required") as caught:
         Item.model_validate(_item())  # deducts (the default) without points
     assert caught.value.errors()[0]["loc"] == ("points",)
+
+
+def test_points_the_source_states_cannot_be_turned_off(bundled_library, english) -> None:
+    """The office may make an item a finding without points only where the points are its own assumption: 001 §四
+    第1条 (缺少一次扣科室 2 分) stays a deduction; 002 篇三's 每月兩次 (no points stated) may be either."""
+    body = bundled_library.get("svc-001-assessment").model_dump(mode="json")
+    a1 = next(item for item in body["sections"][0]["items"] if item["code"] == "A1")
+    for key in ("points", "points_basis", "points_note", "cap"):
+        a1.pop(key, None)
+    a1["deducts"] = False
+    with pytest.raises(ValidationError, match="deducts points"):
+        Checklist.model_validate(body)
+    assert not Item.model_validate(_item(deducts=False, source={**SOURCE, "quote": "每月兩次對醫療質量督導組的工作情況進行檢查。"})).deducts
+    assert Item.model_validate(_item(points=2, points_basis="assumption", points_note="本院暂定",
+                                     source={**SOURCE, "quote": "每月兩次對醫療質量督導組的工作情況進行檢查。"})).deducts
 
 
 def test_an_item_that_deducts_dumps_as_before_so_checklist_hashes_stay() -> None:

@@ -94,3 +94,40 @@ def test_every_threshold_of_an_item_is_offered(main_window, qtbot) -> None:
     assert "52" in page.preview_label.text() and "61" in page.preview_label.text()
     key(qtbot, "Return")
     assert load_state(ws, page.state.id).live_entries == []  # both rates met: the failing value is replaced
+
+
+def test_a_failed_value_on_an_item_without_points_opens_a_rectification(main_window, qtbot) -> None:
+    """Quality rounds Q1 (002 篇三: 每月兩次…檢查, ≥ 2 次, 不扣分，限期整改): 1 typed fails, the preview says no
+    points and a rectification, Enter opens the finding with 0 points and its rectification item."""
+    from inspector_app.core.rectification import list_rectifications
+
+    window, ws = main_window, main_window.ctx.ws
+    activate(qtbot, window)
+    key(qtbot, "Ctrl+N")
+    combo = window.start_page.checklist
+    key(qtbot, "Home")
+    for _ in range(combo.count()):
+        if combo.currentData() == "svc-quality-rounds":
+            break
+        key(qtbot, "Down")
+    tab_to(qtbot, window.start_page.location)
+    key(qtbot, "Return")
+    qtbot.waitUntil(lambda: window.inspect.currentWidget() is window.record_page)
+    page = window.record_page
+    _pick(qtbot, "Q1")
+    [field] = page.measured.shown_inputs()
+    tab_to(qtbot, field, back=True)
+    qtbot.keyClicks(focused(), "1")
+    preview = page.preview_label.text()
+    assert "Q1" in preview and "≥ 2" in preview and "不扣分，限期整改（14 天内）" in preview, preview
+    key(qtbot, "Return")
+    [entry] = load_state(ws, page.state.id).live_entries
+    assert (entry.item_code, entry.points) == ("Q1", 0.0)
+    model = page.entries_model
+    assert model.data(model.index(0, 5)) == "不扣分"  # not "−0"
+    assert "不扣分" in page.subtotals.text()
+    from inspector_app.core.recording import Recorder
+
+    Recorder(ws, actor="tester").finish(page.state.id)
+    [listed] = list_rectifications(ws)
+    assert listed.item_code == "Q1" and listed.status == "open"

@@ -96,7 +96,7 @@ CORE: list[tuple[int, Visit]] = [
 ]
 OTHERS = ["M-US", "M-ECG", "M-LAB", "M-RAD", "WD-CARD", "WD-GS", "WD-OBG", "WD-PED"]
 TALLY_ITEMS = ["A6", "A2", "A3", "A4", "A5", "A8"]  # A1: a monthly rule (test_monthly_rules.py); A7: the complaint register
-SCORED_ITEMS = ["W1", "W4", "W5", "S1", "S6", "K3"]  # W2, W3: monthly measured values (the core plan has one)
+SCORED_ITEMS = ["W1", "W4", "W6", "S1", "S6", "K3"]  # W2, W3: monthly measured values (the core plan has one); W5: the register
 
 
 def plan(seed: int, laptop: int, extra: int = 14) -> list[Visit]:

@@ -231,10 +231,11 @@ def test_the_offices_figures_replace_the_central_ones_month_by_month(central: tu
     assert reg_person.result(Criterion.SATISFACTION).outcome is Outcome.MET
 
 
-def test_a_verified_complaint_excludes_and_a_pending_one_is_only_shown(fresh: tuple[CentralDB, str]) -> None:
+def test_a_verified_complaint_excludes_and_a_pending_one_is_only_shown(
+        fresh: tuple[CentralDB, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from inspector_app.office import complaints as c
 
-    db, _ = fresh
+    db, url = fresh
     hospital = roster()
     pending = c.receive(db, c.NewComplaint(date(2026, 2, 3), "12345", "W-REG", "排队时间长"), by="办公室李",
                         roster=hospital, now=NOW)
@@ -246,7 +247,7 @@ def test_a_verified_complaint_excludes_and_a_pending_one_is_only_shown(fresh: tu
     reg = next(w for w in selection.windows if w.subject == "W-REG")
     wph = next(w for w in selection.windows if w.subject == "W-WPH")
     shown = reg.result(Criterion.NO_COMPLAINT)
-    assert shown.outcome is Outcome.MET and reg.eligible and "1 complaint" in shown.note
+    assert shown.outcome is Outcome.PENDING and reg.eligible and "1 complaint" in shown.note
     [line] = shown.evidence_against
     assert line.date == "2026-02-03" and pending.number in line.text and "not yet verified" in line.text
     assert wph.failed == [Criterion.NO_COMPLAINT] and not wph.eligible
@@ -255,6 +256,14 @@ def test_a_verified_complaint_excludes_and_a_pending_one_is_only_shown(fresh: tu
     assert wph.points == 5.0  # 001 §四 第7条 charges the department when no person is named
     assert [w.subject for w in selection.windows if w.proposed] == ["W-REG"]
     assert [w.subject for w in selection.windows if w.eligible] == ["W-REG"]
+    # 000 W5 (无服务投诉) holds for an inspected window the register holds nothing against
+    others = [w for w in selection.windows if w.subject not in ("W-REG", "W-WPH") and w.inspected]
+    assert others and all(w.result(Criterion.NO_COMPLAINT).outcome is Outcome.MET for w in others)
+    code, out, err = cli_runner(tmp_path / "data", capsys)("office", "awards", "--central", url, "--quarter",
+                                                           QUARTER)
+    assert code == 0, err
+    reg_line = next(line for line in out.splitlines() if "W-REG" in line)
+    assert "?" in reg_line and "? pending" in out  # the CLI marks the pending complaint, and says what ? means
 
 
 def test_a_window_needs_both_rates_shown_every_month_and_a_person_does_not() -> None:

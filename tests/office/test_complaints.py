@@ -6,8 +6,10 @@ figures, its pay list and the quarterly selection all read the register."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,7 @@ from tests.helpers.hospital import found_hospital
 from tests.helpers.office_quarter import QUARTER, ROSTER, plan, record, roster
 
 SEED = 23
+NOW = datetime(2026, 3, 31, 9, 0, tzinfo=timezone(timedelta(hours=8)))  # when the office enters it
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +187,44 @@ def test_the_commands_know_the_registers_sources_and_statuses() -> None:
     from inspector_app.cli import commands_office_complaints as cli
 
     assert cli.SOURCES == c.SOURCES and cli.STATUSES == c.STATUSES
+
+
+def test_the_bulletin_reports_decisions_and_referrals(central: tuple[CentralDB, str], tmp_path: Path) -> None:
+    """第7条's decisions and 第8条's referrals (移交) are on the office's monthly bulletin: PDF and workbook."""
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from inspector_app.core.documents.bulletin import render_content, write_content_xlsx
+    from inspector_app.office.bulletin import central_content
+
+    db, _ = central
+    member, _, _ = _people()
+    hospital = roster()
+    verified = c.receive(db, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", "收费窗口态度生硬", member),
+                         by="办公室李", roster=hospital, now=NOW)
+    c.decide(db, verified.number, True, by="办公室李", on=date(2026, 3, 5), note="调取录音属实", now=NOW)
+    c.refer(db, verified.number, by="办公室李", to="市卫健委", now=NOW)
+    unfounded = c.receive(db, c.NewComplaint(date(2026, 3, 6), "院办", "W-WPH", "取药排队久"), by="办公室李",
+                          roster=hospital, now=NOW)
+    c.decide(db, unfounded.number, False, by="办公室李", on=date(2026, 3, 9), note="查无此事", now=NOW)
+    pending = c.receive(db, c.NewComplaint(date(2026, 3, 10), "12345", "W-ADM", "未回电话"), by="办公室李",
+                        roster=hospital, now=NOW)  # not decided, not referred: not on the bulletin
+    content = central_content(db, "2026-03", hospital="示例市人民医院", office="综合办公室", today=date(2026, 3, 31))
+    lines = {line.number: line for line in content.complaints}
+    assert set(lines) == {verified.number, unfounded.number} and pending.number not in lines
+    assert (lines[verified.number].points, lines[verified.number].status) == (5.0, "已查实")
+    assert lines[verified.number].referral == "市卫健委 · 已移交" and member in lines[verified.number].person
+    assert (lines[unfounded.number].points, lines[unfounded.number].referral) == (0.0, "")
+    assert central_content(db, "2026-04", hospital="示例市人民医院", office="综合办公室",
+                           today=date(2026, 4, 30)).complaints == []  # nothing decided in April: no table
+    pdf = tmp_path / "bulletin.pdf"  # (a copy goes to STD15_SHOTS when set, to look at)
+    pdf.write_bytes(render_content(content, "督通〔2026〕3号", lang="zh"))
+    if os.environ.get("STD15_SHOTS"):
+        shutil.copy(pdf, os.environ["STD15_SHOTS"])
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "投诉处理与移交情况" in text and verified.number in text and "市卫健委" in text
+    book = load_workbook(write_content_xlsx(content, tmp_path / "bulletin.xlsx", lang="en"))
+    sheet = book["Complaints and referrals"]
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == [verified.number, unfounded.number]

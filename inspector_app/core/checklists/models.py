@@ -165,6 +165,12 @@ def stated_in(value: float, text: str, kind: str = "points") -> bool:
     return any(re.search(pattern.replace("{n}", number), text) for pattern in PHRASES[kind])
 
 
+def states_points(text: str) -> bool:
+    """True when `text` deducts points in a deduction phrase (扣…N分, 每…N分), whatever N is."""
+    number = "(?<![\\d.])(?:\\d+(?:\\.\\d+)?|" + "|".join(CHINESE_NUMERALS.values()) + ")(?![\\d.])"
+    return any(re.search(pattern.replace("{n}", number), text) for pattern in PHRASES["points"])
+
+
 def _check_basis(basis: Basis, source: SourceRef | None, note: str | None, value: float,
                  kind: str | None = "points") -> None:
     """`kind` None: only that a source or a note is given (the container checks the phrase with its own kind)."""
@@ -282,6 +288,9 @@ class Item(Strict):
         if not self.deducts:
             if self.cap is not None:
                 raise ValueError(tr("a finding without points (deducts: false) has no {field}", field="cap"))
+            if states_points(self.source.quote):  # the office chooses only where the source sets no points
+                raise ValueError(tr("the quote deducts points (扣…分): an item whose points the source states "
+                                    "deducts them; deducts: false is only for points the source does not give"))
             return self
         if self.points is None or self.points_basis is None:
             return self  # reported on the field

@@ -218,6 +218,19 @@ def _corrections(corrections: list[Correction], lang: str) -> Flowable:
                       tr_lang(lang, "No entry of a closed month arrived after its close."), width=WIDTH)
 
 
+def _complaints(content: BulletinContent, lang: str) -> Flowable:
+    rows = [[c.number, c.date, c.department, c.person, c.summary, c.status, points(c.points), c.referral]
+            for c in content.complaints]
+    return data_table(complaint_header(lang), rows, [30, 24, 24, 24, 32, 16, 12, 26], "lllllccl", "",
+                      width=WIDTH)
+
+
+def complaint_header(lang: str) -> list[str]:
+    return [tr_lang(lang, "Complaint no."), tr_lang(lang, "Date"), tr_lang(lang, "Department / window"),
+            tr_lang(lang, "Person concerned"), tr_lang(lang, "What was complained of"), tr_lang(lang, "Status"),
+            tr_lang(lang, "Points"), tr_lang(lang, "Referred to (移交)")]
+
+
 def correction_header(lang: str) -> list[str]:
     return [tr_lang(lang, "Month"), tr_lang(lang, "Date"), tr_lang(lang, "Department / window"),
             tr_lang(lang, "Person concerned"), tr_lang(lang, "Code"), tr_lang(lang, "Inspection item"),
@@ -269,6 +282,8 @@ def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to
               tr_lang(lang, "Overdue rectifications by problem (as of {date})", date=long_date(today, lang))]
     if content.corrections is not None:
         titles.append(tr_lang(lang, "Corrections of closed months"))
+    if content.complaints:
+        titles.append(tr_lang(lang, "Complaints decided and referrals (001 §四 第7、8条)"))
     # GB/T 9704: the body ends with 特此通报, the annexes are named (附件说明), then the issuer, the date and the
     # seal, kept together with the body's last paragraph (never a seal on a page without body text); the tables
     # follow as annexes from a new page, and the 版记 closes the last page
@@ -289,6 +304,8 @@ def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to
     ]
     if content.corrections is not None:
         story += [Spacer(1, 4 * mm), table_heading(5, titles[4], lang), _corrections(content.corrections, lang)]
+    if content.complaints:  # only when there are some: bulletins issued before it reprint as they were
+        story += [Spacer(1, 4 * mm), table_heading(len(titles), titles[-1], lang), _complaints(content, lang)]
     story += [Spacer(1, 8 * mm), KeepTogether([colophon(copy_to, office, today, lang)])]
     return build_official_pdf(story, title_text=title, number=number, author=issuer,
                               created=created or datetime.now().astimezone(), device_id=device_id, lang=lang,
@@ -329,6 +346,10 @@ def write_content_xlsx(content: BulletinContent, path: Path, *, lang: str = "zh"
         sheets.append((tr_lang(lang, "Corrections"), correction_header(lang),
                        [[c.month, c.date, c.department, c.person, c.item_code, c.item_text, c.points, c.pay_percent]
                         for c in content.corrections]))
+    if content.complaints:
+        sheets.append((tr_lang(lang, "Complaints and referrals"), complaint_header(lang),
+                       [[c.number, c.date, c.department, c.person, c.summary, c.status, c.points, c.referral]
+                        for c in content.complaints]))
     book = Workbook()
     book.remove(book.active)
     heading = f"{content.hospital}　{bulletin_title(content.month, lang)}"

@@ -110,6 +110,21 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class ComplaintLine:
+    """A complaint of the office's register the month's bulletin reports (001 §四 第7条 and 第8条): decided in the
+    month (查实 with its points, 不属实 with none), or referred to the authorities (移交) and followed up."""
+
+    number: str
+    department: str
+    person: str  # "name（工号）"; "" when no person was named
+    summary: str
+    status: str  # the register's words: 已查实 / 不属实 / 调查中 …
+    date: str  # the decision's date, else the day received
+    points: float
+    referral: str  # "to whom · referred / handled", or ""
+
+
+@dataclass(frozen=True)
 class BulletinContent:
     """Everything a bulletin prints, whoever gathered it: the PDF and the workbook are rendered from this alone.
 
@@ -128,6 +143,7 @@ class BulletinContent:
     previous: MonthlySummary | None = None  # the month before, for "compared with last month"
     entries: list[MonthEntry] = field(default_factory=list)  # the month's live entries (the narrative's)
     open_rectifications: int = 0  # open and not yet past the deadline, as of `today`
+    complaints: list[ComplaintLine] = field(default_factory=list)  # the office's register (its bulletin only)
 
     @property
     def problems(self) -> list[ItemCount]:

@@ -160,7 +160,8 @@ class AwardsTab(LoadedTab):
             self.evidence.clear()
             return
         lang = language()
-        outcome = {"met": tr("met"), "failed": tr("not met"), "not_measured": tr("not measured")}
+        outcome = {"met": tr("met"), "failed": tr("not met"), "not_measured": tr("not measured"),
+                   "pending": tr("pending (under investigation)")}
         parts = [f"<h3>{escape(candidate.name)}（{escape(candidate.subject)}）</h3>"]
         for result in candidate.criteria:
             verdict = outcome.get(result.outcome.value, "") + (f" — {result.note}" if result.note else "")

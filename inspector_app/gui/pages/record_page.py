@@ -312,7 +312,7 @@ class RecordPage(QWidget):
             self.total.setText(tr("Deducted {points:g} points", points=state.score.total))
         self.entries.scrollToBottom()
         self.items.mark(state.item_counts)
-        parts = [f"{who} {deduction_text(points)}" for who, points in state.subtotals]
+        parts = [f"{who} {deduction_text(points) if points else tr('no points')}" for who, points in state.subtotals]
         self.subtotals.setText(tr("Subtotals: {list}", list="；".join(parts)) if parts else tr("Nothing deducted yet."))
         self._update_preview()
 
