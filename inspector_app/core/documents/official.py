@@ -36,7 +36,12 @@ from reportlab.platypus import (
 )
 
 from inspector_app.core.documents.fonts import draw_text, face, register_fonts
-from inspector_app.core.documents.layout import BoldLine, long_date, markup
+from inspector_app.core.documents.layout import (
+    BoldLine,
+    latin_or_cjk,
+    long_date,
+    markup,
+)
 from inspector_app.core.i18n import tr_lang
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -80,8 +85,10 @@ def _official_styles(fangsong: str, hei: str, kai: str) -> dict[str, ParagraphSt
 
 
 def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """Plain text in an official style, each rare character in the face that has it."""
-    return Paragraph(markup(str(text), style.fontName), style)
+    """Plain text in an official style, each rare character in the face that has it; English text wraps
+    between words, Chinese between characters."""
+    plain = str(text)
+    return Paragraph(markup(plain, style.fontName), latin_or_cjk(plain, style))
 
 
 def title(text: str) -> BoldLine:
