@@ -270,7 +270,7 @@ def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to
     # the closing line, the issuer and the date stay together on one page (GB/T 9704: never a seal alone)
     story += [Spacer(1, 6 * mm), KeepTogether([official_para(tr_lang(lang, "Hereby notified."), o["body"]),
                                                Spacer(1, 4 * mm), seal_block(issuer, today, lang)]),
-              Spacer(1, 8 * mm), KeepTogether([colophon(copy_to, office, today, lang)])]
+              colophon(copy_to, office, today, lang)]
     return build_official_pdf(story, title_text=title, number=number, author=issuer,
                               created=created or datetime.now().astimezone(), device_id=device_id, lang=lang,
                               reprint=reprint)

@@ -326,7 +326,7 @@ def _render_notice(ws: Workspace, inspection_id: str, department_code: str | Non
     if annex:
         story += _annex_notes(annex, lang)
     story += _reply_slip(problems, number, target.name, office, annex_no, lang)
-    story += [Spacer(1, 8 * mm), KeepTogether([colophon(settings.documents.copy_to, office, issued, lang)])]
+    story.append(colophon(settings.documents.copy_to, office, issued, lang))
     return build_official_pdf(story, title_text=notice_title(lang), number=number, author=issuer, created=created,
                               device_id=device_id or ws.device_id, lang=lang, watermark=inspection.training,
                               reprint=reprint)
