@@ -142,6 +142,8 @@ def run_merge(args: argparse.Namespace) -> int:
             report = merge_files(central, [Path(b).expanduser() for b in args.bundles], trusted, files,
                                  jobs=max(1, args.jobs))
         _print(report)
+        if args.office_dir:  # the office folder's revocations the central database lacks (office/revocations.py)
+            print_recorded_revocations(central, Path(args.office_dir).expanduser())
         sealed_ok = True
         if seal is not None:
             from inspector_app.office.sealing import pending_sheets
@@ -163,6 +165,16 @@ def _office_seal(args: argparse.Namespace):
     load_office_certificate(folder)
     passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
     return load_office_seal(folder, passphrase)
+
+
+def print_recorded_revocations(central, office_dir: Path) -> None:
+    """Copy the office folder's revocations the central database lacks into it, and say so when there were."""
+    from inspector_app.office.revocations import record_revocations
+
+    recorded = record_revocations(central, office_dir)
+    if recorded.added:
+        print(tr("{count} revocation(s) from the office folder recorded in the central database.",
+                 count=len(recorded.added)))
 
 
 def seal_and_print(central, files: Path, seal, documents) -> bool:

@@ -75,6 +75,7 @@ class MergeAndSeal:
 
     report: Any  # core.merge ShareReport
     sealed: list[Any] | None = None  # office.sealing.SealOutcome
+    revocations: int = 0  # revocations from the office folder newly recorded in the central database
 
 
 class OfficeDialog(QDialog):
@@ -161,6 +162,7 @@ class OfficeDialog(QDialog):
         from inspector_app.core.identity.office import load_office_certificate
         from inspector_app.core.identity.timestamping import load_office_seal
         from inspector_app.core.merge import merge_share, open_central
+        from inspector_app.office.revocations import record_revocations
         from inspector_app.office.sealing import pending_sheets, seal_sheets, warm_up
 
         share, url = Path(self.share.text().strip()), self.central.text().strip()
@@ -188,12 +190,13 @@ class OfficeDialog(QDialog):
             central = open_central(url)
             try:
                 report = merge_share(central, share, trusted, files, progress=progress.report)
+                revoked = len(record_revocations(central, office).added)  # the office's revocations, audited
                 if seal is None or progress.cancelled:
-                    return MergeAndSeal(report)
+                    return MergeAndSeal(report, None, revoked)
                 batches = [o.result.batch_id for o in report.outcomes if o.result is not None]
                 outcomes = seal_sheets(central, files, seal, pending_sheets(central, batches), by=by,
                                        progress=progress.report)
-                return MergeAndSeal(report, outcomes)
+                return MergeAndSeal(report, outcomes, revoked)
             finally:
                 central.close()
 
@@ -265,5 +268,8 @@ class OfficeDialog(QDialog):
             failed = sum(outcome.status == "failed" for outcome in done.sealed)
             text += " " + tr("{sealed} sheet(s) sealed, {failed} left pending.", sealed=len(done.sealed) - failed,
                              failed=failed)
+        if done.revocations:
+            text += " " + tr("{count} revocation(s) from the office folder recorded in the central database.",
+                             count=done.revocations)
         self.summary.setText(text)
         self.merged.emit(report)

@@ -23,6 +23,7 @@ from inspector_app.core.identity.storage import default_office_dir
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge import open_central
 from inspector_app.core.sync import push
+from inspector_app.office.revocations import central_revocations
 from inspector_app.office.sealing import pending_sheets
 from tests.gui.keys import key
 from tests.helpers.fixtures import open_demo_workspace
@@ -88,12 +89,16 @@ def test_merge_dialog_seals_while_merging_and_reports_what_it_could_not(gui_work
     failed_row = results.index(tr("not sealed, left pending"))
     assert dialog.table.item(failed_row, 0).text() == second.number
     assert dialog.table.item(failed_row, 2).text() == second.message
-    assert dialog.summary.text().endswith(tr("{sealed} sheet(s) sealed, {failed} left pending.", sealed=1, failed=1))
+    assert tr("{sealed} sheet(s) sealed, {failed} left pending.", sealed=1, failed=1) in dialog.summary.text()
+    # the office folder's revocation reaches the central database's audit with the merge (c0009)
+    assert dialog.summary.text().endswith(tr("{count} revocation(s) from the office folder recorded in the central "
+                                             "database.", count=1))
     central = open_central(dialog.central.text())
     try:
         with central.read() as session:  # both inspections merged, the second sheet still pending
             assert len(session.scalars(select(m.Inspection)).all()) == 2
         assert [d.id for d in pending_sheets(central)] == [second.document_id]
+        assert [(r.staff_no, r.serial) for r in central_revocations(central)] == [("D002", revoked.serial)]
     finally:
         central.close()
 
