@@ -2,7 +2,9 @@
 of one office sign a sheet each, the second after the office revoked its inspector (left the post); the dialog
 merges both batches with "seal while merging" ticked (Alt+E) and the office passphrase. The first sheet is
 sealed (verify: PAdES B-LTA, only the office certificate trusted); the second is reported with the
-revocation as its reason and left pending, and its rows are merged all the same."""
+revocation as its reason and left pending, and its rows are merged all the same.
+
+One test walks the whole story: two laptops with keys and signed sheets take most of its ~15 s."""
 
 from __future__ import annotations
 
