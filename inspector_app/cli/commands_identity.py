@@ -15,7 +15,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from inspector_app.cli import commands_office, commands_publish
-from inspector_app.cli.common import add_format, emit, open_workspace, to_json
+from inspector_app.cli.common import (
+    add_format,
+    central_option,
+    emit,
+    open_workspace,
+    to_json,
+)
 from inspector_app.core.errors import AppError, InputError, Problem, StateError
 from inspector_app.core.fileformat import validation_problems
 from inspector_app.core.i18n import tr
@@ -115,6 +121,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help=tr("when the revocation takes effect, local time (default: now; never later)"))
     _office_dir(revoke)
     _passphrase_file(revoke)
+    central_option(revoke, required=False)  # default: the data folder's own central database, when there is one
     revoke.set_defaults(handler=office_revoke_cmd)
     commands_publish.register(osub)  # office publish: the sync area's command
     commands_office.register(osub)  # office pay-list …: the office's month (issue #14)
@@ -295,21 +302,63 @@ def _moment(text: str | None) -> dt.datetime | None:
     return value.astimezone() if value.tzinfo is None else value
 
 
+def _revocation_central(args: argparse.Namespace) -> str | None:
+    """--central, else the data folder's own SQLite central database when it exists, else None."""
+    from inspector_app.core.merge.database import (
+        check_central_url,
+        default_central,
+        default_url,
+    )
+
+    if args.central:
+        check_central_url(args.central)
+        return args.central
+    own = default_central(resolve_data_dir(args.data_dir))
+    return default_url(own.parent) if own is not None else None
+
+
 def office_revoke_cmd(args: argparse.Namespace) -> int:
-    from inspector_app.core.identity.revocation import reason_label, revoke
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from inspector_app.core.identity.revocation import (
+        REVOCATIONS_FILE,
+        reason_label,
+        revoke,
+    )
+    from inspector_app.core.merge import open_central
+    from inspector_app.office.revocations import record_revocations
 
     folder = _folder(args)
     load_office_certificate(folder)
     at = _moment(args.at)
-    passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
-    for entry in revoke(folder, passphrase, args.target, args.reason, note=args.note, at=at):
-        print(tr("Revoked certificate {serial} of {name} ({staff_no}) from {when}: {reason}.", serial=entry.serial,
-                 name=entry.name or "-", staff_no=entry.staff_no or "-",
-                 when=entry.revoked_at.astimezone().strftime("%Y-%m-%d %H:%M"), reason=reason_label(entry.reason)))
-    print(tr("The office revocation list is updated: {path}. Signatures made after the revocation no longer "
-             "verify here; elsewhere, copy it into the data folder's trust/ folder or give it to verify --crl.",
-             path=folder / CRL_FILE))
-    return 0
+    url = _revocation_central(args)
+    central = open_central(url) if url else None  # one that cannot be opened is said before anything is revoked
+    try:
+        passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
+        for entry in revoke(folder, passphrase, args.target, args.reason, note=args.note, at=at):
+            print(tr("Revoked certificate {serial} of {name} ({staff_no}) from {when}: {reason}.",
+                     serial=entry.serial, name=entry.name or "-", staff_no=entry.staff_no or "-",
+                     when=entry.revoked_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                     reason=reason_label(entry.reason)))
+        print(tr("The office revocation list is updated: {path}. Signatures made after the revocation no longer "
+                 "verify here; elsewhere, copy it into the data folder's trust/ folder or give it to verify --crl.",
+                 path=folder / CRL_FILE))
+        if central is None:
+            print(tr("No central database (--central URL): the revocation is kept in {path}; the next merge with "
+                     "--office-dir records it in the central database.", path=folder / REVOCATIONS_FILE))
+            return 0
+        try:
+            recorded = record_revocations(central, folder)
+        except SQLAlchemyError as exc:
+            print(tr("The revocation is in force, but the central database could not record it ({detail}); the "
+                     "next merge with --office-dir records it.", detail=type(exc).__name__), file=sys.stderr)
+            return 1
+        print(tr("Recorded in the central database: {added} new, {total} revocation(s) of this office in all.",
+                 added=len(recorded.added), total=recorded.total))
+        return 0
+    finally:
+        if central is not None:
+            central.close()
 
 
 def office_seal_cmd(args: argparse.Namespace) -> int:
@@ -329,7 +378,11 @@ def office_seal_cmd(args: argparse.Namespace) -> int:
 
 
 def _seal_pending(args: argparse.Namespace, folder: Path) -> int:
-    from inspector_app.cli.commands_merge import _files_dir, seal_and_print
+    from inspector_app.cli.commands_merge import (
+        _files_dir,
+        print_recorded_revocations,
+        seal_and_print,
+    )
     from inspector_app.core.identity.timestamping import load_office_seal
     from inspector_app.core.merge import open_central
     from inspector_app.core.merge.database import check_central_url
@@ -344,6 +397,7 @@ def _seal_pending(args: argparse.Namespace, folder: Path) -> int:
     seal = load_office_seal(folder, passphrase)
     central = open_central(args.central)
     try:
+        print_recorded_revocations(central, folder)
         return 0 if seal_and_print(central, files, seal, pending_sheets(central)) else 1
     finally:
         central.close()

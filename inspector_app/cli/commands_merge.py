@@ -142,6 +142,8 @@ def run_merge(args: argparse.Namespace) -> int:
             report = merge_files(central, [Path(b).expanduser() for b in args.bundles], trusted, files,
                                  jobs=max(1, args.jobs))
         _print(report)
+        if seal is not None or args.office_dir:  # the office folder's revocations the database lacks
+            print_recorded_revocations(central, _office_folder(args))
         sealed_ok = True
         if seal is not None:
             from inspector_app.office.sealing import pending_sheets
@@ -153,16 +155,32 @@ def run_merge(args: argparse.Namespace) -> int:
     return 0 if report.clean and sealed_ok else 1
 
 
-def _office_seal(args: argparse.Namespace):
-    from inspector_app.core.identity import default_office_dir, resolve_passphrase
-    from inspector_app.core.identity.timestamping import load_office_seal
+def _office_folder(args: argparse.Namespace) -> Path:
+    """--office-dir, else the office folder in the data folder."""
+    from inspector_app.core.identity import default_office_dir
     from inspector_app.core.paths import resolve_data_dir
 
-    folder = (Path(args.office_dir).expanduser() if args.office_dir
-              else default_office_dir(resolve_data_dir(args.data_dir)))
+    return Path(args.office_dir).expanduser() if args.office_dir else default_office_dir(resolve_data_dir(args.data_dir))
+
+
+def _office_seal(args: argparse.Namespace):
+    from inspector_app.core.identity import resolve_passphrase
+    from inspector_app.core.identity.timestamping import load_office_seal
+
+    folder = _office_folder(args)
     load_office_certificate(folder)
     passphrase = resolve_passphrase(None, args.passphrase_file, prompt=tr("Office passphrase: "))
     return load_office_seal(folder, passphrase)
+
+
+def print_recorded_revocations(central, office_dir: Path) -> None:
+    """Copy the office folder's revocations the central database lacks into it, and say so when there were."""
+    from inspector_app.office.revocations import record_revocations
+
+    recorded = record_revocations(central, office_dir)
+    if recorded.added:
+        print(tr("{count} revocation(s) from the office folder recorded in the central database.",
+                 count=len(recorded.added)))
 
 
 def seal_and_print(central, files: Path, seal, documents) -> bool:

@@ -3,21 +3,30 @@
 A thin window over core/merge (merge_share): the central database (by default a SQLite file in this data
 folder), the share, and the office folder whose certificate decides which inspectors are trusted. The merge
 runs through ctx.ops; cancelling stops between two batches (each batch is merged whole or not at all).
+
+"Seal while merging" does what `merge --seal` does: the office passphrase is asked first (a wrong one is said
+before anything is merged), then each signed sheet the merge brought in gets the office's CRL and timestamp
+(office/sealing.py). A sheet that cannot be sealed is listed with its reason and left pending; its rows stay
+merged.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -60,6 +69,15 @@ def _open_workspace(window: QMainWindow) -> None:
     open_workspace(window, window.ctx)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class MergeAndSeal:
+    """What one run of the dialog did: the merge's report and, when sealing was asked, each sheet's outcome."""
+
+    report: Any  # core.merge ShareReport
+    sealed: list[Any] | None = None  # office.sealing.SealOutcome
+    revocations: int = 0  # revocations from the office folder newly recorded in the central database
+
+
 class OfficeDialog(QDialog):
     merged = Signal(object)  # the core ShareReport, once shown
 
@@ -80,6 +98,13 @@ class OfficeDialog(QDialog):
         form.addRow(tr("Central database"), self.central)
         form.addRow(tr("Shared folder"), self._with_browse(self.share))
         form.addRow(tr("Office folder (trusted certificate)"), self._with_browse(self.office))
+        self.seal = QCheckBox(tr("S&eal the signed sheets while merging (asks for the office passphrase)"))
+        self.seal.setObjectName("sealWhileMerging")
+        self.seal.setToolTip(tr("Each signed sheet merged gets the office's revocation list and timestamp (PAdES "
+                                "B-LTA); a sheet that does not verify is reported and left pending, its rows "
+                                "stay merged."))
+        form.addRow("", self.seal)
+        self.outcome: MergeAndSeal | None = None
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -135,22 +160,43 @@ class OfficeDialog(QDialog):
 
     def start(self) -> None:
         from inspector_app.core.identity.office import load_office_certificate
+        from inspector_app.core.identity.timestamping import load_office_seal
         from inspector_app.core.merge import merge_share, open_central
+        from inspector_app.office.revocations import record_revocations
+        from inspector_app.office.sealing import pending_sheets, seal_sheets, warm_up
 
         share, url = Path(self.share.text().strip()), self.central.text().strip()
+        office = Path(self.office.text().strip())
         try:
-            trusted = [load_office_certificate(Path(self.office.text().strip()))]
+            trusted = [load_office_certificate(office)]
         except AppError as exc:
             show_error(self, str(exc))
             return
         files = files_dir(url, self.ctx.ws.data_dir)
+        passphrase = ""
+        if self.seal.isChecked():
+            passphrase, ok = QInputDialog.getText(self, tr("Office passphrase"),
+                                                  tr("The office's passphrase seals the sheets:"),
+                                                  QLineEdit.EchoMode.Password)
+            if not ok or not passphrase:
+                return
+            warm_up()  # sealing's lazy imports, here on the GUI thread
+        by = self.ctx.ws.settings.inspector.name
 
         def work(progress):
             if not share.is_dir():  # here, off the GUI thread: a network path that went away hangs (issue #18)
                 raise AppError(tr("The shared folder {path} cannot be reached.", path=share))
+            seal = load_office_seal(office, passphrase) if passphrase else None  # refused before any merge
             central = open_central(url)
             try:
-                return merge_share(central, share, trusted, files, progress=progress.report)
+                report = merge_share(central, share, trusted, files, progress=progress.report)
+                revoked = len(record_revocations(central, office).added)  # the office's revocations, audited
+                if seal is None or progress.cancelled:
+                    return MergeAndSeal(report, None, revoked)
+                batches = [o.result.batch_id for o in report.outcomes if o.result is not None]
+                outcomes = seal_sheets(central, files, seal, pending_sheets(central, batches), by=by,
+                                       progress=progress.report)
+                return MergeAndSeal(report, outcomes, revoked)
             finally:
                 central.close()
 
@@ -184,7 +230,9 @@ class OfficeDialog(QDialog):
         self.summary.setText(message)
         show_error(self, message)
 
-    def show_report(self, report) -> None:
+    def show_report(self, done: MergeAndSeal) -> None:
+        self.outcome = done
+        report = done.report
         labels = {"merged": tr("merged"), "already_merged": tr("merged before"), "quarantined": tr("quarantined"),
                   "refused": tr("refused"), "gone": tr("taken by another merge")}
         rows: list[tuple[str, str, str]] = []
@@ -200,6 +248,12 @@ class OfficeDialog(QDialog):
             for conflict in outcome.result.conflicts if outcome.result else ():
                 rows.append(("", tr("conflict"), tr("conflict: {entity} {id} differs from the central copy (kept "
                                                     "aside)", entity=conflict.entity, id=conflict.entity_id), ""))
+        for sealed in done.sealed or ():
+            if sealed.status == "sealed":
+                rows.append((sealed.number, tr("sealed"), tr("office timestamp and revocation data added"),
+                             str(sealed.path)))  # the long path in the tooltip
+            else:
+                rows.append((sealed.number, tr("not sealed, left pending"), sealed.message, ""))
         self.table.setRowCount(len(rows))
         for r, (*cells, code) in enumerate(rows):
             for c, text in enumerate(cells):
@@ -208,7 +262,14 @@ class OfficeDialog(QDialog):
                 self.table.setItem(r, c, item)
         merged = sum(o.status in ("merged", "already_merged") for o in report.outcomes)
         conflicts = sum(len(o.result.conflicts) for o in report.with_conflicts if o.result)
-        self.summary.setText(tr("{merged} of {total} batch(es) merged, {refused} quarantined or refused, "
-                                "{conflicts} conflict(s).", merged=merged, total=len(report.outcomes),
-                                refused=len(report.refused), conflicts=conflicts))
+        text = tr("{merged} of {total} batch(es) merged, {refused} quarantined or refused, {conflicts} conflict(s).",
+                  merged=merged, total=len(report.outcomes), refused=len(report.refused), conflicts=conflicts)
+        if done.sealed is not None:
+            failed = sum(outcome.status == "failed" for outcome in done.sealed)
+            text += " " + tr("{sealed} sheet(s) sealed, {failed} left pending.", sealed=len(done.sealed) - failed,
+                             failed=failed)
+        if done.revocations:
+            text += " " + tr("{count} revocation(s) from the office folder recorded in the central database.",
+                             count=done.revocations)
+        self.summary.setText(text)
         self.merged.emit(report)

@@ -107,6 +107,26 @@ def seal_sheets(central: CentralDB, files_dir: Path, seal: OfficeSeal, documents
     return outcomes
 
 
+def warm_up() -> None:
+    """Import what sealing imports lazily, from the thread that calls this (the GUI thread, before it starts
+    sealing on a worker: PySide's import hook must not run in a second thread while the GUI thread works)."""
+    import asn1crypto.crl
+    import asn1crypto.keys  # noqa: F401
+    import pyhanko.pdf_utils.decode_limits
+    import pyhanko.pdf_utils.incremental_writer
+    import pyhanko.pdf_utils.reader
+    import pyhanko.sign.signers.pdf_signer
+    import pyhanko.sign.timestamps.dummy_client
+    import pyhanko.sign.validation
+    import pyhanko.sign.validation.errors
+    import pyhanko.sign.validation.status  # noqa: F401
+    import pyhanko_certvalidator.registry  # noqa: F401
+
+    import inspector_app.core.identity.inspector
+    import inspector_app.core.identity.revocation
+    import inspector_app.core.identity.timestamping  # noqa: F401
+
+
 def describe(outcome: SealOutcome) -> str:
     if outcome.status == "sealed":
         return tr("{number}: sealed (office timestamp and revocation data): {path}", number=outcome.number,

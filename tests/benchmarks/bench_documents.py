@@ -80,6 +80,12 @@ def bench_documents(entries: int = 60) -> list[Figure]:
             f"inspection sheet, {entries} entries": (lambda: render_sheet(ws, inspection, "T-1"), FONT),
             "monthly bulletin, 40 demo inspections": (lambda: render_bulletin(ws, "2025-06", "T-2",
                                                                               today=date(2025, 6, 30)), FONT),
+            # English: Latin line breaking (words, not characters) and the wider English columns
+            f"rectification notice in English, {entries} entries": (lambda: render_notice(
+                ws, inspection, "W-REG", "督改〔2025〕1001号", lang="en", today=date(2025, 6, 20), created=issued),
+                face("fangsong")),
+            "monthly bulletin in English, 40 demo inspections": (lambda: render_bulletin(
+                ws, "2025-06", "T-2", lang="en", today=date(2025, 6, 30)), FONT),
         }
         figures = []
         for name, (render, font) in documents.items():

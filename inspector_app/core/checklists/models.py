@@ -109,7 +109,10 @@ class SourceDocument(Strict):
     issuer: str | None = Field(default=None, description="Who issued it, e.g. 宝鸡市口腔医院")
 
     def citation(self, lang: str = "zh") -> str:
-        """《title》（文号）, or 《title》 alone when the document has no 文号."""
+        """《title》（文号）, or 《title》 alone when the document has no 文号; "title" (文号) in English."""
+        if lang != "zh":
+            cited = f"\"{self.title.get(lang)}\""  # the CJK face sets “ ” full-width
+            return f"{cited} ({self.number})" if self.number else cited
         cited = f"《{self.title.get(lang)}》"
         return f"{cited}（{self.number}）" if self.number else cited
 

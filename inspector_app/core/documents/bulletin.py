@@ -306,7 +306,7 @@ def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to
         story += [Spacer(1, 4 * mm), table_heading(5, titles[4], lang), _corrections(content.corrections, lang)]
     if content.complaints:  # only when there are some: bulletins issued before it reprint as they were
         story += [Spacer(1, 4 * mm), table_heading(len(titles), titles[-1], lang), _complaints(content, lang)]
-    story += [Spacer(1, 8 * mm), KeepTogether([colophon(copy_to, office, today, lang)])]
+    story.append(colophon(copy_to, office, today, lang))  # at the foot of the last page (official.py)
     return build_official_pdf(story, title_text=title, number=number, author=issuer,
                               created=created or datetime.now().astimezone(), device_id=device_id, lang=lang,
                               reprint=reprint)

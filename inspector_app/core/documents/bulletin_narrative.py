@@ -121,7 +121,7 @@ def _overview(content: BulletinContent, lang: str) -> list[str]:
     summary, previous = content.summary, content.previous
     inspected = [d for d in summary.departments if d.inspections]
     text = tr_lang(lang, "In {month} the office carried out {inspections} service-quality inspections covering "
-                         "{departments} departments (windows) and found {occurrences} problems, {points} points "
+                         "{departments} department(s) (windows) and found {occurrences} problems, {points} points "
                          "deducted; {persons} staff members lost points.",
                    month=month_text(content.month, lang), inspections=summary.inspections,
                    departments=len(inspected), occurrences=summary.occurrences, points=points(summary.total_points),
@@ -144,7 +144,7 @@ def _problems(content: BulletinContent, lang: str, most: int = 5) -> list[str]:
         return [tr_lang(lang, "No problem was found this month.")]
     lines = [tr_lang(lang, "The problems found most often this month were:")]
     for n, p in enumerate(problems, 1):
-        lines.append(tr_lang(lang, "({n}) {code} {text}: {occurrences} times in {departments} departments, "
+        lines.append(tr_lang(lang, "({n}) {code} {text}: {occurrences} time(s) in {departments} department(s), "
                                    "{points} points.", n=n, code=p.item_code, text=p.item_text,
                              occurrences=p.occurrences, departments=p.departments, points=points(p.points)))
     if content.repeats:
@@ -183,7 +183,7 @@ def _requirements(content: BulletinContent, lang: str) -> list[str]:
     lines = []
     if content.overdue:
         departments = sorted({o.department for o in content.overdue})
-        lines.append(tr_lang(lang, "{count} rectification items in {n} departments are past their deadline "
+        lines.append(tr_lang(lang, "{count} rectification item(s) in {n} department(s) are past their deadline "
                                    "({names}); these departments must complete them at once and report to the "
                                    "office in writing.", count=sum(o.count for o in content.overdue),
                              n=len(departments), names=listing(departments, lang)))

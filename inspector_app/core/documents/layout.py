@@ -16,7 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -68,14 +68,30 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+_LETTER = re.compile("[A-Za-z]")
 _LATIN: dict[str, ParagraphStyle] = {}
+
+
+def wraps_as_latin(text: str) -> bool:
+    """Whether text is set with Latin line breaking (between words): when it has more Latin letters than CJK
+    characters — an English sentence naming 郭建军 or citing 《…》 wraps as English, a Chinese sentence with
+    "PAdES" as Chinese. Chinese breaking would split English words and drop their spaces at line ends."""
+    return len(_LETTER.findall(text)) > len(_CJK.findall(text))
+
+
+def latin_or_cjk(text: str, style: ParagraphStyle) -> ParagraphStyle:
+    """`style` for Chinese text, its word-wrapping twin for English text."""
+    return _latin(style) if wraps_as_latin(text) else style
 
 
 def _latin(style: ParagraphStyle) -> ParagraphStyle:
     """The style wrapping at spaces: CJK wrapping breaks anywhere, also inside English words."""
     found = _LATIN.get(style.name)
     if found is None or found.parent is not style:
-        found = _LATIN[style.name] = ParagraphStyle(style.name + "-latin", parent=style, wordWrap=None)
+        # justified English lines stretch around a long unbreakable run (〔2023〕13号): set it ragged-right
+        alignment = TA_LEFT if style.alignment == TA_JUSTIFY else style.alignment
+        found = _LATIN[style.name] = ParagraphStyle(style.name + "-latin", parent=style, wordWrap=None,
+                                                    alignment=alignment)
     return found
 
 
@@ -90,10 +106,10 @@ def markup(text: str, font: str = FONT, what: str = "") -> str:
 
 
 def para(text: object, style: ParagraphStyle, what: str = "") -> Paragraph:
-    """A paragraph of plain text; text without any Chinese (English headings, item texts) wraps between
-    words. `what` names the person or field when a character cannot be printed."""
+    """A paragraph of plain text; English text (English headings, item texts, sentences naming Chinese names)
+    wraps between words. `what` names the person or field when a character cannot be printed."""
     plain = str(text)
-    return Paragraph(markup(plain, style.fontName, what), style if _CJK.search(plain) else _latin(style))
+    return Paragraph(markup(plain, style.fontName, what), latin_or_cjk(plain, style))
 
 
 def excerpt(quote: str, limit: int | None = None) -> str:
@@ -302,7 +318,8 @@ def signature_block(label: str, name: str, when: str, image: Image | None, lang:
     rows = [[para(label, s["label"]), line],
             [para(name_label or tr_lang(lang, "Name"), s["label"]), para(name, s["value"])],
             [para(tr_lang(lang, "Date"), s["label"]), para(when, s["value"])]]
-    table = Table(rows, colWidths=[30 * mm, 50 * mm], rowHeights=[20 * mm, None, None])
+    label_width = 30 * mm if lang == "zh" else 36 * mm  # "acknowledgement" is one word that must not break
+    table = Table(rows, colWidths=[label_width, 80 * mm - label_width], rowHeights=[20 * mm, None, None])
     table.setStyle(plain_style([
         ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),

@@ -33,7 +33,7 @@ from inspector_app.core.documents.fonts import (
     face,
     require_printable_entries,
 )
-from inspector_app.core.documents.layout import long_date, points
+from inspector_app.core.documents.layout import listing, long_date, points
 from inspector_app.core.documents.official import (
     BLOCK_WIDTH,
     build_official_pdf,
@@ -165,17 +165,26 @@ def _item(checklist: Checklist, code: str) -> Item | None:
 def _problem_table(problems: list[Problem], lang: str) -> Table:
     rows = []
     for index, problem in enumerate(problems, start=1):
-        persons = "、".join(who + (f"×{times}" if times > 1 else "") for who, times in problem.persons.items())
-        found = [f"{who}：{note}" if len(problem.persons) > 1 else note for who, note in problem.notes]
+        named = [who + (f"×{times}" if times > 1 else "") for who, times in problem.persons.items()]
+        persons = listing(named, lang) if lang == "zh" else "\n".join(named)  # "×4," would wrap apart
+        colon = "：" if lang == "zh" else ": "
+        found = [f"{who}{colon}{note}" if len(problem.persons) > 1 else note for who, note in problem.notes]
         if problem.annexed:  # consecutive: an item's notes are annexed together
             first, last = problem.annexed[0], problem.annexed[-1]
             found.append(tr_lang(lang, "see annex 1, no. {numbers}",
                                  numbers=str(first) if first == last else f"{first}–{last}"))
-        rows.append([index, f"{problem.code} {problem.text}", persons, "；".join(found), points(problem.points),
+        rows.append([index, f"{problem.code} {problem.text}", persons, _clauses(found, lang), points(problem.points),
                      long_date(problem.deadline, lang)])
     header = [tr_lang(lang, "No."), tr_lang(lang, "Problem"), tr_lang(lang, "Persons concerned"),
               tr_lang(lang, "What was found"), tr_lang(lang, "Points"), tr_lang(lang, "Deadline")]
-    return ruled_table(header, rows, [9, 40, 46, 30, 10, 23], "045")
+    # English words do not break: "Points" and "September" need wider columns than 分 and 9月
+    widths = [9, 40, 46, 30, 10, 23] if lang == "zh" else [9, 34, 39, 29, 15, 30]
+    return ruled_table(header, rows, widths, "045")
+
+
+def _clauses(parts: list[str], lang: str) -> str:
+    """Clauses one after another: 甲；乙 in Chinese, "a; b" in English."""
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _consequence(state: InspectionState, charges: list[Charge], citation: str, lang: str) -> list[Flowable]:
@@ -192,8 +201,9 @@ def _consequence(state: InspectionState, charges: list[Charge], citation: str, l
                        line=points(rules.pass_score.value), verdict=verdict, points=points(total))
         return [para(text, s["body"])]
     rate = state.checklist.scoring.pay_percent_per_point.value
-    each = "；".join(tr_lang(lang, "{who} {points} points ({pay}% of this month's performance pay)", who=c.who,
-                             points=points(c.points), pay=points(c.pay)) for c in charges)
+    each = _clauses([tr_lang(lang, "{who} {points} point ({pay}% of this month's performance pay)" if c.points == 1
+                             else "{who} {points} points ({pay}% of this month's performance pay)", who=c.who,
+                             points=points(c.points), pay=points(c.pay)) for c in charges], lang)
     text = tr_lang(lang, "Under {citation}, {points} points are deducted in all: {each}. Points are added up "
                          "monthly; each point withholds {rate}% of the month's performance pay.",
                    citation=citation, points=points(total), each=each, rate=points(rate))
@@ -217,7 +227,7 @@ def _reply_slip(problems: list[Problem], number: str, department: str, office: s
               tr_lang(lang, "Person responsible"), tr_lang(lang, "Completed on")]
     rows = [[index, f"{p.code} {p.text}", Spacer(1, 14 * mm), "", ""]  # room to write, however long the text
             for index, p in enumerate(problems, start=1)]
-    table = ruled_table(header, rows, [9, 45, 58, 22, 22], "0")
+    table = ruled_table(header, rows, [9, 45, 58, 22, 22] if lang == "zh" else [9, 43, 52, 26, 26], "0")
     sign = Table([[para(tr_lang(lang, "Head of department (signature):"), s["cell"]), "",
                    para(tr_lang(lang, "Date:"), s["cell"]), ""]],
                  colWidths=[46 * mm, 50 * mm, 16 * mm, 44 * mm], rowHeights=[14 * mm])
@@ -227,7 +237,7 @@ def _reply_slip(problems: list[Problem], number: str, department: str, office: s
     review = Table([[para(tr_lang(lang, "Re-inspection opinion (复查意见, filled in by {office})", office=office),
                           s["cell"])],
                     [""],
-                    [para(tr_lang(lang, "Re-inspected by:                Date:"), s["cell"])]],
+                    [_by_and_date(lang)]],
                    colWidths=[BLOCK_WIDTH], rowHeights=[None, 34 * mm, 10 * mm])
     review.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), face("fangsong")),
                                 ("BOX", (0, 0), (-1, -1), 0.8, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -236,6 +246,16 @@ def _reply_slip(problems: list[Problem], number: str, department: str, office: s
             para(tr_lang(lang, "Notice {number} · {department} · to be returned to {office}", number=number,
                          department=department, office=office), s["small"]),
             Spacer(1, 3 * mm), table, Spacer(1, 2 * mm), sign, Spacer(1, 5 * mm), KeepTogether([review])]
+
+
+def _by_and_date(lang: str) -> Table:
+    """复查人 and 日期 with room to write between them (spaces in a paragraph would collapse in English)."""
+    s = official_styles()
+    row = Table([[para(tr_lang(lang, "Re-inspected by:"), s["cell"]), para(tr_lang(lang, "Date:"), s["cell"])]],
+                colWidths=[BLOCK_WIDTH * 0.55, BLOCK_WIDTH * 0.45 - 12])
+    row.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), face("fangsong")), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return row
 
 
 def render_notice(ws: Workspace, inspection_id: str, department_code: str | None, number: str, *,
@@ -275,10 +295,10 @@ def _render_notice(ws: Workspace, inspection_id: str, department_code: str | Non
     issuer = f"{hospital}{office}"
     problems, charges, annex = gather(state, entries, issued, lang)
     files = list(dict.fromkeys(p.item.source.file for p in problems if p.item is not None))
-    citation = "、".join(state.checklist.citation(f, lang) for f in files) or state.checklist.citation("", lang)
+    citation = listing((state.checklist.citation(f, lang) for f in files), lang) or state.checklist.citation("", lang)
     s = official_styles()
     started = date.fromisoformat(state.started_at[:10])
-    inspectors = state.inspector + (f"、{state.co_inspector}" if state.co_inspector else "")
+    inspectors = listing(filter(None, [state.inspector, state.co_inspector]), lang)
     mode = tr_lang(lang, "a covert visit (暗访)") if state.mode == "covert" else tr_lang(lang, "an open inspection (明查)")
     latest = max(p.deadline for p in problems)
     reinspect = latest + timedelta(days=settings.documents.reinspect_after_days)
@@ -314,7 +334,7 @@ def _render_notice(ws: Workspace, inspection_id: str, department_code: str | Non
     if annex:
         story += _annex_notes(annex, lang)
     story += _reply_slip(problems, number, target.name, office, annex_no, lang)
-    story += [Spacer(1, 8 * mm), KeepTogether([colophon(settings.documents.copy_to, office, issued, lang)])]
+    story.append(colophon(settings.documents.copy_to, office, issued, lang))
     return build_official_pdf(story, title_text=notice_title(lang), number=number, author=issuer, created=created,
                               device_id=device_id or ws.device_id, lang=lang, watermark=inspection.training,
                               reprint=reprint)

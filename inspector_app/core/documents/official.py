@@ -36,7 +36,12 @@ from reportlab.platypus import (
 )
 
 from inspector_app.core.documents.fonts import draw_text, face, register_fonts
-from inspector_app.core.documents.layout import BoldLine, long_date, markup
+from inspector_app.core.documents.layout import (
+    BoldLine,
+    latin_or_cjk,
+    long_date,
+    markup,
+)
 from inspector_app.core.i18n import tr_lang
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -80,8 +85,10 @@ def _official_styles(fangsong: str, hei: str, kai: str) -> dict[str, ParagraphSt
 
 
 def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """Plain text in an official style, each rare character in the face that has it."""
-    return Paragraph(markup(str(text), style.fontName), style)
+    """Plain text in an official style, each rare character in the face that has it; English text wraps
+    between words, Chinese between characters."""
+    plain = str(text)
+    return Paragraph(markup(plain, style.fontName), latin_or_cjk(plain, style))
 
 
 def title(text: str) -> BoldLine:
@@ -159,8 +166,29 @@ def seal_block(issuer: str, issued: date, lang: str) -> Table:
     return outer
 
 
-def colophon(copy_to: str, issuer: str, issued: date, lang: str) -> Table:
-    """版记: 抄送 and 印发 between a heavy rule, a thin one and a heavy one."""
+class AtFoot(Flowable):
+    """A flowable set at the foot of the page it ends on (版记 sits at the bottom of the last page, GB/T 9704),
+    at least `gap` below the text before it; when that does not fit it goes to the foot of a new page."""
+
+    def __init__(self, inner: Flowable, gap: float = 8 * mm):
+        super().__init__()
+        self.inner, self.gap = inner, gap
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _, inner_height = self.inner.wrap(available_width, available_height)
+        needed = inner_height + self.gap
+        self.width, self.height = available_width, max(needed, available_height)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []  # never split: the whole 版记 moves to the next page
+
+    def draw(self) -> None:
+        self.inner.drawOn(self.canv, 0, 0)
+
+
+def colophon(copy_to: str, issuer: str, issued: date, lang: str) -> AtFoot:
+    """版记: 抄送 and 印发 between a heavy rule, a thin one and a heavy one, at the foot of the last page."""
     s = official_styles()
     rows: list[list[object]] = []
     if copy_to:
@@ -176,7 +204,7 @@ def colophon(copy_to: str, issuer: str, issued: date, lang: str) -> Table:
     if len(rows) > 1:
         commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black))
     table.setStyle(TableStyle(commands))
-    return table
+    return AtFoot(table)
 
 
 def ruled_table(header: Sequence[str], rows: Sequence[Sequence[object]], widths_mm: Sequence[float],

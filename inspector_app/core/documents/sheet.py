@@ -22,6 +22,7 @@ from inspector_app.core.documents.layout import (
     excerpt,
     heading,
     info_table,
+    listing,
     local_time,
     markup,
     mode_text,
@@ -72,7 +73,7 @@ def _when(entry: Entry, started: str) -> str:
 
 def _particulars(state: InspectionState, detail: InspectionDetail, lang: str) -> Flowable:
     row = detail.inspection
-    inspectors = state.inspector + (f"、{state.co_inspector}" if state.co_inspector else "")
+    inspectors = listing(filter(None, [state.inspector, state.co_inspector]), lang)
     finished = local_time(row.finished_at) if row.finished_at else tr_lang(lang, "not finished (draft)")
     checklist = state.checklist
     pairs = [
@@ -178,7 +179,9 @@ def _sources(state: InspectionState, lang: str) -> list[Flowable]:
         if item is not None:
             source = item.source
             cited = state.checklist.citation(source.file, lang)
-            lines.append(para(f"{code}　{cited}{source.section}：“{excerpt(source.quote)}”", s["small"]))
+            quote = (f"{code}　{cited}{source.section}：“{excerpt(source.quote)}”" if lang == "zh" else
+                     f"{code} {cited} {source.section}: \"{excerpt(source.quote)}\"")
+            lines.append(para(quote, s["small"]))
     return [heading(tr_lang(lang, "Basis")), *lines] if lines else []
 
 

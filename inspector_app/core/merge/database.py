@@ -38,6 +38,7 @@ from inspector_app.core.i18n import tr
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DB_FILE = "central.db"
+CENTRAL_DIR = "central"  # the default SQLite central database's folder in an office data folder
 ATTEMPTS = 8
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
                   "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-65536")  # 64 MB: seven B-trees take random keys
@@ -45,6 +46,12 @@ SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA 
 
 def default_url(folder: Path | str) -> str:
     return f"sqlite:///{Path(folder).absolute() / DB_FILE}"
+
+
+def default_central(data_dir: Path | str) -> Path | None:
+    """The data folder's own SQLite central database (the GUI's default), when there is one."""
+    path = Path(data_dir) / CENTRAL_DIR / DB_FILE
+    return path if path.is_file() else None
 
 
 def files_beside(url: str) -> Path | None:

@@ -352,3 +352,24 @@ class Measurement(Content, CentralBase):
 
 CONTENT_TABLES: tuple[type[Content], ...] = (Department, ChecklistSnapshot, Inspection, Deduction, Rectification,
                                              Photo, HandSignature, Document, Measurement)
+
+
+class Revocation(CentralBase):
+    """A certificate the office revoked (`office revoke`, c0009): the central copy of revocations.json, so the
+    audit of who was revoked, from when, why, by whom and when it was recorded stays with the office's other
+    records. Append-only: one row per certificate (its issuing office root and serial), never changed."""
+
+    __tablename__ = "revocations"
+    __table_args__ = (UniqueConstraint("issuer_fingerprint", "serial"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    issuer_fingerprint: Mapped[str] = mapped_column(HASH)  # the office root that issued the certificate
+    serial: Mapped[str] = mapped_column(String(40))  # lowercase hex, as on the CRL
+    name: Mapped[str] = mapped_column(String(64))
+    staff_no: Mapped[str] = mapped_column(String(32), index=True)
+    revoked_at: Mapped[datetime]  # when the revocation takes effect
+    reason: Mapped[str] = mapped_column(String(16))  # key-compromise / left / superseded / ceased / unspecified
+    note: Mapped[str]
+    recorded_at: Mapped[datetime]  # when and by whom the office recorded it (revocations.json)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[datetime]  # when the central database received it

@@ -33,7 +33,7 @@ Column = tuple[str, Callable[[Any], Any]]  # header (translated), cell text of a
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-CENTRAL_DIR = "central"  # the default SQLite central database's folder in this data folder
+CENTRAL_DIR = "central"  # = core.merge.database.CENTRAL_DIR, not imported: that module is heavy at start-up
 
 
 def number(value: float | None) -> str:

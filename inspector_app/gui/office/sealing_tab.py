@@ -105,7 +105,7 @@ class SealingTab(LoadedTab):
     def seal(self, *, selected: bool) -> None:
         from inspector_app.core.identity import default_office_dir
         from inspector_app.core.identity.timestamping import load_office_seal
-        from inspector_app.office.sealing import seal_sheets
+        from inspector_app.office.sealing import seal_sheets, warm_up
 
         documents, central, files = self._chosen(selected), self.workspace.central, self.workspace.files_dir
         if not documents or central is None or files is None:
@@ -115,6 +115,7 @@ class SealingTab(LoadedTab):
                                               QLineEdit.EchoMode.Password)
         if not ok or not passphrase:
             return
+        warm_up()  # sealing's lazy imports, here on the GUI thread, not in the worker
         folder = default_office_dir(self.workspace.ctx.ws.data_dir)
         by = self.workspace.ctx.ws.settings.inspector.name
 
