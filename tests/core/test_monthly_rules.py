@@ -46,6 +46,14 @@ def test_each_missing_session_is_one_occurrence_and_never_more_than_the_rule_giv
             measured_outcome(w3, bad)
 
 
+def test_every_duty_measured_per_month_is_a_monthly_rule(bundled_library) -> None:
+    """A threshold counted per month (每月…次数, 当月…) is about the department's month: found once per month
+    however many inspectors check it (the quality rounds' nine monthly duties were counted per visit before v4)."""
+    per_visit = [(checklist.id, item.code) for checklist in bundled_library.checklists.values() for item in checklist.items()
+                 if any(t.metric.zh.startswith(("每月", "当月")) for t in item.thresholds) and item.period != "month"]
+    assert per_visit == []
+
+
 def test_the_latest_record_of_a_month_counts_the_same_whatever_the_order() -> None:
     early, late = local_time(2026, 3, 5), local_time(2026, 3, 20)
     records = [PeriodRecord("m2", "W-REG", ASSESSMENT, "A1", "2026-03", late, "d2"),
