@@ -19,6 +19,22 @@ def test_recent_months_cross_the_year() -> None:
     assert recent_months(date(2028, 3, 1), 2) == ["2028-03", "2028-02"]
 
 
+def _start_on(qtbot, window, checklist_id: str):
+    """Ctrl+N, the checklist picked with the arrow keys, Enter: the record page of the new inspection."""
+    activate(qtbot, window)
+    key(qtbot, "Ctrl+N")
+    combo = window.start_page.checklist
+    key(qtbot, "Home")
+    for _ in range(combo.count()):
+        if combo.currentData() == checklist_id:
+            break
+        key(qtbot, "Down")
+    tab_to(qtbot, window.start_page.location)
+    key(qtbot, "Return")
+    qtbot.waitUntil(lambda: window.inspect.currentWidget() is window.record_page)
+    return window.record_page
+
+
 def _pick(qtbot, code: str) -> None:
     key(qtbot, "Ctrl+F")
     qtbot.keyClicks(focused(), code)
@@ -61,18 +77,7 @@ def test_study_sessions_typed_then_a_passing_value_replaces_them(main_window, qt
 def test_every_threshold_of_an_item_is_offered(main_window, qtbot) -> None:
     """004 篇一 SV2 has two rates (本地患者 ≥ 50%, 口腔科等 ≥ 60%): a field for each; the one typed is measured."""
     window, ws = main_window, main_window.ctx.ws
-    activate(qtbot, window)
-    key(qtbot, "Ctrl+N")
-    combo = window.start_page.checklist
-    key(qtbot, "Home")
-    for _ in range(combo.count()):
-        if combo.currentData() == "svc-004-three-good":
-            break
-        key(qtbot, "Down")
-    tab_to(qtbot, window.start_page.location)
-    key(qtbot, "Return")
-    qtbot.waitUntil(lambda: window.inspect.currentWidget() is window.record_page)
-    page = window.record_page
+    page = _start_on(qtbot, window, "svc-004-three-good")
     _pick(qtbot, "SV2")
     fields = page.measured.shown_inputs()
     assert len(fields) == 2 and all(field.isVisible() for field in fields)
@@ -102,18 +107,7 @@ def test_a_failed_value_on_an_item_without_points_opens_a_rectification(main_win
     from inspector_app.core.rectification import list_rectifications
 
     window, ws = main_window, main_window.ctx.ws
-    activate(qtbot, window)
-    key(qtbot, "Ctrl+N")
-    combo = window.start_page.checklist
-    key(qtbot, "Home")
-    for _ in range(combo.count()):
-        if combo.currentData() == "svc-quality-rounds":
-            break
-        key(qtbot, "Down")
-    tab_to(qtbot, window.start_page.location)
-    key(qtbot, "Return")
-    qtbot.waitUntil(lambda: window.inspect.currentWidget() is window.record_page)
-    page = window.record_page
+    page = _start_on(qtbot, window, "svc-quality-rounds")
     _pick(qtbot, "Q1")
     [field] = page.measured.shown_inputs()
     tab_to(qtbot, field, back=True)

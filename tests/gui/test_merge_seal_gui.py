@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
@@ -29,6 +30,16 @@ from inspector_app.office.revocations import central_revocations
 from inspector_app.office.sealing import pending_sheets
 from tests.gui.keys import key
 from tests.helpers.fixtures import open_demo_workspace
+
+
+def _share_typed(qtbot, dialog, share: Path) -> None:
+    """The dialog shown and active, the share folder typed into its field (focused, as the keys go there)."""
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.share.setFocus()
+    dialog.share.selectAll()
+    qtbot.keyClicks(dialog.share, str(share))
 
 
 def test_merge_dialog_seals_while_merging_and_reports_what_it_could_not(gui_workspace, open_window, qtbot,
@@ -61,12 +72,7 @@ def test_merge_dialog_seals_while_merging_and_reports_what_it_could_not(gui_work
     qtbot.addWidget(dialog)
     asked = []
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: asked.append(a[1]) or (DEMO_PASSPHRASE, True))
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    dialog.share.setFocus()
-    dialog.share.selectAll()
-    qtbot.keyClicks(dialog.share, str(share))
+    _share_typed(qtbot, dialog, share)
     assert not dialog.seal.isChecked()
     key(qtbot, "Alt+E")  # 合并时…封签(&E), sent to the focused field as a keyboard does
     qtbot.waitUntil(dialog.seal.isChecked)  # Qt animates the mnemonic's click
@@ -120,12 +126,7 @@ def test_a_wrong_office_passphrase_merges_nothing(gui_workspace, open_window, qt
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("not the passphrase", True))
     shown = []
     monkeypatch.setattr("inspector_app.gui.office_dialog.show_error", lambda parent, message: shown.append(message))
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    dialog.share.setFocus()
-    dialog.share.selectAll()
-    qtbot.keyClicks(dialog.share, str(share))
+    _share_typed(qtbot, dialog, share)
     key(qtbot, "Alt+E")
     qtbot.waitUntil(dialog.seal.isChecked)
     qtbot.keyClick(dialog.share, Qt.Key.Key_Return)

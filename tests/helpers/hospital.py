@@ -27,7 +27,7 @@ from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync.bundle_format import DATA, MANIFEST, SIGNATURE, bundle_name
 from inspector_app.core.sync.signing import sign_bytes
 from inspector_app.core.workspace import Workspace
-from tests.helpers.fixtures import _seed
+from tests.helpers.fixtures import _seed, open_demo_workspace
 
 
 def enrol_laptop(template: Path, office: Path, data: Path, name: str, staff_no: str) -> None:
@@ -41,6 +41,19 @@ def enrol_laptop(template: Path, office: Path, data: Path, name: str, staff_no: 
         ensure_demo_identity(ws)
     finally:
         ws.close()
+
+
+def demo_laptop(root: Path, office: Path | None, name: str, staff_no: str) -> Workspace:
+    """A demo laptop in `root`/data; with `office`, enrolled by that office (its folder copied in, as the office's
+    USB stick, and what it issued copied back)."""
+    ws = open_demo_workspace(root / "data")
+    ws.update_settings(inspector={**ws.settings.inspector.model_dump(), "name": name, "staff_no": staff_no})
+    if office is not None:
+        shutil.copytree(office, storage.default_office_dir(ws.data_dir))
+    ensure_demo_identity(ws)
+    if office is not None:
+        shutil.copytree(storage.default_office_dir(ws.data_dir) / "issued", office / "issued", dirs_exist_ok=True)
+    return ws
 
 
 def found_hospital(root: Path, template: Path, staff_nos: list[str]) -> tuple[Path, list[Path]]:

@@ -6,7 +6,6 @@ central database that cannot be opened stops `office revoke` before anything is 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,15 @@ from inspector_app.core.identity import (
     DEMO_PASSPHRASE,
     PASSPHRASE_ENV,
     default_office_dir,
-    ensure_demo_identity,
 )
 from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.identity.revocation import REVOCATIONS_FILE
 from inspector_app.core.identity.storage import CRL_FILE, fingerprint_hex
 from inspector_app.core.merge import open_central
 from inspector_app.core.merge.database import CENTRAL_DIR, default_url
-from inspector_app.core.workspace import Workspace
 from inspector_app.office.revocations import central_revocations, record_revocations
 from tests.helpers.central import backend_url
-from tests.helpers.fixtures import open_demo_workspace
+from tests.helpers.hospital import demo_laptop
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -37,27 +34,15 @@ def central_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-def _laptop(root: Path, office: Path | None, name: str, staff_no: str) -> Workspace:
-    """A demo laptop; with `office`, enrolled by that office (its folder copied in and the issued copied back)."""
-    ws = open_demo_workspace(root / "data")
-    ws.update_settings(inspector={**ws.settings.inspector.model_dump(), "name": name, "staff_no": staff_no})
-    if office is not None:
-        shutil.copytree(office, default_office_dir(ws.data_dir))
-    ensure_demo_identity(ws)
-    if office is not None:
-        shutil.copytree(default_office_dir(ws.data_dir) / "issued", office / "issued", dirs_exist_ok=True)
-    return ws
-
-
 def _revoked_serials(office: Path) -> list[str]:
     return [entry["serial"] for entry in json.loads((office / REVOCATIONS_FILE).read_text())["revocations"]]
 
 
 def test_office_revoke_records_in_the_central_database(central_url: str, tmp_path: Path, capsys,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    first = _laptop(tmp_path / "a", None, "演示督查员", "D001")
+    first = demo_laptop(tmp_path / "a", None, "演示督查员", "D001")
     office = default_office_dir(first.data_dir)
-    second = _laptop(tmp_path / "b", office, "第二督查员", "D002")
+    second = demo_laptop(tmp_path / "b", office, "第二督查员", "D002")
     first.close()
     second.close()
     monkeypatch.setenv(PASSPHRASE_ENV, DEMO_PASSPHRASE)
@@ -110,7 +95,7 @@ def test_office_revoke_records_in_the_central_database(central_url: str, tmp_pat
 
 def test_a_central_database_that_cannot_be_opened_revokes_nothing(tmp_path: Path, capsys,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    ws = _laptop(tmp_path / "a", None, "演示督查员", "D001")
+    ws = demo_laptop(tmp_path / "a", None, "演示督查员", "D001")
     office = default_office_dir(ws.data_dir)
     ws.close()
     monkeypatch.setenv(PASSPHRASE_ENV, DEMO_PASSPHRASE)
@@ -124,7 +109,7 @@ def test_the_data_folders_own_central_database_is_used_by_default(tmp_path: Path
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The office GUI's default central database (central/ in the data folder) gets the revocation without
     --central, as the merge dialog's merges go there."""
-    ws = _laptop(tmp_path / "a", None, "演示督查员", "D001")
+    ws = demo_laptop(tmp_path / "a", None, "演示督查员", "D001")
     data = ws.data_dir
     ws.close()
     url = default_url(data / CENTRAL_DIR)

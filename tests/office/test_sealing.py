@@ -9,7 +9,6 @@ One test walks the whole story (two laptops with RSA/EC keys and signed sheets t
 from __future__ import annotations
 
 import io
-import shutil
 import time
 from pathlib import Path
 
@@ -31,7 +30,6 @@ from inspector_app.core.identity import (
     DEMO_PASSPHRASE,
     PASSPHRASE_ENV,
     default_office_dir,
-    ensure_demo_identity,
 )
 from inspector_app.core.identity.inspector import asn1_certificate
 from inspector_app.core.identity.office import load_office_certificate
@@ -40,19 +38,7 @@ from inspector_app.core.merge import models as m
 from inspector_app.core.sync import push
 from inspector_app.core.workspace import Workspace
 from inspector_app.office.sealing import FAILED_ACTION, SEAL_ACTION, sealed_path
-from tests.helpers.fixtures import open_demo_workspace
-
-
-def _laptop(root: Path, office: Path | None, name: str, staff_no: str) -> Workspace:
-    """A demo laptop; with `office`, enrolled by that office (its folder copied in, as the office's USB stick)."""
-    ws = open_demo_workspace(root / "data")
-    ws.update_settings(inspector={**ws.settings.inspector.model_dump(), "name": name, "staff_no": staff_no})
-    if office is not None:
-        shutil.copytree(office, default_office_dir(ws.data_dir))
-    ensure_demo_identity(ws)
-    if office is not None:  # and the office keeps what it issued on that stick
-        shutil.copytree(default_office_dir(ws.data_dir) / "issued", office / "issued", dirs_exist_ok=True)
-    return ws
+from tests.helpers.hospital import demo_laptop
 
 
 def _signed_and_pushed(ws: Workspace, share: Path, seed: int) -> None:
@@ -97,9 +83,9 @@ def test_the_office_seals_what_it_merges_and_what_is_pending(tmp_path: Path, cap
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     share = tmp_path / "share"
     share.mkdir()
-    first = _laptop(tmp_path / "a", None, "演示督查员", "D001")
+    first = demo_laptop(tmp_path / "a", None, "演示督查员", "D001")
     office = default_office_dir(first.data_dir)
-    second = _laptop(tmp_path / "b", office, "第二督查员", "D002")
+    second = demo_laptop(tmp_path / "b", office, "第二督查员", "D002")
     url = default_url(tmp_path / "central")
     files = Path(make_url(url).database).parent / "files"  # the merge's default: beside the SQLite database
     root = load_office_certificate(office)
