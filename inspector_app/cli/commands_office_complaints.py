@@ -66,18 +66,35 @@ def register(office_actions: argparse._SubParsersAction) -> None:
             action.add_argument("--note", default="", metavar="TEXT")
         action.set_defaults(handler=complaint_action_cmd, complaint_verb=name)
 
+    notice = actions.add_parser("notice", help=tr("整改通知书 for a verified complaint: points, pay, referral, deadline"))
+    central_option(notice)
+    notice.add_argument("complaint", metavar="NUMBER", help=tr("the complaint's number (TS-YYYY-nnnn) or id"))
+    notice.add_argument("-o", "--output", required=True, metavar="F.pdf", help=tr("the PDF to write"))
+    notice.add_argument("--by", required=True, metavar="NAME", help=tr("who issues the notice (kept with its number)"))
+    notice.add_argument("--prefix", metavar="PREFIX",
+                        help=tr("prefix of the notice's register number (default 督诉 → 督诉〔2026〕1号)"))
+    notice.add_argument("--hospital", metavar="NAME",
+                        help=tr("hospital name printed on the notice (default: the data folder's settings)"))
+    notice.add_argument("--office", metavar="NAME", help=tr("office name printed on the notice"))
+    notice.add_argument("--office-dir", metavar="DIR",
+                        help=tr("office folder whose certificate names the office (default: the office folder in "
+                                "the data folder)"))
+    notice.set_defaults(handler=complaint_notice_cmd)
+
 
 def _say(view) -> None:
     from inspector_app.office.complaints import status_text
 
-    who = f"{view.staff_name or ''}（{view.staff_no}）" if view.staff_no else view.department_name or view.department_code
+    who = (view.department_name or view.department_code if not view.staff_no
+           else f"{view.staff_name}（{view.staff_no}）" if view.staff_name else tr("staff no. {no}", no=view.staff_no))
     line = tr("{number}: {who}, {status}", number=view.number, who=who, status=status_text(view.status))
     if view.status == "verified":
         line += tr("; {points:g} points ({pay:g}% of pay) in {month}", points=view.points, pay=view.pay_percent,
                    month=view.local_month)
     if view.referral_to:
-        line += tr("; referred to {to} ({state})", to=view.referral_to, state=view.referral_state)
-    print(line + ".")
+        state = tr("handled") if view.referral_state == "handled" else tr("under way")
+        line += tr("; referred to {to} ({state})", to=view.referral_to, state=state)
+    print(line + tr("."))
 
 
 def complaint_add_cmd(args: argparse.Namespace) -> int:
@@ -142,4 +159,27 @@ def complaint_list_cmd(args: argparse.Namespace) -> int:
              v.local_month or "", f"{v.referral_to}（{v.referral_state}）" if v.referral_to else "", v.summary]
             for v in found]
     print(render_table(header, rows))
+    return 0
+
+
+def complaint_notice_cmd(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from inspector_app.cli.commands_office_bulletin import names
+    from inspector_app.core.i18n import language
+    from inspector_app.core.merge import open_central
+    from inspector_app.office.complaint_notice import (
+        DEFAULT_PREFIX,
+        issue_complaint_notice,
+    )
+
+    hospital, office = names(args)
+    central = open_central(args.central)
+    try:
+        issued = issue_complaint_notice(central, args.complaint, Path(args.output), hospital=hospital, office=office,
+                                        by=args.by, lang=language(), prefix=args.prefix or DEFAULT_PREFIX)
+    finally:
+        central.close()
+    print(tr("Rectification notice {number} (deadline {deadline}): {path}", number=issued.number,
+             deadline=issued.deadline.isoformat(), path=issued.path))
     return 0

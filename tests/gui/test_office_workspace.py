@@ -337,9 +337,13 @@ def test_both_languages_and_screenshots(merged, gui_workspace, open_window, qtbo
         set_language(before)
 
 
-def test_complaint_register_by_keyboard(office, qtbot) -> None:
-    """Enter a complaint against a named person, then verify it: it is 5 points (10 for a head) in this month."""
+def test_complaint_register_by_keyboard(office, qtbot, monkeypatch, tmp_path) -> None:
+    """Enter a complaint against a named person, then verify it: it is 5 points (10 for a head) in this month;
+    refer it (第8条) and issue the office's notice for it."""
+    from PySide6.QtWidgets import QFileDialog
+
     from inspector_app.core.roster_store import current_roster
+    from inspector_app.gui.office.complaints_tab import ReferDialog
     from inspector_app.office.complaints import complaints
 
     workspace, _ = office
@@ -380,6 +384,26 @@ def test_complaint_register_by_keyboard(office, qtbot) -> None:
                                                                     "recording confirms it")
     assert found.points == (10.0 if staff.is_head else 5.0)
     assert found.decided_on >= found.received_on and found.local_month == found.decided_on.strftime("%Y-%m")
+    # 第8条: referred to the authorities, then the office's notice for it (the save dialog answered)
+    workspace.activateWindow()
+    qtbot.waitUntil(workspace.isActiveWindow)
+    press(qtbot, workspace, tab.refer_button, Qt.Key.Key_R)  # &Refer…
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, ReferDialog) and tab.dialog.isVisible())
+    tab.dialog.activateWindow()
+    qtbot.waitUntil(tab.dialog.isActiveWindow)
+    qtbot.keyClick(tab.dialog, Qt.Key.Key_T, ALT)  # Referred &to
+    qtbot.keyClicks(QApplication.focusWidget(), "city police")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.model.row_at(0).referral_to == "city police", timeout=20000)
+    assert complaints(workspace.central)[0].referral_state == "referred"
+    target = tmp_path / "notice.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    workspace.activateWindow()
+    qtbot.waitUntil(workspace.isActiveWindow)
+    press(qtbot, workspace, tab.notice_button, Qt.Key.Key_T)  # No&tice…
+    qtbot.waitUntil(target.exists, timeout=30000)
+    settle(qtbot, workspace)
+    assert "督诉〔" in workspace.message.text() and target.read_bytes().startswith(b"%PDF")
 
 
 def test_seal_pending_sheets_and_edit_the_bulletin_text_before_issue(office, merged, qtbot, monkeypatch,

@@ -228,3 +228,51 @@ def test_the_bulletin_reports_decisions_and_referrals(central: tuple[CentralDB, 
     book = load_workbook(write_content_xlsx(content, tmp_path / "bulletin.xlsx", lang="en"))
     sheet = book["Complaints and referrals"]
     assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == [verified.number, unfounded.number]
+
+
+def test_a_verified_complaint_gets_the_offices_notice_with_its_referral(central: tuple[CentralDB, str],
+                                                                        tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """第7条 and 第8条 on paper: the office's 整改通知书 for a verified complaint names what was found, the points
+    and pay share, the referral and its state, a deadline from the day of issue; numbers count up in the office's
+    own register; an unverified complaint gets none."""
+    import subprocess
+
+    from inspector_app.core.errors import StateError
+    from inspector_app.office.complaint_notice import issue_complaint_notice
+
+    db, url = central
+    member, _, _ = _people()
+    hospital = roster()
+    found = c.receive(db, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", "收费窗口索要红包", member),
+                      by="办公室李", roster=hospital, now=NOW)
+    c.decide(db, found.number, True, by="办公室李", on=date(2026, 3, 5), note="调取录音属实", now=NOW)
+    c.refer(db, found.number, by="办公室李", to="市纪委监委", now=NOW)
+    issued_at = datetime(2026, 3, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+    first = issue_complaint_notice(db, found.number, tmp_path / "n1.pdf", hospital="示例市人民医院",
+                                   office="综合办公室", by="办公室李", now=issued_at)
+    text = "".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(first.path), "-"], capture_output=True,
+                                  text=True, check=True).stdout.split())
+    assert first.number == "督诉〔2026〕1号" and first.number in text and "整改通知书" in text
+    assert found.number in text and "收费窗口索要红包" in text and "调取录音属实" in text
+    name = next(s.name for s in hospital.staff if s.staff_no == member)
+    assert f"扣{name}（{member}）5分" in text and "扣2026年3月绩效工资5%" in text
+    assert "已依据第8条移交市纪委监委处理；移交状态：处理中" in text and "经查实者每起扣个人5分" in text
+    assert first.deadline >= issued_at.date() and f"{first.deadline.month}月{first.deadline.day}日" in text
+    assert "抄送：审计科" in text
+    second = issue_complaint_notice(db, found.number, tmp_path / "n2.pdf", hospital="H", office="O", by="x",
+                                    now=issued_at)
+    assert second.number == "督诉〔2026〕2号"
+    pending = c.receive(db, c.NewComplaint(date(2026, 3, 10), "12345", "W-ADM", "未回电话"), by="办公室李",
+                        roster=hospital, now=NOW)
+    with pytest.raises(StateError):
+        issue_complaint_notice(db, pending.number, tmp_path / "n3.pdf", hospital="H", office="O", by="x")
+    assert not (tmp_path / "n3.pdf").exists()
+    run = cli_runner(tmp_path / "data", capsys)
+    code, out, err = run("office", "complaint", "notice", found.number, "--central", url, "--by", "办公室李",
+                         "--hospital", "示例市人民医院", "-o", str(tmp_path / "n4.pdf"))
+    assert code == 0, err
+    assert "督诉〔" in out and (tmp_path / "n4.pdf").read_bytes().startswith(b"%PDF")
+    code, _, err = run("office", "complaint", "notice", pending.number, "--central", url, "--by", "x",
+                       "-o", str(tmp_path / "n5.pdf"))
+    assert code == 1 and pending.number in err

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import language, tr
 from inspector_app.gui.office.common import (
     ColumnsModel,
     LoadedTab,
@@ -98,6 +99,37 @@ class DecideDialog(QDialog):
         return {"on": self.on.date().toPython(), "note": self.note.text(), "by": self.by.text()}
 
 
+class ReferDialog(QDialog):
+    """第8条 移交: to whom the complaint was referred, whether the authorities have dealt with it, who records it."""
+
+    def __init__(self, complaint: ComplaintView, by: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Referral: {number}", number=complaint.number))
+        self.to, self.note, self.by = QLineEdit(complaint.referral_to or ""), QLineEdit(), QLineEdit(by)
+        self.handled = QCheckBox(tr("Dealt with by the authorities (&handled)"))
+        self.handled.setChecked(complaint.referral_state == "handled")
+        form = QFormLayout()
+        form.addRow(QLabel(complaint.summary))
+        form.addRow(tr("Referred &to"), self.to)
+        form.addRow("", self.handled)
+        form.addRow(tr("&Note"), self.note)
+        form.addRow(tr("Recorded &by"), self.by)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(dialog_buttons(self, tr("Record")))
+
+    def values(self) -> dict[str, Any]:
+        return {"to": self.to.text(), "handled": self.handled.isChecked(), "note": self.note.text(),
+                "by": self.by.text()}
+
+
+def referral_text(complaint: ComplaintView) -> str:
+    if not complaint.referral_to:
+        return ""
+    state = tr("handled") if complaint.referral_state == "handled" else tr("under way")
+    return f"{complaint.referral_to}（{state}）"
+
+
 class ComplaintsTab(LoadedTab):
     def __init__(self, workspace: OfficeWorkspace):
         from inspector_app.office.complaints import STATUSES, status_text
@@ -122,7 +154,11 @@ class ComplaintsTab(LoadedTab):
                                          lambda: self.decide(True))
         self.unfounded_button = push_button(tr("&Unfounded…"), tr("不属实: kept on record without points"),
                                             lambda: self.decide(False))
-        for button in (self.new_button, self.investigate_button, self.verify_button, self.unfounded_button):
+        self.refer_button = push_button(tr("&Refer…"), tr("移交: referred to the authorities (第8条)"), self.refer)
+        self.notice_button = push_button(tr("No&tice…"), tr("整改通知书 for the selected verified complaint"),
+                                         self.notice)
+        for button in (self.new_button, self.investigate_button, self.verify_button, self.unfounded_button,
+                       self.refer_button, self.notice_button):
             bar.addWidget(button)
         self.model = ColumnsModel([
             (tr("Number"), lambda c: c.number),
@@ -133,7 +169,7 @@ class ComplaintsTab(LoadedTab):
             (tr("Status"), lambda c: status_text(c.status)),
             (tr("Points"), lambda c: f"{c.points:g}" if c.points else ""),
             (tr("Counted in"), lambda c: c.local_month or ""),
-            (tr("Referral"), lambda c: f"{c.referral_to}（{c.referral_state}）" if c.referral_to else ""),
+            (tr("Referral"), referral_text),
             (tr("Summary"), lambda c: c.summary),
         ], numeric=(6,), greyed=lambda c: c.status in ("unfounded", "void"))
         self.table = table(self.model, tr("Complaint register"), stretch=9)
@@ -227,3 +263,43 @@ class ComplaintsTab(LoadedTab):
 
         dialog.accepted.connect(accepted)
         dialog.open()
+
+    def refer(self) -> None:
+        from inspector_app.office.complaints import refer
+
+        chosen = self._selected()
+        if chosen is None:
+            return
+        self.dialog = dialog = ReferDialog(chosen, self._by(), self)
+
+        def accepted() -> None:
+            values, central = dialog.values(), self.workspace.central
+            self._run(tr("Recording the referral"), lambda progress: refer(
+                central, chosen.id, by=values["by"], to=values["to"], handled=values["handled"],
+                note=values["note"]))
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def notice(self) -> None:
+        """The office's 整改通知书 for the selected complaint, numbered and written off the GUI thread."""
+        from inspector_app.gui.office.exports import names, target
+        from inspector_app.office.complaint_notice import issue_complaint_notice
+
+        chosen, central = self._selected(), self.workspace.central
+        if chosen is None or central is None:
+            return
+        path = target(self, tr("Rectification notice for complaint {number}", number=chosen.number),
+                      tr("Rectification notice {number}.pdf", number=chosen.number), tr("Notice (*.pdf)"))
+        if path is None:
+            return
+        hospital, office = names(self)
+        by, lang = self._by(), language()
+
+        def done(issued: Any) -> None:
+            self.workspace.message.setText(tr("Rectification notice {number} (deadline {deadline}): {path}",
+                                              number=issued.number, deadline=issued.deadline.isoformat(),
+                                              path=issued.path))
+
+        self.workspace.run(tr("Writing the notice"), lambda progress: issue_complaint_notice(
+            central, chosen.id, path, hospital=hospital, office=office, by=by, lang=lang), done)
