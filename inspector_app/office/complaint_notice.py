@@ -91,7 +91,7 @@ def render_complaint_notice(view: ComplaintView, number: str, *, hospital: str, 
     ]
     if view.referral_to:
         state = tr_lang(lang, "handled") if view.referral_state == "handled" else tr_lang(lang, "under way")
-        story.append(para(tr_lang(lang, "As the matter breaks the law, it has been referred to {to} (第8条); "
+        story.append(para(tr_lang(lang, "As the matter breaks the law, it has been referred to {to} (clause 8); "
                                         "referral: {state}.", to=view.referral_to, state=state), s["body"]))
     last = [para(tr_lang(lang, "Put it right and report to {office} in writing by {deadline} (counted from the "
                                "day of this notice, {issued}).", office=office, deadline=long_date(deadline, lang),
