@@ -199,6 +199,7 @@ class Recorder(WriteService):
         device_id = self.ws.device_id
         offset = offset_minutes(recorded)
         local_day = local_date(recorded, offset)
+        month = f"{local_day.year:04d}-{local_day.month:02d}"  # strftime("%Y-%m"), a fifth of the time
         now = utcnow()
         self.last_recorded = []
         with self._cursor() as cursor:
@@ -235,7 +236,7 @@ class Recorder(WriteService):
                     "department_id": staff_department or inspection_department, "is_head": is_head, "count": count,
                     "points_each": points.points_each, "multiplier": points.multiplier, "points": points.points,
                     "note": request.note.strip(), "recorded_at": recorded, "utc_offset_min": offset,
-                    "local_month": period or local_day.strftime("%Y-%m"), "device_id": device_id,
+                    "local_month": period or month, "device_id": device_id,
                     "seq": self.ws.take_sequence(), "voided_at": None, "void_reason": None, "period": period,
                 }
                 deductions.append(deduction)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import LANGUAGE_ENV, LANGUAGES, language, set_language, tr
@@ -101,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
         finally:
             quick.close()
     setup_logging(data_dir)
+    from PySide6.QtWidgets import (
+        QMessageBox,  # not on the quick start path (see gui/messages.py)
+    )
+
     from inspector_app.core.errors import DataFolderBusy
     from inspector_app.core.workspace import Workspace
     from inspector_app.gui.first_run import run_first_run_wizard

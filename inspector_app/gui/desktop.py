@@ -12,7 +12,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from inspector_app import __version__
 from inspector_app.core.errors import AppError
@@ -73,6 +73,10 @@ def install_crash_handler(data_dir: Path) -> None:
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        from PySide6.QtWidgets import (
+            QMessageBox,  # not on the quick start path (see gui/messages.py)
+        )
+
         if isinstance(value, AppError):  # expected, already in plain words
             QMessageBox.warning(None, tr("Cannot do that"), str(value) + "\n\n" + tr("Details are in the log file."))
             return
@@ -106,6 +110,8 @@ def about_text(data_dir: Path) -> str:
 
 
 def show_about(parent: QWidget | None, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.about(parent, tr("About"), about_text(data_dir))
 
 

@@ -11,7 +11,6 @@ import threading
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QApplication
 
-from inspector_app.core.font_files import FALLBACK_FILES, fallback_font_file
 from inspector_app.core.paths import resources_dir
 from inspector_app.gui.style import style_sheet
 
@@ -43,8 +42,12 @@ def _rare_character_families() -> list[str]:
     """The bundled faces for CJK Ext A–F (王𠮷, 欧阳𫖯), last in the family list so Qt falls back to them per
     character. They are decompressed once into the user's cache; until then (the first start) a background
     thread makes the copies and the next start uses them: the window never waits ~2 s for a rare name. The
-    thread runs no import statement (font_files imports at its top): PySide's import hook is not safe to run
-    in a second thread while the GUI thread works (a segfault in shibokensupport's feature_import)."""
+    thread runs no import statement (font_files imports at its top, and is imported here, on the GUI thread,
+    before the thread starts): PySide's import hook is not safe to run in a second thread while the GUI
+    thread works (a segfault in shibokensupport's feature_import). Imported here rather than at the top: the
+    quick start's first screen seldom needs these faces, and font_files' imports cost it ~18 ms."""
+    from inspector_app.core.font_files import FALLBACK_FILES, fallback_font_file
+
     families: list[str] = []
     missing = []
     for name in FALLBACK_FILES:

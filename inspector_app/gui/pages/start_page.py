@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,10 +32,14 @@ from inspector_app.core.i18n import language, tr
 from inspector_app.core.start_snapshot import Choice, StartSnapshot, snapshot_of
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.widgets.buttons import button_row, push_button
+from inspector_app.gui.widgets.combo import compact_combo
 from inspector_app.gui.widgets.pinyin_completer import PinyinCompletion
-from inspector_app.gui.widgets.tables import compact_combo
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import (
+        QShowEvent,  # an annotation only: making the class costs the quick start ~30 ms
+    )
+
     from inspector_app.gui.context import GuiContext
 
 # Qt.ItemDataRole.UserRole + 1. This page is on the quick start path, where nothing touches the Qt enum

@@ -5,12 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHeaderView,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
 )
+
+from inspector_app.gui.widgets.combo import compact_combo  # noqa: F401 - the pages import it from here too
 
 
 def row_view(model: QAbstractItemModel, name: str, *,
@@ -80,12 +81,3 @@ def fit_columns(table: QTableView, widest: int = 280) -> None:
     header = table.horizontalHeader()
     for column in range(header.count()):
         header.resizeSection(column, min(header.sectionSize(column), widest))
-
-
-def compact_combo(chars: int = 14) -> QComboBox:
-    """A combo box sized for about `chars` characters, not its longest entry (long checklist titles would
-    otherwise push the window wider than a 1366-pixel laptop screen); the popup still shows entries in full."""
-    combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(chars)
-    return combo
