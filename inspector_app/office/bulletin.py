@@ -7,8 +7,9 @@ gathers that content from the central database:
   rankings are the ones the pay list and `merge --summary` give; departments by roster code, people by 工号, so
   a department two inspectors visited is one row;
 - repeat problems: items the month's visits found again after an earlier visit to the department (and person,
-  for a person's item) had found them, whoever found them (core/repeats.py, the one rule; a closed month leaves
-  out its entries merged after its close, as its frozen summary does);
+  for a person's item) had found them, whoever found them (core/repeats.py's rule, worked out by the database:
+  office/repeats.repeated_in, tested equal to it; a closed month leaves out its entries merged after its close,
+  as its frozen summary does);
 - overdue rectifications: the rectification ledger's (office/ledger.py), the office's decisions included, one
   row per item and department with the persons listed;
 - corrections (更正): entries of closed months that arrived after their close and that this month carries
@@ -53,13 +54,13 @@ from inspector_app.core.files import write_atomic
 from inspector_app.core.i18n import tr, tr_lang
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
-from inspector_app.core.repeats import lookback, repeats
+from inspector_app.core.repeats import lookback
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
 from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
 from inspector_app.office.pay_list import carried_entries_query, pay_lines
-from inspector_app.office.repeats import findings_in
+from inspector_app.office.repeats import repeated_in
 
 DEFAULT_PREFIX = "督通"  # the settings' documents.bulletin_prefix default
 ISSUE_ACTION = "issue_bulletin"
@@ -84,11 +85,11 @@ def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[R
     """Items the month's visits found again after an earlier visit to the department, whoever found them
     (core/repeats.py). The month's own entries that reached the office after its close are left out, as its
     frozen summary leaves them out; earlier months' are visits like any other."""
-    found = findings_in(session, None, lookback(month), without_late_of=month, repeating_in={month})
+    found = repeated_in(session, None, lookback(month), {month}, without_late_of=month)
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
-    digests = {(f.checklist_id, f.item_code): f.digest for f in found}
+    digests = {(r.checklist_id, r.item_code): f.digest for r in found for f in r.repeated}
     snapshots = {digest: session.get(m.ChecklistSnapshot, digest) for digest in set(digests.values())}
-    return repeat_rows(repeats(found, {month}), names,
+    return repeat_rows(found, names,
                        lambda checklist, code: _item_text(snapshots[digests[(checklist, code)]], code, lang))
 
 

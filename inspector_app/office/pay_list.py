@@ -126,7 +126,8 @@ def _checklist(payload: Any) -> Checklist | None:
 
 def _entries_query() -> Select[Any]:
     D, I = m.Deduction, m.Inspection
-    return (select(D.local_month, D.recorded_at, D.payload, D.staff_no, D.staff_name, D.department_id,
+    return (select(D.local_month, D.recorded_at, D.payload["utc_offset_min"].as_integer().label("offset"),
+                   D.staff_no, D.staff_name, D.department_id,
                    D.item_code, D.count, D.counted_points, D.pay_percent, I.inspector_name, I.inspector_no,
                    I.checklist_hash)
             .join(I, I.id == D.inspection_id)
@@ -150,29 +151,44 @@ def carried_entries_query(month: str, closed: bool) -> Select[Any]:
 
 
 def pay_lines(session: Session, query: Select[Any], lang: str) -> list[PayLine]:
-    rows = session.execute(query).all()
+    """The lines of `query`'s entries. A month at a year's scale has hundreds of thousands: the rows are read
+    as plain tuples (not through the ORM), the entry's UTC offset is taken out of its JSON by the database,
+    and an item's text and clause, an inspector's label, are worked out once each, not once per line."""
+    rows = session.connection().execute(query).all()
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     checklists: dict[str, Checklist | None] = {}
     for digest in {row.checklist_hash for row in rows}:
         snapshot = session.get(m.ChecklistSnapshot, digest)
         checklists[digest] = _checklist(snapshot.payload) if snapshot is not None else None
-    return [_line(row, checklists.get(row.checklist_hash), names, lang) for row in rows]
+    items: dict[tuple[str, str], tuple[str, str]] = {}
+    inspectors: dict[tuple[str, str | None], str] = {}
+    lines = []
+    for row in rows:
+        item = items.get((row.checklist_hash, row.item_code))
+        if item is None:
+            item = items[(row.checklist_hash, row.item_code)] = _item(checklists.get(row.checklist_hash),
+                                                                      row.item_code, lang)
+        inspector = inspectors.get((row.inspector_name, row.inspector_no))
+        if inspector is None:
+            inspector = inspectors[(row.inspector_name, row.inspector_no)] = (
+                f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name)
+        day = (row.recorded_at + timedelta(minutes=int(row.offset or 0))).date().isoformat()
+        lines.append(PayLine(row.local_month, day, row.staff_no or "", row.staff_name or "", row.department_id,
+                             names.get(row.department_id, ""), row.item_code, item[0], item[1], inspector,
+                             row.count, row.counted_points, row.pay_percent))
+    return lines
 
 
-def _line(row: Any, checklist: Checklist | None, names: dict[str, str], lang: str) -> PayLine:
+def _item(checklist: Checklist | None, code: str, lang: str) -> tuple[str, str]:
+    """An item's text and the clause it rests on (the standard's section and quote), "" when not found."""
     try:
-        item = checklist.item(row.item_code) if checklist is not None else None
+        item = checklist.item(code) if checklist is not None else None
     except KeyError:
         item = None
-    offset = int((row.payload or {}).get("utc_offset_min", 0))
-    day = (row.recorded_at + timedelta(minutes=offset)).date().isoformat()
-    inspector = f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name
-    return PayLine(row.local_month, day, row.staff_no or "", row.staff_name or "", row.department_id,
-                   names.get(row.department_id, ""), row.item_code,
-                   item.text.get(lang) if item is not None else "",
-                   (f"{checklist.citation(item.source.file, lang)}{item.source.section}：{item.source.quote}"
-                    if item is not None and checklist is not None else ""), inspector, row.count,
-                   row.counted_points, row.pay_percent)
+    if item is None or checklist is None:
+        return "", ""
+    return (item.text.get(lang),
+            f"{checklist.citation(item.source.file, lang)}{item.source.section}：{item.source.quote}")
 
 
 def month_summary_in(session: Session, month: str) -> MonthlySummary:

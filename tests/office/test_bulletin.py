@@ -35,7 +35,7 @@ from inspector_app.core.workspace import Workspace
 from inspector_app.office.bulletin import central_content
 from inspector_app.office.ledger import decide, ledger
 from inspector_app.office.month import close_month
-from inspector_app.office.repeats import findings_in
+from inspector_app.office.repeats import findings_in, repeated_in
 from tests.helpers.central import merged_central
 from tests.helpers.fixtures import ASSESSMENT, cli_runner, local_time
 from tests.helpers.hospital import found_hospital
@@ -229,8 +229,15 @@ def test_repeats_count_across_visits_of_both_laptops_only(central, hospital: Hos
         with db.read() as session:  # the database narrows the keys down; the rule's answer is the same
             every = findings_in(session, None, lookback(month))
             narrowed = findings_in(session, None, lookback(month), repeating_in={month})
+            in_sql = repeated_in(session, None, lookback(month), {month})
+            late_left_out = (repeated_in(session, None, lookback(month), {month}, without_late_of=month),
+                             findings_in(session, None, lookback(month), without_late_of=month))
         assert repeats(narrowed, {month}) == repeats(every, {month})
         assert len(narrowed) < len(every)
+        rule = repeats(every, {month})
+        assert _as_printed(in_sql) == _as_printed(rule)  # the database's answer is core/repeats.py's
+        assert _as_printed(late_left_out[0]) == _as_printed(repeats(late_left_out[1], {month}))
+        assert in_sql or month == MONTHS[0]
     # the old rule (twice in the month) would have counted entries of one visit: such a key exists and is not listed
     once = defaultdict(lambda: [0, set()])
     for row_month, code, checklist, item, staff_no, count, inspection, _ in hospital.entries:
@@ -240,6 +247,28 @@ def test_repeats_count_across_visits_of_both_laptops_only(central, hospital: Hos
     single_visit = {key for key, (total, seen) in once.items() if total >= 2 and len(seen) == 1}
     repeated = {(code, checklist, item) for code, checklist, item in expected_repeats(hospital.entries, MONTHS[1])}
     assert any(key[:3] not in repeated for key in single_visit)
+
+
+def _as_printed(found: list) -> list[tuple]:
+    """What the bulletin takes from each repeated key: the key, its name, its first visit and day, and every
+    repeated visit (inspection, its month and day, when it started, its count)."""
+    return [(r.department, r.checklist_id, r.item_code, r.staff_no, r.name, r.visits[0].inspection_id, r.first_day,
+             [(f.inspection_id, f.month, f.day, f.started_at, f.count) for f in r.repeated]) for r in found]
+
+
+def test_repeats_in_the_database_follow_the_rule_on_edge_cases(central) -> None:
+    """Keys whose every visit falls in the month asked (the first is not a repeat), two entries of one visit
+    (not a repeat), and the department page's window (every month asked): the database gives the rule's
+    answer for each month of the window and for the whole window at once."""
+    db, _ = central
+    with db.read() as session:
+        span = lookback(MONTHS[1])
+        every = findings_in(session, None, span)
+        for asked in ({MONTHS[0]}, {MONTHS[1]}, set(span)):
+            assert _as_printed(repeated_in(session, None, span, asked)) == _as_printed(repeats(every, asked))
+        code = every[0].department
+        mine = findings_in(session, code, span)
+        assert _as_printed(repeated_in(session, code, span, set(span))) == _as_printed(repeats(mine, set(span)))
 
 
 def test_overdue_items_are_the_ledgers(central) -> None:
