@@ -7,9 +7,9 @@ gathers that content from the central database:
   rankings are the ones the pay list and `merge --summary` give; departments by roster code, people by 工号, so
   a department two inspectors visited is one row;
 - repeat problems: items the month's visits found again after an earlier visit to the department (and person,
-  for a person's item) had found them, whoever found them (core/repeats.py's rule, worked out by the database:
-  office/repeats.repeated_in, tested equal to it; a closed month leaves out its entries merged after its close,
-  as its frozen summary does);
+  for a person's item) had found them, whoever found them (core/repeats.py's rule, grouped by the database in
+  office/month_repeats.py and tested equal to it; a closed month leaves out its entries merged after its
+  close, as its frozen summary does);
 - overdue rectifications: the rectification ledger's (office/ledger.py), the office's decisions included, one
   row per item and department with the persons listed;
 - corrections (更正): entries of closed months that arrived after their close and that this month carries
@@ -42,7 +42,6 @@ from inspector_app.core.documents.bulletin_data import (
     OverdueItem,
     RepeatProblem,
     overdue_rows,
-    repeat_rows,
 )
 from inspector_app.core.documents.bulletin_narrative import (
     BulletinNarrative,
@@ -59,8 +58,8 @@ from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
 from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
+from inspector_app.office.month_repeats import month_repeats
 from inspector_app.office.pay_list import carried_entries_query, pay_lines
-from inspector_app.office.repeats import repeated_in
 
 DEFAULT_PREFIX = "督通"  # the settings' documents.bulletin_prefix default
 ISSUE_ACTION = "issue_bulletin"
@@ -83,14 +82,17 @@ def _item_text(snapshot: m.ChecklistSnapshot | None, code: str, lang: str) -> st
 
 def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[RepeatProblem]:
     """Items the month's visits found again after an earlier visit to the department, whoever found them
-    (core/repeats.py). The month's own entries that reached the office after its close are left out, as its
-    frozen summary leaves them out; earlier months' are visits like any other."""
-    found = repeated_in(session, None, lookback(month), {month}, without_late_of=month)
+    (core/repeats.py's rule, grouped by the database: office/month_repeats.py). The month's own entries that
+    reached the office after its close are left out, as its frozen summary leaves them out; earlier months'
+    are visits like any other. Most occurrences first, as bulletin_data.repeat_rows orders them."""
+    found = month_repeats(session, month, without_late_of=month)
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
-    digests = {(r.checklist_id, r.item_code): f.digest for r in found for f in r.repeated}
-    snapshots = {digest: session.get(m.ChecklistSnapshot, digest) for digest in set(digests.values())}
-    return repeat_rows(found, names,
-                       lambda checklist, code: _item_text(snapshots[digests[(checklist, code)]], code, lang))
+    snapshots = {digest: session.get(m.ChecklistSnapshot, digest) for digest in {r.digest for r in found}}
+    rows = [RepeatProblem(names.get(r.department, r.department), r.item_code,
+                          _item_text(snapshots[r.digest], r.item_code, lang), r.persons, r.occurrences,
+                          r.inspections, r.since) for r in found]
+    rows.sort(key=lambda r: (-r.occurrences, -r.inspections, r.department, r.item_code))
+    return rows
 
 
 def overdue_in(session: Session, today: date, lang: str = "zh") -> list[OverdueItem]:
@@ -110,20 +112,30 @@ def corrections_in(session: Session, month: str, closed: bool, lang: str = "zh")
 
 def month_entries_in(session: Session, month: str, lang: str = "zh") -> list[MonthEntry]:
     """Every inspector's live entries of the month (those merged after its close left out, as its frozen
-    summary leaves them out), as the narrative reads them."""
+    summary leaves them out), as the narrative reads them. Read as plain rows, the day taken out of the
+    inspection's JSON by the database and an item's text worked out once per item: a year of synthetic data
+    has 778,000 entries in a month (loading each inspection's whole JSON per entry took minutes)."""
     D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
-    late = exists().where(m.Adjustment.deduction_id == D.id)
-    rows = session.execute(
-        select(I.payload, D.department_id, S.checklist_id, I.checklist_hash, D.item_code, D.staff_no, D.staff_name,
-               D.count, D.points, D.note)
-        .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
-        .where(D.local_month == month, D.voided_at.is_(None), ~late)).all()
+    query = (select(I.payload["local_date"].as_string().label("day"), D.department_id, S.checklist_id,
+                    I.checklist_hash, D.item_code, D.staff_no, D.staff_name, D.count, D.points, D.note)
+             .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
+             .where(D.local_month == month, D.voided_at.is_(None)))
+    if session.scalar(select(exists().where(m.Adjustment.entry_month == month))):  # only a closed month has them
+        query = query.where(~exists().where(m.Adjustment.deduction_id == D.id))
+    rows = session.connection().execute(query).all()
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     snapshots = {digest: session.get(S, digest) for digest in {row.checklist_hash for row in rows}}
-    return [MonthEntry(str((row.payload or {}).get("local_date", "")), names.get(row.department_id, row.department_id),
-                       row.checklist_id, row.item_code, _item_text(snapshots[row.checklist_hash], row.item_code, lang),
-                       row.staff_no, row.staff_name or "", int(row.count), float(row.points or 0), row.note or "")
-            for row in rows]
+    texts: dict[tuple[str, str], str] = {}
+    entries = []
+    for row in rows:
+        item = texts.get((row.checklist_hash, row.item_code))
+        if item is None:
+            item = texts[(row.checklist_hash, row.item_code)] = _item_text(snapshots[row.checklist_hash],
+                                                                           row.item_code, lang)
+        entries.append(MonthEntry(row.day or "", names.get(row.department_id, row.department_id), row.checklist_id,
+                                  row.item_code, item, row.staff_no, row.staff_name or "", int(row.count),
+                                  float(row.points or 0), row.note or ""))
+    return entries
 
 
 def central_content(central: CentralDB, month: str, *, hospital: str, office: str, today: date,

@@ -8,7 +8,7 @@ from sqlalchemy import Select, and_, case, distinct, exists, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
-from inspector_app.core.repeats import Finding, Repeat
+from inspector_app.core.repeats import Finding
 
 D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot  # the tables, as in every office query
 
@@ -56,58 +56,3 @@ def findings_in(session: Session, department: str | None, months: list[str], *,
             for row in session.execute(query)]
 
 
-def repeated_in(session: Session, department: str | None, months: list[str], asked: Collection[str], *,
-                without_late_of: str | None = None) -> list[Repeat]:
-    """core/repeats.py's rule worked out by the database: the keys (department, checklist, item, person) found
-    at a visit in `asked` after an earlier visit of `months` had found them, in that rule's order. The live
-    entries are grouped into visits (one per key and inspection: counts summed, as the rule merges them),
-    the visits of a key ordered as the rule orders them (started_at, then the inspection's id), and only the
-    repeated visits are read back (a year of data: tens of thousands, not millions of entries).
-
-    Each Repeat carries `repeated` as the rule gives it and, in `visits`, only the key's first visit (its
-    `first_day`): what the bulletin prints. `name` is the greatest name recorded for the key, compared as
-    Python compares strings (byte order, "C" on PostgreSQL). tests/office/test_bulletin.py checks that the
-    answer equals core/repeats.py's over the same entries, on SQLite and PostgreSQL."""
-    person = func.coalesce(D.staff_no, "")
-    name = D.staff_name
-    if session.get_bind().dialect.name == "postgresql":
-        name = name.collate("C")  # byte order = code point order = Python's
-    entries = _live(select(D.department_id.label("department"), S.checklist_id.label("checklist"),
-                           D.item_code.label("item"), person.label("person"), D.inspection_id.label("visit"),
-                           I.started_at.label("started_at"), D.local_month.label("month"),
-                           I.payload["local_date"].as_string().label("day"), D.count.label("count"),
-                           func.coalesce(name, "").label("name"), I.checklist_hash.label("digest")).select_from(D),
-                    department, months, without_late_of).subquery()
-    e = entries.c
-    visits = (select(e.department, e.checklist, e.item, e.person, e.visit, func.min(e.started_at).label("started_at"),
-                     func.min(e.month).label("month"), func.min(e.day).label("day"),
-                     func.sum(e.count).label("count"), func.max(e.name).label("name"),
-                     func.max(e.digest).label("digest"))
-              .group_by(e.department, e.checklist, e.item, e.person, e.visit).subquery())
-    v = visits.c
-    key = [v.department, v.checklist, v.item, v.person]
-    order = [v.started_at, v.visit]
-    ranked = select(*key, v.visit, v.started_at, v.month, v.day, v.count, v.digest,
-                    func.row_number().over(partition_by=key, order_by=order).label("n"),
-                    func.max(v.name).over(partition_by=key).label("name"),
-                    func.first_value(v.day).over(partition_by=key, order_by=order).label("first_day"),
-                    func.first_value(v.visit).over(partition_by=key, order_by=order).label("first_visit"),
-                    func.first_value(v.started_at).over(partition_by=key, order_by=order).label("first_at"),
-                    func.first_value(v.month).over(partition_by=key, order_by=order).label("first_month"),
-                    ).subquery()
-    r = ranked.c
-    by_key: dict[tuple[str, str, str, str | None], Repeat] = {}
-    for row in session.execute(select(r).where(r.n > 1, r.month.in_(list(asked)))):
-        staff_no = row.person or None
-        found = by_key.get((row.department, row.checklist, row.item, staff_no))
-        if found is None:
-            first = Finding(row.department, row.checklist, row.item, staff_no, row.first_visit, row.first_at,
-                            row.first_month, row.first_day or "")
-            found = by_key[(row.department, row.checklist, row.item, staff_no)] = Repeat(
-                row.department, row.checklist, row.item, staff_no, name=row.name or "", visits=[first])
-        found.repeated.append(Finding(row.department, row.checklist, row.item, staff_no, row.visit,
-                                      row.started_at, row.month, row.day or "", int(row.count),
-                                      digest=row.digest))
-    for found in by_key.values():
-        found.repeated.sort(key=lambda f: (f.started_at, f.inspection_id))
-    return [by_key[k] for k in sorted(by_key, key=lambda k: (k[0], k[1], k[2], k[3] or ""))]
