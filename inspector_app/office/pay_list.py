@@ -270,14 +270,13 @@ def write_pay_list_xlsx(pay: PayList, path: Path, lang: str = "zh") -> Path:
     """The pay list as a workbook: people, departments, every entry, the corrections carried."""
     from openpyxl import Workbook
 
-    from inspector_app.core.spreadsheet import write_sheets
+    from inspector_app.core.spreadsheet import write_streamed_sheets
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise AppError(tr_lang(lang, "The pay list is written as .xlsx or .pdf."))
-    book = Workbook()
-    book.remove(book.active)
-    write_sheets(book, sheets(pay, lang))
+    book = Workbook(write_only=True)  # streamed: a month at a year's scale lists 778,000 entries
+    write_streamed_sheets(book, sheets(pay, lang))
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
