@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, exists, select
+from sqlalchemy import DateTime, Select, exists, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
@@ -126,7 +126,8 @@ def _checklist(payload: Any) -> Checklist | None:
 
 def _entries_query() -> Select[Any]:
     D, I = m.Deduction, m.Inspection
-    return (select(D.local_month, D.recorded_at, D.payload["utc_offset_min"].as_integer().label("offset"),
+    recorded = type_coerce(D.recorded_at, DateTime).label("recorded_at")  # naive UTC: only its local day is used
+    return (select(D.local_month, recorded, D.payload["utc_offset_min"].as_integer().label("offset"),
                    D.staff_no, D.staff_name, D.department_id,
                    D.item_code, D.count, D.counted_points, D.pay_percent, I.inspector_name, I.inspector_no,
                    I.checklist_hash)
@@ -154,6 +155,8 @@ def pay_lines(session: Session, query: Select[Any], lang: str) -> list[PayLine]:
     """The lines of `query`'s entries. A month at a year's scale has hundreds of thousands: the rows are read
     as plain tuples (not through the ORM), the entry's UTC offset is taken out of its JSON by the database,
     and an item's text and clause, an inspector's label, are worked out once each, not once per line."""
+    if session.get_bind().dialect.name == "postgresql":  # the month's lines sorted in memory, not on disk
+        session.execute(text("SET LOCAL work_mem = '128MB'"))
     rows = session.connection().execute(query).all()
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     checklists: dict[str, Checklist | None] = {}
@@ -163,19 +166,18 @@ def pay_lines(session: Session, query: Select[Any], lang: str) -> list[PayLine]:
     items: dict[tuple[str, str], tuple[str, str]] = {}
     inspectors: dict[tuple[str, str | None], str] = {}
     lines = []
-    for row in rows:
-        item = items.get((row.checklist_hash, row.item_code))
+    for (month, recorded_at, offset, staff_no, staff_name, department, code, count, points, pay, inspector_name,
+         inspector_no, digest) in rows:
+        item = items.get((digest, code))
         if item is None:
-            item = items[(row.checklist_hash, row.item_code)] = _item(checklists.get(row.checklist_hash),
-                                                                      row.item_code, lang)
-        inspector = inspectors.get((row.inspector_name, row.inspector_no))
+            item = items[(digest, code)] = _item(checklists.get(digest), code, lang)
+        inspector = inspectors.get((inspector_name, inspector_no))
         if inspector is None:
-            inspector = inspectors[(row.inspector_name, row.inspector_no)] = (
-                f"{row.inspector_name}（{row.inspector_no}）" if row.inspector_no else row.inspector_name)
-        day = (row.recorded_at + timedelta(minutes=int(row.offset or 0))).date().isoformat()
-        lines.append(PayLine(row.local_month, day, row.staff_no or "", row.staff_name or "", row.department_id,
-                             names.get(row.department_id, ""), row.item_code, item[0], item[1], inspector,
-                             row.count, row.counted_points, row.pay_percent))
+            inspector = inspectors[(inspector_name, inspector_no)] = (
+                f"{inspector_name}（{inspector_no}）" if inspector_no else inspector_name)
+        day = (recorded_at + timedelta(minutes=int(offset or 0))).date().isoformat()
+        lines.append(PayLine(month, day, staff_no or "", staff_name or "", department, names.get(department, ""),
+                             code, item[0], item[1], inspector, count, points, pay))
     return lines
 
 
