@@ -26,6 +26,7 @@ one issued and a reprint (补打) prints the same words.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -73,11 +74,26 @@ class IssuedBulletin:
     sha256: str
 
 
-def _item_text(snapshot: m.ChecklistSnapshot | None, code: str, lang: str) -> str:
-    try:
-        return Checklist.model_validate(snapshot.payload["body"]).item(code).text.get(lang) if snapshot else ""
-    except (ValueError, KeyError, TypeError):
-        return ""
+def _item_texts(lang: str) -> Callable[[m.ChecklistSnapshot | None, str], str]:
+    """An item's text from a checklist snapshot, each snapshot validated once (a bulletin asks for hundreds
+    of items' texts; validating the checklist each time took over a second)."""
+    parsed: dict[str, Checklist | None] = {}
+
+    def text(snapshot: m.ChecklistSnapshot | None, code: str) -> str:
+        if snapshot is None:
+            return ""
+        if snapshot.id not in parsed:
+            try:
+                parsed[snapshot.id] = Checklist.model_validate(snapshot.payload["body"])
+            except (ValueError, KeyError, TypeError):
+                parsed[snapshot.id] = None
+        checklist = parsed[snapshot.id]
+        try:
+            return checklist.item(code).text.get(lang) if checklist is not None else ""
+        except KeyError:
+            return ""
+
+    return text
 
 
 def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[RepeatProblem]:
@@ -88,8 +104,9 @@ def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[R
     found = month_repeats(session, month, without_late_of=month)
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     snapshots = {digest: session.get(m.ChecklistSnapshot, digest) for digest in {r.digest for r in found}}
+    text = _item_texts(lang)
     rows = [RepeatProblem(names.get(r.department, r.department), r.item_code,
-                          _item_text(snapshots[r.digest], r.item_code, lang), r.persons, r.occurrences,
+                          text(snapshots[r.digest], r.item_code), r.persons, r.occurrences,
                           r.inspections, r.since) for r in found]
     rows.sort(key=lambda r: (-r.occurrences, -r.inspections, r.department, r.item_code))
     return rows
@@ -132,11 +149,12 @@ def month_entries_in(session: Session, month: str, lang: str = "zh") -> list[Mon
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     snapshots = {digest: session.get(S, digest) for digest in {row[2] for row in rows}}
     texts: dict[tuple[str, str], str] = {}
+    text = _item_texts(lang)
     entries = []
     for visit, department, digest, code, staff_no, staff_name, count, points, note in rows:
         item = texts.get((digest, code))
         if item is None:
-            item = texts[(digest, code)] = _item_text(snapshots[digest], code, lang)
+            item = texts[(digest, code)] = text(snapshots[digest], code)
         entries.append(MonthEntry(days[visit], names.get(department, department), snapshots[digest].checklist_id,
                                   code, item, staff_no, staff_name or "", int(count), float(points or 0),
                                   note or ""))
