@@ -43,7 +43,7 @@ class Repeat:
     checklist_id: str
     item_code: str
     staff_no: str | None
-    name: str = ""
+    name: str = ""  # the greatest name recorded at the key's visits in the months asked for
     visits: list[Finding] = field(default_factory=list)  # one Finding per visit (counts summed), oldest first
     repeated: list[Finding] = field(default_factory=list)  # the visits in the asked months with an earlier one
 
@@ -87,7 +87,7 @@ def repeats(findings: Iterable[Finding], months: Collection[str]) -> list[Repeat
         visits = sorted((_merge(v) for v in by_key[key].values()), key=lambda f: (f.started_at, f.inspection_id))
         repeated = [f for f in visits[1:] if f.month in months]
         if repeated:
-            name = max(f.name for f in visits)
+            name = max(f.name for f in visits if f.month in months)  # as recorded in the months asked
             found.append(Repeat(*key, name=name, visits=visits, repeated=repeated))
     return found
 

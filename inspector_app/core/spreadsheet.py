@@ -34,16 +34,16 @@ def looks_like_formula(text: str) -> bool:
 
 
 # -- XLSX --------------------------------------------------------------------------------------------
-def text_cell(sheet: Any, value: Any, *, as_text: bool = False) -> Any:
+def text_cell(sheet: Any, value: Any, *, as_text: bool = False, streamed: bool = False) -> Any:
     """An openpyxl cell for `sheet` holding `value`; a str is always a string, never a formula or error.
 
     `as_text` stores every value as text with the text number format "@" (工号 keep their leading zeros,
-    and a cell typed in later stays text too)."""
-    from openpyxl.cell.cell import Cell
+    and a cell typed in later stays text too). `streamed`: for a write-only workbook's sheet."""
+    from openpyxl.cell.cell import Cell, WriteOnlyCell
 
     if as_text and value is not None and not isinstance(value, str):
         value = str(value)
-    cell = Cell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=value) if streamed else Cell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
         if looks_like_formula(value):
@@ -99,6 +99,34 @@ def _cell_width(value: Any) -> int:
         return 0
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return max((display_width(line) for line in text.splitlines()), default=0)
+
+
+def write_streamed_sheets(book: Any, sheets: Iterable[Sheet], *, sample: int = 1000) -> None:
+    """write_sheets for a write-only workbook (openpyxl's `Workbook(write_only=True)`): each row is written
+    out as it comes, so a sheet of hundreds of thousands of rows (a month's pay list at a year's scale) takes
+    neither a cell object per value kept in memory nor a pass over every cell for the widths, which are fitted
+    to the header and the first `sample` rows. Bold header, frozen header row, text kept text (text_cell)."""
+    from itertools import chain, islice
+
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        rows = iter(rows)
+        head = list(islice(rows, sample))
+        for n in range(len(header)):
+            longest = max((display_width(str(row[n])) for row in (header, *head)
+                           if n < len(row) and row[n] is not None), default=0)
+            sheet.column_dimensions[get_column_letter(n + 1)].width = min(60, max(8, longest + 2))
+        sheet.freeze_panes = "A2"
+        cells = [text_cell(sheet, value, streamed=True) for value in header]
+        for cell in cells:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        sheet.append(cells)
+        for row in chain(head, rows):
+            sheet.append([text_cell(sheet, value, streamed=True) for value in row])
 
 
 def add_printable_sheet(book: Any, title: str, caption: str, header: Sequence[Any], rows: Iterable[Sequence[Any]],

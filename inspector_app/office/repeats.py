@@ -54,3 +54,5 @@ def findings_in(session: Session, department: str | None, months: list[str], *,
                     row.started_at, row.local_month, row.local_date or "", int(row.count),
                     float(row.counted_points or 0), row.inspector_no, row.staff_name or "", row.checklist_hash)
             for row in session.execute(query)]
+
+

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from inspector_app.core.demo import generate
 from inspector_app.core.documents.bulletin import render_content, write_content_xlsx
+from inspector_app.core.documents.bulletin_data import repeat_rows
 from inspector_app.core.identity import DEMO_PASSPHRASE
 from inspector_app.core.identity.office import load_office_certificate
 from inspector_app.core.merge import merge_files
@@ -35,6 +36,7 @@ from inspector_app.core.workspace import Workspace
 from inspector_app.office.bulletin import central_content
 from inspector_app.office.ledger import decide, ledger
 from inspector_app.office.month import close_month
+from inspector_app.office.month_repeats import month_repeats
 from inspector_app.office.repeats import findings_in
 from tests.helpers.central import merged_central
 from tests.helpers.fixtures import ASSESSMENT, cli_runner, local_time
@@ -243,8 +245,13 @@ def test_repeats_count_across_visits_of_both_laptops_only(central, hospital: Hos
         with db.read() as session:  # the database narrows the keys down; the rule's answer is the same
             every = findings_in(session, None, lookback(month))
             narrowed = findings_in(session, None, lookback(month), repeating_in={month})
+            grouped = month_repeats(session, month)  # the rule's figures, grouped by the database
+            late_left_out = (month_repeats(session, month, without_late_of=month),
+                             findings_in(session, None, lookback(month), without_late_of=month))
         assert repeats(narrowed, {month}) == repeats(every, {month})
         assert len(narrowed) < len(every)
+        assert _rows(grouped) == _rule_rows(every, month)
+        assert _rows(late_left_out[0]) == _rule_rows(late_left_out[1], month)
     # the old rule (twice in the month) would have counted entries of one visit: such a key exists and is not listed
     once = defaultdict(lambda: [0, set()])
     for row_month, code, checklist, item, staff_no, count, inspection, _ in hospital.entries:
@@ -254,6 +261,60 @@ def test_repeats_count_across_visits_of_both_laptops_only(central, hospital: Hos
     single_visit = {key for key, (total, seen) in once.items() if total >= 2 and len(seen) == 1}
     repeated = {(code, checklist, item) for code, checklist, item in expected_repeats(hospital.entries, MONTHS[1])}
     assert any(key[:3] not in repeated for key in single_visit)
+
+
+def _rows(found: list) -> list[tuple]:
+    return sorted((r.department, r.item_code, r.persons, r.occurrences, r.inspections, r.since) for r in found)
+
+
+def _rule_rows(findings: list, month: str) -> list[tuple]:
+    """core/repeats.py over every entry of the window, as the bulletin's rows (bulletin_data.repeat_rows)."""
+    return _rows(repeat_rows(repeats(findings, {month}), {}, lambda checklist, code: ""))
+
+
+def _one_key_at_four_visits(session) -> None:
+    """Item Z99 of one person at four visits (one checklist) of one department: X in April (moved there), ending in its last
+    hours (UTC); V in May, started before X (a clock in another zone); Y in June, started before a May visit;
+    W in June. The rule orders them V, X, Y, W by start: June's Y and W repeat, since V's day."""
+    D, I = m.Deduction, m.Inspection
+    visits = session.execute(select(I.checklist_hash, I.local_month, I.id)
+                             .where(I.id.in_(select(D.inspection_id))).order_by(I.id)).all()
+    by: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for digest, month, visit in visits:
+        by[digest][month].append(visit)
+    months = next(v for v in by.values() if len(v[MONTHS[0]]) >= 2 and len(v[MONTHS[1]]) >= 2)
+    x, v = months[MONTHS[0]][:2]
+    y, w = months[MONTHS[1]][:2]
+    person = session.scalars(select(D).where(D.inspection_id == y).order_by(D.id)).first()
+    for visit, month, start in ((x, "2025-04", datetime(2025, 4, 30, 20)), (v, MONTHS[0], datetime(2025, 4, 30, 18)),
+                                (y, MONTHS[1], datetime(2025, 5, 2, 1)), (w, MONTHS[1], None)):
+        entry = session.scalars(select(D).where(D.inspection_id == visit).order_by(D.id)).first()
+        entry.item_code, entry.staff_no, entry.staff_name, entry.local_month = ("Z99", person.staff_no or "P1",
+                                                                                person.staff_name, month)
+        entry.department_id = person.department_id
+        if start is not None:
+            session.get(I, visit).started_at = start.replace(tzinfo=timezone.utc)
+
+
+def test_repeats_grouped_by_the_database_follow_the_rule_on_edge_cases(central) -> None:
+    """A name recorded differently, a voided entry, visits whose start times cross months (a laptop's clock in
+    another zone), a key first found two months back: the database's figures stay the rule's."""
+    db, _ = central
+
+    def shuffle(session) -> None:
+        D = m.Deduction
+        june = session.scalars(select(D).where(D.local_month == MONTHS[1], D.staff_no.is_not(None))
+                               .order_by(D.id)).all()
+        june[-1].staff_name = "Zz " + (june[-1].staff_name or "")
+        june[-2].voided_at = datetime(2025, 6, 20, tzinfo=timezone.utc)
+        _one_key_at_four_visits(session)
+
+    db.transaction(shuffle)
+    with db.read() as session:
+        for month in MONTHS:
+            every = findings_in(session, None, lookback(month))
+            assert _rows(month_repeats(session, month)) == _rule_rows(every, month)
+    assert any(row[1] == "Z99" and row[4] == 2 for row in _rule_rows(every, MONTHS[1]))
 
 
 def test_overdue_items_are_the_ledgers(central) -> None:

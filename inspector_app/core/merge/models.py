@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -112,6 +113,10 @@ class Deduction(Content, CentralBase):
               "count", "counted_points", "pay_percent"),
         Index("ix_deductions_month_staff", "local_month", "staff_no", "voided_at", "count", "counted_points",
               "pay_percent", "staff_name", "department_code"),
+        # repeat problems across visits (office/repeats.py) group the live entries from this one (c0010)
+        Index("ix_deductions_repeat_key", "local_month", "department_id", "item_code", "staff_no", "inspection_id",
+              "count", "staff_name", "id", postgresql_where=text("voided_at IS NULL"),
+              sqlite_where=text("voided_at IS NULL")),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
