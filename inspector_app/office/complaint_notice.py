@@ -42,7 +42,7 @@ from inspector_app.core.i18n import tr_lang
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.store.models import utcnow
-from inspector_app.office.complaints import ComplaintView, _load, _view, complaint_item
+from inspector_app.office.complaints import ComplaintView, complaint_in, complaint_item
 
 DEFAULT_PREFIX = "督诉"
 ACTION = "complaint_notice"
@@ -122,7 +122,7 @@ def issue_complaint_notice(central: CentralDB, ref: str, path: Path, *, hospital
     moment = (now or datetime.now()).astimezone()
 
     def work(session: Session) -> IssuedComplaintNotice:
-        view = _view(_load(session, ref))
+        view = complaint_in(session, ref)
         number = next_notice_number(session, prefix.strip() or DEFAULT_PREFIX, moment.year)
         pdf, deadline = render_complaint_notice(view, number, hospital=hospital, office=office,
                                                 issued=moment.date(), lang=lang, created=moment)

@@ -198,6 +198,11 @@ def _load(session: Session, ref: str) -> m.Complaint:
     return row
 
 
+def complaint_in(session: Session, ref: str) -> ComplaintView:
+    """One complaint by number or id, as it stands in the session (the complaint notice reads it so)."""
+    return _view(_load(session, ref))
+
+
 def _month_open(session: Session, day: date) -> str:
     """`day`'s month, refused when closed; read under the lock a close waits for (merge/service.closed_months),
     so a verification and a close of its month never both succeed."""
