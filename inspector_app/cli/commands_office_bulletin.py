@@ -37,15 +37,20 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     bul.add_argument("--prefix", metavar="PREFIX",
                      help=tr("prefix of the bulletin's register number (default: the data folder's bulletin "
                              "prefix, e.g. 督通 → 督通〔2026〕1号)"))
-    bul.add_argument("--hospital", metavar="NAME",
-                     help=tr("hospital name printed on the bulletin (default: the data folder's settings)"))
-    bul.add_argument("--office", metavar="NAME",
-                     help=tr("office name printed on the bulletin (default: the office certificate's name)"))
-    bul.add_argument("--office-dir", metavar="DIR",
-                     help=tr("office folder whose certificate names the office (default: the office folder in "
-                             "the data folder)"))
+    names_options(bul)
     bul.add_argument("--by", metavar="NAME", help=tr("who issues the bulletin (kept with its number)"))
     bul.set_defaults(handler=office_bulletin_cmd)
+
+
+def names_options(parser: argparse.ArgumentParser) -> None:
+    """--hospital, --office and --office-dir: the names an office document prints (read by `names`)."""
+    parser.add_argument("--hospital", metavar="NAME",
+                        help=tr("hospital name printed on the document (default: the data folder's settings)"))
+    parser.add_argument("--office", metavar="NAME",
+                        help=tr("office name printed on the document (default: the office certificate's name)"))
+    parser.add_argument("--office-dir", metavar="DIR",
+                        help=tr("office folder whose certificate names the office (default: the office folder in "
+                                "the data folder)"))
 
 
 def names(args: argparse.Namespace) -> tuple[str, str]:

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 
 from inspector_app.cli.commands_office_awards import _roster_option, load_roster_file
+from inspector_app.cli.commands_office_bulletin import names_options
 from inspector_app.cli.commands_office_ledger import _date
 from inspector_app.cli.common import central_option
 from inspector_app.core.i18n import tr
@@ -73,12 +74,7 @@ def register(office_actions: argparse._SubParsersAction) -> None:
     notice.add_argument("--by", required=True, metavar="NAME", help=tr("who issues the notice (kept with its number)"))
     notice.add_argument("--prefix", metavar="PREFIX",
                         help=tr("prefix of the notice's register number (default 督诉 → 督诉〔2026〕1号)"))
-    notice.add_argument("--hospital", metavar="NAME",
-                        help=tr("hospital name printed on the notice (default: the data folder's settings)"))
-    notice.add_argument("--office", metavar="NAME", help=tr("office name printed on the notice"))
-    notice.add_argument("--office-dir", metavar="DIR",
-                        help=tr("office folder whose certificate names the office (default: the office folder in "
-                                "the data folder)"))
+    names_options(notice)
     notice.set_defaults(handler=complaint_notice_cmd)
 
 

@@ -65,6 +65,14 @@ def _people() -> tuple[str, str, str]:
     return member.staff_no, head.staff_no, head.department
 
 
+def _verified_and_referred(db: CentralDB, staff_no: str, summary: str, to: str) -> c.ComplaintView:
+    """A complaint against a W-REG member received on 2 March, verified on the 5th, referred to `to`."""
+    found = c.receive(db, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", summary, staff_no), by="办公室李",
+                      roster=roster(), now=NOW)
+    c.decide(db, found.number, True, by="办公室李", on=date(2026, 3, 5), note="调取录音属实", now=NOW)
+    return c.refer(db, found.number, by="办公室李", to=to, now=NOW)
+
+
 def _person(db: CentralDB, month: str, staff_no: str) -> tuple[int, float, float]:
     found = next((p for p in central_summary(db, month, everyone=True).persons if p.staff_no == staff_no), None)
     return (found.occurrences, found.points, found.pay_percent) if found else (0, 0.0, 0.0)
@@ -201,10 +209,7 @@ def test_the_bulletin_reports_decisions_and_referrals(central: tuple[CentralDB, 
     db, _ = central
     member, _, _ = _people()
     hospital = roster()
-    verified = c.receive(db, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", "收费窗口态度生硬", member),
-                         by="办公室李", roster=hospital, now=NOW)
-    c.decide(db, verified.number, True, by="办公室李", on=date(2026, 3, 5), note="调取录音属实", now=NOW)
-    c.refer(db, verified.number, by="办公室李", to="市卫健委", now=NOW)
+    verified = _verified_and_referred(db, member, "收费窗口态度生硬", "市卫健委")
     unfounded = c.receive(db, c.NewComplaint(date(2026, 3, 6), "院办", "W-WPH", "取药排队久"), by="办公室李",
                           roster=hospital, now=NOW)
     c.decide(db, unfounded.number, False, by="办公室李", on=date(2026, 3, 9), note="查无此事", now=NOW)
@@ -244,10 +249,7 @@ def test_a_verified_complaint_gets_the_offices_notice_with_its_referral(central:
     db, url = central
     member, _, _ = _people()
     hospital = roster()
-    found = c.receive(db, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", "收费窗口索要红包", member),
-                      by="办公室李", roster=hospital, now=NOW)
-    c.decide(db, found.number, True, by="办公室李", on=date(2026, 3, 5), note="调取录音属实", now=NOW)
-    c.refer(db, found.number, by="办公室李", to="市纪委监委", now=NOW)
+    found = _verified_and_referred(db, member, "收费窗口索要红包", "市纪委监委")
     issued_at = datetime(2026, 3, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))
     first = issue_complaint_notice(db, found.number, tmp_path / "n1.pdf", hospital="示例市人民医院",
                                    office="综合办公室", by="办公室李", now=issued_at)
