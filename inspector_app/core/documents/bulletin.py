@@ -123,8 +123,8 @@ def _narrative(narrative: BulletinNarrative, lang: str) -> list[Flowable]:
 def _annex_list(titles: list[str], lang: str) -> list[Flowable]:
     """附件说明: 附表：1. … with each further table on a line of its own, its number under the first one's."""
     style = official_styles()["annex_note"]
-    first = tr_lang(lang, "Annexed tables: {list}", list=f"1. {titles[0]}")
-    label = first[:first.index("1. ")]
+    label = tr_lang(lang, "Annexed tables: {list}", list="")
+    first = f"{label}1. {titles[0]}"
     start = style.leftIndent + style.firstLineIndent  # where the first line begins
     further = ParagraphStyle("o-annex-further", parent=style, firstLineIndent=0,
                              leftIndent=start + stringWidth(label, style.fontName, style.fontSize))

@@ -119,10 +119,10 @@ def gather(state: InspectionState, entries: list[Entry], issued: date, lang: str
     """Problems by item (in checklist order), charges per person, and the long notes for 附件1."""
     checklist = state.checklist
     live = state.live_entries
-    scored = [ScoreEntry(e.item_code, *e.target_key, e.points) for e in live]
-    result = inspection_result(checklist, scored)
+    score_entries = [ScoreEntry(e.item_code, *e.target_key, e.points) for e in live]
+    result = inspection_result(checklist, score_entries)
     # a scored checklist's entries count nothing towards pay: the notice shows what each took off the score
-    shown = capped_points(checklist, scored) if result.scored else result.points
+    shown = capped_points(checklist, score_entries) if result.scored else result.points
     counted = {e.id: (p, pay) for e, p, pay in zip(live, shown, result.pay_percent, strict=True)}
     order = {item.code: index for index, item in enumerate(checklist.items())}
     problems: dict[str, Problem] = {}
