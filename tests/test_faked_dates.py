@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# 1 January 00:00:30 is also the 1st of a month: a separate 1 March run was dropped to keep CI under 20 minutes
+# (each date is a child run of 2–3 minutes of one core)
 DATES = {
-    "first-of-month": "2027-03-01 00:00:30",
     "leap-day": "2028-02-29 12:00:00",
     "new-years-eve-23-59": "2026-12-31 23:59:00",
     "new-years-day": "2027-01-01 00:00:30",
