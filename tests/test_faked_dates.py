@@ -7,7 +7,7 @@ the history's default range, the office's month, ledger and complaints) in a chi
 time in China Standard Time and running on from there. libfaketime fakes the clock for the child and
 everything it starts (the command line, Qt), unlike an in-process time machine.
 
-Each child runs on one process: the main run's two workers each wait on one child at a time, and the four
+Each child runs on one process: the main run's two workers each wait on one child at a time, and the three
 children are collected first (tests/conftest.py), so they overlap the rest of the run instead of trailing it.
 
 `INSPECTOR_FAKED_DATES=0` skips these (e.g. a quick local run); CI runs them.
