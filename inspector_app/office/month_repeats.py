@@ -33,13 +33,13 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.repeats import lookback
+from inspector_app.office.month_rows import month_scale, visits_of
 
 D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
 ZONE_SPAN = timedelta(hours=14)  # the widest UTC offset
@@ -94,8 +94,9 @@ def month_repeats(session: Session, month: str, *, without_late_of: str | None =
                      D.inspection_id.label("visit"), func.sum(D.count).label("count"), func.max(name).label("name"))
               .where(*live).group_by(D.department_id, D.item_code, D.staff_no, D.inspection_id).subquery())
     v = visits.c
+    month_scale(session)
     inspections = (select(I.id, S.checklist_id, I.checklist_hash, order.label("visit_order"))
-                   .join(S, S.id == I.checklist_hash).subquery())
+                   .join(S, S.id == I.checklist_hash).where(visits_of(session, month)).subquery())
     i = inspections.c
     joined = (select(v.department, i.checklist_id, v.item, v.staff, v.visit, v.count, v.name, i.visit_order,
                      i.checklist_hash).join(inspections, i.id == v.visit).cte("joined"))
@@ -109,8 +110,6 @@ def month_repeats(session: Session, month: str, *, without_late_of: str | None =
                       ).group_by(j.department, j.checklist_id, j.item)
     keys: dict[Key, tuple[int, int, str, Visit, int]] = {}  # visits, count, name, first visit, its count
     items: dict[tuple[str, str, str], tuple[int, str]] = {}  # distinct visits, a snapshot with the item
-    if session.get_bind().dialect.name == "postgresql":  # the month's visits grouped in memory, not on disk
-        session.execute(text("SET LOCAL work_mem = '128MB'"))
     for row in session.execute(union_all(per_key, per_item)):
         if row.kind == "item":
             items[(row.department, row.checklist_id, row.item)] = (int(row.visits), row.text)
@@ -137,7 +136,7 @@ def _earlier_firsts(session: Session, month: str, keys: set[Key],
         for row in session.execute(
                 select(D.department_id, S.checklist_id, D.item_code, D.staff_no, func.min(order).label("first"))
                 .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
-                .where(D.local_month == earlier, D.voided_at.is_(None))
+                .where(D.local_month == earlier, D.voided_at.is_(None), visits_of(session, earlier))
                 .group_by(D.department_id, S.checklist_id, D.item_code, D.staff_no)):
             key = (row.department_id, row.checklist_id, row.item_code, row.staff_no)
             found = _split(row.first + " ")
