@@ -141,8 +141,8 @@ def _python_lines(session, where: list, lang: str = "zh") -> list:
 
     from sqlalchemy import DateTime, type_coerce
 
-    from inspector_app.office.pay_list import _checklist, _item
     from inspector_app.office.pay_lines import PayLine
+    from inspector_app.office.pay_list import _checklist, _item
 
     D, I = m.Deduction, m.Inspection
     rows = session.execute(
@@ -189,7 +189,6 @@ def test_the_database_writes_each_line_as_python_would(central: tuple[CentralDB,
     (department heads charged twice, scored checklists' zeros, voided entries), awkward texts and floats,
     days across midnight, and a closed month's corrections carried by the next."""
     import hashlib
-
     from datetime import date
 
     from inspector_app.core.store.audit import canonical
