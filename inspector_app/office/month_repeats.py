@@ -158,10 +158,14 @@ def _ranked_visits(session: Session, month: str, order: ColumnElement[str]) -> t
     these numbers, the visits' texts written once per visit, not once per entry."""
     key = I.id.collate("C") if session.get_bind().dialect.name == "postgresql" else I.id
     visits = (select(I.id, S.checklist_id, I.checklist_hash, order.label("visit_order"),
+                     I.payload["local_date"].as_string().label("day"),
                      func.row_number().over(order_by=(I.started_at, key)).label("rank"))
               .join(S, S.id == I.checklist_hash).where(visits_of(session, month)).subquery())
-    orders = {int(rank): _split(text + " ") for rank, text in session.execute(
-        select(visits.c.rank, visits.c.visit_order))}
+    orders = {}
+    days = session.info.setdefault("office_visit_days", {})  # for _days: the first visits' days, known
+    for rank, text, day in session.execute(select(visits.c.rank, visits.c.visit_order, visits.c.day)):
+        orders[int(rank)] = visit = _split(text + " ")
+        days[visit[1]] = day or ""
     return visits, orders
 
 
@@ -193,9 +197,11 @@ def _rows(session: Session, keys: dict[Key, tuple[int, int, str, Visit, int]],
 
 
 def _days(session: Session, visits: set[str]) -> dict[str, str]:
-    """The local date of each inspection (read out of its JSON by the database), a thousand at a time."""
-    found: dict[str, str] = {}
-    ids = sorted(visits)
+    """The local date of each inspection (read out of its JSON by the database, with the visits numbered
+    above, else here a thousand at a time)."""
+    known = session.info.get("office_visit_days", {})
+    found: dict[str, str] = {visit: known[visit] for visit in visits if visit in known}
+    ids = sorted(visits - found.keys())
     for n in range(0, len(ids), 1000):
         found.update((row.id, row.day or "") for row in session.execute(
             select(I.id, I.payload["local_date"].as_string().label("day")).where(I.id.in_(ids[n:n + 1000]))))
