@@ -1,6 +1,6 @@
 """The notice's seal and date stand on the page of the body's last lines (GB/T 9704 7.3.5), whatever the
 number of problems and the language: read back page by page with pdftotext, the page with the date of issue
-also holds the annex note (附件：…), the body's last paragraph, on a page of its own."""
+also holds the annex note (附件：…), the body's last paragraph."""
 
 from __future__ import annotations
 
