@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from inspector_app.core.documents.notice import render_notice
+from inspector_app.core.documents.official import issuer_name
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from tests.helpers.fixtures import ASSESSMENT, TZ8, local_time, open_demo_workspace
 
@@ -49,5 +50,31 @@ def test_the_seal_and_date_stand_with_the_annex_note(entries: int, tmp_path: Pat
             with_note = [n for n, page in enumerate(pages) if annex_note in page]
             with_seal = [n for n, page in enumerate(pages) if seal in page]
             assert len(with_note) == 1 and with_seal == with_note, (lang, entries, pages)
+    finally:
+        ws.close()
+
+
+def test_an_office_named_with_its_hospital_prints_the_hospital_once(tmp_path: Path, bundled_library) -> None:
+    """Offices often enter their full name (示例市人民医院综合办公室): the letterhead and the seal's name are
+    hospital + office only when the office's name does not already begin with the hospital's."""
+    assert issuer_name("示例医院", "综合办公室") == "示例医院综合办公室"
+    assert issuer_name("示例医院", "示例医院综合办公室") == "示例医院综合办公室"
+    assert issuer_name("", "综合办公室") == "综合办公室"
+    ws = open_demo_workspace(tmp_path / "data")
+    try:
+        hospital = ws.settings.hospital
+        ws.update_settings(inspector={**ws.settings.inspector.model_dump(), "office": f"{hospital}综合办公室"})
+        recorder = Recorder(ws, actor="tester")
+        inspection = recorder.start(NewInspection(ASSESSMENT, "W-REG", "演示督查员", inspector_no="D001",
+                                                  started_at=local_time(2025, 6, 10, 9, 0)),
+                                    bundled_library.get(ASSESSMENT))
+        recorder.record(inspection.id, NewDeduction("A2", ["1001"], recorded_at=local_time(2025, 6, 10, 9, 1)))
+        recorder.finish(inspection.id, finished_at=local_time(2025, 6, 10, 11, 0))
+        pdf = tmp_path / "notice.pdf"
+        pdf.write_bytes(render_notice(ws, inspection.id, None, "院办督改〔2025〕8号", today=ISSUED,
+                                      created=datetime(2025, 9, 15, 10, tzinfo=TZ8)))
+        text = "".join(_pages(pdf))
+        assert f"{hospital}{hospital}" not in text.replace(" ", "")
+        assert f"{hospital}综合办公室 2025年9月15日" in text  # the seal's name over the date
     finally:
         ws.close()

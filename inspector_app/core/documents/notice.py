@@ -39,6 +39,7 @@ from inspector_app.core.documents.official import (
     build_official_pdf,
     colophon,
     heading,
+    issuer_name,
     letterhead,
     official_styles,
     para,
@@ -292,7 +293,7 @@ def _render_notice(ws: Workspace, inspection_id: str, department_code: str | Non
     created = created or datetime.now().astimezone()
     settings = ws.settings
     hospital, office = settings.hospital, settings.inspector.office
-    issuer = f"{hospital}{office}"
+    issuer = issuer_name(hospital, office)
     problems, charges, annex = gather(state, entries, issued, lang)
     files = list(dict.fromkeys(p.item.source.file for p in problems if p.item is not None))
     citation = listing((state.checklist.citation(f, lang) for f in files), lang) or state.checklist.citation("", lang)
