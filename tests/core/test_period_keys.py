@@ -19,7 +19,13 @@ from inspector_app.core.periods import (
     months_of,
     period_of,
 )
-from inspector_app.core.recording import NewInspection, Recorder, local_date, local_now, offset_minutes
+from inspector_app.core.recording import (
+    NewInspection,
+    Recorder,
+    local_date,
+    local_now,
+    offset_minutes,
+)
 from inspector_app.core.workspace import Workspace
 from tests.helpers.fixtures import local_time
 
