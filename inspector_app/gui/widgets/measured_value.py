@@ -104,6 +104,7 @@ class MeasuredValue:
         self.month_label = QLabel(tr("Month checked"))
         self.month = QComboBox()
         self.month.setAccessibleName(tr("Month checked"))
+        self.month.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # 2026年第1季度 in full
         self.month_label.setBuddy(self.month)
         month_row = QHBoxLayout()
         month_row.addWidget(self.month_label)
