@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from inspector_app.core.inspection_state import load_state
-from inspector_app.core.store.models import Measurement
 from inspector_app.core.i18n import tr
+from inspector_app.core.inspection_state import load_state
 from inspector_app.core.periods import landing_month
+from inspector_app.core.store.models import Measurement
 from inspector_app.gui.widgets.measured_value import recent_months, recent_periods
 from tests.gui.keys import activate, focused, key, tab_to
 from tests.gui.test_ward_round import start_round
