@@ -88,7 +88,8 @@ class NewDeduction:
     note: str = ""
     photos: Sequence[Path] = field(default_factory=tuple)
     recorded_at: datetime | None = None  # aware; now when absent
-    period: str | None = None  # a period rule's month, quarter or half year (2026-03, 2026-Q1, 2026-H1); the one recorded in when absent
+    period: str | None = None  # a period rule's month, quarter or half year (2026-03, 2026-Q1, 2026-H1);
+    # the one recorded in when absent
 
 
 @dataclass(frozen=True)

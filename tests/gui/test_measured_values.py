@@ -10,7 +10,7 @@ from sqlalchemy import select
 from inspector_app.core.i18n import tr
 from inspector_app.core.inspection_state import load_state
 from inspector_app.core.periods import landing_month
-from inspector_app.core.store.models import Measurement
+from inspector_app.core.store.models import Deduction, Measurement
 from inspector_app.gui.widgets.measured_value import recent_months, recent_periods
 from tests.gui.keys import activate, focused, key, tab_to
 from tests.gui.test_ward_round import start_round
@@ -162,3 +162,12 @@ def test_the_quarter_checked_is_chosen_from_the_keyboard(main_window, qtbot) -> 
     assert (kept.item_code, kept.period, kept.passed) == ("T1", offered[1], False)
     [entry] = load_state(ws, page.state.id).live_entries
     assert (entry.item_code, entry.points) == ("T1", 2.0)
+    # a counted entry (no value typed) is about the period chosen too, not the one of today
+    _pick(qtbot, "T1")
+    tab_to(qtbot, page.measured.month)
+    key(qtbot, "Down")
+    key(qtbot, "Return")
+    with ws.db.read() as session:
+        periods = sorted(session.scalars(select(Deduction.period).where(Deduction.inspection_id == page.state.id,
+                                                                        Deduction.voided_at.is_(None))).all())
+    assert periods == [offered[1], offered[1]]

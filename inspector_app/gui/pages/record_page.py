@@ -541,7 +541,7 @@ class RecordPage(QWidget):
                 code, values, people[0] if people else None, self.measured.period(), self.note.text()))
             return list(result.deduction_ids)
         return self.recorder.record(self.state.id, NewDeduction(code, people, self.count.value(), self.note.text(),
-                                                                list(self.photos)))
+                                                                list(self.photos), period=self.measured.period()))
 
     def void_selected(self) -> None:
         rows = {index.row() for index in self.entries.selectionModel().selectedRows()}
