@@ -45,7 +45,7 @@ DATE_SENSITIVE = [
     "tests/core/test_summary.py", "tests/core/test_recording.py", "tests/core/test_scoring.py",
     "tests/core/test_department_history.py", "tests/core/test_documents.py", "tests/core/test_notice_register.py",
     "tests/core/test_findings_without_points.py", "tests/core/test_discard_draft.py", "tests/core/test_demo.py",
-    "tests/core/test_todo.py",
+    "tests/core/test_todo.py", "tests/core/test_period_keys.py",
     # the same on the command line
     "tests/cli/test_commands.py", "tests/cli/test_reports.py",
     # the window's month, history range, deadlines and documents

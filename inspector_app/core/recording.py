@@ -20,6 +20,7 @@ from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, Item
 from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr
+from inspector_app.core.periods import first_day, kind_of, landing_month, period_of
 from inspector_app.core.photos import prepare_photos, store_bytes, store_photo
 from inspector_app.core.scoring import entry_points
 from inspector_app.core.scoring.measured import most_occurrences
@@ -87,7 +88,8 @@ class NewDeduction:
     note: str = ""
     photos: Sequence[Path] = field(default_factory=tuple)
     recorded_at: datetime | None = None  # aware; now when absent
-    period: str | None = None  # a monthly rule's month (YYYY-MM); the month recorded in when absent
+    period: str | None = None  # a period rule's month, quarter or half year (2026-03, 2026-Q1, 2026-H1);
+    # the one recorded in when absent
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ class Recorder(WriteService):
                     "department_id": staff_department or inspection_department, "is_head": is_head, "count": count,
                     "points_each": points.points_each, "multiplier": points.multiplier, "points": points.points,
                     "note": request.note.strip(), "recorded_at": recorded, "utc_offset_min": offset,
-                    "local_month": period or month, "device_id": device_id,
+                    "local_month": landing_month(period) if period else month, "device_id": device_id,
                     "seq": self.ws.take_sequence(), "voided_at": None, "void_reason": None, "period": period,
                 }
                 deductions.append(deduction)
@@ -380,23 +382,32 @@ def refuse_unobservable(item: Item) -> None:
 
 
 def monthly_period(item: Item, period: str | None, local_day: date, count: int) -> str | None:
-    """The month a monthly rule's entry is about (never after the day it is recorded), or None for any other
-    item; a per-shortfall rule never takes more occurrences in a month than it can give."""
-    if item.period != "month":
+    """The period a period rule's entry is about — its month (2026-03), quarter (2026-Q1) or half year (2026-H1),
+    never one that begins after the day it is recorded — or None for any other item; a per-shortfall rule never
+    takes more occurrences in a period than it can give. The entry counts in `landing_month(period)`."""
+    if item.period == "visit":
         if period is not None:
             raise _bad("period", tr("item {code} is not a monthly rule: it takes no month", code=item.code))
         return None
-    month = period or local_day.strftime("%Y-%m")
+    key = period or period_of(item.period, local_day)
     try:
-        datetime.strptime(month, "%Y-%m")
+        kind = kind_of(key)
     except ValueError:
-        raise _bad("period", tr("month must look like 2026-03 (YYYY-MM)")) from None
-    if len(month) != 7 or month > local_day.strftime("%Y-%m"):
-        raise _bad("period", tr("the month checked cannot be after the day it is recorded"))
+        kind = None
+    if kind != item.period:
+        raise _bad("period", {
+            "month": tr("month must look like 2026-03 (YYYY-MM)"),
+            "quarter": tr("quarter must look like 2026-Q1 (YYYY-Qn, n from 1 to 4)"),
+            "half-year": tr("half year must look like 2026-H1 (YYYY-H1 or YYYY-H2)")}[item.period])
+    if first_day(key) > local_day:
+        raise _bad("period", tr("the month checked cannot be after the day it is recorded") if kind == "month"
+                   else tr("the period checked cannot begin after the day it is recorded"))
     if count > most_occurrences(item):
         raise _bad("count", tr("item {code} gives at most {most} occurrences in a month", code=item.code,
-                               most=most_occurrences(item)))
-    return month
+                               most=most_occurrences(item)) if kind == "month" else
+                   tr("item {code} gives at most {most} occurrences in a period", code=item.code,
+                      most=most_occurrences(item)))
+    return key
 
 
 def find_department(session: Session, code_or_name: str) -> Department:

@@ -41,6 +41,7 @@ from inspector_app.core.merge.anchors import (
 )
 from inspector_app.core.merge.authorship import first_authors, not_yours
 from inspector_app.core.merge.bulk import insert_rows
+from inspector_app.core.merge.complaint_twice import charged_twice, verified_complaints
 from inspector_app.core.merge.database import CentralDB, race_lost
 from inspector_app.core.merge.rows import Row, bundle_rows, member_path
 from inspector_app.core.store.models import utcnow
@@ -150,6 +151,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                                          if row.table is m.Inspection))
     known_anchors = anchors_held(connection, prepared)
     closed = closed_months(connection)
+    complaints = verified_complaints(connection)  # an older snapshot's complaint entry must not charge twice
     new_anchors: list[dict[str, Any]] = []
     results: list[MergeResult | Quarantine] = []
     now = utcnow()
@@ -169,6 +171,10 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                          None)
         if rewritten is not None:  # the laptop's trail now says otherwise about an event it reported before
             results.append(history_rewritten(rewritten))
+            continue
+        twice = charged_twice(item.rows, complaints)
+        if twice is not None:  # complaint_twice.py
+            results.append(twice)
             continue
         authors.update(dict.fromkeys(mine, signer))
         for key, seq, digest in anchors:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.periods import keys_landing_in
 from inspector_app.core.scoring import MonthlySummary, MonthTally
 from inspector_app.core.scoring.measured import PeriodRecord, superseded
 from inspector_app.core.store.models import utcnow
@@ -85,20 +86,21 @@ def superseded_entries(session: Session, month: str) -> list[Any]:
     ix_measurements_period_department and ix_deductions_period."""
     D, I, S, M = m.Deduction, m.Inspection, m.ChecklistSnapshot, m.Measurement
     records, measured = [], set()
+    keys = keys_landing_in(month)  # the month, and the quarter and half year it ends (core/periods.py)
     for row in session.execute(
-            select(M.id, M.department_id, M.item_code, M.recorded_at, M.deduction_id, M.voided_at, M.monthly,
-                   S.checklist_id)
-            .join(I, I.id == M.inspection_id).join(S, S.id == I.checklist_hash).where(M.period == month)):
+            select(M.id, M.department_id, M.item_code, M.period, M.recorded_at, M.deduction_id, M.voided_at,
+                   M.monthly, S.checklist_id)
+            .join(I, I.id == M.inspection_id).join(S, S.id == I.checklist_hash).where(M.period.in_(keys))):
         measured.add(row.deduction_id)
-        if row.monthly and row.voided_at is None:
-            records.append(PeriodRecord(row.id, row.department_id, row.checklist_id, row.item_code, month,
+        if row.monthly and row.voided_at is None:  # `monthly`: a period rule (month, quarter or half year)
+            records.append(PeriodRecord(row.id, row.department_id, row.checklist_id, row.item_code, row.period,
                                         row.recorded_at, row.deduction_id))
     entries = session.execute(
-        select(D.id, D.department_id, D.department_code, D.item_code, D.recorded_at, D.staff_no, D.count,
+        select(D.id, D.department_id, D.department_code, D.item_code, D.period, D.recorded_at, D.staff_no, D.count,
                D.counted_points, D.pay_percent, S.checklist_id, I.checklist_hash)
         .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
-        .where(D.period == month, D.voided_at.is_(None))).all()
-    records += [PeriodRecord(r.id, r.department_id, r.checklist_id, r.item_code, month, r.recorded_at, r.id)
+        .where(D.period.in_(keys), D.voided_at.is_(None))).all()
+    records += [PeriodRecord(r.id, r.department_id, r.checklist_id, r.item_code, r.period, r.recorded_at, r.id)
                 for r in entries if r.id not in measured]  # recorded without a measured value
     losers = superseded(records)
     return [row for row in entries if row.id in losers]

@@ -48,6 +48,7 @@ from inspector_app.core.inspection_state import (
     update_entries,
 )
 from inspector_app.core.measuring import NewMeasurement, record_measurement
+from inspector_app.core.periods import landing_month
 from inspector_app.core.recording import NewDeduction, Recorder, unobservable_reason
 from inspector_app.core.scoring.measured import describe, measured_outcome
 from inspector_app.gui.context import GuiContext
@@ -59,7 +60,7 @@ from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.department_history import DepartmentHistoryView
 from inspector_app.gui.widgets.item_tree import ItemTree
-from inspector_app.gui.widgets.measured_value import MeasuredValue
+from inspector_app.gui.widgets.measured_value import MeasuredValue, period_label
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.steady_label import SteadyLabel
 from inspector_app.gui.widgets.tables import grow_columns, row_view
@@ -129,6 +130,7 @@ class RecordPage(QWidget):
         self.staff.setMinimumHeight(max(80, self.staff.fontMetrics().height() * 3 + 8))
         # an item with thresholds: a value per threshold that applies (and the month checked)
         self.measured = MeasuredValue(changed=self._update_preview)
+        self.measured.month.currentIndexChanged.connect(lambda _: self._update_preview())  # the landing month
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -403,6 +405,10 @@ class RecordPage(QWidget):
                 return
             named, count = f"{named}: {said} → {tr('fails')}", outcome.occurrences
         text = f"{named}: {preview(self.state, code, people, count).text}"
+        chosen = self.measured.period()
+        if chosen is not None and item.period in ("quarter", "half-year"):  # which month the charge lands in
+            text += " · " + tr("{period}: charged once for the department, counted in {month}",
+                               period=period_label(chosen), month=landing_month(chosen))
         if self._repeat == (code, people):  # the form is still the repeated entry: say so before Enter
             text = tr("Same as the last entry") + " · " + text
         self.preview_label.setText(text)
@@ -535,7 +541,7 @@ class RecordPage(QWidget):
                 code, values, people[0] if people else None, self.measured.period(), self.note.text()))
             return list(result.deduction_ids)
         return self.recorder.record(self.state.id, NewDeduction(code, people, self.count.value(), self.note.text(),
-                                                                list(self.photos)))
+                                                                list(self.photos), period=self.measured.period()))
 
     def void_selected(self) -> None:
         rows = {index.row() for index in self.entries.selectionModel().selectedRows()}
