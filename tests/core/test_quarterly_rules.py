@@ -182,8 +182,21 @@ def test_a_record_reaching_a_closed_quarter_month_is_a_correction(hospital: dict
         frozen = month_summary(central, "2026-03")
         assert frozen.to_dict() | {"generated_at": ""} == before.to_dict() | {"generated_at": ""}
         assert pay_list(central, "2026-03").figures_sha256() == state.figures_sha256  # never silently changed
-        [carried] = pay_list(central, "2026-04").adjustments
-        assert (carried.month, carried.item_code, carried.department_code) == ("2026-03", "T1", "W-REG")
+        # the correction is the difference L002's records make, never their sum: W-REG's T1 is charged by the
+        # later record instead of the earlier (+2 −2), W-ADM's T2 charge is withdrawn by a passing value (−2)
+        carried = pay_list(central, "2026-04").adjustments
+        assert sorted((c.month, c.item_code, c.department_code, c.points) for c in carried) == [
+            ("2026-03", "T1", "W-REG", -2.0), ("2026-03", "T1", "W-REG", 2.0), ("2026-03", "T2", "W-ADM", -2.0)]
+        withdrawn = [c for c in carried if c.points < 0]
+        assert all(c.count < 0 and c.pay_percent <= 0 and c.item_text.startswith("撤回") for c in withdrawn)
+        now = central_summary(central, "2026-03")  # what March would be with everything known now
+        for code in ("W-REG", "W-ADM"):
+            accounted = _row(frozen, code).own_points + sum(c.points for c in carried if c.department_code == code)
+            assert accounted == _row(now, code).own_points
+        # closing April freezes the same corrections, and May carries none of them again
+        close_month(central, "2026-04", closed_by="王主任", today=date(2026, 5, 3), force=True)
+        assert sorted(c.points for c in pay_list(central, "2026-04").adjustments) == [-2.0, -2.0, 2.0]
+        assert pay_list(central, "2026-05").adjustments == []
     finally:
         central.close()
 

@@ -44,6 +44,7 @@ from inspector_app.core.merge.bulk import insert_rows
 from inspector_app.core.merge.complaint_twice import charged_twice, verified_complaints
 from inspector_app.core.merge.database import CentralDB, race_lost
 from inspector_app.core.merge.rows import Row, bundle_rows, member_path
+from inspector_app.core.periods import landing_month
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync.bundle import file_sha256
@@ -231,6 +232,11 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         connection.execute(insert(m.Adjustment), [
             {"deduction_id": row.id, "entry_month": row.columns["local_month"], "kind": "added",
              "found_at": now, "carried_by": None} for row in late])
+    late_values = [(row.id, landing_month(row.columns["period"])) for row in new_rows.get(m.Measurement, ())
+                   if row.columns["monthly"] and landing_month(row.columns["period"]) in closed]
+    if late_values:  # a period rule's value after its month closed: it may withdraw what the month counted
+        connection.execute(insert(m.LateMeasurement), [
+            {"measurement_id": row_id, "entry_month": month, "found_at": now} for row_id, month in late_values])
     return results
 
 
