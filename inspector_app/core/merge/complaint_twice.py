@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
@@ -62,3 +63,15 @@ def charged_twice(rows: Iterable[Row], verified: dict[tuple[str, str, str], list
                     "charged twice.", id=row.id, code=columns.get("item_code"), target=target,
                     month=columns.get("local_month"), number=number))
     return None
+
+
+def entries_charging(session: Session, checklist_id: str, item_code: str, staff_no: str | None, department: str,
+                     first_month: str, last_month: str) -> list[tuple[str, str]]:
+    """The other way round: (entry id, month) of live merged entries that already charge a complaint the office
+    is verifying (an older snapshot's observation on the same item and person or department, in its months)."""
+    D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot  # noqa: N806
+    target = D.staff_no == staff_no if staff_no else ((D.department_id == department) & (D.charged_to == "department"))
+    return [(row.id, row.local_month) for row in session.execute(
+        select(D.id, D.local_month).join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
+        .where(S.checklist_id == checklist_id, D.item_code == item_code, D.voided_at.is_(None), target,
+               D.local_month >= first_month, D.local_month <= last_month).order_by(D.local_month, D.id))]
