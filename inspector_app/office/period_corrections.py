@@ -23,38 +23,10 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.merge import models as m
-from inspector_app.core.periods import keys_landing_in
+from inspector_app.core.merge.summary import period_records
 from inspector_app.core.scoring.measured import PeriodRecord, superseded
 
 Known = tuple[PeriodRecord, datetime | None]  # a record and when it arrived after its month's close (None: before)
-
-
-def _records(session: Session, month: str) -> tuple[list[Known], dict[str, datetime | None]]:
-    """The period records landing in `month` with their late arrival times, and the live period entries'."""
-    D, I, S, M, A, L = (m.Deduction, m.Inspection, m.ChecklistSnapshot, m.Measurement, m.Adjustment,  # noqa: N806
-                        m.LateMeasurement)
-    keys = keys_landing_in(month)
-    records: list[Known] = []
-    measured = set()
-    for row in session.execute(
-            select(M.id, M.department_id, M.item_code, M.period, M.recorded_at, M.deduction_id, M.voided_at,
-                   M.monthly, S.checklist_id, L.found_at)
-            .join(I, I.id == M.inspection_id).join(S, S.id == I.checklist_hash)
-            .outerjoin(L, L.measurement_id == M.id).where(M.period.in_(keys))):
-        measured.add(row.deduction_id)
-        if row.monthly and row.voided_at is None:
-            records.append((PeriodRecord(row.id, row.department_id, row.checklist_id, row.item_code, row.period,
-                                         row.recorded_at, row.deduction_id), row.found_at))
-    entries: dict[str, datetime | None] = {}
-    for row in session.execute(
-            select(D.id, D.department_id, D.item_code, D.period, D.recorded_at, S.checklist_id, A.found_at)
-            .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
-            .outerjoin(A, A.deduction_id == D.id).where(D.period.in_(keys), D.voided_at.is_(None))):
-        entries[row.id] = row.found_at
-        if row.id not in measured:  # recorded without a measured value
-            records.append((PeriodRecord(row.id, row.department_id, row.checklist_id, row.item_code, row.period,
-                                         row.recorded_at, row.id), row.found_at))
-    return records, entries
 
 
 def _counted(records: list[Known], entries: dict[str, datetime | None], by: datetime | None) -> set[str]:
@@ -75,7 +47,8 @@ def period_changes(session: Session, month: str, closed_at: datetime | None) -> 
     added: set[str] = set()
     withdrawn: set[str] = set()
     for entry_month in sorted(closes):
-        records, entries = _records(session, entry_month)
+        records, rows = period_records(session, entry_month)
+        entries = {row.id: row.found_at for row in rows}
         late = [found for _, found in records] + list(entries.values())
         before = max(at for closed, at in closes.items() if closed >= entry_month)
         if not any(found is not None and found > before and (closed_at is None or found <= closed_at)
