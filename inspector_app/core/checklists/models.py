@@ -437,7 +437,7 @@ class Checklist(Strict):
         key = id(self)
         known = _ITEM_INDEX.get(key)
         if known is None or known[0]() is not self:
-            known = _ITEM_INDEX[key] = (weakref.ref(self, lambda _ref: _ITEM_INDEX.pop(key, None)),
+            known = _ITEM_INDEX[key] = (weakref.ref(self, lambda _ref, index=_ITEM_INDEX: index.pop(key, None)),
                                         {item.code: item for item in self.items()})  # codes are unique
         try:
             return known[1][code]
