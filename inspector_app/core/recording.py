@@ -228,7 +228,9 @@ class Recorder(WriteService):
             requirement = item.rectification.zh if item.rectification else item.text.zh
             deadline = local_day + timedelta(days=checklist.deadline_days(item))
             chain = audit.AuditChain(cursor.execute(audit.CHAIN_HEAD_SQL).fetchone())
+            inserts = self.ws.db.inserts
             deductions, rectifications, photos = [], [], []
+            rows: tuple[list, list, list] = ([], [], [])  # each table's insert parameters
             for staff_id, staff_department, is_head in targets:
                 charged_to = ChargeTo.PERSON.value if staff_id else ChargeTo.DEPARTMENT.value
                 points = entry_points(checklist, item, count, charged_to, is_head)
@@ -242,26 +244,30 @@ class Recorder(WriteService):
                     "seq": self.ws.take_sequence(), "voided_at": None, "void_reason": None, "period": period,
                 }
                 deductions.append(deduction)
-                chain.add(self.actor, "record", "deduction", deduction["id"], audit.row_payload(_DEDUCTIONS, deduction))
+                params, payload = inserts.deductions.params_and_payload(deduction)  # one pass for both
+                rows[0].append(params)
+                chain.add(self.actor, "record", "deduction", deduction["id"], payload)
                 rectification = {
                     "id": new_id(), "deduction_id": deduction["id"], "department_id": deduction["department_id"],
                     "requirement": requirement, "deadline": deadline, "status": "open", "rectified_at": None,
                     "rectified_note": None, "verified_at": None, "verified_by": None, "updated_at": now,
                 }
                 rectifications.append(rectification)
-                chain.add(self.actor, "open", "rectification", rectification["id"],
-                           audit.row_payload(_RECTIFICATIONS, rectification))
+                params, payload = inserts.rectifications.params_and_payload(rectification)
+                rows[1].append(params)
+                chain.add(self.actor, "open", "rectification", rectification["id"], payload)
                 for stored in stored_photos:
                     photo = {"id": new_id(), "deduction_id": deduction["id"], "sha256": stored.sha256,
                              "path": stored.relative_path, "media_type": stored.media_type,
                              "size_bytes": stored.size, "added_at": now, "voided_at": None}
                     photos.append(photo)
-                    chain.add(self.actor, "attach", "photo", photo["id"], audit.row_payload(_PHOTOS, photo))
-            inserts = self.ws.db.inserts
-            inserts.deductions.execute(cursor, deductions)
-            inserts.rectifications.execute(cursor, rectifications)
+                    params, payload = inserts.photos.params_and_payload(photo)
+                    rows[2].append(params)
+                    chain.add(self.actor, "attach", "photo", photo["id"], payload)
+            cursor.executemany(inserts.deductions.sql, rows[0])
+            cursor.executemany(inserts.rectifications.sql, rows[1])
             if photos:
-                inserts.photos.execute(cursor, photos)
+                cursor.executemany(inserts.photos.sql, rows[2])
             inserts.audit_events.execute(cursor, chain.pending)
         def photo_paths(deduction_id: str) -> tuple[str, ...]:
             return tuple(p["path"] for p in sorted(photos, key=lambda p: p["id"]) if p["deduction_id"] == deduction_id)

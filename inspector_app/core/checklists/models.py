@@ -8,6 +8,7 @@ office chose. The JSON Schema printed by `inspector-app forms schema` is generat
 from __future__ import annotations
 
 import re
+import weakref
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -377,6 +378,10 @@ class ScoredScoring(Strict):
         return self
 
 
+# Checklist.item's index per checklist, kept beside the model: an attribute would take part in its equality
+_ITEM_INDEX: dict[int, tuple[weakref.ref, dict[str, Item]]] = {}
+
+
 class Checklist(Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     version: Annotated[int, Field(ge=1)]
@@ -429,10 +434,17 @@ class Checklist(Strict):
         return tr_lang(lang, "the standard behind “{title}”", title=self.title.get(lang))
 
     def item(self, code: str) -> Item:
-        for item in self.items():
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        """The item with `code` (KeyError if none), from an index made at the first call: the model is frozen,
+        and the record page asks several times per keypress (a scan built the whole item list each time)."""
+        key = id(self)
+        known = _ITEM_INDEX.get(key)
+        if known is None or known[0]() is not self:
+            known = _ITEM_INDEX[key] = (weakref.ref(self, lambda _ref, index=_ITEM_INDEX: index.pop(key, None)),
+                                        {item.code: item for item in self.items()})  # codes are unique
+        try:
+            return known[1][code]
+        except KeyError:
+            raise KeyError(code) from None
 
     @property
     def head_multiplier(self) -> float:

@@ -86,6 +86,13 @@ class _UndoGoesToEntries(QObject):
         return False
 
 
+def _forget_history(edit: QLineEdit) -> None:
+    """Drop a field's own undo history (setText resets it); a field without one is left alone, as setting its
+    text again would repaint it at every entry for nothing."""
+    if edit.isUndoAvailable() or edit.isRedoAvailable():
+        edit.setText(edit.text())
+
+
 class RecordPage(QWidget):
     finish_requested = Signal(str)  # inspection id
 
@@ -329,7 +336,7 @@ class RecordPage(QWidget):
         """After an entry is stored, Ctrl+Z means "undo that entry", not "undo my typing in the search box"."""
         search = self.items.search
         search.blockSignals(True)
-        search.setText(search.text())  # setText resets the field's own undo history
+        _forget_history(search)
         search.blockSignals(False)
 
     def _show_item(self, code: str) -> None:
@@ -459,10 +466,12 @@ class RecordPage(QWidget):
         self.who.reset()
         self.measured.reset()
         self.count.setValue(1)
-        self.count.lineEdit().setText(self.count.text())  # no typing history left behind (see _UndoGoesToEntries)
-        self.note.setText("")  # unlike clear(), also drops the note's undo history
+        _forget_history(self.count.lineEdit())  # no typing history left behind (see _UndoGoesToEntries)
+        if self.note.text() or self.note.isUndoAvailable() or self.note.isRedoAvailable():
+            self.note.setText("")  # unlike clear(), also drops the note's undo history
         self.photos = []
-        self.photo_list.clear()
+        if self.photo_list.count():  # clearing an empty list still re-lays it out and paints it again
+            self.photo_list.clear()
 
     # -- actions ------------------------------------------------------------------------------------------
     def repeat_last(self) -> bool:
