@@ -487,7 +487,8 @@ def _case_key(case) -> tuple:
 def test_problems_and_cases_grouped_by_the_database_follow_the_rule(central) -> None:
     """The bulletin's most frequent problems and typical cases, grouped by the database (office/month_problems.py),
     equal bulletin_data's rule over every entry of the month: equal points told apart by a note, a note of only
-    spaces (full-width too) with no points skipped, a voided entry left out, both backends."""
+    spaces (full-width too) with no points skipped, a voided entry left out, an entry whose visit is counted
+    in another month kept, both backends."""
     from inspector_app.core.documents.bulletin_data import problem_counts, typical_cases
     from inspector_app.office.bulletin import month_entries_in, problems_in
 
@@ -501,6 +502,8 @@ def test_problems_and_cases_grouped_by_the_database_follow_the_rule(central) -> 
         june[1].points, june[1].note = 99.0, "看到了"  # as many points, and what was seen: the first case
         june[2].points, june[2].note = 0.0, "\u3000 \t"  # no points, no note: never a case
         june[3].points, june[3].voided_at = 500.0, datetime(2025, 6, 20, tzinfo=timezone.utc)
+        june[4].points = 98.0  # the second case, though its visit is counted in another month (a stray)
+        session.get(m.Inspection, june[4].inspection_id).local_month = "2025-04"
 
     db.transaction(awkward)
     with db.read() as session:
@@ -510,6 +513,6 @@ def test_problems_and_cases_grouped_by_the_database_follow_the_rule(central) -> 
             assert problems == sorted(problem_counts(entries), key=_problem_order)  # ties in the rule's order:
             # (two checklists' items of one code) as the database hands them over; here by text too
             assert [_case_key(c) for c in cases] == [_case_key(c) for c in typical_cases(entries)]
-    assert cases[0].points == 99.0 and cases[0].note == "看到了"
+    assert cases[0].points == 99.0 and cases[0].note == "看到了" and 98.0 in [c.points for c in cases]
     content = _content(db, MONTHS[1])
     assert content.problems == problems and content.cases == cases and content.entries == []
