@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -41,7 +42,9 @@ from inspector_app.core.checklists.models import Checklist
 from inspector_app.core.documents.bulletin import render_content, write_content_xlsx
 from inspector_app.core.documents.bulletin_data import (
     BulletinContent,
+    Case,
     Correction,
+    ItemCount,
     MonthEntry,
     OverdueItem,
     RepeatProblem,
@@ -63,6 +66,7 @@ from inspector_app.core.summary import parse_month
 from inspector_app.office.complaints import bulletin_lines
 from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
+from inspector_app.office.month_problems import problems_and_cases
 from inspector_app.office.month_repeats import month_repeats
 from inspector_app.office.pay_list import carried_lines
 
@@ -136,21 +140,35 @@ def _closed_at(session: Session, month: str) -> datetime | None:
     return close.closed_at if close is not None else None
 
 
-def month_entries_in(session: Session, month: str, lang: str = "zh") -> list[MonthEntry]:
+def _live(session: Session, month: str) -> list[Any]:
+    """The month's live entries, less those merged after its close (as its frozen summary leaves them out)."""
+    D = m.Deduction
+    live = [D.local_month == month, D.voided_at.is_(None)]
+    if session.scalar(select(exists().where(m.Adjustment.entry_month == month))):  # only a closed month has them
+        live.append(~exists().where(m.Adjustment.deduction_id == D.id))
+    return live
+
+
+def month_entries_in(session: Session, month: str, lang: str = "zh", only: list[str] | None = None
+                     ) -> list[MonthEntry]:
     """Every inspector's live entries of the month (those merged after its close left out, as its frozen
-    summary leaves them out), as the narrative reads them. Read as plain rows; an inspection's day (out of
-    its JSON, by the database), a checklist's id and an item's text are worked out once each, not once per
-    entry: a year of synthetic data has 778,000 entries in a month."""
+    summary leaves them out), as the narrative reads them; `only`: those entries alone. Read as plain rows;
+    an inspection's day (out of its JSON, by the database), a checklist's id and an item's text are worked
+    out once each, not once per entry."""
     D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
     query = (select(D.inspection_id, D.department_id, I.checklist_hash, D.item_code, D.staff_no, D.staff_name,
                     D.count, D.points, D.note)
-             .join(I, I.id == D.inspection_id).where(D.local_month == month, D.voided_at.is_(None)))
-    if session.scalar(select(exists().where(m.Adjustment.entry_month == month))):  # only a closed month has them
-        query = query.where(~exists().where(m.Adjustment.deduction_id == D.id))
-    rows = session.connection().execute(query).all()
+             .join(I, I.id == D.inspection_id).where(*_live(session, month)))
+    if only is None:
+        rows = session.connection().execute(query).all()
+    else:
+        rows = [row for n in range(0, len(only), 1000)
+                for row in session.connection().execute(query.where(D.id.in_(only[n:n + 1000])))]
     visits = {row[0] for row in rows}
-    days = {visit: day or "" for visit, day in session.execute(  # the month's inspections, then any other
-        select(I.id, I.payload["local_date"].as_string()).where(I.local_month == month)) if visit in visits}
+    days: dict[str, str] = {}
+    if only is None:  # the month's inspections, then any other
+        days = {visit: day or "" for visit, day in session.execute(
+            select(I.id, I.payload["local_date"].as_string()).where(I.local_month == month)) if visit in visits}
     missing = sorted(visits - days.keys())
     for n in range(0, len(missing), 1000):
         days.update((visit, day or "") for visit, day in session.execute(
@@ -170,6 +188,21 @@ def month_entries_in(session: Session, month: str, lang: str = "zh") -> list[Mon
     return entries
 
 
+def problems_in(session: Session, month: str, lang: str = "zh") -> tuple[list[ItemCount], list[Case]]:
+    """The month's most frequent problems and typical cases (bulletin_data.problem_counts and typical_cases,
+    grouped by the database: office/month_problems.py), without reading every entry."""
+    text = _item_texts(lang)
+    snapshots: dict[str, m.ChecklistSnapshot | None] = {}
+
+    def text_of(digest: str, code: str) -> str:
+        if digest not in snapshots:
+            snapshots[digest] = session.get(m.ChecklistSnapshot, digest)
+        return text(snapshots[digest], code)
+
+    return problems_and_cases(session, month, _live(session, month), text_of,
+                              lambda ids: month_entries_in(session, month, lang, only=ids))
+
+
 def central_content(central: CentralDB, month: str, *, hospital: str, office: str, today: date,
                     lang: str = "zh") -> BulletinContent:
     """The month's bulletin over every merged inspection; overdue rectifications as of `today`."""
@@ -177,12 +210,13 @@ def central_content(central: CentralDB, month: str, *, hospital: str, office: st
     with central.read() as session:
         closed = session.get(m.MonthClose, month) is not None
         opened = ledger_in(session, status="open", today=today, lang=lang)
+        problems, cases = problems_in(session, month, lang)
         return BulletinContent(hospital, office, month, today, month_summary_in(session, month),
                                repeat_problems_in(session, month, lang), overdue_in(session, today, lang),
                                corrections_in(session, month, closed, lang), provisional=not closed,
                                previous=month_summary_in(session, lookback(month, 1)[0]),
-                               entries=month_entries_in(session, month, lang), open_rectifications=len(opened),
-                               complaints=bulletin_lines(session, month, lang))
+                               open_rectifications=len(opened), complaints=bulletin_lines(session, month, lang),
+                               grouped_problems=problems, chosen_cases=cases)
 
 
 def bulletin_number(prefix: str, year: int, n: int) -> str:

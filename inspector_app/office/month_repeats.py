@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     String,
     cast,
@@ -33,18 +35,19 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.repeats import lookback
+from inspector_app.office.month_rows import month_scale, visits_of
 
 D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
 ZONE_SPAN = timedelta(hours=14)  # the widest UTC offset
 Key = tuple[str, str, str, str | None]  # department, checklist, item, person (None: the department)
 Visit = tuple[str, str]  # (start time as fixed-width text, inspection id): the rule's order
+SHIFT = 1 << 32  # a visit's number and its count in one integer (the number first: least is first)
 
 
 @dataclass(frozen=True)
@@ -94,30 +97,28 @@ def month_repeats(session: Session, month: str, *, without_late_of: str | None =
                      D.inspection_id.label("visit"), func.sum(D.count).label("count"), func.max(name).label("name"))
               .where(*live).group_by(D.department_id, D.item_code, D.staff_no, D.inspection_id).subquery())
     v = visits.c
-    inspections = (select(I.id, S.checklist_id, I.checklist_hash, order.label("visit_order"))
-                   .join(S, S.id == I.checklist_hash).subquery())
+    month_scale(session)
+    inspections, orders = _ranked_visits(session, month, order)
     i = inspections.c
-    joined = (select(v.department, i.checklist_id, v.item, v.staff, v.visit, v.count, v.name, i.visit_order,
+    joined = (select(v.department, i.checklist_id, v.item, v.staff, v.visit, v.count, v.name, i.rank,
                      i.checklist_hash).join(inspections, i.id == v.visit).cte("joined"))
     j = joined.c
     per_key = select(literal("key").label("kind"), j.department, j.checklist_id, j.item, j.staff,
                      func.count().label("visits"), func.sum(j.count).label("count"), func.max(j.name).label("text"),
-                     func.min(j.visit_order + " " + cast(j.count, String)).label("first")
+                     func.min(j.rank * SHIFT + j.count).label("first")  # the first visit and its count at once
                      ).group_by(j.department, j.checklist_id, j.item, j.staff)
     per_item = select(literal("item"), j.department, j.checklist_id, j.item, null(),
-                      func.count(distinct(j.visit)), literal(0), func.max(j.checklist_hash), literal("")
-                      ).group_by(j.department, j.checklist_id, j.item)
+                      func.count(distinct(j.visit)), literal(0), func.max(j.checklist_hash),
+                      cast(literal(0), BigInteger)).group_by(j.department, j.checklist_id, j.item)
     keys: dict[Key, tuple[int, int, str, Visit, int]] = {}  # visits, count, name, first visit, its count
     items: dict[tuple[str, str, str], tuple[int, str]] = {}  # distinct visits, a snapshot with the item
-    if session.get_bind().dialect.name == "postgresql":  # the month's visits grouped in memory, not on disk
-        session.execute(text("SET LOCAL work_mem = '128MB'"))
     for row in session.execute(union_all(per_key, per_item)):
         if row.kind == "item":
             items[(row.department, row.checklist_id, row.item)] = (int(row.visits), row.text)
             continue
-        first = _split(row.first)
+        rank, first_count = divmod(int(row.first), SHIFT)
         keys[(row.department, row.checklist_id, row.item, row.staff)] = (
-            int(row.visits), int(row.count), row.text or "", first, int(row.first.rsplit(" ", 1)[1]))
+            int(row.visits), int(row.count), row.text or "", orders[rank], first_count)
     earlier = _earlier_firsts(session, month, set(keys), order)
     return _rows(session, keys, items, earlier, live)
 
@@ -134,19 +135,38 @@ def _earlier_firsts(session: Session, month: str, keys: set[Key],
             break
         end = _next_month_start(earlier)
         improved = set()
+        visits, orders = _ranked_visits(session, earlier, order)
         for row in session.execute(
-                select(D.department_id, S.checklist_id, D.item_code, D.staff_no, func.min(order).label("first"))
-                .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
+                select(D.department_id, visits.c.checklist_id, D.item_code, D.staff_no,
+                       func.min(visits.c.rank).label("first"))
+                .join(visits, visits.c.id == D.inspection_id)
                 .where(D.local_month == earlier, D.voided_at.is_(None))
-                .group_by(D.department_id, S.checklist_id, D.item_code, D.staff_no)):
+                .group_by(D.department_id, visits.c.checklist_id, D.item_code, D.staff_no)):
             key = (row.department_id, row.checklist_id, row.item_code, row.staff_no)
-            found = _split(row.first + " ")
+            found = orders[int(row.first)]
             if key in waiting or (key in near_end and found < first[key]):
                 first[key] = found
                 waiting.discard(key)
                 improved.add(key)
         near_end = {key for key in improved if first[key][0] >= end}
     return first
+
+
+def _ranked_visits(session: Session, month: str, order: ColumnElement[str]) -> tuple[Any, dict[int, Visit]]:
+    """The inspections `month`'s live entries belong to, numbered in the rule's order of visits (start time,
+    then id, as Python compares them), with their checklist; and each number's visit. Entries are compared by
+    these numbers, the visits' texts written once per visit, not once per entry."""
+    key = I.id.collate("C") if session.get_bind().dialect.name == "postgresql" else I.id
+    visits = (select(I.id, S.checklist_id, I.checklist_hash, order.label("visit_order"),
+                     I.payload["local_date"].as_string().label("day"),
+                     func.row_number().over(order_by=(I.started_at, key)).label("rank"))
+              .join(S, S.id == I.checklist_hash).where(visits_of(session, month)).subquery())
+    orders = {}
+    days = session.info.setdefault("office_visit_days", {})  # for _days: the first visits' days, known
+    for rank, text, day in session.execute(select(visits.c.rank, visits.c.visit_order, visits.c.day)):
+        orders[int(rank)] = visit = _split(text + " ")
+        days[visit[1]] = day or ""
+    return visits, orders
 
 
 def _rows(session: Session, keys: dict[Key, tuple[int, int, str, Visit, int]],
@@ -177,9 +197,11 @@ def _rows(session: Session, keys: dict[Key, tuple[int, int, str, Visit, int]],
 
 
 def _days(session: Session, visits: set[str]) -> dict[str, str]:
-    """The local date of each inspection (read out of its JSON by the database), a thousand at a time."""
-    found: dict[str, str] = {}
-    ids = sorted(visits)
+    """The local date of each inspection (read out of its JSON by the database, with the visits numbered
+    above, else here a thousand at a time)."""
+    known = session.info.get("office_visit_days", {})
+    found: dict[str, str] = {visit: known[visit] for visit in visits if visit in known}
+    ids = sorted(visits - found.keys())
     for n in range(0, len(ids), 1000):
         found.update((row.id, row.day or "") for row in session.execute(
             select(I.id, I.payload["local_date"].as_string().label("day")).where(I.id.in_(ids[n:n + 1000]))))

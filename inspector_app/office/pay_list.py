@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import DateTime, Select, exists, select, text, type_coerce
+from sqlalchemy import Select, exists, select, true
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
@@ -30,26 +30,15 @@ from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import summary_in
 from inspector_app.core.scoring import ROUND, MonthlySummary, clamp_percent
 from inspector_app.core.store.audit import canonical
+from inspector_app.office.pay_lines import (
+    PayLine,
+    PayLines,
+    code_point_order,
+    figures_of,
+    line_text,
+    prepare,
+)
 from inspector_app.office.period_corrections import period_changes, withdrawn_line
-
-
-@dataclass(frozen=True)
-class PayLine:
-    """One live entry as the audit department reads it."""
-
-    month: str  # the month the entry belongs to (an earlier one for a carried correction)
-    date: str  # local date it was recorded
-    staff_no: str  # "" when the department itself was charged
-    name: str
-    department_code: str
-    department: str
-    item_code: str
-    item_text: str
-    clause: str  # the standard's section and quote the item rests on
-    inspector: str
-    count: int
-    points: float  # counted (after caps; 0 on scored checklists)
-    pay_percent: float
 
 
 @dataclass(frozen=True)
@@ -72,8 +61,8 @@ class PersonPay:
 class PayList:
     month: str
     summary: MonthlySummary
-    lines: list[PayLine]
-    adjustments: list[PayLine] = field(default_factory=list)  # corrections this month carries
+    lines: Sequence[PayLine]  # a PayLines as read from the database
+    adjustments: Sequence[PayLine] = field(default_factory=list)  # corrections this month carries
     closed_at: datetime | None = None
 
     def people(self) -> list[PersonPay]:
@@ -104,18 +93,26 @@ class PayList:
         """Every figure the pay list hands on (not when it was generated): what a closed month freezes."""
         summary = self.summary.to_dict()
         summary.pop("generated_at", None)
-        return {"month": self.month, "summary": summary, "lines": [_figures(line) for line in self.lines],
-                "adjustments": [_figures(line) for line in self.adjustments]}
+        return {"month": self.month, "summary": summary, "lines": [figures_of(line) for line in self.lines],
+                "adjustments": [figures_of(line) for line in self.adjustments]}
 
     def figures_sha256(self) -> str:
-        return hashlib.sha256(canonical(self.figures()).encode("utf-8")).hexdigest()
+        """SHA-256 of canonical(figures()), hashed piece by piece from the lines' own JSON texts (a year's
+        month has 778,000 lines: no line is made, no dictionary of them built)."""
+        summary = self.summary.to_dict()
+        summary.pop("generated_at", None)
+        digest = hashlib.sha256(b'{"adjustments":[')
+        _hash_figures(digest, self.adjustments)
+        digest.update(b'],"lines":[')
+        _hash_figures(digest, self.lines)
+        digest.update(f'],"month":{canonical(self.month)},"summary":{canonical(summary)}}}'.encode())
+        return digest.hexdigest()
 
 
-def _figures(line: PayLine) -> dict[str, Any]:
-    """A line's figures, without the texts that depend on the language it is printed in."""
-    figures = asdict(line)
-    del figures["item_text"], figures["clause"]
-    return figures
+def _hash_figures(digest: Any, lines: Sequence[PayLine]) -> None:
+    texts = lines.figure_texts() if isinstance(lines, PayLines) else [canonical(figures_of(line)) for line in lines]
+    for n in range(0, len(texts), 10_000):
+        digest.update(("," if n else "").encode() + ",".join(texts[n:n + 10_000]).encode())
 
 
 def _checklist(payload: Any) -> Checklist | None:
@@ -125,29 +122,35 @@ def _checklist(payload: Any) -> Checklist | None:
         return None
 
 
-def _entries_query() -> Select[Any]:
+def _entries_query(session: Session) -> Select[Any]:
+    """Each live entry as one text: its figures as canonical JSON (what the close hashes, built by the
+    database: office/pay_lines.py), a unit separator and its checklist snapshot (for the item's text and
+    clause, worked out once per item). In the pay list's order (by month, 工号, time recorded, id)."""
     D, I = m.Deduction, m.Inspection
-    recorded = type_coerce(D.recorded_at, DateTime).label("recorded_at")  # naive UTC: only its local day is used
-    return (select(D.local_month, recorded, D.payload["utc_offset_min"].as_integer().label("offset"),
-                   D.staff_no, D.staff_name, D.department_id,
-                   D.item_code, D.count, D.counted_points, D.pay_percent, I.inspector_name, I.inspector_no,
-                   I.checklist_hash)
-            .join(I, I.id == D.inspection_id)
-            .where(D.voided_at.is_(None))
-            .order_by(D.local_month, D.staff_no, D.recorded_at, D.id))
+    line, lateral = line_text(session)
+    staff_no, key = (D.staff_no.collate("C"), D.id.collate("C")) if code_point_order(session) else (D.staff_no, D.id)
+    query = (select(line + "\x1f" + I.checklist_hash).select_from(D)
+             .join(I, I.id == D.inspection_id)
+             .outerjoin(m.Department, m.Department.id == D.department_id))
+    if lateral is not None:
+        query = query.join(lateral, true())
+    return query.where(D.voided_at.is_(None)).order_by(D.local_month, staff_no, D.recorded_at, key)
 
 
-def month_entries_query(month: str) -> Select[Any]:
+def month_entries_query(session: Session, month: str) -> Select[Any]:
     """The month's live entries, less those merged after the month was closed (they are corrections)."""
     late = exists().where(m.Adjustment.deduction_id == m.Deduction.id)
-    return _entries_query().where(m.Deduction.local_month == month, ~late)
+    query = _entries_query(session).where(m.Deduction.local_month == month)
+    if session.scalar(select(exists().where(m.Adjustment.entry_month == month))):  # only a closed month has them
+        query = query.where(~late)
+    return query
 
 
-def carried_entries_query(month: str, closed: bool) -> Select[Any]:
+def carried_entries_query(session: Session, month: str, closed: bool) -> Select[Any]:
     """Corrections this month carries: those its close took over, or (still open) all not yet carried. A
     period rule's late entries are not among them: period_corrections.py carries what they change."""
     A = m.Adjustment
-    query = _entries_query().join(A, A.deduction_id == m.Deduction.id).where(m.Deduction.period.is_(None))
+    query = _entries_query(session).join(A, A.deduction_id == m.Deduction.id).where(m.Deduction.period.is_(None))
     if closed:
         return query.where(A.carried_by == month)
     return query.where(A.carried_by.is_(None), A.entry_month < month)
@@ -156,43 +159,27 @@ def carried_entries_query(month: str, closed: bool) -> Select[Any]:
 def carried_lines(session: Session, month: str, closed_at: datetime | None, lang: str) -> list[PayLine]:
     """The corrections `month` carries: late ordinary entries in full, and for the period rules of closed
     months the difference the late records make (a charge added, a charge the closed month counted withdrawn)."""
-    lines = pay_lines(session, carried_entries_query(month, closed_at is not None), lang)
+    lines = list(pay_lines(session, carried_entries_query(session, month, closed_at is not None), lang))
     added, withdrawn = period_changes(session, month, closed_at)
     if added:
-        lines += pay_lines(session, _entries_query().where(m.Deduction.id.in_(sorted(added))), lang)
+        lines += pay_lines(session, _entries_query(session).where(m.Deduction.id.in_(sorted(added))), lang)
     if withdrawn:
         lines += [withdrawn_line(line, lang) for line in
-                  pay_lines(session, _entries_query().where(m.Deduction.id.in_(sorted(withdrawn))), lang)]
+                  pay_lines(session, _entries_query(session).where(m.Deduction.id.in_(sorted(withdrawn))), lang)]
     return lines
 
 
-def pay_lines(session: Session, query: Select[Any], lang: str) -> list[PayLine]:
-    """The lines of `query`'s entries. A month at a year's scale has hundreds of thousands: the rows are read
-    as plain tuples (not through the ORM), the entry's UTC offset is taken out of its JSON by the database,
-    and an item's text and clause, an inspector's label, are worked out once each, not once per line."""
-    if session.get_bind().dialect.name == "postgresql":  # the month's lines sorted in memory, not on disk
-        session.execute(text("SET LOCAL work_mem = '128MB'"))
-    rows = session.connection().execute(query).all()
-    names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
+def pay_lines(session: Session, query: Select[Any], lang: str) -> PayLines:
+    """The lines of `query`'s entries. A month at a year's scale has hundreds of thousands: each comes from
+    the database as one text (its figures' JSON and its checklist), kept as it is; a line is made of it only
+    when asked for, and an item's text and clause, worked out once per item, only then."""
+    prepare(session)
+    lines = PayLines(list(session.connection().execute(query).scalars()), lambda digest, code: _item(
+        checklists.get(digest), code, lang))
     checklists: dict[str, Checklist | None] = {}
-    for digest in {row.checklist_hash for row in rows}:
+    for digest in lines.digests():
         snapshot = session.get(m.ChecklistSnapshot, digest)
         checklists[digest] = _checklist(snapshot.payload) if snapshot is not None else None
-    items: dict[tuple[str, str], tuple[str, str]] = {}
-    inspectors: dict[tuple[str, str | None], str] = {}
-    lines = []
-    for (month, recorded_at, offset, staff_no, staff_name, department, code, count, points, pay, inspector_name,
-         inspector_no, digest) in rows:
-        item = items.get((digest, code))
-        if item is None:
-            item = items[(digest, code)] = _item(checklists.get(digest), code, lang)
-        inspector = inspectors.get((inspector_name, inspector_no))
-        if inspector is None:
-            inspector = inspectors[(inspector_name, inspector_no)] = (
-                f"{inspector_name}（{inspector_no}）" if inspector_no else inspector_name)
-        day = (recorded_at + timedelta(minutes=int(offset or 0))).date().isoformat()
-        lines.append(PayLine(month, day, staff_no or "", staff_name or "", department, names.get(department, ""),
-                             code, item[0], item[1], inspector, count, points, pay))
     return lines
 
 
@@ -224,8 +211,9 @@ def pay_list_in(session: Session, month: str, summary: MonthlySummary, lang: str
                 closed_at: datetime | None = None) -> PayList:
     closed = session.get(m.MonthClose, month)
     closed_at = closed.closed_at if closed is not None else closed_at
-    return PayList(month, summary, pay_lines(session, month_entries_query(month), lang)
-                   + complaint_lines(session, month, lang),
+    lines = pay_lines(session, month_entries_query(session, month), lang)
+    lines.extend(complaint_lines(session, month, lang))
+    return PayList(month, summary, lines,
                    carried_lines(session, month, closed.closed_at if closed is not None else None, lang), closed_at)
 
 

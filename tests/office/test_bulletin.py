@@ -473,3 +473,46 @@ def test_the_narrative_is_drafted_edited_issued_and_reprinted(central, hospital:
                               .where(m.OfficeEvent.action == "issue_bulletin")) == 1
     code, out, err = run("office", "bulletin", "--schema")
     assert code == 0 and json.loads(out)["properties"]["cases"]["type"] == "array"
+
+
+def _problem_order(item) -> tuple:
+    return -item.occurrences, -item.departments, item.item_code, item.item_text
+
+
+def _case_key(case) -> tuple:
+    """What typical_cases orders and picks by (entries equal in all of it are equally typical)."""
+    return case.day, case.department, case.item_code, case.points, bool(case.note)
+
+
+def test_problems_and_cases_grouped_by_the_database_follow_the_rule(central) -> None:
+    """The bulletin's most frequent problems and typical cases, grouped by the database (office/month_problems.py),
+    equal bulletin_data's rule over every entry of the month: equal points told apart by a note, a note of only
+    spaces (full-width too) with no points skipped, a voided entry left out, an entry whose visit is counted
+    in another month kept, both backends."""
+    from inspector_app.core.documents.bulletin_data import problem_counts, typical_cases
+    from inspector_app.office.bulletin import month_entries_in, problems_in
+
+    db, _ = central
+
+    def awkward(session) -> None:
+        D = m.Deduction
+        june = session.scalars(select(D).where(D.local_month == MONTHS[1], D.voided_at.is_(None))
+                               .order_by(D.id)).all()
+        june[0].points, june[0].note = 99.0, ""
+        june[1].points, june[1].note = 99.0, "看到了"  # as many points, and what was seen: the first case
+        june[2].points, june[2].note = 0.0, "\u3000 \t"  # no points, no note: never a case
+        june[3].points, june[3].voided_at = 500.0, datetime(2025, 6, 20, tzinfo=timezone.utc)
+        june[4].points = 98.0  # the second case, though its visit is counted in another month (a stray)
+        session.get(m.Inspection, june[4].inspection_id).local_month = "2025-04"
+
+    db.transaction(awkward)
+    with db.read() as session:
+        for month in MONTHS:
+            problems, cases = problems_in(session, month)
+            entries = month_entries_in(session, month)
+            assert problems == sorted(problem_counts(entries), key=_problem_order)  # ties in the rule's order:
+            # (two checklists' items of one code) as the database hands them over; here by text too
+            assert [_case_key(c) for c in cases] == [_case_key(c) for c in typical_cases(entries)]
+    assert cases[0].points == 99.0 and cases[0].note == "看到了" and 98.0 in [c.points for c in cases]
+    content = _content(db, MONTHS[1])
+    assert content.problems == problems and content.cases == cases and content.entries == []

@@ -137,3 +137,108 @@ def test_the_closing_day_is_the_offices_own(central: tuple[CentralDB, str], monk
     text = "".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
                                   check=True).stdout.decode().split())
     assert "2025年7月1日" in text and "2025年6月30日" not in text
+
+
+def _python_lines(session, where: list, lang: str = "zh") -> list:
+    """The pay list's lines read as before the database wrote them (session 8's pay_lines): row by row in
+    Python, the day from the entry's UTC time and offset, the item's text and clause from its checklist."""
+    from datetime import timedelta
+
+    from sqlalchemy import DateTime, type_coerce
+
+    from inspector_app.office.pay_lines import PayLine
+    from inspector_app.office.pay_list import _checklist, _item
+
+    D, I = m.Deduction, m.Inspection
+    rows = session.execute(
+        select(D.local_month, type_coerce(D.recorded_at, DateTime), D.payload["utc_offset_min"].as_integer(),
+               D.staff_no, D.staff_name, D.department_id, D.item_code, D.count, D.counted_points, D.pay_percent,
+               I.inspector_name, I.inspector_no, I.checklist_hash)
+        .join(I, I.id == D.inspection_id).where(D.voided_at.is_(None), *where)
+        .order_by(D.local_month, D.staff_no, D.recorded_at, D.id)).all()
+    names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
+    lines = []
+    for (month, recorded_at, offset, staff_no, staff_name, department, code, count, points, pay, inspector_name,
+         inspector_no, digest) in rows:
+        snapshot = session.get(m.ChecklistSnapshot, digest)
+        text, clause = _item(_checklist(snapshot.payload) if snapshot else None, code, lang)
+        day = (recorded_at + timedelta(minutes=int(offset or 0))).date().isoformat()
+        lines.append(PayLine(month, day, staff_no or "", staff_name or "", department, names.get(department, ""),
+                             code, text, clause, f"{inspector_name}（{inspector_no}）" if inspector_no
+                             else inspector_name, count, points, pay))
+    return lines
+
+
+def _awkward(session) -> None:
+    """Texts JSON must escape, floats Python writes its own way, local days across midnight, a voided entry."""
+    from datetime import datetime, timezone
+
+    D = m.Deduction
+    entries = session.scalars(select(D).where(D.voided_at.is_(None), D.staff_no.is_not(None)).order_by(D.id)).all()
+    entries[0].staff_name = 'Wang "Xiao" \\ 王\n\t\x01\u2028😀'
+    entries[1].counted_points, entries[1].pay_percent = 0.1 + 0.2, 1e-05
+    entries[2].counted_points, entries[2].pay_percent = 7.0, 123456.789
+    entries[3].recorded_at = entries[3].recorded_at.replace(hour=23, minute=30)  # the next day at UTC+8
+    entries[3].payload = dict(entries[3].payload, utc_offset_min=480)
+    entries[4].recorded_at = entries[4].recorded_at.replace(hour=1, minute=15)  # the day before at UTC-5
+    entries[4].payload = dict(entries[4].payload, utc_offset_min=-300)
+    entries[5].voided_at = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    inspection = session.get(m.Inspection, entries[6].inspection_id)
+    inspection.inspector_name, inspection.inspector_no = '李"四"', None
+    session.get(m.Department, entries[7].department_id).name = "科室\\一"
+
+
+def test_the_database_writes_each_line_as_python_would(central: tuple[CentralDB, str]) -> None:
+    """The lines the database writes (figures as JSON, office/pay_lines.py) equal the lines read row by row in
+    Python, and the close's hash over them is sha256(canonical(figures())), on both backends: ordinary months
+    (department heads charged twice, scored checklists' zeros, voided entries), awkward texts and floats,
+    days across midnight, and a closed month's corrections carried by the next."""
+    import hashlib
+    from datetime import date
+
+    from inspector_app.core.store.audit import canonical
+    from inspector_app.office.month import close_month
+
+    db, _ = central
+    db.transaction(_awkward)
+    months = _months(db)
+    with db.read() as session:
+        voided = session.scalar(select(func.count()).select_from(m.Deduction).where(m.Deduction.voided_at.is_not(None)))
+    assert voided
+    for month in months:
+        pay = pay_list(db, month)
+        with db.read() as session:
+            late = m.Adjustment.deduction_id == m.Deduction.id
+            expected = _python_lines(session, [m.Deduction.local_month == month, ~select(late).exists()])
+        assert list(pay.lines) == expected
+        assert pay.figures_sha256() == hashlib.sha256(canonical(pay.figures()).encode("utf-8")).hexdigest()
+    every = [line for month in months for line in pay_list(db, month).lines]
+    assert {line.points for line in every} >= {0.0, 0.1 + 0.2, 7.0} and any(line.pay_percent == 1e-05 for line in every)
+    assert any("\n" in line.name for line in every) and any(line.inspector == '李"四"' for line in every)
+    first, second = months[0], months[1]
+    close_month(db, first, closed_by="王主任", today=date(2030, 1, 1), force=True)
+    closed = pay_list(db, first)
+    db.transaction(lambda session: _late_entry(session, first))  # as a merge after the close records it
+    assert pay_list(db, first).figures_sha256() == closed.figures_sha256()
+    for month, closed_by in ((second, False), (first, True)):
+        pay = pay_list(db, month)
+        with db.read() as session:
+            where = [m.Adjustment.carried_by == month] if closed_by else [
+                m.Adjustment.carried_by.is_(None), m.Adjustment.entry_month < month]
+            expected = _python_lines(session, [m.Adjustment.deduction_id == m.Deduction.id, *where])
+        assert list(pay.adjustments) == expected and (expected or closed_by)
+        assert pay.figures_sha256() == hashlib.sha256(canonical(pay.figures()).encode("utf-8")).hexdigest()
+
+
+def _late_entry(session, month: str) -> None:
+    """A copy of an entry of `month` merged after its close: an Adjustment, as merge/rows.py writes it."""
+    import uuid
+    from datetime import datetime, timezone
+
+    D = m.Deduction
+    entry = session.scalars(select(D).where(D.local_month == month, D.voided_at.is_(None)).order_by(D.id)).first()
+    late = D(**{c.key: getattr(entry, c.key) for c in D.__table__.columns if c.key != "id"}, id=str(uuid.uuid4()))
+    session.add(late)
+    session.flush()
+    session.add(m.Adjustment(deduction_id=late.id, entry_month=month, kind="added",
+                             found_at=datetime(2030, 1, 2, tzinfo=timezone.utc), carried_by=None))

@@ -144,14 +144,17 @@ class BulletinContent:
     entries: list[MonthEntry] = field(default_factory=list)  # the month's live entries (the narrative's)
     open_rectifications: int = 0  # open and not yet past the deadline, as of `today`
     complaints: list[ComplaintLine] = field(default_factory=list)  # the office's register (its bulletin only)
+    # the two above as the database grouped them (the office at a year's scale: no entry list), else None
+    grouped_problems: list[ItemCount] | None = None
+    chosen_cases: list[Case] | None = None
 
     @property
     def problems(self) -> list[ItemCount]:
-        return problem_counts(self.entries)
+        return problem_counts(self.entries) if self.grouped_problems is None else self.grouped_problems
 
     @property
     def cases(self) -> list[Case]:
-        return typical_cases(self.entries)
+        return typical_cases(self.entries) if self.chosen_cases is None else self.chosen_cases
 
 
 def workspace_content(ws: Workspace, month: str, today: date | None = None, lang: str = "zh") -> BulletinContent:

@@ -1,0 +1,53 @@
+"""Which inspections a month's entries belong to, found without joining every inspection ever merged.
+
+A month's entries (deductions.local_month) nearly always belong to inspections of that month
+(inspections.local_month, ix_inspections_month_department): a year of central data holds 500,000 inspections,
+a month about 40,000. Joining the month's 778,000 entries to the month's inspections is several times faster
+than to all of them (a hash of 40,000 keys, not 500,000). The exceptions, entries recorded in another month
+than their inspection started (a visit past midnight on the last day, a laptop's clock in another zone), are
+found first by the database and added by id, so no entry is ever left out.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, select, text, true
+from sqlalchemy.orm import Session
+
+from inspector_app.core.merge import models as m
+
+D, I = m.Deduction, m.Inspection
+MOST_STRAYS = 1000
+
+
+def strays(session: Session, month: str) -> list[str]:
+    """Inspections of other months that live entries of `month` belong to (usually none); asked once per
+    transaction (the bulletin's parts share it)."""
+    known = session.info.setdefault("office_strays", {})
+    if month not in known:
+        known[month] = _strays(session, month)
+    return known[month]
+
+
+def _strays(session: Session, month: str) -> list[str]:
+    return list(session.scalars(
+        select(D.inspection_id).distinct()
+        .where(D.local_month == month, D.voided_at.is_(None),
+               ~exists().where(I.id == D.inspection_id, I.local_month == month))))
+
+
+def visits_of(session: Session, month: str) -> ColumnElement[bool]:
+    """A condition on inspections: every inspection a live entry of `month` belongs to (and the month's
+    inspections without live entries: joined to the entries, they add nothing)."""
+    other = strays(session, month)
+    if len(other) > MOST_STRAYS:  # named one by one only while few
+        return true()
+    return I.local_month == month if not other else (I.local_month == month) | I.id.in_(other)
+
+
+def month_scale(session: Session) -> None:
+    """PostgreSQL, for the rest of the transaction: a month's entries read through the month's index (they lie
+    together: a twelfth of a year's table) and grouped or sorted in memory. The planner, misjudging a join
+    of a month's entries to its inspections by some thirty times, would read the whole table and sort on disk."""
+    if session.get_bind().dialect.name == "postgresql":
+        for setting in ("work_mem = '256MB'", "jit = off", "enable_seqscan = off"):
+            session.execute(text(f"SET LOCAL {setting}"))
