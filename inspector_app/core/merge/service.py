@@ -188,7 +188,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                 unchanged += 1
             elif row.table is m.Department:  # by code: another laptop's name for it is no conflict
                 unchanged += 1
-                if row.columns["name"] != row.id:
+                if row.column("name") != row.id:
                     renames.setdefault(row.id, row)
             else:
                 conflicts.append(ConflictRef(row.entity, row.id))
@@ -216,14 +216,14 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
             insert_rows(connection, table, new_rows[table])  # bulk.py: COPY, or one JSON insert
     for code, row in renames.items():  # a department first seen through one of its people gets its name
         connection.execute(update(m.Department).where(m.Department.id == code, m.Department.name == code)
-                           .values(name=row.columns["name"], kind=row.columns["kind"],
+                           .values(name=row.column("name"), kind=row.column("kind"),
                                    content_hash=row.content_hash, payload=row.payload))
     if new_conflicts:
         _insert_conflicts(session, new_conflicts)
-    late = [row for row in new_rows.get(m.Deduction, ()) if row.columns["local_month"] in closed]
+    late = [row for row in new_rows.get(m.Deduction, ()) if row.column("local_month") in closed]
     if late:  # entries of a month the office closed: the next open month carries them (office/month.py)
         connection.execute(insert(m.Adjustment), [
-            {"deduction_id": row.id, "entry_month": row.columns["local_month"], "kind": "added",
+            {"deduction_id": row.id, "entry_month": row.column("local_month"), "kind": "added",
              "found_at": now, "carried_by": None} for row in late])
     return results
 
