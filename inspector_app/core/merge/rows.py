@@ -190,10 +190,13 @@ def _row(table: type[m.Content], payload: dict[str, Any], exclude: tuple[str, ..
     return Row(table, str(columns["id"]), digest, text, _params(table, columns, digest, text))
 
 
+_NO_BODY = {"inspections": {"__all__": {"checklist": {"body"}}}}  # dumped once: recompute has its text (10 KB)
+
+
 def _snapshot_row(checklist: dict[str, Any], body_text: str) -> Row:
     """A checklist snapshot's row, its canonical JSON put together from the body's, which recompute encoded
-    and checked against the hash already ("body" sorts first of its keys)."""
-    rest = _canonical({key: value for key, value in checklist.items() if key != "body"})
+    and checked against the hash already ("body" sorts first of its keys); `checklist`: dumped without it."""
+    rest = _canonical(checklist)
     text = f'{{"body":{body_text},{rest[1:]}'
     digest = _sha256(text.encode()).hexdigest()
     key = checklist["content_hash"]
@@ -224,7 +227,7 @@ def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
             rows[key] = row  # a department's name beats the placeholder one of its people brought
 
     codes = department_codes(data)
-    inspections = data.model_dump(mode="json")["inspections"]
+    inspections = data.model_dump(mode="json", exclude=_NO_BODY)["inspections"]
     signer = manifest.inspector.staff_no
     for record, model in zip(inspections, data.inspections, strict=True):
         check_record(model, signer)  # authorship.py: the signer's own work, every row where it belongs

@@ -111,7 +111,7 @@ def prepare(verified: VerifiedBundle, files_dir: Path | str, bundle_hash: str = 
                     bundle_rows(verified.manifest, verified.data), verified.anchor)
 
 
-def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[str, str], str]:
+def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[type[m.Content], str], str]:
     """(table, id) -> content hash of every row of the group the database holds: one query per table
     (PostgreSQL: `= ANY(array)`, the array sent as one JSON text), or per CHUNK ids (SQLite's IN list)."""
     wanted: dict[type[m.Content], set[str]] = {}
@@ -120,7 +120,7 @@ def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[
             wanted.setdefault(row.table, set()).add(row.id)
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
-    known: dict[tuple[str, str], str] = {}
+    known: dict[tuple[type[m.Content], str], str] = {}
     for table, ids in wanted.items():
         entity, keys = _ENTITY[table], sorted(ids)
         head = f"SELECT id, content_hash FROM {quote(entity)} WHERE id"
@@ -131,7 +131,7 @@ def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[
             # one JSON text, not a Python list psycopg would dump element by element (100,000 ids: 0.3 s)
             chunks = [(f"{head} = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))", (json.dumps(keys),))]
         for sql, params in chunks:
-            known.update({(entity, key): digest for key, digest in connection.exec_driver_sql(sql, params)})
+            known.update({(table, key): digest for key, digest in connection.exec_driver_sql(sql, params)})
     return known
 
 
@@ -178,7 +178,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         inserted = unchanged = 0
         conflicts: list[ConflictRef] = []
         for row in item.rows:
-            key = (row.entity, row.id)
+            key = (row.table, row.id)
             current = known.get(key)
             if current is None:
                 new_rows.setdefault(row.table, []).append(row)
