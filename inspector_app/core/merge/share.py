@@ -39,7 +39,7 @@ from inspector_app.core.sync.verify import Limits, Quarantine
 
 GROUP_BUNDLES = 200  # bundles looked up together, and at most merged in one transaction
 GROUP_ROWS = 20_000  # … or fewer, once their rows reach this many (64 / 5,000 were 15–25% slower)
-WRITE_WHILE_WAITING = 4_000  # with worker processes: rows written at once rather than waiting for the next bundle
+WRITE_WHILE_WAITING = 5_000  # with worker processes: rows written at once rather than waiting for the next bundle
 LOCK_NAME = ".merge.lock"
 LOCK_TIMEOUT = 120  # seconds: another merge holds the lock only while it moves one bundle
 log = logging.getLogger(__name__)
