@@ -4,11 +4,13 @@ Setup (built once per run, shared by both functions): a laptop workspace with th
 N finished inspections of 50 person deductions each (svc-001-assessment), one signed batch bundle per
 inspection. The merge verifies each bundle, recomputes every deduction from its checklist snapshot and
 inserts the rows, a group of bundles per transaction (core/merge/service.py). Its headline baseline is a raw
-executemany of the same number of rows of similar width into a plain table in the same number of
-transactions, in the same run on the same database server with the same durability (SQLite: the central
-pragmas, WAL + synchronous=FULL; PostgreSQL: a server with fsync on). The older baseline, one transaction
-per bundle, is reported beside it. A re-merge recognises each bundle by its hash: bundles per second, against
-reading and hashing the files alone.
+executemany of the same number of rows of similar width into a plain table in as many transactions as the
+merge committed (counted on the engine: with worker processes a group is also written while the next bundle is
+not ready, share.WRITE_WHILE_WAITING), in the same run on the same database server with the same durability
+(SQLite: the central pragmas, WAL + synchronous=FULL; PostgreSQL: a server with fsync on). The older baseline,
+one transaction per bundle, is reported beside it. A re-merge recognises each bundle by its hash: bundles per
+second, against reading and hashing the files alone. CPU per row (this process, and with workers theirs too)
+is reported beside rows/s: on a shared machine it moves less with the other work running.
 
 Profiling: BENCH_MERGE_REUSE=/some/dir builds the bundles there once and reuses them in later runs (building
 1,000 takes about a minute); the figures are the same either way.
