@@ -15,13 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple, get_args
+from types import UnionType
+from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
+from pydantic import AwareDatetime
 from pydantic_core import to_json
 from sqlalchemy import DateTime, Float
 
@@ -147,14 +150,32 @@ _FLAT: dict[type[m.Content], type[fmt.Model]] = {  # models whose dump is flat: 
 _PLAIN_FLOATS = (1e-4, 1e16)  # where pydantic's float text is Python's repr (below: 0.00001, Python 1e-05)
 
 
+_SCALARS = (str, int, float, bool, type(None), date, datetime, uuid.UUID, AwareDatetime)
+
+
+def _kinds(annotation: Any) -> set[Any]:
+    """The plain types a field's annotation allows (through Optional, unions, Annotated and Literal)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin is Literal:
+        return {type(value) for value in get_args(annotation)}
+    if origin is Union or origin is UnionType:
+        return set().union(*(_kinds(arg) for arg in get_args(annotation)))
+    return {annotation}
+
+
 @lru_cache(maxsize=32)
 def _flat_plan(table: type[m.Content], exclude: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[..., Any],
-                                                                          tuple[int, ...]]:
-    """(sorted keys, their getter, positions of float fields) of a flat model's dump with `exclude` left out."""
+                                                                          tuple[int, ...]] | None:
+    """(sorted keys, their getter, positions of float fields) of a flat model's dump with `exclude` left out;
+    None when a field left in may hold a list, a mapping or a model (their keys would need sorting too)."""
     fields = _FLAT[table].model_fields
     keys = tuple(sorted(key for key in fields if key not in exclude))
-    floats = tuple(n for n, key in enumerate(keys)
-                   if fields[key].annotation is float or float in get_args(fields[key].annotation))
+    kinds = {key: _kinds(fields[key].annotation) for key in keys}
+    if not all(kind in _SCALARS for key in keys for kind in kinds[key]):
+        return None
+    floats = tuple(n for n, key in enumerate(keys) if float in kinds[key])
     return keys, itemgetter(*keys), floats
 
 
@@ -162,7 +183,10 @@ def _flat_json(table: type[m.Content], payload: dict[str, Any], exclude: tuple[s
     """The canonical JSON of a flat row by pydantic's Rust encoder (2.5× Python's), its keys put in order by one
     getter; None when a float is outside the range where both write the same text (Python's `canonical` then).
     Same bytes as `canonical` otherwise: compact, UTF-8 kept, the same escapes (test_merge checks every table)."""
-    keys, take, floats = _flat_plan(table, exclude)
+    plan = _flat_plan(table, exclude)
+    if plan is None:
+        return None
+    keys, take, floats = plan
     values = take(payload)
     low, high = _PLAIN_FLOATS
     for n in floats:
