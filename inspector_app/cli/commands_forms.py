@@ -82,6 +82,8 @@ def show_form(args: argparse.Namespace) -> int:
                 if item.deducts else tr("no points: rectify by the deadline")
             charged = tr("person") if item.charge_to.value == "person" else tr("department")
             cap = tr(", cap {cap:g}", cap=item.cap) if item.cap else ""
+            cap += {"month": tr(", once a month"), "quarter": tr(", once a quarter"),
+                    "half-year": tr(", once a half year")}.get(item.period, "")  # a period rule (core/periods.py)
             points = f"-{item.points_each:g}" if item.deducts else "0"
             lines.append(f"  {item.code:<6} {points} ({charged}{cap}; {basis})  {item.text.get(lang)}")
             lines.append(f"         {checklist.citation(item.source.file, lang)} {item.source.section}: "

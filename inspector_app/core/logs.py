@@ -28,8 +28,9 @@ def log_file(data_dir: Path) -> Path:
     return log_dir(data_dir) / LOG_FILE
 
 
-def _file_handler(path: Path) -> logging.Handler:
-    """The rotating log file handler (rotation put off while another process holds the log, see above)."""
+def _file_handler(path: Path, *, delay: bool = False) -> logging.Handler:
+    """The rotating log file handler (rotation put off while another process holds the log, see above).
+    `delay`: the folder and file are made by the first record, so a command that logs nothing leaves none."""
     # imported here, not at the top: it pulls in socket, ~10 ms of the window's start-up
     from logging.handlers import RotatingFileHandler
 
@@ -44,6 +45,14 @@ def _file_handler(path: Path) -> logging.Handler:
                 return 0
             return super().shouldRollover(record)
 
+        def _open(self):  # noqa: ANN202 - logging API
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return super()._open()
+
+        def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging API
+            if not delay:  # a delayed log found unwritable at its first record drops it, no traceback on stderr
+                super().handleError(record)
+
         def doRollover(self) -> None:  # noqa: N802 - logging API
             try:
                 super().doRollover()
@@ -52,8 +61,8 @@ def _file_handler(path: Path) -> logging.Handler:
                 if self.stream is None:
                     self.stream = self._open()
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = SharedRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler = SharedRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8",
+                                        delay=delay)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     return handler
 
@@ -83,7 +92,7 @@ def command_logging(data_dir: Path) -> Iterator[None]:
         yield
         return
     try:
-        handler = _file_handler(path)
+        handler = _file_handler(path, delay=True)  # `verify` on a bare machine leaves no data folder behind
     except OSError:
         handler = logging.NullHandler()
     level = root.level

@@ -37,7 +37,7 @@ class NewMeasurement:
     item_code: str
     values: Mapping[int, float]  # threshold position → measured value (the thresholds that apply)
     staff_no: str | None = None  # a person item (危急值 reported late by …): who is charged when it fails
-    period: str | None = None  # a monthly rule's month (YYYY-MM); the month recorded in when absent
+    period: str | None = None  # a period rule's month, quarter or half year; the one recorded in when absent
     note: str = ""
     recorded_at: datetime | None = None
 
@@ -84,7 +84,7 @@ def _record(recorder: Recorder, session: Session, inspection_id: str, request: N
             note = f"{note}。{request.note.strip()}"
         deduction_ids = tuple(recorder.record(inspection_id, NewDeduction(
             item.code, (request.staff_no,) if request.staff_no else (), outcome.occurrences, note[:MAX_NOTE], recorded_at=recorded,
-            period=period if item.period == "month" else None)))
+            period=period if item.period != "visit" else None)))
     measurement = Measurement(
         inspection_id=inspection_id, item_code=item.code, department_id=inspection.department_id, period=period,
         values={str(index): value for index, value in sorted(values.items())}, passed=outcome.passed,

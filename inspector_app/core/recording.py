@@ -20,6 +20,7 @@ from inspector_app.core.checklists import Checklist
 from inspector_app.core.checklists.models import ChargeTo, Item
 from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr
+from inspector_app.core.periods import first_day, kind_of, landing_month, period_of
 from inspector_app.core.photos import prepare_photos, store_bytes, store_photo
 from inspector_app.core.scoring import entry_points
 from inspector_app.core.scoring.measured import most_occurrences
@@ -87,7 +88,8 @@ class NewDeduction:
     note: str = ""
     photos: Sequence[Path] = field(default_factory=tuple)
     recorded_at: datetime | None = None  # aware; now when absent
-    period: str | None = None  # a monthly rule's month (YYYY-MM); the month recorded in when absent
+    period: str | None = None  # a period rule's month, quarter or half year (2026-03, 2026-Q1, 2026-H1);
+    # the one recorded in when absent
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,9 @@ class Recorder(WriteService):
             requirement = item.rectification.zh if item.rectification else item.text.zh
             deadline = local_day + timedelta(days=checklist.deadline_days(item))
             chain = audit.AuditChain(cursor.execute(audit.CHAIN_HEAD_SQL).fetchone())
+            inserts = self.ws.db.inserts
             deductions, rectifications, photos = [], [], []
+            rows: tuple[list, list, list] = ([], [], [])  # each table's insert parameters
             for staff_id, staff_department, is_head in targets:
                 charged_to = ChargeTo.PERSON.value if staff_id else ChargeTo.DEPARTMENT.value
                 points = entry_points(checklist, item, count, charged_to, is_head)
@@ -236,30 +240,34 @@ class Recorder(WriteService):
                     "department_id": staff_department or inspection_department, "is_head": is_head, "count": count,
                     "points_each": points.points_each, "multiplier": points.multiplier, "points": points.points,
                     "note": request.note.strip(), "recorded_at": recorded, "utc_offset_min": offset,
-                    "local_month": period or month, "device_id": device_id,
+                    "local_month": landing_month(period) if period else month, "device_id": device_id,
                     "seq": self.ws.take_sequence(), "voided_at": None, "void_reason": None, "period": period,
                 }
                 deductions.append(deduction)
-                chain.add(self.actor, "record", "deduction", deduction["id"], audit.row_payload(_DEDUCTIONS, deduction))
+                params, payload = inserts.deductions.params_and_payload(deduction)  # one pass for both
+                rows[0].append(params)
+                chain.add(self.actor, "record", "deduction", deduction["id"], payload)
                 rectification = {
                     "id": new_id(), "deduction_id": deduction["id"], "department_id": deduction["department_id"],
                     "requirement": requirement, "deadline": deadline, "status": "open", "rectified_at": None,
                     "rectified_note": None, "verified_at": None, "verified_by": None, "updated_at": now,
                 }
                 rectifications.append(rectification)
-                chain.add(self.actor, "open", "rectification", rectification["id"],
-                           audit.row_payload(_RECTIFICATIONS, rectification))
+                params, payload = inserts.rectifications.params_and_payload(rectification)
+                rows[1].append(params)
+                chain.add(self.actor, "open", "rectification", rectification["id"], payload)
                 for stored in stored_photos:
                     photo = {"id": new_id(), "deduction_id": deduction["id"], "sha256": stored.sha256,
                              "path": stored.relative_path, "media_type": stored.media_type,
                              "size_bytes": stored.size, "added_at": now, "voided_at": None}
                     photos.append(photo)
-                    chain.add(self.actor, "attach", "photo", photo["id"], audit.row_payload(_PHOTOS, photo))
-            inserts = self.ws.db.inserts
-            inserts.deductions.execute(cursor, deductions)
-            inserts.rectifications.execute(cursor, rectifications)
+                    params, payload = inserts.photos.params_and_payload(photo)
+                    rows[2].append(params)
+                    chain.add(self.actor, "attach", "photo", photo["id"], payload)
+            cursor.executemany(inserts.deductions.sql, rows[0])
+            cursor.executemany(inserts.rectifications.sql, rows[1])
             if photos:
-                inserts.photos.execute(cursor, photos)
+                cursor.executemany(inserts.photos.sql, rows[2])
             inserts.audit_events.execute(cursor, chain.pending)
         def photo_paths(deduction_id: str) -> tuple[str, ...]:
             return tuple(p["path"] for p in sorted(photos, key=lambda p: p["id"]) if p["deduction_id"] == deduction_id)
@@ -380,23 +388,32 @@ def refuse_unobservable(item: Item) -> None:
 
 
 def monthly_period(item: Item, period: str | None, local_day: date, count: int) -> str | None:
-    """The month a monthly rule's entry is about (never after the day it is recorded), or None for any other
-    item; a per-shortfall rule never takes more occurrences in a month than it can give."""
-    if item.period != "month":
+    """The period a period rule's entry is about — its month (2026-03), quarter (2026-Q1) or half year (2026-H1),
+    never one that begins after the day it is recorded — or None for any other item; a per-shortfall rule never
+    takes more occurrences in a period than it can give. The entry counts in `landing_month(period)`."""
+    if item.period == "visit":
         if period is not None:
             raise _bad("period", tr("item {code} is not a monthly rule: it takes no month", code=item.code))
         return None
-    month = period or local_day.strftime("%Y-%m")
+    key = period or period_of(item.period, local_day)
     try:
-        datetime.strptime(month, "%Y-%m")
+        kind = kind_of(key)
     except ValueError:
-        raise _bad("period", tr("month must look like 2026-03 (YYYY-MM)")) from None
-    if len(month) != 7 or month > local_day.strftime("%Y-%m"):
-        raise _bad("period", tr("the month checked cannot be after the day it is recorded"))
+        kind = None
+    if kind != item.period:
+        raise _bad("period", {
+            "month": tr("month must look like 2026-03 (YYYY-MM)"),
+            "quarter": tr("quarter must look like 2026-Q1 (YYYY-Qn, n from 1 to 4)"),
+            "half-year": tr("half year must look like 2026-H1 (YYYY-H1 or YYYY-H2)")}[item.period])
+    if first_day(key) > local_day:
+        raise _bad("period", tr("the month checked cannot be after the day it is recorded") if kind == "month"
+                   else tr("the period checked cannot begin after the day it is recorded"))
     if count > most_occurrences(item):
         raise _bad("count", tr("item {code} gives at most {most} occurrences in a month", code=item.code,
-                               most=most_occurrences(item)))
-    return month
+                               most=most_occurrences(item)) if kind == "month" else
+                   tr("item {code} gives at most {most} occurrences in a period", code=item.code,
+                      most=most_occurrences(item)))
+    return key
 
 
 def find_department(session: Session, code_or_name: str) -> Department:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from inspector_app.core.errors import InputError, Problem
 from inspector_app.core.i18n import tr
+from inspector_app.core.periods import keys_landing_in
 from inspector_app.core.scoring import (
     DepartmentRow,
     MonthlySummary,
@@ -92,27 +93,29 @@ def monthly_summary(ws: Workspace, month: str, everyone: bool = False) -> Monthl
 
 def _period_records(ws: Workspace, month: str, inspections: dict, entries: dict, departments: dict
                     ) -> list[PeriodRecord]:
-    """The month's records of monthly rules: measured values (passed or not) and entries made without one; a
-    department is charged once for its month by the latest (scoring/measured.py)."""
+    """The records of the period rules counting in `month` (its own, and the quarter and half year it ends:
+    core/periods.py): measured values (passed or not) and entries made without one; a department is charged once
+    for its period by the latest (scoring/measured.py)."""
     records, measured = [], set()
+    keys = keys_landing_in(month)
     with ws.db.read() as session:
         for row in session.execute(select(Measurement.id, Measurement.item_code, Measurement.department_id,
                                           Measurement.recorded_at, Measurement.deduction_id, Measurement.voided_at,
-                                          Inspection.checklist_hash)
+                                          Measurement.period, Inspection.checklist_hash)
                                    .join(Inspection, Inspection.id == Measurement.inspection_id)
-                                   .where(Measurement.period == month, Inspection.status == "finished",
+                                   .where(Measurement.period.in_(keys), Inspection.status == "finished",
                                           Inspection.training.is_(False))):  # ix_measurements_period
             measured.add(row.deduction_id)
             checklist = ws.checklist_by_hash(row.checklist_hash)
-            if row.voided_at is None and checklist.item(row.item_code).period == "month":
+            if row.voided_at is None and checklist.item(row.item_code).period != "visit":
                 records.append(PeriodRecord(row.id, departments[row.department_id][0], checklist.id, row.item_code,
-                                            month, row.recorded_at, row.deduction_id))
+                                            row.period, row.recorded_at, row.deduction_id))
     checklist_of = {i: ws.checklist_by_hash(row.checklist_hash) for i, row in inspections.items()}
     for inspection_id, rows in entries.items():
         for r in rows:
-            if r.period == month and r.id not in measured:
+            if r.period in keys and r.id not in measured:
                 records.append(PeriodRecord(r.id, departments[r.department_id][0], checklist_of[inspection_id].id,
-                                            r.item_code, month, r.recorded_at, r.id))
+                                            r.item_code, r.period, r.recorded_at, r.id))
     return records
 
 

@@ -8,7 +8,6 @@ window (gui/quick_start.py) is on screen before they have loaded.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import os
 import sys
@@ -80,7 +79,7 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
     font_size = settings.get("font_size")
     size = font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11
     install_font(app, size, rare=False)  # the faces for rare characters wait for the main window…
-    if needs_rare_faces(repr(dataclasses.asdict(snapshot))):  # …unless a name on the first screen needs them
+    if needs_rare_faces(snapshot.texts()):  # …unless a name on the first screen needs them
         install_font(app, size)
     geometry = settings.get("window_geometry")
     return QuickStart(app, data_dir, snapshot, geometry if isinstance(geometry, str) else None,

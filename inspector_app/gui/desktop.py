@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from html import escape
 from pathlib import Path
 from types import TracebackType
 
@@ -99,6 +98,8 @@ def install_crash_handler(data_dir: Path) -> None:
 
 def about_text(data_dir: Path) -> str:
     """Rich text, so a long licence line wraps under its own bullet instead of back at the left edge."""
+    from html import escape  # not on the start-up path: html.entities is a large table
+
     from inspector_app.core.crash import CRASH_DIR
 
     folders = (tr("Data folder: {path}", path=data_dir), tr("Log files: {path}", path=log_dir(data_dir)),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.summary import superseded_entries
+from inspector_app.core.periods import keys_covering, months_of
 from inspector_app.core.scoring.measured import PeriodRecord, latest
 from inspector_app.office.award_evidence import Snapshots, _inspector, _local_date
 from inspector_app.office.award_rules import (
@@ -72,6 +73,8 @@ def central_rates(session: Session, months: list[str], shots: Snapshots) -> Rate
     if not items:
         return rates
     codes = sorted({code for _, code in items})
+    keys = sorted({key for month in months for key in keys_covering(month)})  # a quarter's value speaks for
+    # each of its months (2026-Q1 for 2026-01…03), a half year's for each of its six
     D, I, M = m.Deduction, m.Inspection, m.Measurement
     records: list[PeriodRecord] = []
     seen: dict[str, tuple[str, str, float | None, str, str, str]] = {}  # record id → (digest, code, …)
@@ -79,7 +82,7 @@ def central_rates(session: Session, months: list[str], shots: Snapshots) -> Rate
     for row in session.execute(
             select(M.id, M.department_id, M.item_code, M.period, M.values, M.recorded_at, M.deduction_id,
                    M.voided_at, M.payload, I.checklist_hash, I.inspector_name, I.inspector_no)
-            .join(I, I.id == M.inspection_id).where(M.period.in_(months), M.item_code.in_(codes))):
+            .join(I, I.id == M.inspection_id).where(M.period.in_(keys), M.item_code.in_(codes))):
         with_value.add(row.deduction_id)
         if row.voided_at is not None or (row.checklist_hash, row.item_code) not in items:
             continue
@@ -89,9 +92,9 @@ def central_rates(session: Session, months: list[str], shots: Snapshots) -> Rate
                                     row.recorded_at, row.deduction_id))
         seen[row.id] = (row.checklist_hash, row.item_code, values, _local_date(row.payload, row.recorded_at),
                         _inspector(row.inspector_name, row.inspector_no), checklist_id)
-    monthly = sorted({code for digest, code in items if shots.checklists[digest].item(code).period == "month"})
-    others = sorted({code for digest, code in items if shots.checklists[digest].item(code).period != "month"})
-    where = [D.period.in_(months) & D.item_code.in_(monthly)] if monthly else []  # ix_deductions_period
+    monthly = sorted({code for digest, code in items if shots.checklists[digest].item(code).period != "visit"})
+    others = sorted({code for digest, code in items if shots.checklists[digest].item(code).period == "visit"})
+    where = [D.period.in_(keys) & D.item_code.in_(monthly)] if monthly else []  # ix_deductions_period
     if others:  # an older version's item, not yet a monthly rule: its entries carry no month of their own
         where.append(D.period.is_(None) & D.local_month.in_(months) & D.item_code.in_(others))
     for row in session.execute(  # findings on a rate item with no value (typed as a count, or before values)
@@ -119,6 +122,8 @@ def central_rates(session: Session, months: list[str], shots: Snapshots) -> Rate
                 if position is None or str(position) not in values:
                     continue  # this value is not the rate (an alternative threshold was measured)
                 percent = float(values[str(position)])
-            rates.values.setdefault((record.department_code, criterion, record.period), []).append(
-                MonthValue(record.period, percent, day, inspector, code, checklist_id, counts[key] - 1))
+            for month in months_of(record.period):
+                if month in months:
+                    rates.values.setdefault((record.department_code, criterion, month), []).append(
+                        MonthValue(month, percent, day, inspector, code, checklist_id, counts[key] - 1))
     return rates

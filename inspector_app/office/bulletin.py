@@ -13,7 +13,7 @@ gathers that content from the central database:
 - overdue rectifications: the rectification ledger's (office/ledger.py), the office's decisions included, one
   row per item and department with the persons listed;
 - corrections (更正): entries of closed months that arrived after their close and that this month carries
-  (pay_list.carried_entries_query, the same ones the month's pay list adds to the pay deductions);
+  (pay_list.carried_lines, the same ones the month's pay list adds to the pay deductions);
 - complaints and referrals: the register's complaints decided in the month (查实 with their points, 不属实 with
   none) and those referred to the authorities (001 §四 第8条 移交) with their follow-up (complaints.bulletin_lines);
   the table is printed only when there are some, so bulletins issued before it reprint unchanged.
@@ -64,7 +64,7 @@ from inspector_app.office.complaints import bulletin_lines
 from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
 from inspector_app.office.month_repeats import month_repeats
-from inspector_app.office.pay_list import carried_entries_query, pay_lines
+from inspector_app.office.pay_list import carried_lines
 
 DEFAULT_PREFIX = "督通"  # the settings' documents.bulletin_prefix default
 ISSUE_ACTION = "issue_bulletin"
@@ -128,7 +128,12 @@ def corrections_in(session: Session, month: str, closed: bool, lang: str = "zh")
     return [Correction(line.month, line.date, line.department or line.department_code,
                        f"{line.name}（{line.staff_no}）" if line.staff_no else "", line.item_code, line.item_text,
                        line.points, line.pay_percent)
-            for line in pay_lines(session, carried_entries_query(month, closed), lang)]
+            for line in carried_lines(session, month, _closed_at(session, month) if closed else None, lang)]
+
+
+def _closed_at(session: Session, month: str) -> datetime | None:
+    close = session.get(m.MonthClose, month)
+    return close.closed_at if close is not None else None
 
 
 def month_entries_in(session: Session, month: str, lang: str = "zh") -> list[MonthEntry]:

@@ -30,6 +30,7 @@ from inspector_app.core.documents.notice import notice_title
 from inspector_app.core.documents.official import (
     build_official_pdf,
     colophon,
+    issuer_name,
     letterhead,
     official_styles,
     para,
@@ -71,7 +72,7 @@ def render_complaint_notice(view: ComplaintView, number: str, *, hospital: str, 
                        (tr_lang(lang, "the complaint"), view.summary)])
     deadline = issued + timedelta(days=checklist.deadline_days(item))
     s = official_styles()
-    issuer = f"{hospital}{office}"
+    issuer = issuer_name(hospital, office)
     citation = checklist.citation(item.source.file, lang)
     story: list[Flowable] = [
         *letterhead(issuer, number), title(notice_title(lang)),

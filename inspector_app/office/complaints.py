@@ -31,6 +31,7 @@ from inspector_app.core.documents.bulletin_data import ComplaintLine
 from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr, tr_lang
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.complaint_twice import entries_charging
 from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.roster.models import Roster
 from inspector_app.core.scoring import ScoreEntry, entry_points, inspection_result
@@ -248,12 +249,19 @@ def decide(central: CentralDB, ref: str, verified: bool, *, by: str, on: date, n
         month = _month_open(session, on)
         row.status, row.decided_on, row.decided_by, row.decision_note, row.updated_at = (
             "verified" if verified else "unfounded", on, by, note, now)
+        already: list[tuple[str, str]] = []
         if checklist is not None and item is not None:
             row.charged_to, row.points, row.pay_percent = _charge(checklist, item, row.staff_no,
                                                                   row.department_code, row.is_head)
             row.checklist_hash, row.item_code, row.local_month = _keep_snapshot(session, checklist), item.code, month
+            already = entries_charging(session, checklist.id, item.code, row.staff_no, row.department_code,
+                                       f"{row.received_on:%Y-%m}", month)
+            if already:  # an older checklist's inspector took it as an observation: verified, not charged twice
+                row.points, row.pay_percent = 0.0, 0.0
+                row.decision_note = note + tr(" (already charged by the inspectors' entries {entries}: not charged again)",
+                                              entries=", ".join(f"{entry} ({when})" for entry, when in already))
         _event(session, row, "verify" if verified else "unfound", by, now, on=on.isoformat(), note=note,
-               points=row.points, pay_percent=row.pay_percent)
+               points=row.points, pay_percent=row.pay_percent, already_charged=[entry for entry, _ in already])
         return _view(row)
 
     return central.transaction(work)

@@ -30,6 +30,7 @@ from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import summary_in
 from inspector_app.core.scoring import ROUND, MonthlySummary, clamp_percent
 from inspector_app.core.store.audit import canonical
+from inspector_app.office.period_corrections import period_changes, withdrawn_line
 
 
 @dataclass(frozen=True)
@@ -143,12 +144,26 @@ def month_entries_query(month: str) -> Select[Any]:
 
 
 def carried_entries_query(month: str, closed: bool) -> Select[Any]:
-    """Corrections this month carries: those its close took over, or (still open) all not yet carried."""
+    """Corrections this month carries: those its close took over, or (still open) all not yet carried. A
+    period rule's late entries are not among them: period_corrections.py carries what they change."""
     A = m.Adjustment
-    query = _entries_query().join(A, A.deduction_id == m.Deduction.id)
+    query = _entries_query().join(A, A.deduction_id == m.Deduction.id).where(m.Deduction.period.is_(None))
     if closed:
         return query.where(A.carried_by == month)
     return query.where(A.carried_by.is_(None), A.entry_month < month)
+
+
+def carried_lines(session: Session, month: str, closed_at: datetime | None, lang: str) -> list[PayLine]:
+    """The corrections `month` carries: late ordinary entries in full, and for the period rules of closed
+    months the difference the late records make (a charge added, a charge the closed month counted withdrawn)."""
+    lines = pay_lines(session, carried_entries_query(month, closed_at is not None), lang)
+    added, withdrawn = period_changes(session, month, closed_at)
+    if added:
+        lines += pay_lines(session, _entries_query().where(m.Deduction.id.in_(sorted(added))), lang)
+    if withdrawn:
+        lines += [withdrawn_line(line, lang) for line in
+                  pay_lines(session, _entries_query().where(m.Deduction.id.in_(sorted(withdrawn))), lang)]
+    return lines
 
 
 def pay_lines(session: Session, query: Select[Any], lang: str) -> list[PayLine]:
@@ -211,7 +226,7 @@ def pay_list_in(session: Session, month: str, summary: MonthlySummary, lang: str
     closed_at = closed.closed_at if closed is not None else closed_at
     return PayList(month, summary, pay_lines(session, month_entries_query(month), lang)
                    + complaint_lines(session, month, lang),
-                   pay_lines(session, carried_entries_query(month, closed is not None), lang), closed_at)
+                   carried_lines(session, month, closed.closed_at if closed is not None else None, lang), closed_at)
 
 
 def complaint_lines(session: Session, month: str, lang: str) -> list[PayLine]:

@@ -45,6 +45,9 @@ def test_forms_list_show_validate_schema(run):
     assert json.loads(out)["scoring"]["head_multiplier"]["value"] == 2
     code, out, _ = run("forms", "show", "svc-001-assessment")
     assert "A5" in out and "推诿" in out or "首问负责" in out
+    code, out, _ = run("forms", "show", "svc-quality-rounds")  # a period rule says it counts once a period
+    assert code == 0 and "once a quarter" in next(line for line in out.splitlines() if line.strip().startswith("T1 "))
+    assert "once a half year" in next(line for line in out.splitlines() if line.strip().startswith("D1 "))
     code, out, _ = run("forms", "schema")
     assert code == 0 and "sections" in json.loads(out)["properties"]
     code, out, _ = run("forms", "validate", str(Path(__file__).parents[2] / "forms"))

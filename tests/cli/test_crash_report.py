@@ -3,6 +3,7 @@ and no passphrase anywhere in the report."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ from inspector_app.core.crash import (
     report_text,
     write_crash_report,
 )
-from inspector_app.core.logs import log_file, tail_lines
+from inspector_app.core.logs import command_logging, log_file, tail_lines
 from tests.helpers.fixtures import child_env
 
 SECRET = "very-secret-passphrase"
@@ -63,3 +64,22 @@ def test_log_tail_and_unwritable_data_folder(tmp_path):
         path = write_crash_report(sys.exc_info(), blocked)
     assert path.is_file() and not path.is_relative_to(blocked)  # the temp folder took it
     path.unlink()
+
+
+def test_a_command_that_logs_nothing_leaves_no_data_folder(tmp_path, capsys):
+    """`verify` on an auditor's machine that never ran the app: the command log is opened by its first
+    record, so nothing is created; a record makes the folder and file; an unwritable folder drops records
+    without a traceback on the console."""
+    data = tmp_path / "never-used"
+    with command_logging(data):
+        pass
+    assert not data.exists()
+    with command_logging(data):
+        logging.getLogger("test").info("a line for the log")
+    assert "a line for the log" in log_file(data).read_text(encoding="utf-8")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with command_logging(blocked):
+        logging.getLogger("test").warning("dropped")
+    assert blocked.read_text() == "not a folder"
+    assert capsys.readouterr().err == ""

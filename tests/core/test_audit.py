@@ -220,3 +220,35 @@ def test_a_trail_written_before_a_column_existed_still_verifies(session_template
     connection.close()
     with Workspace.open(folder) as ws, ws.db.read() as session:
         assert any(changed in problem for problem in audit.verify(session).problems)
+
+
+def test_the_hot_paths_one_pass_writer_gives_row_payloads_text_and_the_insert_values(tmp_path):
+    """Recording makes each row's insert values and its audit payload in one pass (store/fastpath.py): the
+    payload must be exactly row_payload's canonical JSON (verify recomputes it from the stored row) and the
+    values exactly what the column types' converters give, for text, NULL, numbers, flags, dates and times."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from inspector_app.core.store.models import Deduction, Rectification
+
+    ws = Workspace.open(tmp_path / "data")
+    try:
+        inserts = ws.db.inserts
+        recorded = datetime(2026, 2, 28, 23, 59, 59, 0, tzinfo=timezone(timedelta(hours=8)))
+        deduction = {"id": str(uuid.uuid4()), "inspection_id": str(uuid.uuid4()), "item_code": "A3",
+                     "charged_to": "person", "staff_id": None, "department_id": "d", "is_head": True, "count": 2,
+                     "points_each": 1, "multiplier": 1.5, "points": 3.0, "note": "未佩戴胸牌 \"引号\" \\",
+                     "recorded_at": recorded, "utc_offset_min": 480, "local_month": "2026-02", "device_id": "x",
+                     "seq": 7, "voided_at": None, "void_reason": None, "period": None}
+        rectification = {"id": "r", "deduction_id": deduction["id"], "department_id": "d", "requirement": "佩戴",
+                         "deadline": date(2026, 3, 7), "status": "open", "rectified_at": None,
+                         "rectified_note": None, "verified_at": datetime(2026, 3, 1, 8, 0, 0, 123456, timezone.utc),
+                         "verified_by": None, "updated_at": recorded}
+        for writer, table, row in ((inserts.deductions, Deduction.__table__, deduction),
+                                   (inserts.rectifications, Rectification.__table__, rectification),
+                                   (inserts.deductions, Deduction.__table__, {"id": "only-an-id"})):
+            params, payload = writer.params_and_payload(row)
+            assert payload == audit.row_payload(table, row)
+            assert params == writer.params(row)
+            assert json.loads(payload)["id"] == row["id"]
+    finally:
+        ws.close()

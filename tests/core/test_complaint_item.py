@@ -185,3 +185,96 @@ def test_an_older_bundle_with_a_complaint_keeps_its_snapshots_rules(tmp_path: Pa
         assert next(d for d in month.departments if d.code == "W-REG").occurrences == 1
     finally:
         central.close()
+
+
+def test_an_older_bundles_complaint_the_register_already_charged_is_set_aside(tmp_path: Path, demo_template: Path,
+                                                                             bundled_library, english: None) -> None:
+    """001 第7条 verified in the register against 1002 in March, and a v3 laptop's A7 entry against 1002 in March:
+    the batch is set aside (complaint_twice), never charged twice; the same entry against another person merges."""
+    from datetime import date
+
+    from inspector_app.office import complaints as c
+
+    file, _recorded, complaint, _points = OLDER[ASSESSMENT]
+    earlier = load_checklist(EARLIER / file)
+    earlier_hash = content_hash(earlier)
+    office, pushed, ws = _pushed(tmp_path, demo_template, ASSESSMENT)
+
+    def on_v3(staff_no: str):  # noqa: ANN202
+        def edit(data: dict) -> None:
+            record = data["inspections"][0]
+            [deduction] = record["deductions"]
+            deduction.update(item_code=complaint, staff_no=staff_no)
+            record["checklist"] = {"content_hash": earlier_hash, "checklist_id": ASSESSMENT, "version": 3,
+                                   "body": earlier.model_dump(mode="json")}
+            record["inspection"].update(checklist_hash=earlier_hash, checklist_version=3)
+        return edit
+
+    try:
+        same = resigned(ws, pushed, tmp_path, on_v3("1002"))
+        other = resigned(ws, pushed, tmp_path, on_v3("1003"))
+    finally:
+        ws.close()
+    central = open_central(default_url(tmp_path / "central"))
+    try:
+        found = c.receive(central, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", "态度生硬", "1002"),
+                          by="办公室李")
+        c.decide(central, found.number, True, by="办公室李", on=date(2026, 3, 5), note="调取录音属实",
+                   library=bundled_library)
+        trusted = [load_office_certificate(office)]
+        [refused] = merge_files(central, [same], trusted, tmp_path / "files").refused
+        assert refused.reason_code == "complaint_twice" and found.number in refused.message, refused
+        assert merge_files(central, [other], trusted, tmp_path / "files").clean  # another person: no match
+        with central.read() as session:
+            rows = session.execute(select(cm.Deduction.item_code, cm.Deduction.staff_no)).all()
+        assert [tuple(r) for r in rows] == [(complaint, "1003")]
+    finally:
+        central.close()
+
+
+def test_a_complaint_verified_after_an_older_bundles_entry_merged_is_not_charged_again(
+        tmp_path: Path, demo_template: Path, bundled_library, english: None) -> None:
+    """The other order: a v3 laptop's A7 entry against 1002 in March merges first; the office then verifies a
+    register complaint against 1002 received in March. The complaint is verified (on record, with the entry
+    named) but charges nothing: March counts 1002's complaint once. Against another person it charges."""
+    from datetime import date
+
+    from inspector_app.office import complaints as c
+
+    file, _recorded, complaint, points = OLDER[ASSESSMENT]
+    earlier = load_checklist(EARLIER / file)
+    earlier_hash = content_hash(earlier)
+    office, pushed, ws = _pushed(tmp_path, demo_template, ASSESSMENT)
+
+    def on_v3(data: dict) -> None:
+        record = data["inspections"][0]
+        [deduction] = record["deductions"]
+        deduction.update(item_code=complaint, staff_no="1002")
+        record["checklist"] = {"content_hash": earlier_hash, "checklist_id": ASSESSMENT, "version": 3,
+                               "body": earlier.model_dump(mode="json")}
+        record["inspection"].update(checklist_hash=earlier_hash, checklist_version=3)
+
+    try:
+        older = resigned(ws, pushed, tmp_path, on_v3)
+    finally:
+        ws.close()
+    central = open_central(default_url(tmp_path / "central"))
+    try:
+        assert merge_files(central, [older], [load_office_certificate(office)], tmp_path / "files").clean
+        with central.read() as session:
+            [entry] = session.scalars(select(cm.Deduction.id)).all()
+        before = central_summary(central, "2026-03")
+        same = c.receive(central, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", "态度生硬", "1002"), by="李")
+        decided = c.decide(central, same.number, True, by="李", on=date(2026, 3, 5), note="属实",
+                           library=bundled_library)
+        assert decided.status == "verified" and (decided.points, decided.pay_percent) == (0.0, 0.0)
+        assert entry in decided.decision_note and "not charged again" in decided.decision_note
+        after = central_summary(central, "2026-03")
+        person = next(p for p in after.persons if p.staff_no == "1002")
+        assert person.points == next(p for p in before.persons if p.staff_no == "1002").points == points
+        other = c.receive(central, c.NewComplaint(date(2026, 3, 2), "12345", "W-REG", "推诿", "1003"), by="李")
+        charged = c.decide(central, other.number, True, by="李", on=date(2026, 3, 6), note="属实",
+                           library=bundled_library)
+        assert charged.points > 0  # another person: nothing charged them yet
+    finally:
+        central.close()

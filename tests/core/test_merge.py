@@ -351,7 +351,7 @@ def test_an_old_central_database_with_data_migrates_to_the_head(laptop: Laptop, 
             deductions = connection.exec_driver_sql("SELECT count(*) FROM deductions").scalar()
             assert connection.exec_driver_sql("SELECT count(*) FROM departments").scalar() > 0
         CENTRAL.upgrade(db.engine)
-        assert current_revision(db.engine) == HEAD_REVISION == "c0010"
+        assert current_revision(db.engine) == HEAD_REVISION == "c0011"
         names = {ix["name"] for table in ("deductions", "inspections", "batches")
                  for ix in inspect(db.engine).get_indexes(table)}
         assert {"ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department",

@@ -87,7 +87,7 @@ def _record(ws: Workspace, plan: list[tuple[int, int, int, int, list[tuple[int, 
                                                   started_at=started), checklist)
         # entry by entry the months add up; a monthly rule counts once a department and month by design, and
         # has its own invariant (tests/core/test_monthly_rules.py)
-        items = [item for item in checklist.items() if item.period != "month" and item.observable]
+        items = [item for item in checklist.items() if item.period == "visit" and item.observable]
         for minute, (item_n, person_n, count, void) in enumerate(entries, start=1):
             item = items[item_n % len(items)]
             named = person_n >= 0 and staff and item.charge_to is ChargeTo.PERSON  # else the department

@@ -3,13 +3,15 @@ the month checked offered, the preview saying what it means before Enter records
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from inspector_app.core.i18n import tr
 from inspector_app.core.inspection_state import load_state
-from inspector_app.core.store.models import Measurement
-from inspector_app.gui.widgets.measured_value import recent_months
+from inspector_app.core.periods import landing_month
+from inspector_app.core.store.models import Deduction, Measurement
+from inspector_app.gui.widgets.measured_value import recent_months, recent_periods
 from tests.gui.keys import activate, focused, key, tab_to
 from tests.gui.test_ward_round import start_round
 
@@ -125,3 +127,47 @@ def test_a_failed_value_on_an_item_without_points_opens_a_rectification(main_win
     Recorder(ws, actor="tester").finish(page.state.id)
     [listed] = list_rectifications(ws)
     assert listed.item_code == "Q1" and listed.status == "open"
+
+
+def test_recent_quarters_and_half_years_cross_the_year() -> None:
+    assert recent_periods("quarter", date(2027, 1, 1)) == ["2027-Q1", "2026-Q4"]
+    assert recent_periods("quarter", date(2026, 12, 31)) == ["2026-Q4", "2026-Q3"]
+    assert recent_periods("half-year", date(2027, 1, 1)) == ["2027-H1", "2026-H2"]
+    assert recent_periods("half-year", date(2026, 7, 1)) == ["2026-H2", "2026-H1"]
+
+
+def test_the_quarter_checked_is_chosen_from_the_keyboard(main_window, qtbot) -> None:
+    """Quality rounds T1 (三基三严, once per quarter): the chooser offers this quarter and the one before; Down
+    picks the one before, the preview says the month it counts in, Enter records it for that quarter."""
+    window, ws = main_window, main_window.ctx.ws
+    page = _start_on(qtbot, window, "svc-quality-rounds")
+    _pick(qtbot, "T1")
+    chooser = page.measured.month
+    assert chooser.isVisible() and page.measured.month_label.text() == tr("Quarter checked")
+    offered = [chooser.itemData(i) for i in range(chooser.count())]
+    assert offered in (recent_periods("quarter", date.today()),
+                       recent_periods("quarter", date.today() - timedelta(seconds=5)))  # midnight
+    tab_to(qtbot, chooser)
+    key(qtbot, "Down")
+    assert page.measured.period() == offered[1]
+    tab_to(qtbot, page.measured.value, back=True)
+    qtbot.keyClicks(focused(), "0")
+    assert landing_month(offered[1]) in page.preview_label.text(), page.preview_label.text()
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    window.grab().save("/work/notes/shots/quarter15-record-quarter.png")
+    key(qtbot, "Return")
+    with ws.db.read() as session:
+        [kept] = session.scalars(select(Measurement).where(Measurement.inspection_id == page.state.id)).all()
+    assert (kept.item_code, kept.period, kept.passed) == ("T1", offered[1], False)
+    [entry] = load_state(ws, page.state.id).live_entries
+    assert (entry.item_code, entry.points) == ("T1", 2.0)
+    # a counted entry (no value typed) is about the period chosen too, not the one of today
+    _pick(qtbot, "T1")
+    tab_to(qtbot, page.measured.month)
+    key(qtbot, "Down")
+    key(qtbot, "Return")
+    with ws.db.read() as session:
+        periods = sorted(session.scalars(select(Deduction.period).where(Deduction.inspection_id == page.state.id,
+                                                                        Deduction.voided_at.is_(None))).all())
+    assert periods == [offered[1], offered[1]]

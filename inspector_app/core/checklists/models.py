@@ -8,6 +8,7 @@ office chose. The JSON Schema printed by `inspector-app forms schema` is generat
 from __future__ import annotations
 
 import re
+import weakref
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -248,10 +249,11 @@ class Item(Strict):
     )
     guidance: LocalText | None = None
     thresholds: list[Threshold] = Field(default_factory=list)
-    period: Literal["visit", "month"] = Field(default="visit", description=(
+    period: Literal["visit", "month", "quarter", "half-year"] = Field(default="visit", description=(
         "month: the requirement is about a department's month (e.g. 每月至少开展 2 次集体学习); the inspector "
         "records a measured value for a month, and the department is charged once for that month however many "
-        "inspectors record it (the latest record counts)"))
+        "inspectors record it (the latest record counts). quarter / half-year: the same for a quarter "
+        "(2026-Q1) or a half year (2026-H1); the charge counts in the period's last month (core/periods.py)"))
     per_shortfall: bool = Field(default=False, description=(
         "Each unit below the threshold is one occurrence (缺少一次扣…), so a month can never give more than "
         "the threshold's value in occurrences; otherwise a failed measurement is one occurrence"))
@@ -282,8 +284,9 @@ class Item(Strict):
     def _points_explained(self) -> Item:
         if self.per_shortfall and not (len(self.thresholds) == 1 and self.thresholds[0].op in (">=", ">")):
             raise ValueError(tr("per_shortfall needs exactly one threshold of at least (>= or >)"))
-        if self.period == "month" and not self.thresholds:
-            raise ValueError(tr("a monthly rule (period: month) needs a threshold to measure against"))
+        if self.period != "visit" and not self.thresholds:
+            raise ValueError(tr("a period rule (period: month, quarter or half-year) needs a threshold to measure "
+                                "against"))
         if self.recorded_in == "complaint_register" and (
                 self.category is not Category.COMPLAINT or not self.deducts or self.thresholds):
             raise ValueError(tr("only a complaint item (category 投诉) that deducts and takes no measured value "
@@ -375,6 +378,10 @@ class ScoredScoring(Strict):
         return self
 
 
+# Checklist.item's index per checklist, kept beside the model: an attribute would take part in its equality
+_ITEM_INDEX: dict[int, tuple[weakref.ref, dict[str, Item]]] = {}
+
+
 class Checklist(Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     version: Annotated[int, Field(ge=1)]
@@ -427,10 +434,17 @@ class Checklist(Strict):
         return tr_lang(lang, "the standard behind “{title}”", title=self.title.get(lang))
 
     def item(self, code: str) -> Item:
-        for item in self.items():
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        """The item with `code` (KeyError if none), from an index made at the first call: the model is frozen,
+        and the record page asks several times per keypress (a scan built the whole item list each time)."""
+        key = id(self)
+        known = _ITEM_INDEX.get(key)
+        if known is None or known[0]() is not self:
+            known = _ITEM_INDEX[key] = (weakref.ref(self, lambda _ref, index=_ITEM_INDEX: index.pop(key, None)),
+                                        {item.code: item for item in self.items()})  # codes are unique
+        try:
+            return known[1][code]
+        except KeyError:
+            raise KeyError(code) from None
 
     @property
     def head_multiplier(self) -> float:

@@ -48,6 +48,7 @@ from inspector_app.core.documents.official import (
 from inspector_app.core.documents.official import (
     build_official_pdf,
     colophon,
+    issuer_name,
     letterhead,
     official_styles,
     seal_block,
@@ -269,7 +270,7 @@ def _render_content(content: BulletinContent, number: str, *, lang: str, copy_to
     title = bulletin_title(month, lang)
     charged = [d for d in summary.tally_ranking() if d.total_points > 0]
     o = official_styles()
-    issuer = f"{hospital}{office}"
+    issuer = issuer_name(hospital, office)
     reprint = tr_lang(lang, "Reprint (补打) {date}", date=long_date(reprint_on, lang)) if reprint_on else ""
     story: list[Flowable] = [
         *letterhead(issuer, number, reprint), official_title(title),

@@ -39,6 +39,7 @@ from inspector_app.core.documents.official import (
     build_official_pdf,
     colophon,
     heading,
+    issuer_name,
     letterhead,
     official_styles,
     para,
@@ -292,7 +293,7 @@ def _render_notice(ws: Workspace, inspection_id: str, department_code: str | Non
     created = created or datetime.now().astimezone()
     settings = ws.settings
     hospital, office = settings.hospital, settings.inspector.office
-    issuer = f"{hospital}{office}"
+    issuer = issuer_name(hospital, office)
     problems, charges, annex = gather(state, entries, issued, lang)
     files = list(dict.fromkeys(p.item.source.file for p in problems if p.item is not None))
     citation = listing((state.checklist.citation(f, lang) for f in files), lang) or state.checklist.citation("", lang)
@@ -322,11 +323,14 @@ def _render_notice(ws: Workspace, inspection_id: str, department_code: str | Non
                            "Fill in the reply slip (annex {n}), have it signed by the head of department and return "
                            "it to {office} by the deadline.", issued=long_date(issued, lang),
                      latest=long_date(latest, lang), n=annex_no, office=office), s["body"]),
+        heading(tr_lang(lang, "4. Re-inspection")),
+        para(tr_lang(lang, "{office} will re-inspect the rectification from {date}.", office=office,
+                     date=long_date(reinspect, lang)), s["body"]),
+        Spacer(1, 4 * mm),
     ]
-    last = [heading(tr_lang(lang, "4. Re-inspection")), para(tr_lang(lang, "{office} will re-inspect the rectification from {date}.", office=office,
-                         date=long_date(reinspect, lang)), s["body"]),
-            Spacer(1, 4 * mm),
-            para(tr_lang(lang, "Annexes: {list}", list="　".join(
+    # the seal and the date stay with the body's last lines (the annex note), not with more: a longer block
+    # left half a page empty whenever it missed the foot of the page by a line
+    last = [para(tr_lang(lang, "Annexes: {list}", list="　".join(
                 ([tr_lang(lang, "1. Details of the problems found")] if annex else [])
                 + [tr_lang(lang, "{n}. Rectification reply slip", n=annex_no)])), s["body"]),
             Spacer(1, 6 * mm), seal_block(issuer, issued, lang)]

@@ -105,6 +105,12 @@ def heading(text: str, level: int = 1) -> Paragraph:
     return para(text, official_styles()["h1" if level == 1 else "h2"])
 
 
+def issuer_name(hospital: str, office: str) -> str:
+    """The issuing body as the letterhead and the signature name it: 示例医院 + 综合办公室, or the office alone when
+    its name already begins with the hospital's (示例医院综合办公室 is not printed 示例医院示例医院综合办公室)."""
+    return office if hospital and office.startswith(hospital) else f"{hospital}{office}"
+
+
 def letterhead(issuer: str, number: str, reprint: str = "") -> list[Flowable]:
     """版头: the issuer in red, the register number, the red rule (and the 补打 note of a reprint)."""
     return [Letterhead(issuer, number, reprint)]

@@ -251,6 +251,19 @@ class Adjustment(CentralBase):
     carried_by: Mapped[str | None] = mapped_column(String(7), index=True)  # NULL: not yet in a closed month
 
 
+class LateMeasurement(CentralBase):
+    """A period rule's record (measured value) that reached the central database after the month its period
+    lands in was closed (c0011, written by the merge like an Adjustment): a later passing value can withdraw a
+    charge the closed month counted, so the month that carries the corrections needs to know what arrived when
+    (office/period_corrections.py). Rows only added."""
+
+    __tablename__ = "late_measurements"
+
+    measurement_id: Mapped[str] = mapped_column(ForeignKey("measurements.id"), primary_key=True)
+    entry_month: Mapped[str] = mapped_column(String(7), index=True)  # the closed month the period lands in
+    found_at: Mapped[datetime]
+
+
 class RectificationDecision(CentralBase):
     """The office's decision on one rectification item (整改台账): verified, reopened, deadline extended or
     waived, with who decided and why. Appended, never changed: the newest decision is the item's status."""

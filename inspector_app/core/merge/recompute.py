@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from inspector_app.core.checklists.models import Checklist, Item
 from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr
+from inspector_app.core.periods import kind_of, landing_month
 from inspector_app.core.scoring import (
     EntryPoints,
     ScoreEntry,
@@ -136,20 +137,33 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
                    points) for d, points in live])
     counted = {d.id: (points, pay) for (d, _), points, pay in zip(live, result.points, result.pay_percent,
                                                                   strict=True)}
-    monthly = frozenset(code for code, item in items.items() if item.period == "month")
+    monthly = frozenset(code for code, item in items.items() if item.period != "visit")  # any period rule
     return Recomputed(result.scored, result.score, result.passed, counted, monthly, snapshot_text)
 
 
 def _check_period(deduction: fmt.DeductionData, item: Item) -> None:
-    """A monthly rule's entry names its month (= the month it counts in) and never more occurrences than the rule
-    gives in a month; any other entry names none."""
-    monthly = item.period == "month"
-    if monthly != (deduction.period is not None) or (monthly and deduction.period != deduction.local_month) \
-            or (monthly and deduction.count > most_occurrences(item)):
+    """A period rule's entry names its month, quarter or half year (counted in the period's last month,
+    core/periods.py) and never more occurrences than the rule gives in it; any other entry names none."""
+    ruled = item.period != "visit"
+    kind = _kind(deduction.period) if deduction.period is not None else None
+    if ruled != (deduction.period is not None) or (ruled and (
+            kind != item.period or deduction.local_month != landing_month(deduction.period or "")
+            or deduction.count > most_occurrences(item))):
         raise Quarantine("bad_points", tr(
             "Deduction {id}: item {code} is counted per {kind}, which the entry does not keep (month {period}, "
             "{count} occurrences).", id=deduction.id, code=deduction.item_code,
-            kind=tr("month") if monthly else tr("visit"), period=deduction.period or "-", count=deduction.count))
+            kind=_PER[item.period](), period=deduction.period or "-", count=deduction.count))
+
+
+_PER = {"month": lambda: tr("month"), "quarter": lambda: tr("quarter"), "half-year": lambda: tr("half year"),
+        "visit": lambda: tr("visit")}
+
+
+def _kind(key: str) -> str | None:
+    try:
+        return kind_of(key)
+    except ValueError:
+        return None
 
 
 def _check_measurement(measurement: fmt.MeasurementData, item: Item | None, checklist: Checklist) -> None:
@@ -163,6 +177,10 @@ def _check_measurement(measurement: fmt.MeasurementData, item: Item | None, chec
     except InputError as exc:
         raise Quarantine("bad_points", tr("Measurement {id}: {reason}", id=measurement.id,
                                           reason=exc.problems[0].reason)) from None
+    if _kind(measurement.period) != (item.period if item.period != "visit" else "month"):
+        raise Quarantine("bad_points", tr(
+            "Measurement {id}: item {code} is counted per {kind}, which the value does not keep ({period}).",
+            id=measurement.id, code=measurement.item_code, kind=_PER[item.period](), period=measurement.period))
     if (outcome.passed, outcome.occurrences) != (measurement.passed, measurement.occurrences):
         raise Quarantine("bad_points", tr(
             "Measurement {id}: stated {stated}, the thresholds give {expected}.", id=measurement.id,

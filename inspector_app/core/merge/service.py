@@ -41,8 +41,10 @@ from inspector_app.core.merge.anchors import (
 )
 from inspector_app.core.merge.authorship import first_authors, not_yours
 from inspector_app.core.merge.bulk import insert_rows
+from inspector_app.core.merge.complaint_twice import charged_twice, verified_complaints
 from inspector_app.core.merge.database import CentralDB, race_lost
 from inspector_app.core.merge.rows import Row, bundle_rows, member_path
+from inspector_app.core.periods import landing_month
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.sync import bundle_format as fmt
 from inspector_app.core.sync.bundle import file_sha256
@@ -150,6 +152,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                                          if row.table is m.Inspection))
     known_anchors = anchors_held(connection, prepared)
     closed = closed_months(connection)
+    complaints = verified_complaints(connection)  # an older snapshot's complaint entry must not charge twice
     new_anchors: list[dict[str, Any]] = []
     results: list[MergeResult | Quarantine] = []
     now = utcnow()
@@ -169,6 +172,10 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                          None)
         if rewritten is not None:  # the laptop's trail now says otherwise about an event it reported before
             results.append(history_rewritten(rewritten))
+            continue
+        twice = charged_twice(item.rows, complaints)
+        if twice is not None:  # complaint_twice.py
+            results.append(twice)
             continue
         authors.update(dict.fromkeys(mine, signer))
         for key, seq, digest in anchors:
@@ -225,6 +232,11 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         connection.execute(insert(m.Adjustment), [
             {"deduction_id": row.id, "entry_month": row.column("local_month"), "kind": "added",
              "found_at": now, "carried_by": None} for row in late])
+    late_values = [(row.id, landing_month(row.column("period"))) for row in new_rows.get(m.Measurement, ())
+                   if row.column("monthly") and landing_month(row.column("period")) in closed]
+    if late_values:  # a period rule's value after its month closed: it may withdraw what the month counted
+        connection.execute(insert(m.LateMeasurement), [
+            {"measurement_id": row_id, "entry_month": month, "found_at": now} for row_id, month in late_values])
     return results
 
 

@@ -10,6 +10,7 @@ inspectors (about 10 million deductions) sums a month in about a second.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.periods import keys_landing_in
 from inspector_app.core.scoring import MonthlySummary, MonthTally
 from inspector_app.core.scoring.measured import PeriodRecord, superseded
 from inspector_app.core.store.models import utcnow
@@ -83,22 +85,34 @@ def superseded_entries(session: Session, month: str) -> list[Any]:
     """The live entries of `month` a later record of the same monthly rule supersedes (they do not count; the
     quarterly selection leaves them out too). Monthly records are few and found through
     ix_measurements_period_department and ix_deductions_period."""
-    D, I, S, M = m.Deduction, m.Inspection, m.ChecklistSnapshot, m.Measurement
-    records, measured = [], set()
-    for row in session.execute(
-            select(M.id, M.department_id, M.item_code, M.recorded_at, M.deduction_id, M.voided_at, M.monthly,
-                   S.checklist_id)
-            .join(I, I.id == M.inspection_id).join(S, S.id == I.checklist_hash).where(M.period == month)):
-        measured.add(row.deduction_id)
-        if row.monthly and row.voided_at is None:
-            records.append(PeriodRecord(row.id, row.department_id, row.checklist_id, row.item_code, month,
-                                        row.recorded_at, row.deduction_id))
-    entries = session.execute(
-        select(D.id, D.department_id, D.department_code, D.item_code, D.recorded_at, D.staff_no, D.count,
-               D.counted_points, D.pay_percent, S.checklist_id, I.checklist_hash)
-        .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
-        .where(D.period == month, D.voided_at.is_(None))).all()
-    records += [PeriodRecord(r.id, r.department_id, r.checklist_id, r.item_code, month, r.recorded_at, r.id)
-                for r in entries if r.id not in measured]  # recorded without a measured value
-    losers = superseded(records)
+    records, entries = period_records(session, month)
+    losers = superseded(record for record, _ in records)
     return [row for row in entries if row.id in losers]
+
+
+def period_records(session: Session, month: str) -> tuple[list[tuple[PeriodRecord, datetime | None]], list[Any]]:
+    """The period rules' records landing in `month` (measured values, and entries recorded without one), each
+    with when it reached the database after the month's close (None: before it, or the month is open), and the
+    live period entries (with their own `found_at`): what the summary and the closed months' corrections
+    (office/period_corrections.py) both work from."""
+    D, I, S, M = m.Deduction, m.Inspection, m.ChecklistSnapshot, m.Measurement  # noqa: N806
+    A, L = m.Adjustment, m.LateMeasurement  # noqa: N806
+    records, measured = [], set()
+    keys = keys_landing_in(month)  # the month, and the quarter and half year it ends (core/periods.py)
+    for row in session.execute(
+            select(M.id, M.department_id, M.item_code, M.period, M.recorded_at, M.deduction_id, M.voided_at,
+                   M.monthly, S.checklist_id, L.found_at)
+            .join(I, I.id == M.inspection_id).join(S, S.id == I.checklist_hash)
+            .outerjoin(L, L.measurement_id == M.id).where(M.period.in_(keys))):
+        measured.add(row.deduction_id)
+        if row.monthly and row.voided_at is None:  # `monthly`: a period rule (month, quarter or half year)
+            records.append((PeriodRecord(row.id, row.department_id, row.checklist_id, row.item_code, row.period,
+                                         row.recorded_at, row.deduction_id), row.found_at))
+    entries = session.execute(
+        select(D.id, D.department_id, D.department_code, D.item_code, D.period, D.recorded_at, D.staff_no, D.count,
+               D.counted_points, D.pay_percent, S.checklist_id, I.checklist_hash, A.found_at)
+        .join(I, I.id == D.inspection_id).join(S, S.id == I.checklist_hash)
+        .outerjoin(A, A.deduction_id == D.id).where(D.period.in_(keys), D.voided_at.is_(None))).all()
+    records += [(PeriodRecord(r.id, r.department_id, r.checklist_id, r.item_code, r.period, r.recorded_at, r.id),
+                 r.found_at) for r in entries if r.id not in measured]  # recorded without a measured value
+    return records, list(entries)

@@ -8,6 +8,8 @@
 - A monthly rule (`period: month`) is about a department's month: however many inspectors record it, on however
   many laptops, the department is charged once for that month: the latest record counts and the others are
   superseded (a second record updates, never adds). `superseded` picks them, the same on a laptop and centrally.
+  A quarterly or half-yearly rule (`period: quarter | half-year`) is the same over its quarter or half year, whose
+  records all count in the period's last month (core/periods.py).
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ class PeriodRecord:
     department_code: str
     checklist_id: str
     item_code: str
-    period: str  # YYYY-MM
+    period: str  # the period key: YYYY-MM, YYYY-Qn or YYYY-Hn
     recorded_at: datetime
     deduction_id: str | None  # the entry it charged; None: the value passed
 

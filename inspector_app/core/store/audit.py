@@ -86,24 +86,38 @@ def _plainer(column_type: Any) -> Callable[[Any], Any]:
     return plain
 
 
-_PLAINERS: dict[int, tuple[Table, list[tuple[str, Callable[[Any], Any], bool]]]] = {}
-_CAST = (Float, Boolean, Integer)
+_PLAINERS: dict[int, tuple[Table, list[tuple[str, Callable[[Any], Any], type]]]] = {}
+
+
+def payload_plan(table: Table) -> list[tuple[str, Callable[[Any], Any], type]]:
+    """(column key, its JSON converter, the class a value already has in JSON form) per column, in the
+    payload's (sorted) key order; also used by the hot path's one-pass writer (store/fastpath.py). A value of
+    that class (text in a text column, an int in an integer one…) is taken as it is: the converter would
+    return it unchanged, and the hot path makes two payloads per entry."""
+    known = _PLAINERS.get(id(table))
+    if known is None or known[0] is not table:
+        columns = sorted(table.columns, key=lambda c: c.key)
+        known = _PLAINERS[id(table)] = (table, [(c.key, _plainer(c.type), _plain_class(c.type)) for c in columns])
+    return known[1]
+
+
+def _plain_class(column_type: Any) -> type:
+    """The class `_plain` returns unchanged for this column type (bool is never an int here: True is not 1)."""
+    for cast, kind in ((Float, float), (Boolean, bool), (Integer, int)):
+        if isinstance(column_type, cast):
+            return kind
+    return str
 
 
 def row_payload(table: Table, values: Mapping[str, Any]) -> str:
     """Canonical JSON of a full row given as column values (missing columns are NULL).
 
-    The recording hot path makes two per entry: NULL, and text in a column that does not cast it, are taken
-    as they are, without a call to the column's converter."""
-    known = _PLAINERS.get(id(table))
-    if known is None or known[0] is not table:
-        columns = sorted(table.columns, key=lambda c: c.key)
-        known = _PLAINERS[id(table)] = (table, [(c.key, _plainer(c.type), not isinstance(c.type, _CAST))
-                                                for c in columns])
+    NULL, and text in a column that does not cast it, are taken as they are, without a call to the column's
+    converter."""
     get, payload = values.get, {}
-    for key, plain, text in known[1]:
+    for key, plain, same in payload_plan(table):
         value = get(key)
-        payload[key] = value if value is None or (text and value.__class__ is str) else plain(value)
+        payload[key] = value if value is None or value.__class__ is same else plain(value)
     return _CANONICAL.encode(payload)
 
 

@@ -26,6 +26,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from inspector_app.core.periods import PERIOD_PATTERN
+
 FORMAT = "inspector-app/batch"
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -52,6 +54,7 @@ Name = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 Text = Annotated[str, Field(max_length=10_000, pattern=NO_NUL)]
 PathText = Annotated[str, Field(max_length=255, pattern=NO_NUL)]
 Month = Annotated[str, Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
+Period = Annotated[str, Field(pattern=PERIOD_PATTERN)]  # 2026-03, 2026-Q1 or 2026-H1 (core/periods.py)
 Day = Annotated[str, Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 Seq = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Version = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -180,9 +183,10 @@ class DeductionData(Model):
     department_code: Code
     rectification: RectificationData | None
     photos: list[PhotoData]
-    period: Month | None = Field(default=None, description=(
-        "a monthly rule's month (= local_month): charged once per department and month; null otherwise (the "
-        "office hashes an ordinary entry without it, as before monthly rules existed: merge/rows.py)"))
+    period: Period | None = Field(default=None, description=(
+        "a period rule's month, quarter or half year (2026-03, 2026-Q1, 2026-H1; local_month is its last month): "
+        "charged once per department and period; null otherwise (the office hashes an ordinary entry without "
+        "it, as before monthly rules existed: merge/rows.py). Bundles before quarters carry months only"))
 
 
 class MeasurementData(Model):
@@ -192,7 +196,7 @@ class MeasurementData(Model):
     inspection_id: Id
     item_code: Code
     department_id: Id
-    period: Month
+    period: Period
     values: dict[Annotated[str, Field(pattern=r"^[0-9]$")], Annotated[float, Field(ge=0, le=1_000_000,
                                                                                    allow_inf_nan=False)]] = \
         Field(min_length=1, max_length=10)

@@ -48,6 +48,7 @@ from inspector_app.core.inspection_state import (
     update_entries,
 )
 from inspector_app.core.measuring import NewMeasurement, record_measurement
+from inspector_app.core.periods import landing_month
 from inspector_app.core.recording import NewDeduction, Recorder, unobservable_reason
 from inspector_app.core.scoring.measured import describe, measured_outcome
 from inspector_app.gui.context import GuiContext
@@ -59,7 +60,7 @@ from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.department_history import DepartmentHistoryView
 from inspector_app.gui.widgets.item_tree import ItemTree
-from inspector_app.gui.widgets.measured_value import MeasuredValue
+from inspector_app.gui.widgets.measured_value import MeasuredValue, period_label
 from inspector_app.gui.widgets.people_picker import EnterRecords, PeoplePicker
 from inspector_app.gui.widgets.steady_label import SteadyLabel
 from inspector_app.gui.widgets.tables import grow_columns, row_view
@@ -83,6 +84,13 @@ class _UndoGoesToEntries(QObject):
                 event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
             return not edit.isRedoAvailable()
         return False
+
+
+def _forget_history(edit: QLineEdit) -> None:
+    """Drop a field's own undo history (setText resets it); a field without one is left alone, as setting its
+    text again would repaint it at every entry for nothing."""
+    if edit.isUndoAvailable() or edit.isRedoAvailable():
+        edit.setText(edit.text())
 
 
 class RecordPage(QWidget):
@@ -129,6 +137,7 @@ class RecordPage(QWidget):
         self.staff.setMinimumHeight(max(80, self.staff.fontMetrics().height() * 3 + 8))
         # an item with thresholds: a value per threshold that applies (and the month checked)
         self.measured = MeasuredValue(changed=self._update_preview)
+        self.measured.month.currentIndexChanged.connect(lambda _: self._update_preview())  # the landing month
         self.count = QSpinBox()
         self.count.setRange(0, 99)  # 0 can be typed, and is refused with the core's plain message
         self.count.setAccessibleName(tr("Number of occurrences"))
@@ -327,7 +336,7 @@ class RecordPage(QWidget):
         """After an entry is stored, Ctrl+Z means "undo that entry", not "undo my typing in the search box"."""
         search = self.items.search
         search.blockSignals(True)
-        search.setText(search.text())  # setText resets the field's own undo history
+        _forget_history(search)
         search.blockSignals(False)
 
     def _show_item(self, code: str) -> None:
@@ -403,6 +412,10 @@ class RecordPage(QWidget):
                 return
             named, count = f"{named}: {said} → {tr('fails')}", outcome.occurrences
         text = f"{named}: {preview(self.state, code, people, count).text}"
+        chosen = self.measured.period()
+        if chosen is not None and item.period in ("quarter", "half-year"):  # which month the charge lands in
+            text += " · " + tr("{period}: charged once for the department, counted in {month}",
+                               period=period_label(chosen), month=landing_month(chosen))
         if self._repeat == (code, people):  # the form is still the repeated entry: say so before Enter
             text = tr("Same as the last entry") + " · " + text
         self.preview_label.setText(text)
@@ -453,10 +466,12 @@ class RecordPage(QWidget):
         self.who.reset()
         self.measured.reset()
         self.count.setValue(1)
-        self.count.lineEdit().setText(self.count.text())  # no typing history left behind (see _UndoGoesToEntries)
-        self.note.setText("")  # unlike clear(), also drops the note's undo history
+        _forget_history(self.count.lineEdit())  # no typing history left behind (see _UndoGoesToEntries)
+        if self.note.text() or self.note.isUndoAvailable() or self.note.isRedoAvailable():
+            self.note.setText("")  # unlike clear(), also drops the note's undo history
         self.photos = []
-        self.photo_list.clear()
+        if self.photo_list.count():  # clearing an empty list still re-lays it out and paints it again
+            self.photo_list.clear()
 
     # -- actions ------------------------------------------------------------------------------------------
     def repeat_last(self) -> bool:
@@ -535,7 +550,7 @@ class RecordPage(QWidget):
                 code, values, people[0] if people else None, self.measured.period(), self.note.text()))
             return list(result.deduction_ids)
         return self.recorder.record(self.state.id, NewDeduction(code, people, self.count.value(), self.note.text(),
-                                                                list(self.photos)))
+                                                                list(self.photos), period=self.measured.period()))
 
     def void_selected(self) -> None:
         rows = {index.row() for index in self.entries.selectionModel().selectedRows()}

@@ -153,11 +153,12 @@ class ItemTree(QWidget):
         Only rows whose count changed are touched, and the change is announced to the view only, once per
         row: the marks decide neither the filter nor the order, but every change the source model announces
         makes the proxy re-filter and re-sort (lessThan in Python) — a row's ten setters did so ten times,
-        6 ms a keypress, more than the rest of the entry together.
+        6 ms a keypress, more than the rest of the entry together. Only the codes counted now or marked
+        before are looked at, not every item of the checklist.
         """
-        for code, row in self._rows.items():
-            count = counts.get(code, 0)
-            if count == self._marked.get(code, 0):
+        for code in counts.keys() | self._marked.keys():
+            count, row = counts.get(code, 0), self._rows.get(code)
+            if row is None or count == self._marked.get(code, 0):
                 continue
             self._marked[code] = count
             blocked = self.model.blockSignals(True)

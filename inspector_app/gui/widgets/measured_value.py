@@ -1,7 +1,8 @@
 """The measured values of an item with thresholds (满意度 87% against ≥ 90%, 学习 1 次 of 2 a month), typed where
 the count goes: one field per threshold, so an item with alternatives (三级 / 二级 hospitals, 本地患者 and 口腔科
-rates) takes each value that applies and leaves the others empty. For a monthly rule, the month checked (this
-month or one of the two before: a March book checked on 2 April is March's). Hidden for other items. What the
+rates) takes each value that applies and leaves the others empty. For a period rule, the period checked: a month
+(this one or one of the two before: a March book checked on 2 April is March's), a quarter (this one or the one
+before: a March check typed in April is Q1's) or a half year (this one or the one before). Hidden for other items. What the
 values mean is worked out by the scoring module (scoring/measured.py) and shown in the preview before Enter.
 """
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 
 from inspector_app.core.checklists.models import Item, Threshold
 from inspector_app.core.i18n import language, tr
+from inspector_app.core.periods import landing_month, period_of
 from inspector_app.core.scoring.measured import LARGEST
 
 FIELDS = 3  # the most thresholds an item of the shipped checklists has is 2; one spare
@@ -28,6 +30,31 @@ def recent_months(today: date, count: int = 3) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return months
+
+
+def recent_periods(kind: str, today: date) -> list[str]:
+    """The period keys offered for a `kind` rule, newest first: three months, or two quarters or half years."""
+    if kind == "month":
+        return recent_months(today)
+    first = period_of(kind, today)
+    back = date(int(first[:4]), int(landing_month(first)[5:]), 1)  # the period's last month, then step back
+    months = 3 if kind == "quarter" else 6
+    year, month = back.year, back.month - months
+    if month < 1:
+        year, month = year - 1, month + 12
+    return [first, period_of(kind, date(year, month, 1))]
+
+
+def period_label(key: str) -> str:
+    """2026年第1季度 / 2026 Q1, 2026年上半年 / 2026 H1: a period as the chooser shows it (a month as it is)."""
+    if len(key) == 7 and key[5] == "Q":
+        return tr("{year} Q{n}", year=key[:4], n=key[6])
+    if len(key) == 7 and key[5] == "H":
+        return tr("{year} first half", year=key[:4]) if key[6] == "1" else tr("{year} second half", year=key[:4])
+    return key
+
+
+CHOOSER = {"month": "Month checked", "quarter": "Quarter checked", "half-year": "Half year checked"}
 
 
 def requirement(threshold: Threshold) -> str:
@@ -58,7 +85,7 @@ class _Field:
 
 
 class MeasuredValue:
-    """One value field per threshold of the item, and the month for a monthly rule, in `widget` (a plain
+    """One value field per threshold of the item, and the period for a period rule, in `widget` (a plain
     QWidget). `changed` is called when a value changes; `key_filter` (Enter records) watches every field."""
 
     def __init__(self, parent: QWidget | None = None, *, months: bool = True,
@@ -77,6 +104,7 @@ class MeasuredValue:
         self.month_label = QLabel(tr("Month checked"))
         self.month = QComboBox()
         self.month.setAccessibleName(tr("Month checked"))
+        self.month.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # 2026年第1季度 in full
         self.month_label.setBuddy(self.month)
         month_row = QHBoxLayout()
         month_row.addWidget(self.month_label)
@@ -108,12 +136,16 @@ class MeasuredValue:
             if index < len(thresholds):
                 field.metric.setText(requirement(thresholds[index]))
                 field.unit.setText(thresholds[index].unit)
-        monthly = self.months and self.item is not None and self.item.period == "month"
-        self.month_label.setVisible(monthly)
-        self.month.setVisible(monthly)
+        kind = self.item.period if self.months and self.item is not None else "visit"
+        ruled = kind != "visit"
+        self.month_label.setVisible(ruled)
+        self.month.setVisible(ruled)
         self.month.clear()
-        if monthly:
-            self.month.addItems(recent_months(today))
+        if ruled:
+            self.month_label.setText(tr(CHOOSER[kind]))
+            self.month.setAccessibleName(tr(CHOOSER[kind]))
+            for key in recent_periods(kind, today):
+                self.month.addItem(period_label(key), key)
 
     def values(self) -> dict[int, float] | None:
         """The values typed, by threshold position (those left empty do not apply), or None when every field is
@@ -132,9 +164,10 @@ class MeasuredValue:
         return typed or None
 
     def period(self) -> str | None:
-        if self.item is None or self.item.period != "month" or not self.months:
+        """The key of the period chosen (2026-03, 2026-Q1, 2026-H1), None for an item counted per visit."""
+        if self.item is None or self.item.period == "visit" or not self.months:
             return None
-        return self.month.currentText() or None
+        return self.month.currentData() or None
 
     def reset(self) -> None:
         for field in self.fields:

@@ -154,10 +154,13 @@ class PeoplePicker(QWidget):
 
     def reset(self) -> None:
         """Untick everybody; the department stays charged only when the item allows nothing else."""
-        self.find.clear()
+        if self.find.text():
+            self.find.clear()
         self.people.blockSignals(True)
         for i in range(self.people.count()):
-            self.people.item(i).setCheckState(Qt.CheckState.Unchecked)
+            entry = self.people.item(i)
+            if entry.checkState() != Qt.CheckState.Unchecked:  # only those ticked: each change repaints
+                entry.setCheckState(Qt.CheckState.Unchecked)
         self.people.blockSignals(False)
         if not self._forced:
             self.department.setChecked(False)

@@ -40,11 +40,11 @@ class SteadyLabel(QObject):
         label, box = self.label, self.widget
         if label.geometry() != box.rect():
             label.setGeometry(box.rect())
-        hint = label.sizeHint()
-        if label.wordWrap():
+        if label.wordWrap():  # its sizeHint (a layout of the text at a guessed width) is not needed here
             width = label.minimumSizeHint().width()
-            height = label.heightForWidth(box.width()) if box.width() > 0 else hint.height()
+            height = label.heightForWidth(box.width()) if box.width() > 0 else label.sizeHint().height()
         else:
+            hint = label.sizeHint()
             width, height = hint.width(), hint.height()
         width = max(width, box.minimumWidth())  # grows only: a shorter total keeps its room
         if width != box.minimumWidth():
