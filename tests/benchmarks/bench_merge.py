@@ -4,11 +4,13 @@ Setup (built once per run, shared by both functions): a laptop workspace with th
 N finished inspections of 50 person deductions each (svc-001-assessment), one signed batch bundle per
 inspection. The merge verifies each bundle, recomputes every deduction from its checklist snapshot and
 inserts the rows, a group of bundles per transaction (core/merge/service.py). Its headline baseline is a raw
-executemany of the same number of rows of similar width into a plain table in the same number of
-transactions, in the same run on the same database server with the same durability (SQLite: the central
-pragmas, WAL + synchronous=FULL; PostgreSQL: a server with fsync on). The older baseline, one transaction
-per bundle, is reported beside it. A re-merge recognises each bundle by its hash: bundles per second, against
-reading and hashing the files alone.
+executemany of the same number of rows of similar width into a plain table in as many transactions as the
+merge committed (counted on the engine: with worker processes a group is also written while the next bundle is
+not ready, share.WRITE_WHILE_WAITING), in the same run on the same database server with the same durability
+(SQLite: the central pragmas, WAL + synchronous=FULL; PostgreSQL: a server with fsync on). The older baseline,
+one transaction per bundle, is reported beside it. A re-merge recognises each bundle by its hash: bundles per
+second, against reading and hashing the files alone. CPU per row (this process, and with workers theirs too)
+is reported beside rows/s: on a shared machine it moves less with the other work running.
 
 Profiling: BENCH_MERGE_REUSE=/some/dir builds the bundles there once and reuses them in later runs (building
 1,000 takes about a minute); the figures are the same either way.
@@ -31,6 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchlib import Figure
+from sqlalchemy import event
 
 from inspector_app.core.checklists.models import ChargeTo
 from inspector_app.core.demo import ensure_demo_roster
@@ -43,7 +46,6 @@ from inspector_app.core.identity import (
 from inspector_app.core.merge import default_url, merge_files, open_central
 from inspector_app.core.merge.database import SQLITE_PRAGMAS
 from inspector_app.core.merge.rows import bundle_rows
-from inspector_app.core.merge.share import GROUP_ROWS
 from inspector_app.core.merge.workers import default_jobs
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.roster_store import current_roster, departments_for
@@ -165,7 +167,8 @@ def _split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if n < total % parts else 0) for n in range(parts)]
 
 
-def _raw_sqlite(folder: Path, total: int, setup: _Setup, parts: int = 0) -> float:
+def _raw_sqlite(folder: Path, total: int, setup: _Setup, parts: int = 0) -> tuple[float, float]:
+    """(seconds, CPU seconds of this process) of the raw inserts."""
     rows, keys = _raw_rows(setup, total)
     (folder / "raw.db").unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
@@ -176,18 +179,19 @@ def _raw_sqlite(folder: Path, total: int, setup: _Setup, parts: int = 0) -> floa
     columns = ", ".join(f'"{k}" TEXT' for k in keys)
     connection.execute(f"CREATE TABLE raw (id TEXT PRIMARY KEY, {columns})")
     sql = f"INSERT INTO raw VALUES ({', '.join('?' for _ in range(len(keys) + 1))})"
-    start, at = time.perf_counter(), 0
+    start, cpu, at = time.perf_counter(), time.process_time(), 0
     for size in _split(total, parts or len(setup.bundles)):
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany(sql, rows[at:at + size])
         connection.execute("COMMIT")
         at += size
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     connection.close()
-    return elapsed
+    return elapsed, cpu
 
 
-def _raw_postgres(dsn: str, total: int, setup: _Setup, parts: int = 0) -> float:
+def _raw_postgres(dsn: str, total: int, setup: _Setup, parts: int = 0) -> tuple[float, float]:
+    """(seconds, CPU seconds of this process: the client's only) of the raw inserts."""
     import psycopg
 
     rows, keys = _raw_rows(setup, total)
@@ -197,37 +201,51 @@ def _raw_postgres(dsn: str, total: int, setup: _Setup, parts: int = 0) -> float:
         connection.execute(f"CREATE TABLE raw (id TEXT PRIMARY KEY, {columns})")
         connection.commit()
         sql = f"INSERT INTO raw VALUES ({', '.join('%s' for _ in range(len(keys) + 1))})"
-        start, at = time.perf_counter(), 0
+        start, cpu, at = time.perf_counter(), time.process_time(), 0
         for size in _split(total, parts or len(setup.bundles)):
             with connection.cursor() as cursor:
                 cursor.executemany(sql, rows[at:at + size])
             connection.commit()
             at += size
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
 
 
-def _merge_with_workers(url: str, setup: _Setup, files: Path) -> tuple[int, float]:
-    """The same first merge as the command line runs it: `default_jobs()` worker processes verify ahead."""
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and of its children waited for (the merge's worker processes)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _merge_with_workers(url: str, setup: _Setup, files: Path) -> tuple[int, float, float, int]:
+    """The same first merge as the command line runs it: `default_jobs()` worker processes verify ahead.
+    (rows, seconds, CPU seconds of this process and the workers, transactions committed: with workers a group
+    is also written when the next bundle is not ready yet, share.WRITE_WHILE_WAITING)."""
     central = open_central(url)
+    commits: list[object] = []
+    event.listen(central.engine, "commit", commits.append)
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_with_children()
         report = merge_files(central, setup.bundles, setup.trusted, files, jobs=default_jobs())
-        return sum(o.result.inserted for o in report.outcomes if o.result), time.perf_counter() - start
+        return (sum(o.result.inserted for o in report.outcomes if o.result), time.perf_counter() - start,
+                _cpu_with_children() - cpu, len(commits))
     finally:
         central.close()
 
 
-def _merge_figures(backend: str, url: str, folder: Path, raw: Callable[[int, _Setup, int], float],
+def _merge_figures(backend: str, url: str, folder: Path, raw: Callable[[int, _Setup, int], tuple[float, float]],
                    rows_target: float, second_url: str) -> list[Figure]:
     setup = _setup()
     n = len(setup.bundles)
     label = f"merge {n} bundles × {DEDUCTIONS} deductions into {backend}"
     central = open_central(url)
+    commits: list[object] = []
+    event.listen(central.engine, "commit", commits.append)
     files = folder / "files"
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = merge_files(central, setup.bundles, setup.trusted, files)
-        merge_s = time.perf_counter() - start
+        merge_s, merge_cpu = time.perf_counter() - start, time.process_time() - cpu
+        groups = len(commits)  # the merge's transactions: a group of bundles each
         refused = [o for o in report.outcomes if o.result is None]
         assert not refused, refused[:3]
         rows = sum(o.result.inserted for o in report.outcomes)
@@ -237,12 +255,13 @@ def _merge_figures(backend: str, url: str, folder: Path, raw: Callable[[int, _Se
         assert all(o.result is not None and o.result.already_merged for o in again.outcomes)
     finally:
         central.close()
-    groups = -(-rows // GROUP_ROWS)  # the merge's transactions: a group of bundles each
-    raw_grouped_s = raw(rows, setup, groups)
-    raw_s = raw(rows, setup, 0)
+    raw_grouped_s, raw_cpu = raw(rows, setup, groups)
+    raw_s, _ = raw(rows, setup, 0)
     hash_s = _hash_bundles(setup.bundles)
     rate = rows / merge_s
-    rows_jobs, jobs_s = _merge_with_workers(second_url, setup, folder / "files-jobs")
+    rows_jobs, jobs_s, jobs_cpu, jobs_groups = _merge_with_workers(second_url, setup, folder / "files-jobs")
+    raw_jobs_s = raw(rows, setup, jobs_groups)[0] if jobs_groups != groups else raw_grouped_s
+    client = " (this process; the server's CPU not counted)" if backend == "PostgreSQL" else ""
     print(f"bench_merge: {backend}: {rows} rows merged in {merge_s:.2f}s, re-merged in {remerge_s:.2f}s, "
           f"raw executemany {raw_grouped_s:.2f}s in {groups} transactions ({raw_s:.2f}s in {n}), "
           f"bundles hashed in {hash_s:.2f}s", file=sys.stderr)
@@ -251,9 +270,16 @@ def _merge_figures(backend: str, url: str, folder: Path, raw: Callable[[int, _Se
                "rows/s", rows / raw_grouped_s, f"raw executemany of the same rows in the same {groups} transactions",
                f">= {rows_target:,.0f} rows/s", rate >= rows_target),
         Figure(f"{label} as the command line runs it ({default_jobs()} worker processes verifying ahead): rows/s",
-               rows_jobs / jobs_s, "rows/s", rows / raw_grouped_s,
-               f"raw executemany of the same rows in the same {groups} transactions", f">= {rows_target:,.0f} rows/s",
+               rows_jobs / jobs_s, "rows/s", rows / raw_jobs_s,
+               f"raw executemany of the same rows in the same {jobs_groups} transactions",
+               f">= {rows_target:,.0f} rows/s",
                rows_jobs / jobs_s >= rows_target),
+        # CPU per row: less sensitive than rows/s to other work on a shared machine
+        Figure(f"{label}: CPU per row, one process{client}", merge_cpu * 1e6 / rows, "µs/row", raw_cpu * 1e6 / rows,
+               f"raw executemany of the same rows in the same {groups} transactions{client}", "-", None),
+        Figure(f"{label}: CPU per row with {default_jobs()} worker processes (all processes{client})",
+               jobs_cpu * 1e6 / rows_jobs, "µs/row", raw_cpu * 1e6 / rows,
+               f"raw executemany of the same rows in the same {groups} transactions{client}", "-", None),
         Figure(f"{label}: merge time against raw inserts in the same transactions", merge_s, "s", raw_grouped_s,
                f"raw executemany of the same rows in the same {groups} transactions", "-", None),
         Figure(f"{label}: merge time against raw inserts committed per bundle", merge_s, "s", raw_s,

@@ -586,6 +586,34 @@ def _snapshot_body(central: CentralDB, digest: str) -> Any:
         return session.get(m.ChecklistSnapshot, digest).payload["body"]  # type: ignore[union-attr]
 
 
+_DEDUCTION = {
+    "id": "d1", "inspection_id": "i1", "item_code": "A1", "charged_to": "person", "staff_id": "s1",
+    "department_id": "dep", "is_head": False, "count": 1, "points_each": 1.0, "multiplier": 1.0, "points": 1.0,
+    "note": "", "recorded_at": "2026-01-02T03:04:05Z", "utc_offset_min": 480, "local_month": "2026-01",
+    "device_id": "dev", "seq": 1, "voided_at": None, "void_reason": None, "staff_no": "1001", "staff_name": "张三",
+    "department_code": "D1", "rectification": None, "photos": [], "period": None}
+
+
+@settings(max_examples=300, deadline=None)
+@given(note=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=40),
+       points=st.floats(min_value=0, max_value=100_000, allow_nan=False, allow_infinity=False),
+       each=st.sampled_from([0.0, 1e-05, 9.99e-05, 0.0001, 0.5, 1 / 3, 99.99]))
+def test_the_fast_row_text_is_the_canonical_json(note: str, points: float, each: float) -> None:
+    """rows.py writes flat rows' JSON with pydantic's encoder where its text is Python's: any text (escapes,
+    CJK, emoji, U+2028) and any float must still give the canonical JSON, byte for byte (or the hash changes)."""
+    from inspector_app.core.merge.rows import _ORDINARY, _row
+    from inspector_app.core.sync import bundle_format as fmt
+
+    payload = fmt.DeductionData.model_validate({**_DEDUCTION, "note": note, "points": points, "points_each": each}
+                                               ).model_dump(mode="json")
+    row = _row(m.Deduction, payload, exclude=_ORDINARY, department_id="D1", counted_points=0.0, pay_percent=0.0)
+    expected = canonical({key: value for key, value in payload.items() if key not in _ORDINARY})
+    assert row.payload_json == expected
+    assert row.content_hash == hashlib.sha256(expected.encode("utf-8")).hexdigest()
+    assert row.column("note") == note and row.column("department_id") == "D1"
+    assert row.column("recorded_at") == "2026-01-02 03:04:05.000000"
+
+
 @pytest.mark.parametrize(("iso", "stored"), [
     ("2026-01-02T03:04:05Z", "2026-01-02 03:04:05.000000"),
     ("2026-01-02T03:04:05.500000Z", "2026-01-02 03:04:05.500000"),

@@ -1,7 +1,8 @@
 """A group's new rows into one table, the fastest way each driver offers, inside the caller's transaction.
 
-Rows go to the driver as tuples (a per-table itemgetter, the columns' bind processors applied once), without a
-compiled statement or a dict per row; the payload is the canonical JSON the rows were hashed over, stored as is.
+Rows arrive as the tuples the statement takes (rows.py's Row.params, made where the bundle was verified: times
+already in the columns' stored form, the payload the canonical JSON the rows were hashed over), so nothing is
+worked out here per row: no compiled statement, no dict, no conversion.
 - PostgreSQL: COPY … FROM STDIN on the same connection: psycopg formats the rows in C and the server skips
   a statement's planning and execution per row.
 - SQLite: executemany (a loop in C). Tried and measured slower: one `INSERT … SELECT … FROM json_each(?)` per
@@ -10,85 +11,48 @@ compiled statement or a dict per row; the payload is the canonical JSON the rows
 COPY's driver errors are raised as SQLAlchemy's (IntegrityError …), so retries and quarantine see what any
 statement's errors show.
 
-Times and dates arrive as the bundle dump's ISO text (rows.py) and are written as text in the form the
-columns keep: a naive UTC `YYYY-MM-DD HH:MM:SS.ffffff` (SQLAlchemy's SQLite storage form, which PostgreSQL's
-COPY reads as a timestamp) and `YYYY-MM-DD`. Cutting the text costs 0.4 µs; making a datetime and running it
-through UTCDateTime and the driver's adapter cost about 10 µs, 27,000 times per 20,000 rows.
+Times are written as text in the form the columns keep (rows.stored_utc): a naive UTC
+`YYYY-MM-DD HH:MM:SS.ffffff` (SQLAlchemy's SQLite storage form, which PostgreSQL's COPY reads as a timestamp),
+dates as `YYYY-MM-DD`; booleans and floats as Python's, which both drivers store as SQLAlchemy would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Dialect, TypeDecorator
+from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
 from inspector_app.core.merge import models as m
-from inspector_app.core.merge.rows import Row
+from inspector_app.core.merge.rows import Row, column_names, stored_utc
 
-CONTENT = ("content_hash", "payload")  # last in every statement: they come from the Row, not its columns
-
-
-def stored_utc(iso: str) -> str:
-    """An aware ISO time (pydantic's JSON form: `…T03:04:05.500000Z`, `…T03:04:05Z` or with an offset) as the
-    naive UTC text the columns keep; a `Z` time is cut without parsing."""
-    if len(iso) in (20, 27) and iso[-1] == "Z" and iso[10] == "T":
-        return f"{iso[:10]} {iso[11:19]}.{iso[20:26] or '000000'}"
-    return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _converter(column: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
-    """How a column's value from rows.py is handed to the driver: time text cut to the stored form, date text
-    as it is (already YYYY-MM-DD), anything else through the column type's own bind processor."""
-    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
-    if isinstance(kind, DateTime):
-        return stored_utc
-    if isinstance(kind, Date):
-        return None
-    return column.type.bind_processor(dialect)  # type: ignore[no-any-return]
+__all__ = ["insert_rows", "stored_utc"]
+CONTENT = ("content_hash", "payload")  # last in every statement: Row.params ends with them
 
 
 @dataclass(frozen=True)
 class BulkInsert:
     table: str
     sql: str  # INSERT … VALUES (?, …) or COPY … FROM STDIN
-    take: Callable[[dict[str, Any]], tuple[Any, ...]]  # the row's column values, in the statement's order
-    convert: tuple[tuple[int, Callable[[Any], Any]], ...]
     qmark: bool
 
     @staticmethod
     @lru_cache(maxsize=64)
     def of(table: type[m.Content], dialect: Dialect) -> BulkInsert:
-        columns = [c for c in table.__table__.columns if c.name not in CONTENT]  # type: ignore[attr-defined]
         quote = dialect.identifier_preparer.quote
         name = quote(table.__tablename__)  # type: ignore[attr-defined]
-        names = ", ".join(quote(n) for n in [c.name for c in columns] + list(CONTENT))
-        count = len(columns) + len(CONTENT)
+        keys = column_names(table)
+        names = ", ".join(quote(n) for n in [*keys, *CONTENT])
         qmark = dialect.paramstyle == "qmark"
-        sql = (f"INSERT INTO {name} ({names}) VALUES ({', '.join('?' * count)})" if qmark
+        sql = (f"INSERT INTO {name} ({names}) VALUES ({', '.join('?' * (len(keys) + len(CONTENT)))})" if qmark
                else f"COPY {name} ({names}) FROM STDIN")
-        convert = tuple((n, process) for n, column in enumerate(columns)
-                        if (process := _converter(column, dialect)) is not None)
-        getter = itemgetter(*(c.key for c in columns))
-        take = getter if len(columns) > 1 else lambda values: (getter(values),)
-        return BulkInsert(name, sql, take, convert, qmark)
-
-    def params(self, row: Row) -> tuple[Any, ...]:
-        if not self.convert:
-            return (*self.take(row.columns), row.content_hash, row.payload_json)
-        values = list(self.take(row.columns))
-        for n, process in self.convert:
-            if values[n] is not None:
-                values[n] = process(values[n])
-        return (*values, row.content_hash, row.payload_json)
+        return BulkInsert(name, sql, qmark)
 
     def execute(self, connection: Connection, rows: list[Row]) -> None:
-        values = [self.params(row) for row in rows]
+        values = [row.params for row in rows]
         if self.qmark:
             connection.exec_driver_sql(self.sql, values)
         else:

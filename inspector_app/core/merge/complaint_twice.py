@@ -46,13 +46,13 @@ def charged_twice(rows: Iterable[Row], verified: dict[tuple[str, str, str], list
     if not verified:
         return None
     rows = list(rows)
-    checklists = {row.id: row.columns.get("checklist_id") for row in rows if row.table is m.ChecklistSnapshot}
-    inspections = {row.id: checklists.get(row.columns.get("checklist_hash")) for row in rows
+    checklists = {row.id: row.column("checklist_id") for row in rows if row.table is m.ChecklistSnapshot}
+    inspections = {row.id: checklists.get(row.column("checklist_hash")) for row in rows
                    if row.table is m.Inspection}
     for row in rows:
-        if row.table is not m.Deduction or row.columns.get("voided_at") is not None:
+        if row.table is not m.Deduction or row.column("voided_at") is not None:
             continue
-        columns = row.columns
+        columns = row.columns  # a dict made here, for the few live entries while complaints are verified
         target = columns.get("staff_no") if columns.get("charged_to") == "person" else columns.get("department_id")
         checklist_id = inspections.get(columns.get("inspection_id"))
         for first, last, number in verified.get((checklist_id, columns.get("item_code"), target), ()):

@@ -23,7 +23,12 @@ from inspector_app.core.checklists.models import Checklist, Item
 from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr
 from inspector_app.core.periods import kind_of, landing_month
-from inspector_app.core.scoring import ScoreEntry, entry_points, inspection_result
+from inspector_app.core.scoring import (
+    EntryPoints,
+    ScoreEntry,
+    entry_points,
+    inspection_result,
+)
 from inspector_app.core.scoring.measured import measured_outcome, most_occurrences
 from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync import bundle_format as fmt
@@ -97,6 +102,7 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
                                             id=record.inspection.id))
     items = {item.code: item for item in checklist.items()}
     live = []
+    worked_out: dict[tuple[str, int, str, bool], EntryPoints] = {}
     for deduction in record.deductions:
         item = items.get(deduction.item_code)
         if item is None:
@@ -107,8 +113,14 @@ def recompute(record: fmt.InspectionRecord) -> Recomputed:
                 "Deduction {id}: item {code} of checklist {checklist} is charged only through the complaint "
                 "register once verified, never as a laptop's observation.", id=deduction.id,
                 code=deduction.item_code, checklist=checklist.id))
-        expected = entry_points(checklist, item, deduction.count, deduction.charged_to, deduction.is_head)
-        if (_off(deduction.points, expected.points) or _off(deduction.points_each, expected.points_each)
+        key = (deduction.item_code, deduction.count, deduction.charged_to, deduction.is_head)
+        expected = worked_out.get(key)
+        if expected is None:  # an inspection repeats few (item, count, charged, head) cases: each worked out once
+            expected = worked_out[key] = entry_points(checklist, item, deduction.count, deduction.charged_to,
+                                                      deduction.is_head)
+        if ((deduction.points, deduction.points_each, deduction.multiplier)  # equal: finite and not off
+                != (expected.points, expected.points_each, expected.multiplier)) and (
+                _off(deduction.points, expected.points) or _off(deduction.points_each, expected.points_each)
                 or _off(deduction.multiplier, expected.multiplier)):
             raise Quarantine("bad_points", tr(
                 "Deduction {id}: {stated} points stated, the checklist gives {expected} ({code} × {count}).",

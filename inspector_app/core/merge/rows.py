@@ -4,9 +4,10 @@ The hash is taken over the laptop's own row (the bundle's JSON, children left ou
 the content does and is the same whichever bundle brought the row.
 
 Speed: the whole batch is dumped once by pydantic's Rust core (JSON mode) and the rows are cut out of that
-tree, instead of two dumps per row; time and date columns keep the dump's ISO text (bulk.py writes it in the
-database's own form without making datetime objects: 20,000 rows carry 27,000 of them). The
-canonical JSON is kept (`payload_json`) so it is stored as written, not serialised a second time.
+tree, instead of two dumps per row; time columns are cut from the dump's ISO text to the stored form
+(`stored_utc`) without making datetime objects (20,000 rows carry 27,000 of them). The canonical JSON is kept
+(`payload_json`) so it is stored as written, not serialised a second time. Each row leaves here as the tuple
+the insert takes (Row.params), so a worker process hands back plain tuples and the writer only passes them on.
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple
+from types import UnionType
+from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
+
+from pydantic import AwareDatetime
+from pydantic_core import to_json
+from sqlalchemy import DateTime, Float
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.merge.authorship import check_record
@@ -28,13 +36,17 @@ from inspector_app.core.sync import bundle_format as fmt
 
 
 class Row(NamedTuple):
-    """A tuple, not a frozen dataclass: a merge builds 100,000 of them and a tuple is made in one step."""
+    """A tuple, not a frozen dataclass: a merge builds 100,000 of them and a tuple is made in one step.
+
+    `params` is the row as the insert takes it (bulk.py): the table's columns in their order, times already
+    in the stored form, then the hash and the payload. Worked out here, in the worker process that verified
+    the bundle, so the process that writes only hands it to the driver, and no dict per row crosses over."""
 
     table: type[m.Content]
     id: str
     content_hash: str
-    columns: dict[str, Any]
     payload_json: str  # the canonical JSON the hash is over, stored as is
+    params: tuple[Any, ...]
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -44,6 +56,24 @@ class Row(NamedTuple):
     @property
     def entity(self) -> str:
         return self.table.__tablename__  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def columns(self) -> dict[str, Any]:
+        """Column → value, as the insert writes them."""
+        return dict(zip(_COLUMNS[self.table], self.params))  # the hash and payload at the end are left out
+
+    def column(self, key: str) -> Any:
+        return self.params[_POSITION[self.table][key]]
+
+
+def stored_utc(iso: str) -> str:
+    """An aware ISO time (pydantic's JSON form: `…T03:04:05.500000Z`, `…T03:04:05Z` or with an offset) as the
+    naive UTC text the columns keep; a `Z` time is cut without parsing, one in that form already kept as is."""
+    if len(iso) in (20, 27) and iso[-1] == "Z" and iso[10] == "T":
+        return f"{iso[:10]} {iso[11:19]}.{iso[20:26] or '000000'}"
+    if len(iso) == 26 and iso[10] == " ":
+        return iso
+    return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def content_hash(payload: dict[str, Any]) -> str:
@@ -63,33 +93,41 @@ def member_path(member: fmt.Member) -> str:
 _COLUMNS: dict[type[m.Content], tuple[str, ...]] = {
     table: tuple(c.key for c in table.__table__.columns  # type: ignore[attr-defined]
                  if c.key not in ("content_hash", "payload")) for table in m.CONTENT_TABLES}
-_MODELS: dict[type[m.Content], type[fmt.Model]] = {
-    m.Department: fmt.DepartmentData, m.ChecklistSnapshot: fmt.ChecklistData, m.Inspection: fmt.InspectionData,
-    m.Deduction: fmt.DeductionData, m.Rectification: fmt.RectificationData, m.Photo: fmt.PhotoData,
-    m.HandSignature: fmt.HandSignatureData, m.Document: fmt.DocumentData, m.Measurement: fmt.MeasurementData}
 _CHILDREN = ("photos", "rectification")  # a deduction's, hashed as rows of their own
 _ORDINARY = (*_CHILDREN, "period")  # an ordinary entry is hashed as before monthly rules: same content, same hash
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """How one table's rows are cut from the dump, worked out once: which keys are columns (all of them fields
-    of the model, so always present in its dump: one C-level `itemgetter`)."""
-
-    keys: tuple[str, ...]
-    take: Callable[[dict[str, Any]], tuple[Any, ...]]
-
-    @staticmethod
-    def of(table: type[m.Content]) -> _Plan:
-        fields = _MODELS[table].model_fields
-        keys = tuple(key for key in _COLUMNS[table] if key in fields)
-        getter = itemgetter(*keys)
-        take = getter if len(keys) > 1 else lambda payload: (getter(payload),)
-        return _Plan(keys, take)
+def _of_type(table: type[m.Content], kind: type) -> tuple[int, ...]:
+    """Positions of the table's columns (of _COLUMNS) whose type is `kind`."""
+    columns = {c.key: c.type for c in table.__table__.columns}  # type: ignore[attr-defined]
+    return tuple(n for n, key in enumerate(_COLUMNS[table])
+                 if isinstance(getattr(columns[key], "impl", columns[key]), kind))
 
 
-_PLANS = {table: _Plan.of(table) for table in m.CONTENT_TABLES}
+_TIMES = {table: _of_type(table, DateTime) for table in m.CONTENT_TABLES}
+_FLOATS = {table: _of_type(table, Float) for table in m.CONTENT_TABLES}
+def column_names(table: type[m.Content]) -> tuple[str, ...]:
+    """The table's column names in Row.params' order (the hash and the payload follow them)."""
+    return tuple(table.__table__.columns[key].name for key in _COLUMNS[table])  # type: ignore[attr-defined]
+
+
+_POSITION = {table: {key: n for n, key in enumerate(keys)} for table, keys in _COLUMNS.items()}
+_TAKE = {table: itemgetter(*keys) for table, keys in _COLUMNS.items()}  # every table has several columns
 _ORDER = {table: n for n, table in enumerate(m.CONTENT_TABLES)}
+
+
+def _params(table: type[m.Content], columns: dict[str, Any], digest: str, text: str) -> tuple[Any, ...]:
+    """The insert's values (see Row): times cut to the stored form (bulk.stored_utc), floats as floats."""
+    values = _TAKE[table](columns)
+    if _TIMES[table] or _FLOATS[table]:
+        values = list(values)
+        for n in _TIMES[table]:
+            if values[n] is not None:
+                values[n] = stored_utc(values[n])
+        for n in _FLOATS[table]:
+            if values[n] is not None:
+                values[n] = float(values[n])
+    return (*values, digest, text)
 
 
 def _encoder() -> Callable[[Any], str]:
@@ -106,28 +144,88 @@ _canonical = _encoder()
 _sha256 = hashlib.sha256
 
 
+_FLAT: dict[type[m.Content], type[fmt.Model]] = {  # models whose dump is flat: text, numbers, booleans, null
+    m.Inspection: fmt.InspectionData, m.Deduction: fmt.DeductionData, m.Rectification: fmt.RectificationData,
+    m.Photo: fmt.PhotoData, m.HandSignature: fmt.HandSignatureData, m.Document: fmt.DocumentData}
+_PLAIN_FLOATS = (1e-4, 1e16)  # where pydantic's float text is Python's repr (below: 0.00001, Python 1e-05)
+
+
+_SCALARS = (str, int, float, bool, type(None), date, datetime, uuid.UUID, AwareDatetime)
+
+
+def _kinds(annotation: Any) -> set[Any]:
+    """The plain types a field's annotation allows (through Optional, unions, Annotated and Literal)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin is Literal:
+        return {type(value) for value in get_args(annotation)}
+    if origin is Union or origin is UnionType:
+        return set().union(*(_kinds(arg) for arg in get_args(annotation)))
+    return {annotation}
+
+
+@lru_cache(maxsize=32)
+def _flat_plan(table: type[m.Content], exclude: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[..., Any],
+                                                                          tuple[int, ...]] | None:
+    """(sorted keys, their getter, positions of float fields) of a flat model's dump with `exclude` left out;
+    None when a field left in may hold a list, a mapping or a model (their keys would need sorting too)."""
+    fields = _FLAT[table].model_fields
+    keys = tuple(sorted(key for key in fields if key not in exclude))
+    kinds = {key: _kinds(fields[key].annotation) for key in keys}
+    if not all(kind in _SCALARS for key in keys for kind in kinds[key]):
+        return None
+    floats = tuple(n for n, key in enumerate(keys) if float in kinds[key])
+    return keys, itemgetter(*keys), floats
+
+
+def _flat_json(table: type[m.Content], payload: dict[str, Any], exclude: tuple[str, ...]) -> bytes | None:
+    """The canonical JSON of a flat row by pydantic's Rust encoder (2.5× Python's), its keys put in order by one
+    getter; None when a float is outside the range where both write the same text (Python's `canonical` then).
+    Same bytes as `canonical` otherwise: compact, UTF-8 kept, the same escapes (test_merge checks every table)."""
+    plan = _flat_plan(table, exclude)
+    if plan is None:
+        return None
+    keys, take, floats = plan
+    values = take(payload)
+    low, high = _PLAIN_FLOATS
+    for n in floats:
+        value = values[n]
+        if value and not low <= abs(value) < high:
+            return None
+    return to_json(dict(zip(keys, values, strict=True)))
+
+
 def _row(table: type[m.Content], payload: dict[str, Any], exclude: tuple[str, ...] = (), **extra: Any) -> Row:
-    """`payload`: one model's JSON-mode dump (children in `exclude` left out); columns typed from it."""
-    plan = _PLANS[table]
-    columns = dict(zip(plan.keys, plan.take(payload), strict=True))
-    if extra:
-        columns.update(extra)
-    if exclude:
-        payload = payload.copy()
-        for key in exclude:
-            del payload[key]
-    text = _canonical(payload)
-    return Row(table, str(columns["id"]), _sha256(text.encode()).hexdigest(), columns, text)
+    """`payload`: one model's JSON-mode dump (children in `exclude` left out); its columns, then `extra`'s
+    (which win: the department's roster code over the laptop's id)."""
+    columns = {**payload, **extra} if extra else payload
+    data = _flat_json(table, payload, exclude) if table in _FLAT else None
+    if data is not None:
+        text = data.decode()
+    else:
+        if exclude:
+            payload = payload.copy()
+            for key in exclude:
+                del payload[key]
+        text = _canonical(payload)
+        data = text.encode()
+    digest = _sha256(data).hexdigest()
+    return Row(table, str(columns["id"]), digest, text, _params(table, columns, digest, text))
+
+
+_NO_BODY = {"inspections": {"__all__": {"checklist": {"body"}}}}  # dumped once: recompute has its text (10 KB)
 
 
 def _snapshot_row(checklist: dict[str, Any], body_text: str) -> Row:
     """A checklist snapshot's row, its canonical JSON put together from the body's, which recompute encoded
-    and checked against the hash already ("body" sorts first of its keys)."""
-    rest = _canonical({key: value for key, value in checklist.items() if key != "body"})
+    and checked against the hash already ("body" sorts first of its keys); `checklist`: dumped without it."""
+    rest = _canonical(checklist)
     text = f'{{"body":{body_text},{rest[1:]}'
-    plan = _PLANS[m.ChecklistSnapshot]
-    columns = dict(zip(plan.keys, plan.take(checklist), strict=True), id=checklist["content_hash"])
-    return Row(m.ChecklistSnapshot, checklist["content_hash"], _sha256(text.encode()).hexdigest(), columns, text)
+    digest = _sha256(text.encode()).hexdigest()
+    key = checklist["content_hash"]
+    return Row(m.ChecklistSnapshot, key, digest, text,
+               _params(m.ChecklistSnapshot, {**checklist, "id": key}, digest, text))
 
 
 def _file(member: str | None, members: dict[str, fmt.Member]) -> str | None:
@@ -149,11 +247,11 @@ def bundle_rows(manifest: fmt.Manifest, data: fmt.BatchData) -> list[Row]:
     def add(row: Row) -> None:
         key = (row.table, row.id)
         held = rows.get(key)
-        if held is None or (row.table is m.Department and held.columns["name"] == held.id):
+        if held is None or (row.table is m.Department and held.column("name") == held.id):
             rows[key] = row  # a department's name beats the placeholder one of its people brought
 
     codes = department_codes(data)
-    inspections = data.model_dump(mode="json")["inspections"]
+    inspections = data.model_dump(mode="json", exclude=_NO_BODY)["inspections"]
     signer = manifest.inspector.staff_no
     for record, model in zip(inspections, data.inspections, strict=True):
         check_record(model, signer)  # authorship.py: the signer's own work, every row where it belongs
@@ -200,5 +298,6 @@ def department_row(code: str, name: str, kind: str) -> Row:
     """A department as the central database keeps it: by code; its hash over code, name and kind only."""
     payload = {"code": code, "name": name, "kind": kind}
     text = _canonical(payload)
-    return Row(m.Department, code, _sha256(text.encode()).hexdigest(),
-               {"id": code, "code": code, "name": name, "kind": kind}, text)
+    digest = _sha256(text.encode()).hexdigest()
+    return Row(m.Department, code, digest, text,
+               _params(m.Department, {"id": code, "code": code, "name": name, "kind": kind}, digest, text))

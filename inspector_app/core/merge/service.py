@@ -113,7 +113,7 @@ def prepare(verified: VerifiedBundle, files_dir: Path | str, bundle_hash: str = 
                     bundle_rows(verified.manifest, verified.data), verified.anchor)
 
 
-def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[str, str], str]:
+def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[type[m.Content], str], str]:
     """(table, id) -> content hash of every row of the group the database holds: one query per table
     (PostgreSQL: `= ANY(array)`, the array sent as one JSON text), or per CHUNK ids (SQLite's IN list)."""
     wanted: dict[type[m.Content], set[str]] = {}
@@ -122,7 +122,7 @@ def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[
             wanted.setdefault(row.table, set()).add(row.id)
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
-    known: dict[tuple[str, str], str] = {}
+    known: dict[tuple[type[m.Content], str], str] = {}
     for table, ids in wanted.items():
         entity, keys = _ENTITY[table], sorted(ids)
         head = f"SELECT id, content_hash FROM {quote(entity)} WHERE id"
@@ -133,7 +133,7 @@ def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[
             # one JSON text, not a Python list psycopg would dump element by element (100,000 ids: 0.3 s)
             chunks = [(f"{head} = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))", (json.dumps(keys),))]
         for sql, params in chunks:
-            known.update({(entity, key): digest for key, digest in connection.exec_driver_sql(sql, params)})
+            known.update({(table, key): digest for key, digest in connection.exec_driver_sql(sql, params)})
     return known
 
 
@@ -185,7 +185,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         inserted = unchanged = 0
         conflicts: list[ConflictRef] = []
         for row in item.rows:
-            key = (row.entity, row.id)
+            key = (row.table, row.id)
             current = known.get(key)
             if current is None:
                 new_rows.setdefault(row.table, []).append(row)
@@ -195,7 +195,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                 unchanged += 1
             elif row.table is m.Department:  # by code: another laptop's name for it is no conflict
                 unchanged += 1
-                if row.columns["name"] != row.id:
+                if row.column("name") != row.id:
                     renames.setdefault(row.id, row)
             else:
                 conflicts.append(ConflictRef(row.entity, row.id))
@@ -223,17 +223,17 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
             insert_rows(connection, table, new_rows[table])  # bulk.py: COPY, or one JSON insert
     for code, row in renames.items():  # a department first seen through one of its people gets its name
         connection.execute(update(m.Department).where(m.Department.id == code, m.Department.name == code)
-                           .values(name=row.columns["name"], kind=row.columns["kind"],
+                           .values(name=row.column("name"), kind=row.column("kind"),
                                    content_hash=row.content_hash, payload=row.payload))
     if new_conflicts:
         _insert_conflicts(session, new_conflicts)
-    late = [row for row in new_rows.get(m.Deduction, ()) if row.columns["local_month"] in closed]
+    late = [row for row in new_rows.get(m.Deduction, ()) if row.column("local_month") in closed]
     if late:  # entries of a month the office closed: the next open month carries them (office/month.py)
         connection.execute(insert(m.Adjustment), [
-            {"deduction_id": row.id, "entry_month": row.columns["local_month"], "kind": "added",
+            {"deduction_id": row.id, "entry_month": row.column("local_month"), "kind": "added",
              "found_at": now, "carried_by": None} for row in late])
-    late_values = [(row.id, landing_month(row.columns["period"])) for row in new_rows.get(m.Measurement, ())
-                   if row.columns["monthly"] and landing_month(row.columns["period"]) in closed]
+    late_values = [(row.id, landing_month(row.column("period"))) for row in new_rows.get(m.Measurement, ())
+                   if row.column("monthly") and landing_month(row.column("period")) in closed]
     if late_values:  # a period rule's value after its month closed: it may withdraw what the month counted
         connection.execute(insert(m.LateMeasurement), [
             {"measurement_id": row_id, "entry_month": month, "found_at": now} for row_id, month in late_values])

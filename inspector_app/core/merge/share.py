@@ -39,6 +39,7 @@ from inspector_app.core.sync.verify import Limits, Quarantine
 
 GROUP_BUNDLES = 200  # bundles looked up together, and at most merged in one transaction
 GROUP_ROWS = 20_000  # … or fewer, once their rows reach this many (64 / 5,000 were 15–25% slower)
+WRITE_WHILE_WAITING = 5_000  # with worker processes: rows written at once rather than waiting for the next bundle
 LOCK_NAME = ".merge.lock"
 LOCK_TIMEOUT = 120  # seconds: another merge holds the lock only while it moves one bundle
 log = logging.getLogger(__name__)
@@ -130,6 +131,9 @@ class _Run:
     unset: bundles named on the command line, only reported. The next window's verification is started
     before this one's groups are written, so worker processes (jobs > 1) work while the database does; and a
     group is written in a thread (writer.py) while this one verifies the next, its bundles archived after.
+    With workers a group is also written once the next bundle is not ready and WRITE_WHILE_WAITING rows are
+    there, so this process writes while the workers verify instead of waiting for a whole group (which left
+    it idle for the first group and the workers idle for the last).
     """
 
     def __init__(self, central: CentralDB, preparer: Preparer, share: Share | None):
@@ -178,8 +182,11 @@ class _Run:
         elif digest in window.merged:  # byte-identical to a bundle verified and merged already: nothing to check
             self.done(index, path, MergeResult(window.merged[digest], already_merged=True))
         else:
+            pending = window.pending[index]
+            if self.pending_rows >= WRITE_WHILE_WAITING and not pending.ready():
+                self.flush()  # the workers are behind: write the rows here rather than wait for them idle
             try:
-                outcome = window.pending[index]()
+                outcome = pending()
             except FileNotFoundError:
                 if path.exists():
                     raise  # something else is missing: the share or the files folder failed

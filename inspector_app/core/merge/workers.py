@@ -29,7 +29,21 @@ from inspector_app.core.sync.verify import Limits, Quarantine, SignerCache, open
 
 Outcome = Prepared | Quarantine
 log = logging.getLogger(__name__)
-Pending = Callable[[], Outcome]  # the bundle's outcome, waited for (or worked out) when called
+
+
+class Pending:
+    """A bundle's outcome, waited for (or worked out here) when called; `ready`: calling would not wait for a
+    worker (always, without workers)."""
+
+    def __init__(self, get: Callable[[], Outcome], future: Future | None = None):
+        self._get, self._future = get, future
+
+    def __call__(self) -> Outcome:
+        return self._get()
+
+    def ready(self) -> bool:
+        return self._future is None or self._future.done()
+
 
 
 def start_method() -> str:
@@ -93,10 +107,10 @@ class Preparer:
     def submit(self, path: Path, digest: str) -> Pending:
         """Start (with workers) or schedule (without) the work for one bundle."""
         if self.pool is None:
-            return lambda: _prepare(path, digest, self.trusted, self.files, self.limits, self.signers)
+            return Pending(lambda: _prepare(path, digest, self.trusted, self.files, self.limits, self.signers))
         future = self.pool.submit(_work, str(path), digest)
         self.futures.append(future)
-        return lambda: _received(future)
+        return Pending(lambda: _received(future), future)
 
     def close(self) -> None:
         """Drop work not started (a stopped run); wait for the rest, whose results are simply not used."""
