@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest

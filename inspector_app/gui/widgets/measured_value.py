@@ -13,7 +13,14 @@ from datetime import date
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from inspector_app.core.checklists.models import Item, Threshold
 from inspector_app.core.i18n import language, tr
