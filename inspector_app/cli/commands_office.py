@@ -126,7 +126,7 @@ def office_pay_list_cmd(args: argparse.Namespace) -> int:
         path = write_pay_list_xlsx(pay, target, lang=language())
     print(tr("Pay list {month} written to {path}: {persons} staff, {departments} departments, {entries} entries.",
              month=month, path=path, persons=len(pay.people()),
-             departments=len([d for d in pay.summary.departments if d.own_points]), entries=len(pay.lines)))
+             departments=len(pay.departments()), entries=len(pay.lines)))
     return 0
 
 

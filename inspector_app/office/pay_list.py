@@ -58,6 +58,19 @@ class PersonPay:
 
 
 @dataclass(frozen=True)
+class DepartmentPay:
+    """What the 审计科 takes off one department's pay (its own points, not its staff's) plus corrections."""
+
+    code: str
+    name: str
+    points: float
+    pay_percent: float
+    carried_points: float
+    carried_pay: float
+    total_pay: float  # capped at 100%
+
+
+@dataclass(frozen=True)
 class PayList:
     month: str
     summary: MonthlySummary
@@ -86,6 +99,27 @@ class PayList:
                 person.department_code if person else first.department_code,  # type: ignore[union-attr]
                 person.department if person else first.department,  # type: ignore[union-attr]
                 person.occurrences if person else 0, person.points if person else 0.0, own_pay, points, pay,
+                clamp_percent(round(own_pay + pay, ROUND))))
+        return found
+
+    def departments(self) -> list[DepartmentPay]:
+        """Every department with its own points this month or a correction of its own carried, by code."""
+        carried: dict[str, list[PayLine]] = {}
+        for line in self.adjustments:
+            if not line.staff_no:
+                carried.setdefault(line.department_code, []).append(line)
+        own = {d.code: d for d in self.summary.departments if d.own_points}
+        found = []
+        for code in sorted(own.keys() | carried.keys()):
+            department, extra = own.get(code), carried.get(code, [])
+            if department is None and not any(line.points for line in extra):
+                continue
+            points = round(sum(line.points for line in extra), ROUND)
+            pay = round(sum(line.pay_percent for line in extra), ROUND)
+            own_pay = department.pay_percent if department else 0.0
+            found.append(DepartmentPay(
+                code, department.name if department else extra[0].department,
+                department.own_points if department else 0.0, own_pay, points, pay,
                 clamp_percent(round(own_pay + pay, ROUND))))
         return found
 
@@ -257,14 +291,14 @@ def sheets(pay: PayList, lang: str) -> list[tuple[str, list[str], Sequence[Seque
 
     people = [[p.staff_no, p.name, p.department_code, p.department, p.occurrences, p.points, p.pay_percent,
                p.carried_points, p.carried_pay, p.total_pay] for p in pay.people()]
-    departments = [[d.code, d.name, d.own_points, d.pay_percent] for d in sorted(
-        (d for d in pay.summary.departments if d.own_points), key=lambda d: d.code)]
+    departments = [[d.code, d.name, d.points, d.pay_percent, d.carried_points, d.carried_pay, d.total_pay]
+                   for d in pay.departments()]
     return [
         (t("Staff"), [t("Staff no."), t("Name"), t("Code"), t("Department / window"), t("Occurrences"),
                       t("Points"), t("Pay deducted %"), t("Correction points"), t("Correction pay %"),
                       t("Total pay deducted %")], people),
-        (t("Departments"), [t("Code"), t("Department / window"), t("Department points"), t("Pay deducted %")],
-         departments),
+        (t("Departments"), [t("Code"), t("Department / window"), t("Department points"), t("Pay deducted %"),
+                            t("Correction points"), t("Correction pay %"), t("Total pay deducted %")], departments),
         (t("Entries"), line_header(lang), [_line_row(line) for line in pay.lines]),
         (t("Corrections"), [t("Month"), *line_header(lang)],
          [[line.month, *_line_row(line)] for line in pay.adjustments]),

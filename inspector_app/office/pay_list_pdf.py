@@ -59,7 +59,8 @@ def render_pay_list(pay: PayList, *, hospital: str, office: str, lang: str = "zh
     total_pay = sum(p.total_pay for p in pay.people())
     intro = t("Closed on {date}. {persons} staff members and {departments} departments lose performance pay "
               "(1 point = 1%); {entries} entries of the month, {corrections} corrections of earlier months.",
-              date=long_date(closed_on, lang), persons=len(people[2]), departments=len(departments[2]),
+              date=long_date(closed_on, lang), persons=len([p for p in pay.people() if p.total_pay > 0]),
+              departments=len([d for d in pay.departments() if d.total_pay > 0]),
               entries=len(entries[2]), corrections=len(corrections[2]))
     story: list[Flowable] = [
         *title_block(hospital, title, number, lang, t("To the audit department")),
@@ -69,14 +70,14 @@ def render_pay_list(pay: PayList, *, hospital: str, office: str, lang: str = "zh
                    [15, 15, 19, 26, 14, 12, 14, 14, 14, 16], "llllcrrrrr", t("No staff member lost pay this month.")),
         para(t("Total pay deducted: {total}%.", total=points(total_pay)), s["small"]),
         Spacer(1, 4 * mm), heading(t("2. Departments")),
-        data_table(departments[1], [_cells(list(r), {2, 3}) for r in departments[2]], [20, 80, 35, 35], "llrr",
-                   t("No department lost pay this month.")),
+        data_table(departments[1], [_cells(list(r), {2, 3, 4, 5, 6}) for r in departments[2]],
+                   [18, 52, 20, 20, 20, 20, 20], "llrrrrr", t("No department lost pay this month.")),
     ]
     if corrections[2]:
         story += [Spacer(1, 4 * mm), heading(t("3. Corrections of closed months")),
-                  data_table([corrections[1][i] for i in (0, 1, 2, 3, 5, 6, 11, 12)],
-                             [_cells([r[i] for i in (0, 1, 2, 3, 5, 6, 11, 12)], {6, 7}) for r in corrections[2]],
-                             [16, 20, 16, 18, 28, 14, 16, 18], "lllllcrr")]
+                  data_table([corrections[1][i] for i in (0, 1, 2, 3, 5, 6, 7, 11, 12)],
+                             [_cells([r[i] for i in (0, 1, 2, 3, 5, 6, 7, 11, 12)], {7, 8}) for r in corrections[2]],
+                             [14, 18, 12, 14, 22, 10, 44, 12, 14], "lllllclrr")]
     story += [Spacer(1, 4 * mm), heading(t("4. Entries of the month")),
               data_table([entries[1][i] for i in (0, 1, 2, 4, 5, 8, 9, 10, 11)],
                          [_cells([r[i] for i in (0, 1, 2, 4, 5, 8, 9, 10, 11)], {7, 8}) for r in entries[2]],

@@ -193,6 +193,9 @@ def test_a_record_reaching_a_closed_quarter_month_is_a_correction(hospital: dict
         for code in ("W-REG", "W-ADM"):
             accounted = _row(frozen, code).own_points + sum(c.points for c in carried if c.department_code == code)
             assert accounted == _row(now, code).own_points
+        # the department table carries them too (it listed only the month's own points before)
+        departments = {d.code: d for d in pay_list(central, "2026-04").departments()}
+        assert (departments["W-ADM"].carried_points, departments["W-REG"].carried_points) == (-2.0, 0.0)
         # closing April freezes the same corrections, and May carries none of them again
         close_month(central, "2026-04", closed_by="王主任", today=date(2026, 5, 3), force=True)
         assert sorted(c.points for c in pay_list(central, "2026-04").adjustments) == [-2.0, -2.0, 2.0]
