@@ -120,6 +120,7 @@ def write_streamed_sheets(book: Any, sheets: Iterable[Sheet], *, sample: int = 1
                            if n < len(row) and row[n] is not None), default=0)
             sheet.column_dimensions[get_column_letter(n + 1)].width = min(60, max(8, longest + 2))
         sheet.freeze_panes = "A2"
+        _print_setup(sheet, title_rows="1:1")
         cells = [text_cell(sheet, value, streamed=True) for value in header]
         for cell in cells:
             cell.font = Font(bold=True)
@@ -129,6 +130,20 @@ def write_streamed_sheets(book: Any, sheets: Iterable[Sheet], *, sample: int = 1
             sheet.append([text_cell(sheet, value, streamed=True) for value in row])
 
 
+def _print_setup(sheet: Any, *, title_rows: str) -> None:
+    """Printed on A4 landscape, one page wide, the header row repeated on every page (a wide sheet otherwise
+    prints a column or two per page)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet.print_title_rows = title_rows
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+
+
 def add_printable_sheet(book: Any, title: str, caption: str, header: Sequence[Any], rows: Iterable[Sequence[Any]],
                         *, footer: str = "&P / &N", widest: int = 60) -> Any:
     """A sheet meant to be printed: a title row (`caption`, e.g. the month) over the table, columns as wide as
@@ -136,7 +151,6 @@ def add_printable_sheet(book: Any, title: str, caption: str, header: Sequence[An
     the header row repeated on every printed page, A4 landscape fitted to one page wide, page numbers."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     sheet = book.create_sheet(title[:31])
     columns = max(len(header), 1)
@@ -172,12 +186,7 @@ def add_printable_sheet(book: Any, title: str, caption: str, header: Sequence[An
     _fit_caption(sheet, caption, columns)
     sheet.freeze_panes = "A3"
     sheet.auto_filter.ref = f"A2:{last}{max(sheet.max_row, 2)}"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    _print_setup(sheet, title_rows="2:2")
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     sheet.oddFooter.center.text = footer

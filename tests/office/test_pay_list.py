@@ -231,12 +231,14 @@ def test_the_database_writes_each_line_as_python_would(central: tuple[CentralDB,
 
 
 def _late_entry(session, month: str) -> None:
-    """A copy of an entry of `month` merged after its close: an Adjustment, as merge/rows.py writes it."""
+    """A copy of an ordinary entry of `month` merged after its close: an Adjustment, as merge/rows.py writes it
+    (a period rule's late record is carried as the difference it makes: test_quarterly_rules.py)."""
     import uuid
     from datetime import datetime, timezone
 
     D = m.Deduction
-    entry = session.scalars(select(D).where(D.local_month == month, D.voided_at.is_(None)).order_by(D.id)).first()
+    entry = session.scalars(select(D).where(D.local_month == month, D.voided_at.is_(None), D.period.is_(None))
+                            .order_by(D.id)).first()
     late = D(**{c.key: getattr(entry, c.key) for c in D.__table__.columns if c.key != "id"}, id=str(uuid.uuid4()))
     session.add(late)
     session.flush()
