@@ -103,7 +103,6 @@ class WorkspaceLoader:
         try:  # warm-up only: a failure here surfaces again, properly reported, when the window uses it
             _ = ws.library
             current_roster(ws)
-            import inspector_app.gui.main_window  # noqa: F401 - its imports, so building it is quick
         except Exception:  # noqa: BLE001, S110
             pass
         self._delivery.ready.emit(ws)
@@ -144,6 +143,9 @@ class QuickStart:
         if after_shown is not None:
             after_shown()
         self.loader.start()
+        # the main window's Qt modules are imported here, on the GUI thread, while the loader opens the store:
+        # PySide's import hook is not to run in a second thread while this one works (a crash seen once)
+        import inspector_app.gui.main_window  # noqa: F401
         return self.app.exec()
 
     def _ready(self, ws: Any) -> None:
