@@ -127,17 +127,12 @@ def overdue_in(session: Session, today: date, lang: str = "zh") -> list[OverdueI
                          for i in ledger_in(session, status="overdue", today=today, lang=lang)), today)
 
 
-def corrections_in(session: Session, month: str, closed: bool, lang: str = "zh") -> list[Correction]:
-    """Entries of closed months merged after their close that this month carries (its pay list's corrections)."""
+def corrections_in(session: Session, month: str, closed_at: datetime | None, lang: str = "zh") -> list[Correction]:
+    """The corrections of closed months this month carries (its pay list's: `closed_at` None while it is open)."""
     return [Correction(line.month, line.date, line.department or line.department_code,
                        f"{line.name}（{line.staff_no}）" if line.staff_no else "", line.item_code, line.item_text,
                        line.points, line.pay_percent)
-            for line in carried_lines(session, month, _closed_at(session, month) if closed else None, lang)]
-
-
-def _closed_at(session: Session, month: str) -> datetime | None:
-    close = session.get(m.MonthClose, month)
-    return close.closed_at if close is not None else None
+            for line in carried_lines(session, month, closed_at, lang)]
 
 
 def _live(session: Session, month: str) -> list[Any]:
@@ -208,12 +203,14 @@ def central_content(central: CentralDB, month: str, *, hospital: str, office: st
     """The month's bulletin over every merged inspection; overdue rectifications as of `today`."""
     month = parse_month(month)
     with central.read() as session:
-        closed = session.get(m.MonthClose, month) is not None
+        close = session.get(m.MonthClose, month)
+        closed = close is not None
         opened = ledger_in(session, status="open", today=today, lang=lang)
         problems, cases = problems_in(session, month, lang)
         return BulletinContent(hospital, office, month, today, month_summary_in(session, month),
                                repeat_problems_in(session, month, lang), overdue_in(session, today, lang),
-                               corrections_in(session, month, closed, lang), provisional=not closed,
+                               corrections_in(session, month, close.closed_at if close else None, lang),
+                               provisional=not closed,
                                previous=month_summary_in(session, lookback(month, 1)[0]),
                                open_rectifications=len(opened), complaints=bulletin_lines(session, month, lang),
                                grouped_problems=problems, chosen_cases=cases)

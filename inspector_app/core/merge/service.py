@@ -232,11 +232,13 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
         connection.execute(insert(m.Adjustment), [
             {"deduction_id": row.id, "entry_month": row.column("local_month"), "kind": "added",
              "found_at": now, "carried_by": None} for row in late])
-    late_values = [(row.id, landing_month(row.column("period"))) for row in new_rows.get(m.Measurement, ())
-                   if row.column("monthly") and landing_month(row.column("period")) in closed]
-    if late_values:  # a period rule's value after its month closed: it may withdraw what the month counted
-        connection.execute(insert(m.LateMeasurement), [
-            {"measurement_id": row_id, "entry_month": month, "found_at": now} for row_id, month in late_values])
+    if closed:  # a period rule's value after its month closed: it may withdraw what the month counted
+        landed = [(row.id, landing_month(row.column("period"))) for row in new_rows.get(m.Measurement, ())
+                  if row.column("monthly")]
+        late_values = [{"measurement_id": row_id, "entry_month": month, "found_at": now}
+                       for row_id, month in landed if month in closed]
+        if late_values:
+            connection.execute(insert(m.LateMeasurement), late_values)
     return results
 
 
