@@ -43,6 +43,7 @@ from inspector_app.core.workspace import Workspace
 from inspector_app.gui.imports import TABLES
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operations
+from inspector_app.gui.style import styled
 
 
 def _named(widget: QWidget, name: str) -> QWidget:
@@ -87,7 +88,7 @@ class ProfilePage(QWizardPage):
         for edit in (self.passphrase, self.repeat):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.verdict = QLabel()
-        self.verdict.setObjectName("passphraseVerdict")
+        styled(self.verdict, "passphraseVerdict")
         self.verdict.setWordWrap(True)
         self.form = QFormLayout(self)
         for edit in (self.name, self.staff_no, self.passphrase, self.repeat):

@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.core.paths import resources_dir
-from inspector_app.gui.style import style_sheet
+from inspector_app.gui.style import restyle
 
 FONT_FILE = "wqy-microhei.ttc"
 _families: list[str] = []  # installed once per process: the UI font, the bundled face, the rare-character faces
@@ -34,7 +34,7 @@ def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[
     font.setFamilies(list(dict.fromkeys(_families)))
     font.setPointSize(point_size)
     app.setFont(font)
-    app.setStyleSheet(style_sheet(point_size))  # its sizes follow the font; setting it again re-polishes all
+    restyle(point_size)  # its sizes follow the font (on the widgets it styles, not the application)
     return _families
 
 

@@ -45,6 +45,7 @@ from inspector_app.gui.pages.record_page import RecordPage
 from inspector_app.gui.pages.start_page import StartPage
 from inspector_app.gui.reports import ReportActions
 from inspector_app.gui.shortcuts import SHORTCUTS, ShortcutSheet
+from inspector_app.gui.style import styled
 from inspector_app.gui.sync_actions import SyncActions
 from inspector_app.gui.training import TrainingMode, add_training_menu
 
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
     def _build(self, inspection_id: str | None = None) -> None:
         self.setWindowTitle(tr("Service inspection — {hospital}", hospital=self.ctx.ws.settings.hospital))
         self.nav = QListWidget()
-        self.nav.setObjectName("nav")
+        styled(self.nav, "nav")
         self.nav.setAccessibleName(tr("Sections of the app"))
         self.nav.addItems([tr(name) for name in PAGES])
         self.nav.ensurePolished()  # the style sheet's font and padding, before measuring the names
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
+        bar = styled(self.statusBar())
         for child in bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if child.objectName().startswith("status_"):
                 bar.removeWidget(child)

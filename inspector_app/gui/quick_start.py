@@ -30,6 +30,7 @@ from inspector_app.core.i18n import tr
 from inspector_app.core.start_snapshot import StartSnapshot
 from inspector_app.gui.navigation import PAGES
 from inspector_app.gui.pages.start_page import StartPage
+from inspector_app.gui.style import styled
 
 
 def menu_titles() -> list[str]:
@@ -46,7 +47,7 @@ class QuickStartWindow(QMainWindow):
         self.setObjectName("quickStartWindow")
         self.setWindowTitle(tr("Service inspection — {hospital}", hospital=snapshot.hospital))
         nav = QListWidget()
-        nav.setObjectName("nav")
+        styled(nav, "nav")
         nav.setAccessibleName(tr("Sections of the app"))
         nav.addItems([tr(name) for name in PAGES])
         nav.setFixedWidth(max(130, nav.sizeHintForColumn(0) + 40))

@@ -45,7 +45,8 @@ def test_font_size_applies_at_once_with_the_style_sheet(main_window, qtbot):
     main_window.ctx.changes.settings.emit()
     app = QApplication.instance()
     assert app.font().pointSize() == 16
-    assert "font-size: 17pt" in app.styleSheet()  # the page list follows the base size
+    assert "font-size: 17pt" in main_window.nav.styleSheet()  # the page list follows the base size
+    assert not app.styleSheet()  # set on the few widgets it styles: the item views paint without it
     button = main_window.record_page.findChild(QPushButton, "recordButton")
     assert button.font().pointSize() == 16
     total = main_window.record_page.findChild(QLabel, "runningTotal")

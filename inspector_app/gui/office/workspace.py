@@ -33,6 +33,7 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.office.common import CENTRAL_DIR, available, files_dir
 from inspector_app.gui.operations import Operation, Progress
+from inspector_app.gui.style import styled
 from inspector_app.gui.widgets.buttons import push_button
 
 # (tab module in gui/office, class, office service it shows): built only when that service exists
@@ -106,7 +107,7 @@ class OfficeWorkspace(QMainWindow):
         self.cancel_button.setAccessibleName(tr("Cancel what is loading"))
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.statusBar().addWidget(self.message, 1)
+        styled(self.statusBar()).addWidget(self.message, 1)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._shortcuts()

@@ -55,6 +55,7 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.models import EntriesModel, deduction_text, item_basis_text
 from inspector_app.gui.pages.start_page import short_title
+from inspector_app.gui.style import styled
 from inspector_app.gui.thumbnails import show_thumbnails
 from inspector_app.gui.undo import RecordCommand, VoidCommand
 from inspector_app.gui.widgets.buttons import push_button
@@ -111,10 +112,10 @@ class RecordPage(QWidget):
     # -- layout -------------------------------------------------------------------------------------------
     def _build(self) -> None:
         self.header = QLabel()
-        self.header.setObjectName("inspectionHeader")
+        styled(self.header, "inspectionHeader")
         self.header.setWordWrap(True)
         self.total = QLabel()
-        self.total.setObjectName("runningTotal")
+        styled(self.total, "runningTotal")
         self.total.setAccessibleName(tr("Running total"))
         self.finish_button = push_button(tr("Finish inspection…"), tr("Finish inspection"),
                                          lambda: self.state and self.finish_requested.emit(self.state.id))
@@ -153,10 +154,10 @@ class RecordPage(QWidget):
         add_photo = push_button(tr("Add photo…"), tr("Add photo from a file"), self._add_photo_file)
         paste_photo = push_button(tr("Paste photo"), tr("Paste photo from the clipboard"), self._paste_photo)
         self.preview_label = QLabel()
-        self.preview_label.setObjectName("preview")
+        styled(self.preview_label, "preview")
         self.preview_label.setWordWrap(True)
         self.history_warning = QLabel()  # the person ticked already has this item open, or had it last time
-        self.history_warning.setObjectName("historyWarning")
+        styled(self.history_warning, "historyWarning")
         self.history_warning.setWordWrap(True)
         self.history_warning.setAccessibleName(tr("Warning from the department's history"))
         self.history_warning.setVisible(False)

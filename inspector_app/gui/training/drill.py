@@ -51,6 +51,7 @@ from inspector_app.core.training.packs import LinePoints, line_points
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.messages import confirm, show_error
 from inspector_app.gui.models import deduction_text
+from inspector_app.gui.style import styled
 from inspector_app.gui.training.result import (
     DrillResult,
     complaint_text,
@@ -129,7 +130,7 @@ class DrillDialog(QDialog):
         self.measured = MeasuredValue(months=False, changed=self._update_preview)  # what a measured item takes
         self.measured.widget.setVisible(False)
         self.preview = QLabel()
-        self.preview.setObjectName("preview")
+        styled(self.preview, "preview")
         self.preview.setWordWrap(True)
         record = push_button(tr("Record deduction (Enter)"), tr("Record deduction"), self.record,
                              object_name="recordButton")

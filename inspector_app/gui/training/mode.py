@@ -23,7 +23,7 @@ from inspector_app.core.training.mode import (
 )
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.messages import show_error
-from inspector_app.gui.style import training_style
+from inspector_app.gui.style import styled, training_style
 
 if TYPE_CHECKING:
     from inspector_app.gui.main_window import MainWindow
@@ -51,16 +51,18 @@ class TrainingMode:
             self.banner.setParent(None)
             self.banner.deleteLater()
             self.banner = None
-        window.setStyleSheet(training_style(window.ctx.ws.settings.font_size) if self.active else "")
+        # the accent on the page list and the banner only: a sheet on the window would put every widget under
+        # Qt's slower style-sheet style (gui/style.py)
+        styled(window.nav, extra=training_style if self.active else None)
         if not self.active:
             return
         window.setWindowTitle(window.windowTitle() + " — " + tr("Training mode"))
         label = QLabel(tr("Training mode — nothing is sent to the office"))
-        label.setObjectName("trainingBanner")
+        styled(label, "trainingBanner", extra=training_style)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setAccessibleName(tr("Training mode banner"))
         self.banner = QToolBar(tr("Training mode"))
-        self.banner.setObjectName("trainingBar")
+        styled(self.banner, "trainingBar", extra=training_style)
         self.banner.setMovable(False)
         self.banner.setFloatable(False)
         self.banner.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)

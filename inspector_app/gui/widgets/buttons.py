@@ -10,6 +10,8 @@ from collections.abc import Callable
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
+from inspector_app.gui.style import styled
+
 
 def push_button(text: str, accessible_name: str, slot: Callable[..., object] | SignalInstance | None = None, *,
                 default: bool = False, object_name: str = "") -> QPushButton:
@@ -17,7 +19,7 @@ def push_button(text: str, accessible_name: str, slot: Callable[..., object] | S
     button = QPushButton(text)
     button.setAccessibleName(accessible_name)
     if object_name:
-        button.setObjectName(object_name)
+        styled(button, object_name)
     if default:
         button.setDefault(True)
     if slot is not None:
