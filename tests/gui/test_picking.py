@@ -105,3 +105,22 @@ def test_the_department_box_finds_by_pinyin_initials(main_window, qtbot):
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert start.department.currentData() == "W-REG"
     assert QApplication.activePopupWidget() is None
+
+
+def test_the_department_and_the_people_exclude_each_other_without_disabling_the_list(main_window, qtbot):
+    page = open_round(main_window, qtbot, department="W-REG")
+    who = page.who
+    qtbot.keyClicks(page.items.search, "A6")
+    qtbot.keyClick(page.items.search, Qt.Key.Key_Return)
+    qtbot.keyClicks(who.people, "zhx")
+    qtbot.keyClick(who.find, Qt.Key.Key_Return)
+    assert who.ticked() == ["1002"]
+    who.department.setFocus()
+    key(qtbot, "Space")  # the department instead: the person is unticked, the list stays usable
+    assert who.department.isChecked() and who.ticked() == [] and who.people.isEnabled()
+    assert all(who.people.item(i).checkState() == Qt.CheckState.Unchecked for i in range(who.people.count()))
+    who.people.setFocus()
+    key(qtbot, "Space")  # a person instead: the department is unticked
+    assert not who.department.isChecked() and len(who.ticked()) == 1
+    key(qtbot, "Return")
+    assert len(page.state.live_entries) == 1 and "科室" not in page.state.live_entries[0].who

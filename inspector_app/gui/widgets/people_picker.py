@@ -1,7 +1,10 @@
 """Who a deduction is charged to: people ticked in a list (space or click), or the department instead.
 
 Shared by the record page and the training drill, so both follow the same rule: an item charged to the
-department ticks and locks "Charge the department" until an item charged to people is picked.
+department ticks and locks "Charge the department" until an item charged to people is picked. Otherwise
+the two exclude each other: ticking the department clears the people, ticking a person clears the
+department. The list is not disabled while the department is charged: enabling and disabling it repainted
+every row at each entry of a ward round (the form resets after each one), about a millisecond a keypress.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ class PeoplePicker(QWidget):
         self.people.setAccessibleName(tr("People to charge"))
         # long names are cut with "…" and shown whole as tooltips: no sideways scroll bar under the list
         self.people.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.people.itemChanged.connect(lambda _: self.changed.emit())
+        self.people.itemChanged.connect(self._person_changed)
         self.department = QCheckBox(tr("Charge the department"))  # short: the entry column fits 1024 px
         self.department.setAccessibleName(tr("Charge the department"))
         self.department.toggled.connect(self._department_toggled)
@@ -95,6 +98,7 @@ class PeoplePicker(QWidget):
         """An item charged to the department ticks (and locks) 'the department'."""
         department_only = charge_to is ChargeTo.DEPARTMENT
         self.department.setEnabled(not department_only)
+        self.people.setEnabled(not department_only)  # nobody can be charged for this item
         if department_only:
             self.department.setChecked(True)
         elif self._forced:
@@ -156,15 +160,25 @@ class PeoplePicker(QWidget):
         """Untick everybody; the department stays charged only when the item allows nothing else."""
         if self.find.text():
             self.find.clear()
+        self._untick_people()
+        if not self._forced:
+            self.department.setChecked(False)
+
+    def _untick_people(self) -> None:
         self.people.blockSignals(True)
         for i in range(self.people.count()):
             entry = self.people.item(i)
             if entry.checkState() != Qt.CheckState.Unchecked:  # only those ticked: each change repaints
                 entry.setCheckState(Qt.CheckState.Unchecked)
         self.people.blockSignals(False)
-        if not self._forced:
-            self.department.setChecked(False)
 
     def _department_toggled(self, on: bool) -> None:
-        self.people.setEnabled(not on)
+        if on:
+            self._untick_people()  # the department instead of the people ticked
+        self.changed.emit()
+
+    def _person_changed(self, entry: QListWidgetItem) -> None:
+        if entry.checkState() == Qt.CheckState.Checked and self.department.isChecked() and not self._forced:
+            self.department.setChecked(False)  # a person instead of the department (emits changed)
+            return
         self.changed.emit()
