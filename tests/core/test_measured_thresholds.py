@@ -57,3 +57,20 @@ def test_a_measurement_runs_inside_the_callers_batch(demo_workspace: Workspace) 
     with recorder.batch():
         record_measurement(recorder, inspection, NewMeasurement("SV2", {0: 40}, recorded_at=day))
     assert stored() == (before[0] + 1, before[1] + 1)
+
+
+def test_units_read_in_both_languages(bundled_library) -> None:  # noqa: ANN001
+    """A threshold's unit follows the language: 2次 in Chinese, "2 times" in English (the checklists write
+    units in Chinese only); every unit the shipped checklists use has an English form."""
+    from inspector_app.core.checklists.models import _ENGLISH_UNITS, unit_text
+    from inspector_app.core.scoring.measured import describe
+
+    units = {t.unit for checklist in bundled_library for item in checklist.items() for t in item.thresholds}
+    assert units - {"%"} and units - {"%"} <= set(_ENGLISH_UNITS), units
+    assert unit_text("次", "zh", 2) == "次" and unit_text("次", "en", 2) == " times" and unit_text("次", "en", 1) == " time"
+    assert unit_text("%", "en", 90) == "%"
+    item = next(item for checklist in bundled_library for item in checklist.items()
+                if item.thresholds and item.thresholds[0].unit == "次")
+    english = describe(item, {0: 0}, "en")
+    assert "次" not in english and " times" in english, english
+    assert "次" in describe(item, {0: 0}, "zh")

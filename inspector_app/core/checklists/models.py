@@ -193,6 +193,21 @@ EXAMPLES = {"points": "扣个人 {n} 分、每起扣 {n} 分", "multiplier": "�
             "days": "限期 {n} 天", "score": "{n} 分"}
 
 
+# the checklists' units (forms/*.yaml, written in Chinese) in English: (after 1, after other numbers)
+_ENGLISH_UNITS = {"次": (" time", " times"), "遍": (" time", " times"), "人": (" person", " people"),
+                  "天": (" day", " days"), "个月": (" month", " months"), "小时": (" hour", " hours"),
+                  "分钟": (" min", " min"), "类": (" kind", " kinds"), "种": (" kind", " kinds"), "个": ("", "")}
+
+
+def unit_text(unit: str, lang: str, value: float | None = None) -> str:
+    """A threshold's unit after a number: as written in Chinese, in English from the table above (a unit
+    not in it is kept, after a space); "%" in both."""
+    if lang == "zh" or not unit or unit == "%":
+        return unit
+    one, many = _ENGLISH_UNITS.get(unit, (" " + unit, " " + unit))
+    return one if value == 1 else many
+
+
 class Threshold(Strict):
     """A measurable requirement, e.g. 满意度 ≥ 90%."""
 
@@ -200,6 +215,10 @@ class Threshold(Strict):
     op: Literal[">=", ">", "<=", "<", "=="]
     value: float
     unit: str = ""
+
+    def unit_in(self, lang: str, value: float | None = None) -> str:
+        """The unit as written after a number in `lang`: 次 in Chinese; " times" (" time" after 1) in English."""
+        return unit_text(self.unit, lang, value)
 
     def holds(self, measured: float) -> bool:
         return {

@@ -116,8 +116,9 @@ def describe(item: Item, values: Mapping[int, float], lang: str | None = None) -
     parts = []
     for index, value in sorted(values.items()):
         threshold = item.thresholds[index]
-        parts.append(tr_lang(lang, "{metric}: measured {value}{unit} (required {op} {required}{unit})",
-                             metric=threshold.metric.get(lang), value=f"{value:g}", unit=threshold.unit,
+        parts.append(tr_lang(lang, "{metric}: measured {value}{unit} (required {op} {required}{required_unit})",
+                             metric=threshold.metric.get(lang), value=f"{value:g}",
+                             unit=threshold.unit_in(lang, value), required_unit=threshold.unit_in(lang, threshold.value),
                              op=threshold.op.replace(">=", "≥").replace("<=", "≤"),
                              required=f"{threshold.value:g}"))
     return ("；" if lang == "zh" else "; ").join(parts)

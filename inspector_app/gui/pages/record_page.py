@@ -358,7 +358,8 @@ class RecordPage(QWidget):
         if item.guidance:
             lines.append(f"<p>{item.guidance.get(lang)}</p>")
         for threshold in item.thresholds:
-            lines.append(f"<p>{threshold.metric.get(lang)} {threshold.op} {threshold.value:g}{threshold.unit}</p>")
+            lines.append(f"<p>{threshold.metric.get(lang)} {threshold.op} {threshold.value:g}"
+                         f"{threshold.unit_in(lang, threshold.value)}</p>")
         cited = self.state.checklist.citation(item.source.file, lang)
         lines.append(f"<p style='color:#555'>{tr('Source')}: {escape(cited)} {escape(item.source.section)} "
                      f"「{escape(item.source.quote)}」</p>")

@@ -47,8 +47,10 @@ def values_text(item: Item, values: dict[int, float] | None) -> str:
     """87% / 1次、55%: the values typed, with their units."""
     if not values:
         return "—"
-    return "、".join(f"{value:g}{item.thresholds[index].unit}" for index, value in sorted(values.items())
-                     if index < len(item.thresholds))
+    lang = language()
+    return ("、" if lang == "zh" else ", ").join(
+        f"{value:g}{item.thresholds[index].unit_in(lang, value)}" for index, value in sorted(values.items())
+        if index < len(item.thresholds))
 
 
 def _verdict(passed: bool | None) -> str:

@@ -67,7 +67,8 @@ CHOOSER = {"month": "Month checked", "quarter": "Quarter checked", "half-year": 
 def requirement(threshold: Threshold) -> str:
     """满意度 (≥ 90%): the metric and what is required."""
     op = threshold.op.replace(">=", "≥").replace("<=", "≤")
-    return f"{threshold.metric.get(language())} ({op} {threshold.value:g}{threshold.unit})"
+    lang = language()
+    return f"{threshold.metric.get(lang)} ({op} {threshold.value:g}{threshold.unit_in(lang, threshold.value)})"
 
 
 class _Field:
@@ -142,7 +143,7 @@ class MeasuredValue:
             field.row.setVisible(index < len(thresholds))
             if index < len(thresholds):
                 field.metric.setText(requirement(thresholds[index]))
-                field.unit.setText(thresholds[index].unit)
+                field.unit.setText(thresholds[index].unit_in(language()).strip())
         kind = self.item.period if self.months and self.item is not None else "visit"
         ruled = kind != "visit"
         self.month_label.setVisible(ruled)
