@@ -38,7 +38,6 @@ from inspector_app.core.paths import resources_dir
 FONT = "WQYMicroHei"
 # Full-width punctuation that must never begin a line in Chinese (reportlab's list has the Japanese set:
 # it lacks ，；：！？ and the closing quotes, so a wrapped note could start a line with "，").
-CANNOT_START_LINE = "，；：！？”’》〉」』】〕）"
 FONT_FILE = "wqy-microhei.ttc"
 # nothing to draw: line breaks and tabs are layout, variation selectors and zero-width marks pick or join
 # glyphs (reportlab cannot apply them: the base character prints)
@@ -291,17 +290,10 @@ def draw_text(canvas: object, x: float, y: float, text: str, font: str, size: fl
 
 
 def _chinese_line_breaking() -> None:
-    """Teach reportlab's CJK wrapping the Chinese punctuation rules.
+    """Chinese punctuation rules for reportlab's CJK wrapping (core/documents/cjk_lines.py)."""
+    from inspector_app.core.documents import cjk_lines
 
-    Both wrapping paths read a module global on every line: textsplit's (one-style paragraphs) and the
-    copy paragraph.py imported (mixed styles), so both are extended.
-    """
-    from reportlab.lib import textsplit
-    from reportlab.platypus import paragraph
-
-    for module in (textsplit, paragraph):
-        missing = "".join(ch for ch in CANNOT_START_LINE if ch not in module.ALL_CANNOT_START)
-        module.ALL_CANNOT_START += missing
+    cjk_lines.install()
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:

@@ -1,0 +1,68 @@
+"""Chinese line breaking in the documents (标点避头尾): no line starts with a closing mark or ends with an
+opening one, at most one mark hangs in the margin, numbers are not cut, and no text is lost or reordered."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+
+from inspector_app.core.documents.cjk_lines import CANNOT_END, CANNOT_START, word_split
+from inspector_app.core.documents.fonts import FONT, register_fonts
+from inspector_app.core.documents.official import official_styles
+
+NOTICE_LINE = ("整改期限自本通知印发之日（2026年12月3日）起计算，最迟至2026年12月10日。请按期完成整改，"
+               "填写整改回执（附件1），经科室负责人签字后报送综合办公室。")
+WIDTH = 156 * 72 / 25.4  # the official text block, 156 mm
+
+
+def _lines(text: str, style_name: str = "body") -> list[str]:
+    paragraph = Paragraph(text, official_styles()[style_name])
+    paragraph.wrap(WIDTH, 10_000)
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:
+        return ["".join(words) for _space, words in lines]
+    return ["".join(frag.text for frag in line.words) for line in lines]
+
+
+def test_the_notice_line_that_began_with_a_comma():
+    lines = _lines(NOTICE_LINE)
+    assert "".join(lines) == NOTICE_LINE
+    assert not any(line[0] in CANNOT_START for line in lines[1:]), lines
+    assert not any(line[-1] in CANNOT_END for line in lines), lines
+    assert lines[1].endswith("（附件") and lines[2].startswith("1），"), lines  # reportlab's own: a line "，经…"
+
+
+def test_nothing_runs_past_the_margin_but_one_hanging_mark():
+    register_fonts()
+    size = official_styles()["body"].fontSize
+    for space, line in word_split(NOTICE_LINE * 3, WIDTH, FONT, size):
+        overflow = stringWidth(line, FONT, size) - WIDTH
+        assert overflow <= 0.01 or (line[-1] in CANNOT_START and overflow <= stringWidth(line[-1], FONT, size))
+        assert abs(space - (WIDTH - stringWidth(line, FONT, size))) < 0.01
+
+
+_CHINESE = st.sampled_from(list("整改期限自本通知印发之日起计算最迟至请按期完成填写回执经科室负责人签字后报送综合办公"))
+_MARKS = st.sampled_from(list("，。、；：？！）》」（《「“”"))
+_LATIN = st.sampled_from(list("0123456789A"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_CHINESE, _CHINESE, _CHINESE, _MARKS, _LATIN), min_size=1, max_size=160),
+       st.integers(min_value=3, max_value=40))
+def test_no_line_starts_with_a_closing_mark_whatever_the_text(chars, per_line):
+    """Any mix of characters and marks at any width: the text comes back whole and in order, and a line
+    starts with a closing mark only where nothing else was possible (a run of marks longer than a line)."""
+    register_fonts()
+    size = 16.0
+    text = "".join(chars)
+    width = per_line * stringWidth("中", FONT, size)
+    lines = [line for _space, line in word_split(text, width, FONT, size)]
+    assert "".join(lines) == text
+    for before, line in zip(lines, lines[1:]):
+        if line[0] in CANNOT_START or before[-1] in CANNOT_END:
+            # only when the previous line could not give a character: all of it marks or an unbroken number
+            assert all(char in CANNOT_START + CANNOT_END or char.isascii() for char in before[1:]), (before, line)
+        hung = before[-1] in CANNOT_START and stringWidth(before, FONT, size) > width + 0.01
+        assert not hung or stringWidth(before[:-1], FONT, size) <= width + 0.01, before
