@@ -25,6 +25,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="artifacts/screens")
     parser.add_argument("--size", default="1366x768")
+    parser.add_argument("--font-size", type=int, default=None, help="the font size setting (11–16)")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
     from PySide6.QtCore import Qt
@@ -48,6 +49,8 @@ def main() -> int:
             generate(ws, 80, seed=4, days=75)
             ws.update_settings(language=lang, inspector={"name": "王督查" if lang == "zh" else "Wang",
                                                          "staff_no": "D001"})
+            if args.font_size:
+                ws.update_settings(font_size=args.font_size)
             window = create_main_window(ws)
             window.resize(width, height)
             window.show()
