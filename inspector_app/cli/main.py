@@ -139,12 +139,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_stdio()
     argv = list(sys.argv[1:] if argv is None else argv)
     initial_language()
-    early = argparse.ArgumentParser(add_help=False)
-    early.add_argument("--lang", choices=("zh", "en"))
-    known, _ = early.parse_known_args(argv)
-    if known.lang:
-        set_language(known.lang)
-    args = window_only(argv) or build_parser().parse_args(argv)
+    args = window_only(argv)  # the window: no argument parser to build (~7 ms of its start)
+    if args is None:
+        early = argparse.ArgumentParser(add_help=False)
+        early.add_argument("--lang", choices=("zh", "en"))
+        known, _ = early.parse_known_args(argv)
+        if known.lang:
+            set_language(known.lang)
+        args = build_parser().parse_args(argv)
+    elif args.lang:
+        set_language(args.lang)
     handler: Handler = getattr(args, "handler", run_gui)
     try:
         if os.environ.get(TEST_CRASH_ENV):  # the crash-report test (the module loads only when needed)

@@ -78,12 +78,12 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
         return None
     font_size = settings.get("font_size")
     size = font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11
-    install_font(app, size, rare=False)  # the faces for rare characters wait for the main window…
+    install_font(app, size, rare=False, sheet=False)  # the faces for rare characters wait for the main window…
     if needs_rare_faces(snapshot.texts()):  # …unless a name on the first screen needs them
-        install_font(app, size)
+        install_font(app, size, sheet=False)
     geometry = settings.get("window_geometry")
     return QuickStart(app, data_dir, snapshot, geometry if isinstance(geometry, str) else None,
-                      lambda ws: _show_main_window(app, ws, args))
+                      lambda ws: _show_main_window(app, ws, args), size)
 
 
 def run(args: argparse.Namespace) -> int:

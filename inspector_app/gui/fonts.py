@@ -19,10 +19,12 @@ _families: list[str] = []  # installed once per process: the UI font, the bundle
 _rare_installed: list[bool] = []
 
 
-def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[str]:
+def install_font(app: QApplication, point_size: int, rare: bool = True, sheet: bool = True) -> list[str]:
     """Register the bundled CJK font (once) and use it after the platform's UI font, so Chinese always
     renders; also the place the font size setting takes effect. `rare=False` leaves the faces for rare
-    characters (~25 ms) to a later call: the quick start's first screen, when nothing on it needs them."""
+    characters (~25 ms) to a later call: the quick start's first screen, when nothing on it needs them.
+    `sheet=False` leaves the style sheet to a later call too: the quick start window puts it on its navigation
+    list alone, the one widget it styles (an application-wide sheet costs its first screen ~13 ms)."""
     if not _families:
         font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
         _families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])
@@ -34,7 +36,8 @@ def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[
     font.setFamilies(list(dict.fromkeys(_families)))
     font.setPointSize(point_size)
     app.setFont(font)
-    app.setStyleSheet(style_sheet(point_size))  # its sizes follow the font; setting it again re-polishes all
+    if sheet:
+        app.setStyleSheet(style_sheet(point_size))  # its sizes follow the font; setting it again re-polishes all
     return _families
 
 

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import tr
 from inspector_app.core.start_snapshot import StartSnapshot
 from inspector_app.gui.navigation import PAGES
-from inspector_app.gui.pages.start_page import StartPage
+from inspector_app.gui.pages.start_page import SnapshotStartPage
+from inspector_app.gui.style import DEFAULT_POINT_SIZE, style_sheet
 
 
 def menu_titles() -> list[str]:
@@ -41,18 +42,19 @@ def menu_titles() -> list[str]:
 class QuickStartWindow(QMainWindow):
     """The main window's look with only the start page working, filled from the snapshot."""
 
-    def __init__(self, snapshot: StartSnapshot, geometry: str | None):
+    def __init__(self, snapshot: StartSnapshot, geometry: str | None, point_size: int = DEFAULT_POINT_SIZE):
         super().__init__()
         self.setObjectName("quickStartWindow")
         self.setWindowTitle(tr("Service inspection — {hospital}", hospital=snapshot.hospital))
         nav = QListWidget()
         nav.setObjectName("nav")
+        nav.setStyleSheet(style_sheet(point_size))  # the one widget here the sheet styles (see install_font)
         nav.setAccessibleName(tr("Sections of the app"))
         nav.addItems([tr(name) for name in PAGES])
         nav.setFixedWidth(max(130, nav.sizeHintForColumn(0) + 40))
         nav.setCurrentRow(0)
         nav.setEnabled(False)
-        self.start_page = StartPage(None, snapshot=snapshot)
+        self.start_page = SnapshotStartPage(None, snapshot=snapshot)
         self.start_page.waiting.connect(self._waiting)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -127,11 +129,11 @@ class QuickStart:
     """
 
     def __init__(self, app: QApplication, data_dir: Path, snapshot: StartSnapshot, geometry: str | None,
-                 open_window: Callable[[Any], QMainWindow]):
+                 open_window: Callable[[Any], QMainWindow], point_size: int = DEFAULT_POINT_SIZE):
         self.app, self.open_window = app, open_window
         self.ws: Any = None
         self.window: QMainWindow | None = None
-        self.quick = QuickStartWindow(snapshot, geometry)
+        self.quick = QuickStartWindow(snapshot, geometry, point_size)
         self.loader = WorkspaceLoader(data_dir, self._ready, self._failed)
 
     def exec(self, after_shown: Callable[[], object] | None = None) -> int:
