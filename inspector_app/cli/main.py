@@ -13,9 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspector_app import __version__
-from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import initial_language, set_language, tr
-from inspector_app.core.logs import command_logging
 from inspector_app.core.paths import resolve_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
@@ -159,31 +157,42 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.data_dir = str(_training_data_dir(args.data_dir))
         if handler is run_gui:  # the window sets up its own log once it shows
             return handler(args)
+        from inspector_app.core.logs import command_logging  # not on the window's path (see _failed)
+
         with command_logging(resolve_data_dir(args.data_dir)):
             return handler(args)
-    except InputError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        return exc.exit_code
-    except AppError as exc:
-        print(tr("Error: {message}", message=exc), file=sys.stderr)
-        return exc.exit_code
     except KeyboardInterrupt:
         print(tr("Cancelled."), file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
+    except Exception as exc:  # noqa: BLE001 - sorted out by _failed: the user's mistakes, or a bug
+        return _failed(exc, args)
+
+
+def _failed(exc: Exception, args: argparse.Namespace) -> int:
+    """A plain line for what the user can fix, a crash report for a bug; called while `exc` is handled.
+
+    core.errors is imported here, not at the top: the window's start does not need it before its first screen,
+    and its dataclass (Problem) with the dataclasses module costs that screen ~7 ms."""
+    from inspector_app.core.errors import AppError, InputError
+
+    if isinstance(exc, InputError):
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, AppError):
+        print(tr("Error: {message}", message=exc), file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, BrokenPipeError):  # output piped into `head` and closed early: not an error of ours
         sys.stderr.close()
         return 0
-    except PermissionError as exc:  # a file open in Excel or WPS, or a folder we may not write to
+    if isinstance(exc, PermissionError):  # a file open in Excel or WPS, or a folder we may not write to
         from inspector_app.core.files import cannot_write_message
 
         message = cannot_write_message(exc)
-        if message is None:
-            return _crashed(args)
-        print(tr("Error: {message}", message=message), file=sys.stderr)
-        return 1
-    except Exception:  # noqa: BLE001 - a bug, not a user mistake: a crash report for the office
-        return _crashed(args)
+        if message is not None:
+            print(tr("Error: {message}", message=message), file=sys.stderr)
+            return 1
+    return _crashed(args)  # a bug, not a user mistake: a crash report for the office
 
 
 CRASH_EXIT = 4

@@ -8,8 +8,7 @@ level, so the quick start window can show this page before SQLAlchemy has loaded
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.start_snapshot import Choice, StartSnapshot, snapshot_of
 from inspector_app.gui.messages import show_error
@@ -54,8 +52,7 @@ def short_title(title: str) -> str:
     return _TITLE_ENDS.split(title, maxsplit=1)[0].strip() or title
 
 
-@dataclass(frozen=True)
-class StartForm:
+class StartForm(NamedTuple):  # not a dataclass: see core/start_snapshot.py
     """What the user has chosen or typed so far (handed from the quick start window to the real one)."""
 
     checklist: str | None
@@ -168,6 +165,7 @@ class SnapshotStartPage(QWidget):
     def _draft_choices(self) -> list[Choice]:
         if self.ctx is None:
             return list(self.snapshot.drafts) if self.snapshot else []
+        from inspector_app.core.errors import AppError  # not at the top: see the page's start() below
         from inspector_app.core.inspections import InspectionFilter, list_inspections
 
         library, lang = self.ctx.ws.library, language()
@@ -294,6 +292,8 @@ class SnapshotStartPage(QWidget):
         if self.ctx is None:
             self._wait(("start", None))
             return
+        # core.errors not at the top: its dataclass (Problem) and the dataclasses module cost the quick start ~7 ms
+        from inspector_app.core.errors import AppError
         from inspector_app.core.recording import NewInspection, Recorder
 
         profile = self.ctx.ws.settings.inspector
