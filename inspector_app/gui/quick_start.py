@@ -11,13 +11,14 @@ Only PySide6 and stdlib-light modules are imported at module level here; keep it
 
 from __future__ import annotations
 
+import binascii
 import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -66,11 +67,20 @@ class QuickStartWindow(QMainWindow):
         for title in menu_titles():
             self.menuBar().addMenu(title).setEnabled(False)
         self.statusBar().showMessage(tr("Opening your data…"))
-        if not (geometry and self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))):
+        if not (geometry and self.restoreGeometry(_geometry_bytes(geometry))):
             self.resize(1280, 760)
 
     def _waiting(self) -> None:
         self.statusBar().showMessage(tr("Opening your data… it continues by itself in a moment."))
+
+
+def _geometry_bytes(geometry: str) -> bytes:
+    """The saved window geometry (base64), decoded without making QByteArray's class (~1 ms of the first screen);
+    b"" when damaged, which restoreGeometry refuses (the window then takes its default size)."""
+    try:
+        return binascii.a2b_base64(geometry.encode("ascii"))
+    except (ValueError, UnicodeError):  # binascii.Error is a ValueError
+        return b""
 
 
 class _Delivery(QObject):
