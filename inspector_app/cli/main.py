@@ -157,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.data_dir = str(_training_data_dir(args.data_dir))
         if handler is run_gui:  # the window sets up its own log once it shows
             return handler(args)
-        from inspector_app.core.logs import command_logging  # not on the window's path (see _failed)
+        # not on the window's path (see _failed)
+        from inspector_app.core.logs import command_logging
 
         with command_logging(resolve_data_dir(args.data_dir)):
             return handler(args)

@@ -88,7 +88,8 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
 def _after_shown(app: QApplication, data_dir: Path) -> None:
     """What the quick start does once its window is on screen (the ordinary start before its window): the
     icon, Qt's own catalogue and the log file."""
-    from inspector_app.core.logs import setup_logging  # not before the quick start's first screen
+    # not before the quick start's first screen
+    from inspector_app.core.logs import setup_logging
 
     brand_application(app)
     setup_logging(data_dir)

@@ -8,7 +8,6 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
-
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -19,8 +18,9 @@ from inspector_app.core.i18n import on_language_change, tr
 from inspector_app.core.paths import resources_dir
 
 if TYPE_CHECKING:
+    # made when used: the quick start shows its window first (QIcon's class alone ~4-6 ms)
     from PySide6.QtCore import QTranslator
-    from PySide6.QtGui import QIcon  # made when the icon is: the quick start shows its window first (~6 ms)
+    from PySide6.QtGui import QIcon
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,8 @@ def install_crash_handler(data_dir: Path) -> None:
             QMessageBox,  # not on the quick start path (see gui/messages.py)
         )
 
-        from inspector_app.core.errors import AppError  # nor this (its dataclass: see gui/pages/start_page.py)
+        # nor this (its dataclass: see gui/pages/start_page.py)
+        from inspector_app.core.errors import AppError
 
         if isinstance(value, AppError):  # expected, already in plain words
             QMessageBox.warning(None, tr("Cannot do that"), str(value) + "\n\n" + tr("Details are in the log file."))

@@ -165,7 +165,8 @@ class SnapshotStartPage(QWidget):
     def _draft_choices(self) -> list[Choice]:
         if self.ctx is None:
             return list(self.snapshot.drafts) if self.snapshot else []
-        from inspector_app.core.errors import AppError  # not at the top: see the page's start() below
+        # core.errors not at the top: see start() below
+        from inspector_app.core.errors import AppError
         from inspector_app.core.inspections import InspectionFilter, list_inspections
 
         library, lang = self.ctx.ws.library, language()
