@@ -13,9 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inspector_app import __version__
-from inspector_app.core.errors import AppError, InputError
 from inspector_app.core.i18n import initial_language, set_language, tr
-from inspector_app.core.logs import command_logging
 from inspector_app.core.paths import resolve_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
@@ -139,12 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_stdio()
     argv = list(sys.argv[1:] if argv is None else argv)
     initial_language()
-    early = argparse.ArgumentParser(add_help=False)
-    early.add_argument("--lang", choices=("zh", "en"))
-    known, _ = early.parse_known_args(argv)
-    if known.lang:
-        set_language(known.lang)
-    args = window_only(argv) or build_parser().parse_args(argv)
+    args = window_only(argv)  # the window: no argument parser to build (~7 ms of its start)
+    if args is None:
+        early = argparse.ArgumentParser(add_help=False)
+        early.add_argument("--lang", choices=("zh", "en"))
+        known, _ = early.parse_known_args(argv)
+        if known.lang:
+            set_language(known.lang)
+        args = build_parser().parse_args(argv)
+    elif args.lang:
+        set_language(args.lang)
     handler: Handler = getattr(args, "handler", run_gui)
     try:
         if os.environ.get(TEST_CRASH_ENV):  # the crash-report test (the module loads only when needed)
@@ -155,31 +157,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.data_dir = str(_training_data_dir(args.data_dir))
         if handler is run_gui:  # the window sets up its own log once it shows
             return handler(args)
+        # not on the window's path (see _failed)
+        from inspector_app.core.logs import command_logging
+
         with command_logging(resolve_data_dir(args.data_dir)):
             return handler(args)
-    except InputError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        return exc.exit_code
-    except AppError as exc:
-        print(tr("Error: {message}", message=exc), file=sys.stderr)
-        return exc.exit_code
     except KeyboardInterrupt:
         print(tr("Cancelled."), file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
+    except Exception as exc:  # noqa: BLE001 - sorted out by _failed: the user's mistakes, or a bug
+        return _failed(exc, args)
+
+
+def _failed(exc: Exception, args: argparse.Namespace) -> int:
+    """A plain line for what the user can fix, a crash report for a bug; called while `exc` is handled.
+
+    core.errors is imported here, not at the top: the window's start does not need it before its first screen,
+    and its dataclass (Problem) with the dataclasses module costs that screen ~7 ms."""
+    from inspector_app.core.errors import AppError, InputError
+
+    if isinstance(exc, InputError):
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, AppError):
+        print(tr("Error: {message}", message=exc), file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, BrokenPipeError):  # output piped into `head` and closed early: not an error of ours
         sys.stderr.close()
         return 0
-    except PermissionError as exc:  # a file open in Excel or WPS, or a folder we may not write to
+    if isinstance(exc, PermissionError):  # a file open in Excel or WPS, or a folder we may not write to
         from inspector_app.core.files import cannot_write_message
 
         message = cannot_write_message(exc)
-        if message is None:
-            return _crashed(args)
-        print(tr("Error: {message}", message=message), file=sys.stderr)
-        return 1
-    except Exception:  # noqa: BLE001 - a bug, not a user mistake: a crash report for the office
-        return _crashed(args)
+        if message is not None:
+            print(tr("Error: {message}", message=message), file=sys.stderr)
+            return 1
+    return _crashed(args)  # a bug, not a user mistake: a crash report for the office
 
 
 CRASH_EXIT = 4

@@ -54,10 +54,12 @@ def catalog(lang: str) -> dict[str, str]:
         return {}
     merged: dict[str, str] = {}
     folder = resources_dir() / "i18n"
-    # <lang>.json plus one <lang>.<area>.json per area of the code, so modules keep their own catalogs
-    for path in sorted(folder.glob(f"{lang}.json")) + sorted(folder.glob(f"{lang}.*.json")):
-        with path.open(encoding="utf-8") as handle:
-            merged.update(json.load(handle))
+    # <lang>.json, then one <lang>.<area>.json per area of the code, so modules keep their own catalogs; listed
+    # and read as bytes, without pathlib's glob and the text layer (the window's first screen waits for this)
+    names = sorted(name for name in os.listdir(folder) if name.startswith(f"{lang}.") and name.endswith(".json"))
+    for name in sorted(names, key=lambda name: name != f"{lang}.json"):
+        with open(folder / name, "rb") as handle:
+            merged.update(json.loads(handle.read()))
     return merged
 
 

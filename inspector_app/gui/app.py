@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import LANGUAGE_ENV, LANGUAGES, language, set_language, tr
-from inspector_app.core.logs import setup_logging
 from inspector_app.core.paths import resolve_data_dir
 from inspector_app.core.start_snapshot import read_settings, read_snapshot
 from inspector_app.gui.desktop import (
     brand_application,
     install_crash_handler,
+    name_application,
     smoke_exit,
 )
 from inspector_app.gui.fonts import install_font, needs_rare_faces
@@ -86,25 +85,33 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
                       lambda ws: _show_main_window(app, ws, args))
 
 
+def _after_shown(app: QApplication, data_dir: Path) -> None:
+    """What the quick start does once its window is on screen (the ordinary start before its window): the
+    icon, Qt's own catalogue and the log file."""
+    # not before the quick start's first screen
+    from inspector_app.core.logs import setup_logging
+
+    brand_application(app)
+    setup_logging(data_dir)
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("inspector-app")
-    app.setApplicationDisplayName(tr("Service inspection"))
-    brand_application(app)
+    name_application(app)
     install_crash_handler(data_dir)
     quick = _quick_start(app, data_dir, args)
     if quick is not None:
         try:
-            return quick.exec(after_shown=lambda: setup_logging(data_dir))
+            return quick.exec(after_shown=lambda: _after_shown(app, data_dir))
         finally:
             quick.close()
-    setup_logging(data_dir)
+    _after_shown(app, data_dir)
     from PySide6.QtWidgets import (
         QMessageBox,  # not on the quick start path (see gui/messages.py)
     )
 
-    from inspector_app.core.errors import DataFolderBusy
+    from inspector_app.core.errors import AppError, DataFolderBusy
     from inspector_app.core.workspace import Workspace
     from inspector_app.gui.first_run import run_first_run_wizard
 

@@ -8,16 +8,19 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from inspector_app import __version__
-from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import on_language_change, tr
-from inspector_app.core.logs import log_dir
 from inspector_app.core.paths import resources_dir
+
+if TYPE_CHECKING:
+    # made when used: the quick start shows its window first (QIcon's class alone ~4-6 ms)
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtGui import QIcon
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +37,28 @@ LICENCES = (
 
 def app_icon() -> QIcon:
     """The application icon in every size we ship (title bars, task bar, Alt+Tab)."""
+    from PySide6.QtGui import QIcon
+
     icon = QIcon()
     for png in sorted((resources_dir() / "icons").glob("inspector-app-*.png")):
         icon.addFile(str(png))
     return icon
 
 
-def brand_application(app: QApplication) -> None:
-    """Icon and desktop-entry name (packaging/inspector-app.desktop), so task bars group and label the app;
-    Qt's own texts (OK, Cancel, Close in standard dialogs) follow the app's language."""
-    app.setWindowIcon(app_icon())
+def name_application(app: QApplication) -> None:
+    """The names task bars group and label the app by (the desktop entry: packaging/inspector-app.desktop);
+    before any window is made (Wayland takes the desktop entry's name when a window is created)."""
+    app.setApplicationName("inspector-app")
+    app.setApplicationDisplayName(tr("Service inspection"))
     app.setDesktopFileName("inspector-app")
+
+
+def brand_application(app: QApplication) -> None:
+    """The icon, and Qt's own texts (OK, Cancel, Close in standard dialogs) in the app's language. The quick
+    start does this once its window is on screen: the start page shows neither (a window's icon follows the
+    application's when it is set), and making QIcon's class and loading the catalogue cost its first screen
+    ~8 ms."""
+    app.setWindowIcon(app_icon())
     on_language_change(_qt_language)
 
 
@@ -60,6 +74,8 @@ def _qt_language(lang: str) -> None:
         app.removeTranslator(translator)
     _qt_translator.clear()
     if lang == "zh":
+        from PySide6.QtCore import QLibraryInfo, QTranslator
+
         translator = QTranslator(app)
         if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(translator)
@@ -75,6 +91,9 @@ def install_crash_handler(data_dir: Path) -> None:
         from PySide6.QtWidgets import (
             QMessageBox,  # not on the quick start path (see gui/messages.py)
         )
+
+        # nor this (its dataclass: see gui/pages/start_page.py)
+        from inspector_app.core.errors import AppError
 
         if isinstance(value, AppError):  # expected, already in plain words
             QMessageBox.warning(None, tr("Cannot do that"), str(value) + "\n\n" + tr("Details are in the log file."))
@@ -101,6 +120,7 @@ def about_text(data_dir: Path) -> str:
     from html import escape  # not on the start-up path: html.entities is a large table
 
     from inspector_app.core.crash import CRASH_DIR
+    from inspector_app.core.logs import log_dir
 
     folders = (tr("Data folder: {path}", path=data_dir), tr("Log files: {path}", path=log_dir(data_dir)),
                tr("Crash reports: {path}", path=data_dir / CRASH_DIR))

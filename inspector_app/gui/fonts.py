@@ -22,7 +22,8 @@ _rare_installed: list[bool] = []
 def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[str]:
     """Register the bundled CJK font (once) and use it after the platform's UI font, so Chinese always
     renders; also the place the font size setting takes effect. `rare=False` leaves the faces for rare
-    characters (~25 ms) to a later call: the quick start's first screen, when nothing on it needs them."""
+    characters (~25 ms) to a later call: the quick start's first screen, when nothing on it needs them.
+    The style sheet goes on the widgets it styles (gui/style.py), never on the application."""
     if not _families:
         font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
         _families.extend(QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else [])

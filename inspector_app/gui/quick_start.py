@@ -11,13 +11,14 @@ Only PySide6 and stdlib-light modules are imported at module level here; keep it
 
 from __future__ import annotations
 
+import binascii
 import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import tr
 from inspector_app.core.start_snapshot import StartSnapshot
 from inspector_app.gui.navigation import PAGES
-from inspector_app.gui.pages.start_page import StartPage
+from inspector_app.gui.pages.start_page import SnapshotStartPage
 from inspector_app.gui.style import styled
 
 
@@ -47,13 +48,13 @@ class QuickStartWindow(QMainWindow):
         self.setObjectName("quickStartWindow")
         self.setWindowTitle(tr("Service inspection — {hospital}", hospital=snapshot.hospital))
         nav = QListWidget()
-        styled(nav, "nav")
+        styled(nav, "nav")  # the one widget here the sheet styles (gui/style.py)
         nav.setAccessibleName(tr("Sections of the app"))
         nav.addItems([tr(name) for name in PAGES])
         nav.setFixedWidth(max(130, nav.sizeHintForColumn(0) + 40))
         nav.setCurrentRow(0)
         nav.setEnabled(False)
-        self.start_page = StartPage(None, snapshot=snapshot)
+        self.start_page = SnapshotStartPage(None, snapshot=snapshot)
         self.start_page.waiting.connect(self._waiting)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -65,11 +66,20 @@ class QuickStartWindow(QMainWindow):
         for title in menu_titles():
             self.menuBar().addMenu(title).setEnabled(False)
         self.statusBar().showMessage(tr("Opening your data…"))
-        if not (geometry and self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))):
+        if not (geometry and self.restoreGeometry(_geometry_bytes(geometry))):
             self.resize(1280, 760)
 
     def _waiting(self) -> None:
         self.statusBar().showMessage(tr("Opening your data… it continues by itself in a moment."))
+
+
+def _geometry_bytes(geometry: str) -> bytes:
+    """The saved window geometry (base64), decoded without making QByteArray's class (~1 ms of the first screen);
+    b"" when damaged, which restoreGeometry refuses (the window then takes its default size)."""
+    try:
+        return binascii.a2b_base64(geometry.encode("ascii"))
+    except (ValueError, UnicodeError):  # binascii.Error is a ValueError
+        return b""
 
 
 class _Delivery(QObject):

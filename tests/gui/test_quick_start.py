@@ -130,3 +130,71 @@ def test_the_rare_character_faces_wait_unless_the_first_screen_needs_them(qapp) 
     assert not needs_rare_faces("示例市人民医院 王明（1001） 优质服务 挂号收费窗口 abc")
     assert needs_rare_faces("王𠮷（1001）")
     assert needs_rare_faces("欧阳𫖯 · 草稿")
+
+
+# What the real start has loaded when its first screen is usable (`startup interactive`), then it exits.
+_AT_FIRST_SCREEN = """
+import os, sys
+
+class Marks:
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text):
+        if text.startswith("startup interactive"):
+            import PySide6.QtCore, PySide6.QtGui
+            made = sorted(name for module in (PySide6.QtCore, PySide6.QtGui) for name in vars(module))
+            self.out.write(repr((sorted(sys.modules), made)) + "\\n")
+            self.out.flush()
+            os._exit(0)
+        return len(text)
+
+    def flush(self):
+        pass
+
+sys.stdout = Marks(sys.stdout)
+from inspector_app.cli.main import main
+main(["--data-dir", sys.argv[1], "--smoke-test"])
+"""
+
+
+def test_the_first_screen_waits_for_nothing_it_does_not_show(tmp_path):
+    """The quick start's first screen loads neither the store, the models, the documents nor the commands, and
+    makes none of the Qt classes it can do without (each costs a bare window's start a few per cent)."""
+    import ast
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers.fixtures import child_env
+
+    data = tmp_path / "data"
+    assert _start(data) == ["interactive", "ready"]  # the first start leaves the snapshot
+    env = {**child_env(), "INSPECTOR_APP_STARTUP_MARKS": "1"}
+    result = subprocess.run([sys.executable, "-c", _AT_FIRST_SCREEN, str(data)], capture_output=True, text=True,
+                            check=False, env=env, timeout=120, cwd=os.getcwd())
+    assert result.returncode == 0, result.stderr
+    modules, qt_classes = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    assert "inspector_app.gui.quick_start" in modules  # the quick start it was
+    heavy = ("sqlalchemy", "alembic", "pydantic", "pypinyin", "reportlab", "yaml", "cryptography", "openpyxl",
+             "logging.handlers", "dataclasses", "inspector_app.core.errors", "inspector_app.core.workspace",
+             "inspector_app.core.logs", "inspector_app.gui.main_window")
+    assert [m for m in modules if m.split(".")[0] in heavy or m in heavy] == []
+    assert [m for m in modules if m.startswith("inspector_app.cli.commands")] == []
+    # a showEvent in Python (QShowEvent, QEvent.Type), the icon, Qt's catalogue, the geometry's QByteArray
+    assert [c for c in ("QShowEvent", "QEvent", "QIcon", "QTranslator", "QByteArray") if c in qt_classes] == []
+
+
+def test_the_quick_window_takes_the_saved_geometry(gui_workspace, open_window, qtbot):
+    first = open_window(gui_workspace)
+    write_snapshot(gui_workspace.data_dir, first.start_page.current_snapshot())
+    snapshot = read_snapshot(gui_workspace.data_dir, "zh")
+    assert snapshot is not None
+    first.resize(700, 500)
+    geometry = bytes(first.saveGeometry().toBase64()).decode("ascii")  # as the main window saves it
+    restored = (first.width(), first.height())  # (700 × 500, or the window's minimum)
+    assert restored != (1280, 760)
+    for saved, size in ((geometry, restored), ("not base64!", (1280, 760)), (None, (1280, 760))):
+        quick = QuickStartWindow(snapshot, saved)
+        qtbot.addWidget(quick)
+        assert (quick.width(), quick.height()) == size, saved
