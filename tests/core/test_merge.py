@@ -406,6 +406,28 @@ def test_worker_processes_give_the_same_result(laptop: Laptop, reference: dict[s
         db.close()
 
 
+def test_a_workers_packed_bundle_comes_back_as_prepared(laptop: Laptop, tmp_path: Path) -> None:
+    """A worker sends a bundle's rows as one marshal blob (workers._packed): unpacked here, every row, the
+    manifest, the anchor, the path and the hash are what the worker had, of the same types; a value marshal
+    cannot write sends the Prepared itself."""
+    from dataclasses import replace
+
+    from inspector_app.core.merge.service import prepare
+    from inspector_app.core.merge.workers import _packed, _unpacked
+
+    for bundle in laptop.bundles:
+        prepared = prepare(open_bundle(bundle, laptop.trusted), tmp_path / "files")
+        blob = _packed(prepared)
+        assert isinstance(blob, bytes)
+        back = _unpacked(blob)
+        assert back == prepared and back.anchor is not None and back.manifest.created_at.tzinfo is not None
+        assert [type(v) for row in back.rows for v in (*row[:4], *row.params)] == \
+            [type(v) for row in prepared.rows for v in (*row[:4], *row.params)]
+        assert all(type(row) is type(prepared.rows[0]) and row.table in m.CONTENT_TABLES for row in back.rows)
+        odd = replace(prepared, rows=[prepared.rows[0]._replace(params=(object(),))])
+        assert _packed(odd) is odd
+
+
 def test_a_lost_race_is_told_by_the_error_code(tmp_path: Path, postgres_url: Callable[[], str]) -> None:
     import sqlite3
 
