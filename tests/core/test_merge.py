@@ -406,6 +406,28 @@ def test_worker_processes_give_the_same_result(laptop: Laptop, reference: dict[s
         db.close()
 
 
+def test_a_workers_packed_bundle_comes_back_as_prepared(laptop: Laptop, tmp_path: Path) -> None:
+    """A worker sends a bundle's rows as one marshal blob (workers._packed): unpacked here, every row, the
+    manifest, the anchor, the path and the hash are what the worker had, of the same types; a value marshal
+    cannot write sends the Prepared itself."""
+    from dataclasses import replace
+
+    from inspector_app.core.merge.service import prepare
+    from inspector_app.core.merge.workers import _packed, _unpacked
+
+    for bundle in laptop.bundles:
+        prepared = prepare(open_bundle(bundle, laptop.trusted), tmp_path / "files")
+        blob = _packed(prepared)
+        assert isinstance(blob, bytes)
+        back = _unpacked(blob)
+        assert back == prepared and back.anchor is not None and back.manifest.created_at.tzinfo is not None
+        assert [type(v) for row in back.rows for v in (*row[:4], *row.params)] == \
+            [type(v) for row in prepared.rows for v in (*row[:4], *row.params)]
+        assert all(type(row) is type(prepared.rows[0]) and row.table in m.CONTENT_TABLES for row in back.rows)
+        odd = replace(prepared, rows=[prepared.rows[0]._replace(params=(object(),))])
+        assert _packed(odd) is odd
+
+
 def test_a_lost_race_is_told_by_the_error_code(tmp_path: Path, postgres_url: Callable[[], str]) -> None:
     import sqlite3
 
@@ -612,6 +634,63 @@ def test_the_fast_row_text_is_the_canonical_json(note: str, points: float, each:
     assert row.content_hash == hashlib.sha256(expected.encode("utf-8")).hexdigest()
     assert row.column("note") == note and row.column("department_id") == "D1"
     assert row.column("recorded_at") == "2026-01-02 03:04:05.000000"
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30) | st.sampled_from(
+    ["重新学习岗位职责与操作规范", "张三\u2028李四", "\x00\x1f\x7f\"\\/\b\f\n\r\t", "😀𠀀", "\ufeff\uffff"])
+_FLOAT = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
+    [0.0, -0.0, 1e-05, 9.99e-05, 0.0001, 1 / 3, 99.99, 1e15, 9999999999999998.0, 1e16, 5e-324])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | _FLOAT | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=5), max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.dictionaries(_TEXT, _JSON, max_size=8))
+def test_orjson_writes_the_canonical_json_where_rows_use_it(value: dict[str, Any]) -> None:
+    """rows.py writes a flat row's JSON with orjson (sorted keys) only when each float is 0 or in [1e-4, 1e16):
+    there, over any text (CJK, escapes, U+2028, astral), integers, nesting and key order, its bytes are
+    `canonical`'s. Outside that range its float text differs (0.00001 for 1e-05), so rows.py falls back."""
+    import orjson
+
+    from inspector_app.core.merge.rows import _PLAIN_FLOATS
+
+    def floats(item: Any) -> Iterator[float]:
+        if isinstance(item, float):
+            yield item
+        elif isinstance(item, dict):
+            for inner in item.values():
+                yield from floats(inner)
+        elif isinstance(item, list):
+            for inner in item:
+                yield from floats(inner)
+
+    low, high = _PLAIN_FLOATS
+    if all(not x or low <= abs(x) < high for x in floats(value)):
+        assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == canonical(value).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(note=_TEXT.filter(lambda text: "\x00" not in text), name=_TEXT.filter(lambda text: "\x00" not in text),
+       points=_FLOAT.filter(lambda x: 0 <= x <= 100_000), each=_FLOAT.filter(lambda x: 0 <= x <= 100),
+       multiplier=_FLOAT.filter(lambda x: 0 <= x <= 10), period=st.sampled_from([None, "2026-01"]))
+def test_every_deduction_row_is_hashed_over_the_canonical_json(note: str, name: str, points: float, each: float,
+                                                              multiplier: float, period: str | None) -> None:
+    """Whichever encoder writes it (orjson, or `canonical` for a float orjson writes otherwise), a deduction's
+    stored JSON and hash are `canonical`'s over its own fields: an ordinary entry without `period`."""
+    from inspector_app.core.merge.rows import _CHILDREN, _ORDINARY, _row
+    from inspector_app.core.sync import bundle_format as fmt
+
+    payload = fmt.DeductionData.model_validate({
+        **_DEDUCTION, "note": note, "staff_name": name, "points": points, "points_each": each,
+        "multiplier": multiplier, "period": period}).model_dump(mode="json")
+    exclude = _CHILDREN if period else _ORDINARY
+    row = _row(m.Deduction, payload, exclude=exclude, department_id="D1", counted_points=0.5, pay_percent=1.0)
+    expected = canonical({key: value for key, value in payload.items() if key not in exclude})
+    assert row.payload_json == expected
+    assert row.content_hash == hashlib.sha256(expected.encode("utf-8")).hexdigest()
+    assert (row.column("note"), row.column("staff_name"), row.column("period")) == (note, name, period)
+    assert (row.column("points"), row.column("counted_points")) == (points, 0.5)
 
 
 @pytest.mark.parametrize(("iso", "stored"), [

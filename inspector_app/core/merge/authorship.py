@@ -41,8 +41,9 @@ def check_record(record: fmt.InspectionRecord, signer: str) -> None:
             raise _misplaced(deduction.id)
         if deduction.rectification is not None and deduction.rectification.deduction_id != deduction.id:
             raise _misplaced(deduction.rectification.id)
-        if any(photo.deduction_id != deduction.id for photo in deduction.photos):
-            raise _misplaced(deduction.id)
+        for photo in deduction.photos:  # a loop, not any() over a generator made for every entry
+            if photo.deduction_id != deduction.id:
+                raise _misplaced(deduction.id)
     for row in [*record.hand_signatures, *record.documents]:
         if row.inspection_id not in (None, inspection.id):
             raise _misplaced(row.id)

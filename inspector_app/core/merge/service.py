@@ -116,14 +116,16 @@ def prepare(verified: VerifiedBundle, files_dir: Path | str, bundle_hash: str = 
 def _known_hashes(connection: Connection, prepared: Sequence[Prepared]) -> dict[tuple[type[m.Content], str], str]:
     """(table, id) -> content hash of every row of the group the database holds: one query per table
     (PostgreSQL: `= ANY(array)`, the array sent as one JSON text), or per CHUNK ids (SQLite's IN list)."""
-    wanted: dict[type[m.Content], set[str]] = {}
+    wanted: dict[type[m.Content], set[str]] = {table: set() for table in m.CONTENT_TABLES}
     for item in prepared:
         for row in item.rows:
-            wanted.setdefault(row.table, set()).add(row.id)
+            wanted[row.table].add(row.id)
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
     known: dict[tuple[type[m.Content], str], str] = {}
     for table, ids in wanted.items():
+        if not ids:
+            continue
         entity, keys = _ENTITY[table], sorted(ids)
         head = f"SELECT id, content_hash FROM {quote(entity)} WHERE id"
         if dialect.paramstyle == "qmark":
@@ -145,7 +147,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
     known = _known_hashes(connection, prepared)
     seen_conflicts: set[tuple[str, str, str]] = set()  # within the group; the database is asked on insert
     new_batches: list[dict[str, Any]] = []
-    new_rows: dict[type[m.Content], list[Row]] = {}
+    new_rows: dict[type[m.Content], list[Row]] = {table: [] for table in m.CONTENT_TABLES}
     new_conflicts: list[dict[str, Any]] = []
     renames: dict[str, Row] = {}
     authors = first_authors(connection, (row.id for item in prepared for row in item.rows
@@ -188,7 +190,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
             key = (row.table, row.id)
             current = known.get(key)
             if current is None:
-                new_rows.setdefault(row.table, []).append(row)
+                new_rows[row.table].append(row)
                 known[key] = row.content_hash
                 inserted += 1
             elif current == row.content_hash:
@@ -227,7 +229,7 @@ def _merge_group(session: Session, prepared: Sequence[Prepared]) -> list[MergeRe
                                    content_hash=row.content_hash, payload=row.payload))
     if new_conflicts:
         _insert_conflicts(session, new_conflicts)
-    late = [row for row in new_rows.get(m.Deduction, ()) if row.column("local_month") in closed]
+    late = [row for row in new_rows.get(m.Deduction, ()) if row.column("local_month") in closed] if closed else []
     if late:  # entries of a month the office closed: the next open month carries them (office/month.py)
         connection.execute(insert(m.Adjustment), [
             {"deduction_id": row.id, "entry_month": row.column("local_month"), "kind": "added",
