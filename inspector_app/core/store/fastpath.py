@@ -70,15 +70,26 @@ class TableInsert:
                                  "_DATETIME": datetime, "_DATE": date, "_UTC": timezone.utc}
         lines = ["def build(row):", "    get = row.get"]
         lines += [f"    v{at} = get({key!r})" for at, key in enumerate(self.columns)]
-        values = []
+        values, utc = [], set()
         for at, process in enumerate(self.processors):
             if process is None:
                 values.append(f"v{at}")
                 continue
             names[f"p{at}"] = process
-            if _writes_utc_text(process):  # an aware time: its UTC text written directly
+            if _writes_utc_text(process) and payload:  # an aware time, made UTC once for its text and payload's
+                utc.add(at)
+                lines.append(f"    u{at} = v{at}.astimezone(_UTC) if v{at}.__class__ is _DATETIME "
+                             f"and v{at}.tzinfo is not None else None")
+                values.append(f"(u{at}.isoformat(' ', 'microseconds')[:26] if u{at} is not None "
+                              f"else None if v{at} is None else p{at}(v{at}))")
+            elif _writes_utc_text(process):  # an aware time: its UTC text written directly
                 values.append(f"(None if v{at} is None else _UTC_TEXT(v{at}) if v{at}.__class__ is _DATETIME "
                               f"and v{at}.tzinfo is not None else p{at}(v{at}))")
+            elif _keeps_floats(process):  # a float column's converter gives a float back as it is
+                values.append(f"(v{at} if v{at}.__class__ is float else None if v{at} is None else p{at}(v{at}))")
+            elif _writes_flags_as_ints(process):
+                values.append(f"(1 if v{at} is True else 0 if v{at} is False else None if v{at} is None "
+                              f"else p{at}(v{at}))")
             else:
                 values.append(f"(None if v{at} is None else p{at}(v{at}))")
         params = f"[{', '.join(values)}]"
@@ -98,7 +109,9 @@ class TableInsert:
                           float: f"_FLOAT({value}) if {value}.__class__ is float and {value} - {value} == 0.0",
                           bool: f"'true' if {value} is True else 'false' if {value} is False"}[same]
                 kind = _python_type(self.table.columns[key])
-                if kind is datetime:  # audit._plain's text of a time and of a day
+                if at in utc:  # audit._plain's text of a time, from the UTC time made for the insert
+                    common += f" else _TEXT(u{at}.isoformat()) if u{at} is not None"
+                elif kind is datetime:  # audit._plain's text of a time and of a day
                     common += (f" else _TEXT({value}.astimezone(_UTC).isoformat())"
                                f" if {value}.__class__ is _DATETIME")
                 elif kind is date:
@@ -137,6 +150,22 @@ def _writes_utc_text(process: Callable[[Any], Any]) -> bool:
     try:
         return all(process(sample) == _utc_text(sample) for sample in _UTC_SAMPLES)
     except Exception:  # noqa: BLE001 - a converter refusing times: not a time column
+        return False
+
+
+def _keeps_floats(process: Callable[[Any], Any]) -> bool:
+    """Whether a column's converter returns a float as it is (a Float column's), checked on samples."""
+    try:
+        return all((out := process(sample)) == sample and out.__class__ is float for sample in (1.5, -0.0, 1e300))
+    except Exception:  # noqa: BLE001 - a converter refusing floats
+        return False
+
+
+def _writes_flags_as_ints(process: Callable[[Any], Any]) -> bool:
+    """Whether a column's converter writes True and False as the ints 1 and 0 (a Boolean column's on SQLite)."""
+    try:
+        return all((out := process(flag)) == int(flag) and out.__class__ is int for flag in (True, False))
+    except Exception:  # noqa: BLE001 - a converter refusing flags
         return False
 
 
