@@ -1,11 +1,11 @@
 """WAL checkpoints off the recording hot path: a background thread copies the WAL back into the database file.
 
 SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000 pages: it copies ~4 MB into
-the database file and fsyncs it, 5–20 ms inside one recorded entry in about fifty, which was the whole p99 of
-recording. The hot connection turns it off (`PRAGMA wal_autocheckpoint=0`) and tells this thread of each
+the database file and fsyncs it, several milliseconds inside one recorded entry in 50–100: recording's p99. The hot connection turns it off (`PRAGMA wal_autocheckpoint=0`) and tells this thread of each
 commit; the thread runs a PASSIVE checkpoint — one that neither takes the write lock nor waits for readers —
-once `every` commits are waiting or the writer has been idle for `idle` seconds (between two entries of a
-ward round).
+once the writer has been idle for `idle` seconds (between two entries of a ward round), or during a long
+burst of commits every `every` of them (an entry writes about ten pages: about SQLite's own 1,000-page
+cadence, so a checkpoint's copy and fsync overlap a burst's commits no more often than before).
 
 Durability is unchanged: a commit is durable once its WAL frames are fsynced (synchronous=FULL), whether or
 not they have been copied into the database file; after a crash the next open reads them from the WAL. The
@@ -27,7 +27,7 @@ NO_AUTOCHECKPOINT = "PRAGMA wal_autocheckpoint=0"
 class Checkpointer:
     """The background checkpoint thread of one database, started at the first commit it is told of."""
 
-    def __init__(self, connect: Callable[[], sqlite3.Connection], every: int = 32, idle: float = 0.5):
+    def __init__(self, connect: Callable[[], sqlite3.Connection], every: int = 100, idle: float = 0.5):
         self._connect = connect
         self.every, self.idle = every, idle
         self._pending = 0  # commits not yet checkpointed
