@@ -63,6 +63,17 @@ def local_date(moment: datetime, offset_min: int) -> date:
     return (moment.astimezone(timezone.utc) + timedelta(minutes=offset_min)).date()
 
 
+def offset_and_local_date(moment: datetime) -> tuple[int, date]:
+    """`offset_minutes(moment)` and `local_date(moment, that offset)` from one look at the offset: the moment's
+    own date when its offset is whole minutes (any offset in use today; not a historic local mean time)."""
+    delta = moment.utcoffset()
+    if delta is None:
+        return 0, local_date(moment, 0)
+    seconds = delta.total_seconds()
+    offset = int(seconds // 60)
+    return offset, moment.date() if offset * 60 == seconds else local_date(moment, offset)
+
+
 def _bad(field_name: str, reason: str) -> InputError:
     return InputError.single(tr("entry"), reason, field=field_name)
 
@@ -205,9 +216,8 @@ class Recorder(WriteService):
         if recorded.tzinfo is None:
             raise _bad("recorded_at", tr("the time needs a time zone"))
         device_id = self.ws.device_id
-        offset = offset_minutes(recorded)
-        local_day = local_date(recorded, offset)
-        month = f"{local_day.year:04d}-{local_day.month:02d}"  # strftime("%Y-%m"), a fifth of the time
+        offset, local_day = offset_and_local_date(recorded)
+        month = local_day.isoformat()[:7]  # strftime("%Y-%m") (both pad the year to 4 digits), a tenth of the time
         now = utcnow()
         self.last_recorded = []
         with self._cursor() as cursor:
