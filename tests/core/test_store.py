@@ -96,6 +96,21 @@ def test_recorded_entries_reach_the_database_file_through_the_background_checkpo
     assert sqlite_rows(demo_workspace.data_dir, "PRAGMA integrity_check") == [("ok",)]
 
 
+def test_the_wal_stays_small_through_a_burst_of_entries(demo_workspace, recorder, start_inspection):
+    """Through entries recorded back to back the checkpoint thread copies the WAL and lets it start again from
+    its beginning (a checkpoint running beside the writer never finds it wholly copied by itself): the WAL file
+    stays a small part of what the burst wrote instead of growing with it."""
+    checkpointer = demo_workspace.db.hot_writer.checkpointer
+    checkpointer.every = 5
+    inspection = start_inspection()
+    wal = demo_workspace.data_dir / f"{DB_FILE}-wal"
+    for index in range(240):
+        recorder.record(inspection.id, NewDeduction("A3", [["1001", "1002", "1003"][index % 3]]))
+    written = sqlite_rows(demo_workspace.data_dir, "PRAGMA page_size")[0][0] * 5 * 240  # 5+ pages an entry
+    assert checkpointer.checkpoints >= 5
+    assert wal.stat().st_size < written / 4
+
+
 def test_head_revision_matches_alembic_script_head():
     assert HEAD_REVISION == script_head()
 

@@ -1,11 +1,13 @@
 """WAL checkpoints off the recording hot path: a background thread copies the WAL back into the database file.
 
 SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000 pages: it copies ~4 MB into
-the database file and fsyncs it, several milliseconds inside one recorded entry in 50–100: recording's p99. The hot connection turns it off (`PRAGMA wal_autocheckpoint=0`) and tells this thread of each
-commit; the thread runs a PASSIVE checkpoint — one that neither takes the write lock nor waits for readers —
-once the writer has been idle for `idle` seconds (between two entries of a ward round), or during a long
-burst of commits every `every` of them (an entry writes about ten pages: about SQLite's own 1,000-page
-cadence, so a checkpoint's copy and fsync overlap a burst's commits no more often than before).
+the database file and fsyncs it, several milliseconds inside one recorded entry in 50–100: recording's p99.
+The hot connection turns it off (`PRAGMA wal_autocheckpoint=0`) and tells this thread of each commit. Once the
+writer has been idle for `idle` seconds (between two entries of a ward round), or every `every` commits of a
+long burst (an entry writes about ten pages: about SQLite's own cadence), the thread runs a PASSIVE
+checkpoint, which neither takes the write lock nor waits for readers, then copies the few frames committed
+meanwhile in RESTART mode holding the hot writer back, so that the WAL is wholly copied and the next entry
+writes it again from its start (it stays a few MB, as with SQLite's own checkpoint, instead of growing through a burst).
 
 Durability is unchanged: a commit is durable once its WAL frames are fsynced (synchronous=FULL), whether or
 not they have been copied into the database file; after a crash the next open reads them from the WAL. The
@@ -18,10 +20,13 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 NO_AUTOCHECKPOINT = "PRAGMA wal_autocheckpoint=0"
+RESTART_WAIT_MS = 100  # how long the RESTART step waits for another writer or a reader (then: next time)
 
 
 class Checkpointer:
@@ -35,6 +40,7 @@ class Checkpointer:
         self._thread: threading.Thread | None = None
         self._closed = False
         self.checkpoints = 0  # checkpoints run (tests and benchmarks read it)
+        self.writer_lock: AbstractContextManager[Any] = nullcontext()  # the hot writer's lock (HotWriter sets it)
 
     def committed(self) -> None:
         """One more commit in the WAL (called by the hot writer after each COMMIT: a counter, rarely a notify)."""
@@ -67,9 +73,18 @@ class Checkpointer:
                     if not self._due():
                         return
                     self._pending = 0
-                connection = connection or self._connect()
+                if connection is None:
+                    connection = self._connect()
+                    connection.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
                 try:
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    # The entries committed while that ran are only in the WAL, and the WAL is written again
+                    # from its start only once it is wholly copied: through a burst of entries it never would
+                    # be, and would grow without end. So the few frames left are copied in RESTART mode (other
+                    # writers wait, and the next one starts the WAL afresh) with the hot writer held back (an
+                    # entry arriving meanwhile waits for that short copy on a lock, not for the bulk).
+                    with self.writer_lock:
+                        connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
                     self.checkpoints += 1
                 except sqlite3.Error as exc:  # busy, or the disk: the next commit tries again
                     log.warning("WAL checkpoint failed: %s", exc)

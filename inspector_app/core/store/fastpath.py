@@ -189,6 +189,8 @@ class HotWriter:
         self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self.checkpointer = checkpointer  # told of each commit; `connect` turns automatic checkpoints off
+        if checkpointer is not None:
+            checkpointer.writer_lock = self._lock  # its last short copy holds this writer back
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
