@@ -97,11 +97,11 @@ def test_recorded_entries_reach_the_database_file_through_the_background_checkpo
 
 
 def test_the_wal_stays_small_through_a_burst_of_entries(demo_workspace, recorder, start_inspection):
-    """Through entries recorded back to back the checkpoint thread copies the WAL and lets it start again from
-    its beginning (a checkpoint running beside the writer never finds it wholly copied by itself): the WAL file
-    stays a small part of what the burst wrote instead of growing with it."""
+    """Through entries recorded back to back the checkpoint thread copies the WAL and, past `restart_frames`,
+    lets it start again from its beginning (a checkpoint running beside the writer never finds it wholly copied
+    by itself): the WAL file stays a small part of what the burst wrote instead of growing with it."""
     checkpointer = demo_workspace.db.hot_writer.checkpointer
-    checkpointer.every = 5
+    checkpointer.every, checkpointer.restart_frames = 5, 50
     inspection = start_inspection()
     wal = demo_workspace.data_dir / f"{DB_FILE}-wal"
     for index in range(240):
