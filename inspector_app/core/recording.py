@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,7 +22,7 @@ from inspector_app.core.errors import InputError, NotFoundError, StateError
 from inspector_app.core.i18n import tr
 from inspector_app.core.periods import first_day, kind_of, landing_month, period_of
 from inspector_app.core.photos import prepare_photos, store_bytes, store_photo
-from inspector_app.core.scoring import entry_points
+from inspector_app.core.scoring import EntryPoints, entry_points
 from inspector_app.core.scoring.measured import most_occurrences
 from inspector_app.core.store import audit
 from inspector_app.core.store.models import (
@@ -46,6 +46,7 @@ _PHOTOS: Table = Photo.__table__  # type: ignore[assignment]
 # The recording hot path runs straight on the DBAPI cursor (see store/fastpath.py).
 _INSPECTION_STATE_SQL = ("SELECT status, checklist_hash, department_id, discarded_at IS NOT NULL "
                          "FROM inspections WHERE id = ?")
+_PERSON, _DEPARTMENT = ChargeTo.PERSON.value, ChargeTo.DEPARTMENT.value
 _STAFF_SQL = "SELECT staff_no, id, department_id, is_head FROM staff WHERE active = 1 AND staff_no IN ({marks})"
 
 
@@ -60,6 +61,17 @@ def offset_minutes(moment: datetime) -> int:
 
 def local_date(moment: datetime, offset_min: int) -> date:
     return (moment.astimezone(timezone.utc) + timedelta(minutes=offset_min)).date()
+
+
+def offset_and_local_date(moment: datetime) -> tuple[int, date]:
+    """`offset_minutes(moment)` and `local_date(moment, that offset)` from one look at the offset: the moment's
+    own date when its offset is whole minutes (any offset in use today; not a historic local mean time)."""
+    delta = moment.utcoffset()
+    if delta is None:
+        return 0, local_date(moment, 0)
+    seconds = delta.total_seconds()
+    offset = int(seconds // 60)
+    return offset, moment.date() if offset * 60 == seconds else local_date(moment, offset)
 
 
 def _bad(field_name: str, reason: str) -> InputError:
@@ -109,15 +121,20 @@ class Recorder(WriteService):
     def __init__(self, workspace: Workspace, actor: str | None = None):
         super().__init__(workspace, actor or workspace.settings.inspector.name or "inspector")
         self.last_recorded: list[Recorded] = []  # what the last record() call wrote (committed, out of a batch)
+        # entry_points per (checklist content hash, item, count, charged to, head): a stored checklist version
+        # never changes, and a ward round records the same few items over and over
+        self._points: dict[tuple[str, str, int, str, bool], EntryPoints] = {}
+
+    def _cursor(self) -> AbstractContextManager[sqlite3.Cursor]:
+        if self._batch is not None:
+            return self._batch_cursor()
+        return self.ws.db.hot_writer.transaction()  # one durable transaction of its own
 
     @contextmanager
-    def _cursor(self) -> Iterator[sqlite3.Cursor]:
-        if self._batch is not None:
-            self._batch.flush()
-            yield self._batch.connection().connection.driver_connection.cursor()  # same transaction
-        else:
-            with self.ws.db.hot_writer.transaction() as cursor:
-                yield cursor
+    def _batch_cursor(self) -> Iterator[sqlite3.Cursor]:
+        assert self._batch is not None
+        self._batch.flush()
+        yield self._batch.connection().connection.driver_connection.cursor()  # the batch's transaction
 
     # -- inspections ----------------------------------------------------------------------------------
     def start(self, request: NewInspection, checklist: Checklist | None = None) -> Inspection:
@@ -199,9 +216,8 @@ class Recorder(WriteService):
         if recorded.tzinfo is None:
             raise _bad("recorded_at", tr("the time needs a time zone"))
         device_id = self.ws.device_id
-        offset = offset_minutes(recorded)
-        local_day = local_date(recorded, offset)
-        month = f"{local_day.year:04d}-{local_day.month:02d}"  # strftime("%Y-%m"), a fifth of the time
+        offset, local_day = offset_and_local_date(recorded)
+        month = local_day.isoformat()[:7]  # strftime("%Y-%m") (both pad the year to 4 digits), a tenth of the time
         now = utcnow()
         self.last_recorded = []
         with self._cursor() as cursor:
@@ -232,8 +248,11 @@ class Recorder(WriteService):
             deductions, rectifications, photos = [], [], []
             rows: tuple[list, list, list] = ([], [], [])  # each table's insert parameters
             for staff_id, staff_department, is_head in targets:
-                charged_to = ChargeTo.PERSON.value if staff_id else ChargeTo.DEPARTMENT.value
-                points = entry_points(checklist, item, count, charged_to, is_head)
+                charged_to = _PERSON if staff_id else _DEPARTMENT
+                key = (checklist_hash, item.code, count, charged_to, is_head)
+                points = self._points.get(key)
+                if points is None:
+                    points = self._points[key] = entry_points(checklist, item, count, charged_to, is_head)
                 deduction = {
                     "id": new_id(), "inspection_id": inspection_id, "item_code": item.code,
                     "charged_to": charged_to, "staff_id": staff_id,
@@ -269,13 +288,10 @@ class Recorder(WriteService):
             if photos:
                 cursor.executemany(inserts.photos.sql, rows[2])
             inserts.audit_events.execute(cursor, chain.pending)
-        def photo_paths(deduction_id: str) -> tuple[str, ...]:
-            return tuple(p["path"] for p in sorted(photos, key=lambda p: p["id"]) if p["deduction_id"] == deduction_id)
-
+        staff_nos = request.staff_nos or [None] * len(deductions)
         self.last_recorded = [
-            Recorded(deduction, rectification, photo_paths(deduction["id"]) if photos else (),
-                     request.staff_nos[at] if request.staff_nos else None)
-            for at, (deduction, rectification) in enumerate(zip(deductions, rectifications))]
+            Recorded(deduction, rectification, _photo_paths(photos, deduction["id"]) if photos else (), staff_no)
+            for deduction, rectification, staff_no in zip(deductions, rectifications, staff_nos)]
         return [d["id"] for d in deductions]
 
     def attach_photos(self, deduction_id: str, sources: Sequence[Path]) -> list[str]:
@@ -369,6 +385,11 @@ class Recorder(WriteService):
         if missing:
             raise _bad("staff", tr("no staff member with 工号 {numbers} in the roster", numbers=", ".join(missing)))
         return [found[no] for no in staff_nos]
+
+
+def _photo_paths(photos: list[dict], deduction_id: str) -> tuple[str, ...]:
+    """The paths of an entry's photos, in the order a read of them gives (added together: by id)."""
+    return tuple(p["path"] for p in sorted(photos, key=lambda p: p["id"]) if p["deduction_id"] == deduction_id)
 
 
 def unobservable_reason(item: Item) -> str | None:

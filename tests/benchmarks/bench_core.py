@@ -21,6 +21,7 @@ from benchlib import Figure
 
 from inspector_app.core.demo import generate
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
+from inspector_app.core.store.checkpoints import NO_AUTOCHECKPOINT
 from inspector_app.core.store.database import SQLITE_PRAGMAS
 from inspector_app.core.summary import monthly_summary
 from inspector_app.core.workspace import Workspace
@@ -66,7 +67,11 @@ def _fill(ws: Workspace, target: int) -> None:
 def bench_record(samples: int = 400) -> list[Figure]:
     """The app's entries and the two raw baselines taken in turn (app, raw insert, raw same statements, app,
     …) on the same database: the disk's fsync time on this shared machine changes from one minute to the
-    next, and taking the three one after the other would compare different disks."""
+    next, and taking the three one after the other would compare different disks.
+
+    The headline baseline does the same work under the same durability: raw sqlite3 running the statements an
+    entry runs (3 reads; deduction, rectification, 2 audit rows) in one transaction, with the hot connection's
+    pragmas. One raw single-row insert is reported too, labelled as what it is: less work than an entry."""
     with _folder() as folder:
         ws = Workspace.open(folder / "data")
         _fill(ws, STORED)
@@ -84,29 +89,34 @@ def bench_record(samples: int = 400) -> list[Figure]:
             cpu.append(time.process_time() - start_cpu)
             raw.insert_one(index, raw_times, raw_cpu)
             raw.same_statements(index, same_times, same_cpu)
+        checkpoints = ws.db.hot_writer.checkpointer.checkpoints
         raw.close()
         ws.close()
     median, p99 = statistics.median(timings), _p99(timings)
-    raw_median, raw_p99 = statistics.median(raw_times), _p99(raw_times)
-    same_median = statistics.median(same_times)
-    # The wall figures above are mostly the fsync at COMMIT on a shared disk, whose cost changes from one
-    # minute to the next; the process CPU time is what the app itself spends on an entry.
-    cpu_mean, raw_cpu_mean, same_cpu_mean = statistics.mean(cpu), statistics.mean(raw_cpu), statistics.mean(same_cpu)
+    same_median, same_p99 = statistics.median(same_times), _p99(same_times)
+    raw_median = statistics.median(raw_times)
+    # The wall figures are mostly the fsync at COMMIT on a shared disk, whose cost changes from one minute to
+    # the next; the process CPU time is what the app itself spends on an entry (the median: the mean also
+    # takes in the background checkpoint thread's work whenever it runs during a timed entry).
+    cpu_median, same_cpu_median = statistics.median(cpu), statistics.median(same_cpu)
+    cpu_mean, same_cpu_mean = statistics.mean(cpu), statistics.mean(same_cpu)
+    same = ("raw sqlite3 running the app's statements (3 reads; deduction, rectification, 2 audit rows) with "
+            "copied values in one transaction, the hot connection's pragmas (WAL, synchronous=FULL), taken in turn")
     return [
-        Figure("record one deduction, 100k stored: median", median * 1000, "ms", raw_median * 1000,
-               "raw sqlite3 insert of one deduction row, same pragmas, taken in turn", target="ratio ≤ 1.5",
-               met=median / raw_median <= 1.5),
-        Figure("record one deduction, 100k stored: p99", p99 * 1000, "ms", raw_p99 * 1000,
-               "raw sqlite3 insert p99", target="≤ 2 ms", met=p99 <= 0.002),
-        Figure("record one deduction, 100k stored: process CPU time, mean", cpu_mean * 1000, "ms",
-               raw_cpu_mean * 1000, "raw sqlite3 insert of one deduction row, process CPU time", target="-",
+        Figure("record one durable deduction, 100k stored: median", median * 1000, "ms", same_median * 1000,
+               same, target="ratio ≤ 1.5", met=median / same_median <= 1.5),
+        Figure("record one durable deduction, 100k stored: p99", p99 * 1000, "ms", same_p99 * 1000,
+               f"the same statements' p99 ({checkpoints} WAL checkpoints ran on the background thread)",
+               target="≤ 2 ms", met=p99 <= 0.002),
+        Figure("record one durable deduction, 100k stored: process CPU time, median", cpu_median * 1000, "ms",
+               same_cpu_median * 1000, "the app's statements by raw sqlite3, process CPU time", target="-",
                met=None),
-        Figure("record one deduction, 100k stored: median, against the app's own statements", median * 1000, "ms",
-               same_median * 1000, "raw sqlite3 running the app's statements (3 reads; deduction, rectification, "
-               "2 audit rows) with copied values, same pragmas, taken in turn", target="-", met=None),
-        Figure("record one deduction, 100k stored: process CPU time, against the app's own statements",
-               cpu_mean * 1000, "ms", same_cpu_mean * 1000, "the app's statements by raw sqlite3, process CPU time",
-               target="-", met=None),
+        Figure("record one durable deduction, 100k stored: process CPU time, mean", cpu_mean * 1000, "ms",
+               same_cpu_mean * 1000, "the app's statements by raw sqlite3, process CPU time", target="-",
+               met=None),
+        Figure("record one durable deduction, 100k stored: median, against ONE raw row insert (less work)",
+               median * 1000, "ms", raw_median * 1000, "raw sqlite3 committing one copied deduction row alone, "
+               "same pragmas, taken in turn (no reads, no rectification, no audit rows)", target="-", met=None),
     ]
 
 
@@ -116,7 +126,7 @@ def _p99(values: list[float]) -> float:
 
 
 class _RawWriter:
-    """The baselines, on their own sqlite3 connection with the store's pragmas (the same durability):
+    """The baselines, on their own sqlite3 connection with the hot connection's pragmas (the same durability):
     `insert_one` commits one copy of a deduction row; `same_statements` runs, in one transaction, the
     statements recording an entry runs (inspection state, staff and chain-head reads; deduction,
     rectification and two audit events inserted) with values copied from an entry the app wrote, so the
@@ -124,7 +134,7 @@ class _RawWriter:
 
     def __init__(self, db: Path, deduction_id: str):
         self.connection = connection = sqlite3.connect(db, isolation_level=None)
-        for pragma in SQLITE_PRAGMAS:
+        for pragma in (*SQLITE_PRAGMAS, NO_AUTOCHECKPOINT):  # the hot connection's: checkpoints off its commits
             connection.execute(pragma)
         self.tables = {}
         for table in ("deductions", "rectifications", "audit_events"):

@@ -535,3 +535,24 @@ def test_acknowledged_entries_survive_sigkill(data_dir):
             report = audit.verify(session)
     assert set(acknowledged) <= stored
     assert report.ok, report.problems
+
+
+def test_the_offset_and_local_date_of_an_entry_agree_with_offset_minutes_and_local_date():
+    """Recording takes an entry's offset and local day from one look at its offset (the moment's own date when
+    the offset is whole minutes): the same as offset_minutes and local_date, also for offsets with seconds
+    (a historic local mean time) either side of midnight."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from inspector_app.core.recording import local_date, offset_and_local_date, offset_minutes
+
+    zones = [timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-9, minutes=-30)),
+             timezone(timedelta(hours=8, minutes=5, seconds=43)), timezone(-timedelta(hours=4, minutes=56, seconds=2)),
+             ZoneInfo("Asia/Shanghai"), ZoneInfo("America/New_York")]
+    moments = [datetime(1900, 1, 1, 0, 0, 30), datetime(1900, 1, 1, 23, 58, 20), datetime(2026, 3, 8, 2, 30),
+               datetime(2026, 12, 31, 23, 59, 59, 999999), datetime(2026, 1, 1, 0, 0)]
+    for zone in zones:
+        for moment in moments:
+            aware = moment.replace(tzinfo=zone)
+            offset = offset_minutes(aware)
+            assert offset_and_local_date(aware) == (offset, local_date(aware, offset)), aware

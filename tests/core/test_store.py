@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -51,6 +52,63 @@ def test_fast_path_connections_have_the_same_pragmas(workspace):
         assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         raw.close()
+
+
+def test_the_hot_writers_connection_is_as_durable_and_leaves_checkpoints_to_the_checkpointer(workspace):
+    """The recording connection: WAL, synchronous=FULL, foreign keys, and no automatic checkpoint inside its
+    commits (store/checkpoints.py)."""
+    with workspace.db.hot_writer.transaction() as cursor:
+        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+
+
+def _in_database_file(data_dir, sql: str):  # noqa: ANN001
+    """What the database file alone holds (the WAL ignored): what checkpoints have copied into it."""
+    connection = sqlite3.connect(f"file:{data_dir / DB_FILE}?mode=ro&immutable=1", uri=True)
+    try:
+        return connection.execute(sql).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_recorded_entries_reach_the_database_file_through_the_background_checkpoint(demo_workspace, recorder,
+                                                                                     start_inspection):
+    """With the hot connection's automatic checkpoint off, the checkpoint thread copies the WAL into the
+    database file: after a burst of entries (every `every` commits) and again once the writer is idle."""
+    checkpointer = demo_workspace.db.hot_writer.checkpointer
+    checkpointer.every, checkpointer.idle = 5, 0.05
+    inspection = start_inspection()
+    ids = [recorder.record(inspection.id, NewDeduction("A3", [staff]))[0]
+           for staff in ["1001", "1002", "1003"] * 4]
+    deadline = time.monotonic() + 20
+    count_sql = f"SELECT count(*) FROM deductions WHERE id IN ({', '.join(repr(i) for i in ids)})"
+    while time.monotonic() < deadline:
+        try:
+            if _in_database_file(demo_workspace.data_dir, count_sql) == len(ids):
+                break
+        except sqlite3.DatabaseError:  # read while a checkpoint was writing: look again
+            pass
+        time.sleep(0.02)
+    assert _in_database_file(demo_workspace.data_dir, count_sql) == len(ids)
+    assert checkpointer.checkpoints >= 2  # one after five commits at least, one when idle
+    assert sqlite_rows(demo_workspace.data_dir, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_the_wal_stays_small_through_a_burst_of_entries(demo_workspace, recorder, start_inspection):
+    """Through entries recorded back to back the checkpoint thread copies the WAL and, past `restart_frames`,
+    lets it start again from its beginning (a checkpoint running beside the writer never finds it wholly copied
+    by itself): the WAL file stays a small part of what the burst wrote instead of growing with it."""
+    checkpointer = demo_workspace.db.hot_writer.checkpointer
+    checkpointer.every, checkpointer.restart_frames = 5, 50
+    inspection = start_inspection()
+    wal = demo_workspace.data_dir / f"{DB_FILE}-wal"
+    for index in range(240):
+        recorder.record(inspection.id, NewDeduction("A3", [["1001", "1002", "1003"][index % 3]]))
+    written = sqlite_rows(demo_workspace.data_dir, "PRAGMA page_size")[0][0] * 5 * 240  # 5+ pages an entry
+    assert checkpointer.checkpoints >= 5
+    assert wal.stat().st_size < written / 4
 
 
 def test_head_revision_matches_alembic_script_head():

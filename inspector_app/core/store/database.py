@@ -95,15 +95,18 @@ class Database:
 
     @cached_property
     def hot_writer(self) -> HotWriter:
-        """The recording hot path's own connection (store/fastpath.py), opened like the pool's."""
+        """The recording hot path's own connection (store/fastpath.py), opened like the pool's but leaving WAL
+        checkpoints to a background thread (store/checkpoints.py), which opens its connection the same way."""
+        from inspector_app.core.store.checkpoints import NO_AUTOCHECKPOINT, Checkpointer
         from inspector_app.core.store.fastpath import HotWriter
 
         def connect() -> sqlite3.Connection:
             connection = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
             _on_connect(connection)
+            connection.execute(NO_AUTOCHECKPOINT)
             return connection
 
-        return HotWriter(connect)
+        return HotWriter(connect, Checkpointer(connect))
 
     @contextmanager
     def read(self) -> Iterator[Session]:

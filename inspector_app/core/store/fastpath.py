@@ -4,7 +4,8 @@ SQLAlchemy's execution machinery costs ~0.1 ms a statement, several times SQLite
 deduction takes six statements, on every keypress of a ward round. Here the same typed tables are used
 (column lists and each type's own bind processor, so stored values are exactly what the ORM writes), but
 executed directly on the DBAPI cursor inside one BEGIN IMMEDIATE … COMMIT, on a connection opened once with
-the store's pragmas (the same durability: WAL, synchronous=FULL).
+the store's pragmas (the same durability: WAL, synchronous=FULL), whose WAL checkpoints run on a background
+thread (store/checkpoints.py) instead of inside a commit.
 """
 
 from __future__ import annotations
@@ -14,20 +15,33 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, Table
 
+from inspector_app.core.store.checkpoints import Checkpointer
+
 # audit.row_payload's canonical JSON (ensure_ascii off, no spaces) for a dict whose keys are already in order
 _UNSORTED_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+# the JSON encoder's own text and number writers (what it calls for each value): the payload is assembled from
+# them directly, so the text is byte for byte what encoding the payload dict gives
+_TEXT = json.encoder.encode_basestring
+_INT = int.__repr__
+_FLOAT = float.__repr__
 
 
 class TableInsert:
-    """INSERT of whole rows into `table`, values converted by each column type's bind processor."""
+    """INSERT of whole rows into `table`, values converted by each column type's bind processor.
+
+    `params` and `params_and_payload` are Python functions written for the table's columns when the store
+    opens (as dataclasses and namedtuple write theirs): the recording hot path runs them for every row, and a
+    loop over the columns, building a dict for the JSON encoder, was most of the entry's Python. Each column's
+    common case (text in a text column, an int in an integer column, a finite float, a flag, NULL) is written
+    inline; any other value goes through the column's converter and the JSON encoder, as before."""
 
     def __init__(self, table: Table, engine: Engine):
         self.table = table
-        self._plan: list | None = None  # params_and_payload's columns, made at its first call
         self.columns = [column.key for column in table.columns]
         self.sql = (f"INSERT INTO {table.name} ({', '.join(self.columns)}) "
                     f"VALUES ({', '.join('?' for _ in self.columns)})")
@@ -35,46 +49,134 @@ class TableInsert:
         # generic one, so fast-path rows compare equal in ORM queries.
         self.processors = [column.type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
                            for column in table.columns]
-
-        # only the few columns with a processor (times, dates, booleans) are converted, by position
-        self._converted = [(at, processor) for at, processor in enumerate(self.processors) if processor is not None]
-
-    def params(self, row: Mapping[str, Any]) -> list[Any]:
-        get = row.get
-        values = [get(key) for key in self.columns]
-        for at, processor in self._converted:
-            if (value := values[at]) is not None:
-                values[at] = processor(value)
-        return values
+        self.params: Callable[[Mapping[str, Any]], list[Any]] = self._compile(payload=False)
+        self._params_and_payload: Callable[[Mapping[str, Any]], tuple[list[Any], str]] | None = None
 
     def execute(self, cursor: sqlite3.Cursor, rows: Sequence[Mapping[str, Any]]) -> None:
-        cursor.executemany(self.sql, [self.params(row) for row in rows])
+        params = self.params
+        cursor.executemany(self.sql, [params(row) for row in rows])
 
     def params_and_payload(self, row: Mapping[str, Any]) -> tuple[list[Any], str]:
         """`params(row)` and the row's audit payload (`audit.row_payload(table, row)`, the same text) made in one
-        pass over the columns: the hot path needs both for each row, and two passes were a third of its Python.
+        pass over the columns: the hot path needs both for each row."""
+        build = self._params_and_payload
+        if build is None:
+            build = self._params_and_payload = self._compile(payload=True)
+        return build(row)
 
-        The payload's keys are visited in sorted order, so encoding without sorting gives row_payload's text."""
-        plan = self._plan
-        if plan is None:
-            plan = self._plan = self._make_plan()
-        params: list[Any] = [None] * len(self.columns)
-        payload: dict[str, Any] = {}
-        get = row.get
-        for key, at, process, plain, same in plan:
-            value = get(key)
-            if value is None:
-                payload[key] = None
+    def _compile(self, payload: bool) -> Callable[..., Any]:
+        """The function `params` (or `params_and_payload`) for this table, as Python source compiled once."""
+        names: dict[str, Any] = {"_TEXT": _TEXT, "_INT": _INT, "_FLOAT": _FLOAT, "_UTC_TEXT": _utc_text,
+                                 "_DATETIME": datetime, "_DATE": date, "_UTC": timezone.utc}
+        lines = ["def build(row):", "    get = row.get"]
+        lines += [f"    v{at} = get({key!r})" for at, key in enumerate(self.columns)]
+        values, utc = [], set()
+        for at, process in enumerate(self.processors):
+            if process is None:
+                values.append(f"v{at}")
                 continue
-            payload[key] = value if value.__class__ is same else plain(value)
-            params[at] = value if process is None else process(value)
-        return params, _UNSORTED_CANONICAL.encode(payload)
+            names[f"p{at}"] = process
+            if _writes_utc_text(process) and payload:  # an aware time, made UTC once for its text and payload's
+                utc.add(at)
+                lines.append(f"    u{at} = v{at}.astimezone(_UTC) if v{at}.__class__ is _DATETIME "
+                             f"and v{at}.tzinfo is not None else None")
+                values.append(f"(u{at}.isoformat(' ', 'microseconds')[:26] if u{at} is not None "
+                              f"else None if v{at} is None else p{at}(v{at}))")
+            elif _writes_utc_text(process):  # an aware time: its UTC text written directly
+                values.append(f"(None if v{at} is None else _UTC_TEXT(v{at}) if v{at}.__class__ is _DATETIME "
+                              f"and v{at}.tzinfo is not None else p{at}(v{at}))")
+            elif _keeps_floats(process):  # a float column's converter gives a float back as it is
+                values.append(f"(v{at} if v{at}.__class__ is float else None if v{at} is None else p{at}(v{at}))")
+            elif _writes_flags_as_ints(process):
+                values.append(f"(1 if v{at} is True else 0 if v{at} is False else None if v{at} is None "
+                              f"else p{at}(v{at}))")
+            else:
+                values.append(f"(None if v{at} is None else p{at}(v{at}))")
+        params = f"[{', '.join(values)}]"
+        if not payload:
+            lines.append(f"    return {params}")
+        else:
+            from inspector_app.core.store.audit import payload_plan
 
-    def _make_plan(self) -> list[tuple[str, int, Callable[[Any], Any] | None, Callable[[Any], Any], type]]:
-        from inspector_app.core.store.audit import payload_plan
+            at_key = {key: at for at, key in enumerate(self.columns)}
+            pieces, separator = [], "{"
+            for key, plain, same in payload_plan(self.table):  # in the payload's (sorted) key order
+                at = at_key[key]
+                names[f"x{at}"] = _other(plain)
+                value = f"v{at}"
+                common = {str: f"_TEXT({value}) if {value}.__class__ is str",
+                          int: f"_INT({value}) if {value}.__class__ is int",
+                          float: f"_FLOAT({value}) if {value}.__class__ is float and {value} - {value} == 0.0",
+                          bool: f"'true' if {value} is True else 'false' if {value} is False"}[same]
+                kind = _python_type(self.table.columns[key])
+                if at in utc:  # audit._plain's text of a time, from the UTC time made for the insert
+                    common += f" else _TEXT(u{at}.isoformat()) if u{at} is not None"
+                elif kind is datetime:  # audit._plain's text of a time and of a day
+                    common += (f" else _TEXT({value}.astimezone(_UTC).isoformat())"
+                               f" if {value}.__class__ is _DATETIME")
+                elif kind is date:
+                    common += f" else _TEXT({value}.isoformat()) if {value}.__class__ is _DATE"
+                pieces += [repr(f"{separator}{_TEXT(key)}:"), f"({common} else x{at}({value}))"]
+                separator = ","
+            pieces.append(repr("}" if separator == "," else "{}"))
+            lines.append(f"    return {params}, ''.join(({', '.join(pieces)}))")
+        namespace = dict(names)
+        exec(compile("\n".join(lines), f"<{self.table.name} insert>", "exec"), namespace)  # noqa: S102
+        return namespace["build"]
 
-        at = {key: index for index, key in enumerate(self.columns)}
-        return [(key, at[key], self.processors[at[key]], plain, same) for key, plain, same in payload_plan(self.table)]
+
+def _python_type(column: Any) -> type | None:
+    """The Python type of a column's values (a TypeDecorator's: its implementation's, as UTCDateTime's)."""
+    try:
+        return getattr(column.type, "impl_instance", column.type).python_type
+    except NotImplementedError:
+        return None
+
+
+def _utc_text(value: datetime) -> str:
+    """An aware time as the store writes it (models.UTCDateTime, then SQLite's DATETIME text: naive UTC with
+    microseconds), without the two converters' calls and format dict."""
+    return value.astimezone(timezone.utc).isoformat(" ", "microseconds")[:26]  # without its "+00:00"
+
+
+_UTC_SAMPLES = (datetime(2026, 3, 1, 0, 0, 0, 0, timezone(timedelta(hours=8))),
+                datetime(999, 12, 31, 23, 59, 59, 999999, timezone.utc),
+                datetime(2026, 7, 1, 12, 30, 5, 7, timezone(timedelta(hours=-5, minutes=-30))))
+
+
+def _writes_utc_text(process: Callable[[Any], Any]) -> bool:
+    """Whether a column's converter writes aware times as `_utc_text` does (a UTCDateTime column), checked on
+    sample times rather than assumed from the column's type."""
+    try:
+        return all(process(sample) == _utc_text(sample) for sample in _UTC_SAMPLES)
+    except Exception:  # noqa: BLE001 - a converter refusing times: not a time column
+        return False
+
+
+def _keeps_floats(process: Callable[[Any], Any]) -> bool:
+    """Whether a column's converter returns a float as it is (a Float column's), checked on samples."""
+    try:
+        return all((out := process(sample)) == sample and out.__class__ is float for sample in (1.5, -0.0, 1e300))
+    except Exception:  # noqa: BLE001 - a converter refusing floats
+        return False
+
+
+def _writes_flags_as_ints(process: Callable[[Any], Any]) -> bool:
+    """Whether a column's converter writes True and False as the ints 1 and 0 (a Boolean column's on SQLite)."""
+    try:
+        return all((out := process(flag)) == int(flag) and out.__class__ is int for flag in (True, False))
+    except Exception:  # noqa: BLE001 - a converter refusing flags
+        return False
+
+
+def _other(plain: Callable[[Any], Any]) -> Callable[[Any], str]:
+    """A value outside its column's common case, as the JSON encoder writes it after the column's converter."""
+    encode = _UNSORTED_CANONICAL.encode
+
+    def other(value: Any) -> str:
+        return "null" if value is None else encode(plain(value))
+
+    return other
 
 
 class HotWriter:
@@ -82,10 +184,13 @@ class HotWriter:
     pool and resetting it on return cost more than the entry's own statements. A lock keeps it to one thread
     at a time (SQLite takes one writer at a time anyway); `connect` opens it with the store's pragmas."""
 
-    def __init__(self, connect: Callable[[], sqlite3.Connection]):
+    def __init__(self, connect: Callable[[], sqlite3.Connection], checkpointer: Checkpointer | None = None):
         self._connect = connect
         self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self.checkpointer = checkpointer  # told of each commit; `connect` turns automatic checkpoints off
+        if checkpointer is not None:
+            checkpointer.writer_lock = self._lock  # its last short copy holds this writer back
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
@@ -99,6 +204,8 @@ class HotWriter:
             try:
                 yield cursor
                 cursor.execute("COMMIT")
+                if self.checkpointer is not None:
+                    self.checkpointer.committed()
             except BaseException:
                 if connection.in_transaction:  # an error, or a COMMIT that failed and left it open
                     connection.rollback()
@@ -107,6 +214,8 @@ class HotWriter:
                 cursor.close()
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
