@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.core.paths import resources_dir
@@ -17,6 +17,10 @@ from inspector_app.gui.style import restyle
 FONT_FILE = "wqy-microhei.ttc"
 _families: list[str] = []  # installed once per process: the UI font, the bundled face, the rare-character faces
 _rare_installed: list[bool] = []
+# ranges the bundled face has every character of (CJK Unified U+4E00–9FA5: all of GBK's; the punctuation
+# 、。〃 and 々〆〇〈〉《》「」『』【】〒〓〔〕〖〗; full-width forms): a name made of these needs no rare face
+# (tests/gui/test_quick_start.py checks the font file has them all)
+BUNDLED_COVERS = ((0x4E00, 0x9FA5), (0x3000, 0x3003), (0x3005, 0x3017), (0xFF01, 0xFF5E))
 
 
 def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[str]:
@@ -69,5 +73,11 @@ def needs_rare_faces(texts: str) -> bool:
     Qt's fallbacks. Call after install_font."""
     if len(_families) < 2:
         return True  # the bundled font is missing: take every face there is
+    doubtful = {char for char in set(texts) if ord(char) >= 0x2E80
+                and not any(low <= ord(char) <= high for low, high in BUNDLED_COVERS)}
+    if not doubtful:  # the usual first screen: no need to open the font file (nor QRawFont's class) to know
+        return False
+    from PySide6.QtGui import QRawFont
+
     face = QRawFont.fromFont(QFont(_families[1]))
-    return any(ord(char) >= 0x2E80 and not face.supportsCharacter(ord(char)) for char in set(texts))
+    return any(not face.supportsCharacter(ord(char)) for char in doubtful)

@@ -181,8 +181,24 @@ def test_the_first_screen_waits_for_nothing_it_does_not_show(tmp_path):
              "inspector_app.core.logs", "inspector_app.gui.main_window")
     assert [m for m in modules if m.split(".")[0] in heavy or m in heavy] == []
     assert [m for m in modules if m.startswith("inspector_app.cli.commands")] == []
-    # a showEvent in Python (QShowEvent, QEvent.Type), the icon, Qt's catalogue, the geometry's QByteArray
-    assert [c for c in ("QShowEvent", "QEvent", "QIcon", "QTranslator", "QByteArray") if c in qt_classes] == []
+    # a showEvent in Python (QShowEvent, QEvent.Type), the icon, Qt's catalogue, the geometry's QByteArray, the
+    # raw font that checks a name for rare characters (the demo's names have none)
+    assert [c for c in ("QShowEvent", "QEvent", "QIcon", "QTranslator", "QByteArray", "QRawFont")
+            if c in qt_classes] == []
+
+
+def test_the_bundled_face_has_every_character_of_the_ranges_it_is_trusted_with(qapp):
+    """fonts.BUNDLED_COVERS lets a first screen skip opening the font file: true only while the file has them."""
+    from PySide6.QtGui import QFont, QRawFont
+
+    from inspector_app.gui import fonts
+
+    fonts.install_font(qapp, 11, rare=False)
+    face = QRawFont.fromFont(QFont(fonts._families[1]))
+    missing = [hex(code) for low, high in fonts.BUNDLED_COVERS for code in range(low, high + 1)
+               if not face.supportsCharacter(code)]
+    assert missing == []
+    assert fonts.needs_rare_faces("王𠮷") and not fonts.needs_rare_faces("钟红霞（1002）挂号收费窗口")
 
 
 def test_the_quick_window_takes_the_saved_geometry(gui_workspace, open_window, qtbot):
