@@ -135,18 +135,19 @@ class EntriesModel(QStandardItemModel):
         # No. counts the rows of this inspection (1..n); the stored sequence number means nothing here
         cells = [row + 1, entry.recorded_at[11:16], entry.item_code, entry.who + head, entry.count,
                  deduction_text(entry.points) if entry.points else tr("no points"), note, entry.item_text]
-        # one cell with what all of the row's cells share, copied for each (a row at each keypress of a round:
-        # a clone and a value cost two calls into Qt a cell, not four or six)
-        shared = QStandardItem()
-        shared.setToolTip(entry.note or entry.item_text)
-        shared.setEditable(False)
-        if entry.voided:
-            shared.setForeground(_VOID_COLOUR)
-            shared.setFont(self._void_font)
+        tooltip = entry.note or entry.item_text
         items = []
         for value in cells:
-            item = shared.clone()
+            # a QStandardItem made here, never QStandardItem.clone(): a clone is made by Qt, not as PySide's
+            # wrapper class, so when the model deletes it PySide is not told, and a later Qt object at the same
+            # address came back as that stale QStandardItem (an item view's selectionModel(), in CI)
+            item = QStandardItem()
             item.setData(value, _DISPLAY)
+            item.setToolTip(tooltip)
+            item.setEditable(False)
+            if entry.voided:
+                item.setForeground(_VOID_COLOUR)
+                item.setFont(self._void_font)
             items.append(item)
         if entry.photo_paths and self.thumbnails is not None:
             pixmap = self.thumbnails.get(entry.photo_paths[0])  # None (and queued) until made
