@@ -49,9 +49,6 @@ QListWidget#nav::item:selected {{ background: #c25e0c; color: white; }}
 """
 
 
-STYLE = style_sheet()
-TRAINING_STYLE = training_style()
-
 # the widgets the sheet is set on, each with the rules it adds for a point size (training's accent) or None
 _styled: weakref.WeakKeyDictionary[QWidget, Callable[[int], str] | None] = weakref.WeakKeyDictionary()
 _point_size = [DEFAULT_POINT_SIZE]
@@ -72,11 +69,6 @@ def restyle(point_size: int) -> None:
     for widget, extra in list(_styled.items()):
         if isValid(widget):
             widget.setStyleSheet(_sheet_for(extra))
-
-
-def current_sheet() -> str:
-    """The rules styled widgets have now (the current font size's)."""
-    return style_sheet(_point_size[0])
 
 
 def _sheet_for(extra: Callable[[int], str] | None) -> str:
