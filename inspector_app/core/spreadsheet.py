@@ -17,6 +17,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from inspector_app.core.texttable import display_width
@@ -101,33 +102,24 @@ def _cell_width(value: Any) -> int:
     return max((display_width(line) for line in text.splitlines()), default=0)
 
 
-def write_streamed_sheets(book: Any, sheets: Iterable[Sheet], *, sample: int = 1000) -> None:
-    """write_sheets for a write-only workbook (openpyxl's `Workbook(write_only=True)`): each row is written
-    out as it comes, so a sheet of hundreds of thousands of rows (a month's pay list at a year's scale) takes
-    neither a cell object per value kept in memory nor a pass over every cell for the widths, which are fitted
-    to the header and the first `sample` rows. Bold header, frozen header row, text kept text (text_cell)."""
+def write_streamed_workbook(path: Path, sheets: Iterable[Sheet], *, sample: int = 1000) -> Path:
+    """A workbook of `sheets` written row by row as it comes (core/xlsx_stream.py), so a sheet of hundreds
+    of thousands of rows (a month's pay list at a year's scale) takes neither a cell object per value nor a
+    pass over every cell for the widths, which are fitted to the header and the first `sample` rows. Bold
+    header, frozen header row, text kept text, printed A4 landscape one page wide."""
     from itertools import chain, islice
 
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from inspector_app.core.xlsx_stream import StreamedWorkbook
 
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        rows = iter(rows)
-        head = list(islice(rows, sample))
-        for n in range(len(header)):
-            longest = max((display_width(str(row[n])) for row in (header, *head)
-                           if n < len(row) and row[n] is not None), default=0)
-            sheet.column_dimensions[get_column_letter(n + 1)].width = min(60, max(8, longest + 2))
-        sheet.freeze_panes = "A2"
-        _print_setup(sheet, title_rows="1:1")
-        cells = [text_cell(sheet, value, streamed=True) for value in header]
-        for cell in cells:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center")
-        sheet.append(cells)
-        for row in chain(head, rows):
-            sheet.append([text_cell(sheet, value, streamed=True) for value in row])
+    with StreamedWorkbook(path) as book:
+        for title, header, rows in sheets:
+            rows = iter(rows)
+            head = list(islice(rows, sample))
+            widths = [min(60, max(8, max((display_width(str(row[n])) for row in (header, *head)
+                                          if n < len(row) and row[n] is not None), default=0) + 2))
+                      for n in range(len(header))]
+            book.add_sheet(title, header, chain(head, rows), widths)
+    return Path(path)
 
 
 def _print_setup(sheet: Any, *, title_rows: str) -> None:

@@ -133,7 +133,7 @@ def _line(row: Any, shots: Snapshots, lang: str) -> Evidence:
 
 
 def _detail(*extra: Any) -> Any:
-    return select(*extra, D.recorded_at, D.payload["utc_offset_min"].as_integer().label("offset"), D.item_code,
+    return select(*extra, D.recorded_at, D.utc_offset_min.label("offset"), D.item_code,
                   D.staff_no, D.staff_name, D.department_id, D.count, D.counted_points)
 
 

@@ -99,7 +99,7 @@ def central_rates(session: Session, months: list[str], shots: Snapshots) -> Rate
         where.append(D.period.is_(None) & D.local_month.in_(months) & D.item_code.in_(others))
     for row in session.execute(  # findings on a rate item with no value (typed as a count, or before values)
             select(D.id, D.department_id, D.item_code, D.period, D.local_month, D.recorded_at,
-                   D.payload["utc_offset_min"].as_integer().label("offset"), I.checklist_hash, I.inspector_name,
+                   D.utc_offset_min.label("offset"), I.checklist_hash, I.inspector_name,
                    I.inspector_no)
             .join(I, I.id == D.inspection_id)
             .where(D.voided_at.is_(None), or_(*where))):

@@ -11,13 +11,12 @@ the per-line Python reading of the same entries, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, overload
 
+import orjson
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     Date,
     Integer,
@@ -25,13 +24,9 @@ from sqlalchemy import (
     Text,
     case,
     cast,
-    column,
     func,
     literal,
-    literal_column,
-    select,
     text,
-    values,
 )
 from sqlalchemy.orm import Session
 
@@ -84,49 +79,43 @@ def _inspector() -> ColumnElement[str]:
 
 
 def _offset() -> ColumnElement[int]:
-    return func.coalesce(m.Deduction.payload["utc_offset_min"].as_integer(), 0)
+    return m.Deduction.utc_offset_min  # its own column (c0012): no JSON parsed per line
 
 
-def line_text(session: Session) -> tuple[ColumnElement[str], Any]:
+def line_text(session: Session) -> ColumnElement[str]:
     """An entry's figures as canonical JSON (PayList.figures' line: a PayLine less its item text and
-    clause), over deductions joined to their inspection and (outer) department; and a lateral subquery the
-    query must join (PostgreSQL), else None."""
-    if session.get_bind().dialect.name == "postgresql":
-        return _postgres_line()
+    clause), over deductions joined to their inspection and (outer) department: the keys in order, each
+    string quoted by the database's own JSON quoting (as Python's json quotes it: UTF-8 kept, the same
+    escapes), the floats as Python's repr writes them. Put together by concatenation, which PostgreSQL does in
+    about four fifths of the time row_to_json over a lateral row took (778,000 lines: 4.3 s against 5.3 s)."""
     D = m.Deduction
-    day = func.date(D.recorded_at, func.printf("%+d minutes", _offset()))
+    if session.get_bind().dialect.name == "postgresql":
+        def quote(value: ColumnElement[Any]) -> ColumnElement[str]:
+            return cast(func.to_json(value), Text)
+
+        day = cast(cast(D.recorded_at + func.make_interval(0, 0, 0, 0, 0, _offset()), Date), Text)
+        number = _postgres_float
+    else:
+        quote, number = func.json_quote, func.py_float
+        day = func.date(D.recorded_at, func.printf("%+d minutes", _offset()))
     parts: list[tuple[str, ColumnElement[Any]]] = [
-        ("count", cast(cast(D.count, Integer), String)), ("date", func.json_quote(day)),
-        ("department", func.json_quote(func.coalesce(m.Department.name, ""))),
-        ("department_code", func.json_quote(D.department_id)), ("inspector", func.json_quote(_inspector())),
-        ("item_code", func.json_quote(D.item_code)), ("month", func.json_quote(D.local_month)),
-        ("name", func.json_quote(func.coalesce(D.staff_name, ""))), ("pay_percent", func.py_float(D.pay_percent)),
-        ("points", func.py_float(D.counted_points)), ("staff_no", func.json_quote(func.coalesce(D.staff_no, "")))]
+        ("count", cast(cast(D.count, Integer), String)), ("date", quote(day)),
+        ("department", quote(func.coalesce(m.Department.name, ""))),
+        ("department_code", quote(D.department_id)), ("inspector", quote(_inspector())),
+        ("item_code", quote(D.item_code)), ("month", quote(D.local_month)),
+        ("name", quote(func.coalesce(D.staff_name, ""))), ("pay_percent", number(D.pay_percent)),
+        ("points", number(D.counted_points)), ("staff_no", quote(func.coalesce(D.staff_no, "")))]
     built: ColumnElement[str] = literal("{", String)
     for n, (key, value) in enumerate(parts):
         built = built + f'{"," if n else ""}"{key}":' + value
-    return built + "}", None
+    return built + "}"
 
 
-def _postgres_float(value: ColumnElement[float]) -> ColumnElement[Any]:
-    """A float as Python's repr writes it, as JSON: PostgreSQL writes 2.0 as 2."""
+def _postgres_float(value: ColumnElement[float]) -> ColumnElement[str]:
+    """A float as Python's repr writes it (with extra_float_digits = 1, see prepare): PostgreSQL writes 2.0
+    as 2."""
     whole = (value == func.floor(value)) & (func.abs(value) < 1e15)
-    return cast(cast(value, Text) + case((whole, ".0"), else_=""), JSON)
-
-
-def _postgres_line() -> tuple[ColumnElement[str], Any]:
-    """row_to_json of the fields in key order (PostgreSQL writes it compact and quotes strings as Python
-    does; the floats go in as JSON already written)."""
-    D = m.Deduction
-    fields = select(
-        D.count.label("count"),
-        cast(cast(D.recorded_at + func.make_interval(0, 0, 0, 0, 0, _offset()), Date), Text).label("date"),
-        func.coalesce(m.Department.name, "").label("department"), D.department_id.label("department_code"),
-        _inspector().label("inspector"), D.item_code.label("item_code"), D.local_month.label("month"),
-        func.coalesce(D.staff_name, "").label("name"), _postgres_float(D.pay_percent).label("pay_percent"),
-        _postgres_float(D.counted_points).label("points"), func.coalesce(D.staff_no, "").label("staff_no"),
-    ).select_from(values(column("one", Integer), name="one").data([(1,)])).lateral("figures")
-    return cast(func.row_to_json(literal_column(fields.name)), Text), fields
+    return cast(value, Text) + case((whole, ".0"), else_="")
 
 
 def code_point_order(session: Session) -> bool:
@@ -181,13 +170,29 @@ class PayLines(Sequence[PayLine]):
         yield from self.more
 
     def _line(self, raw: str) -> PayLine:
-        figures, digest = raw.rsplit(SEPARATOR, 1)
-        values = json.loads(figures)
-        key = (digest, values["item_code"])
+        cut = raw.rindex(SEPARATOR)
+        values = orjson.loads(raw[:cut])
+        key = (raw[cut + 1:], values["item_code"])
         found = self.items.get(key)
         if found is None:
             found = self.items[key] = self.item(*key)
         return PayLine(item_text=found[0], clause=found[1], **values)
+
+    def table_rows(self, row: Callable[[PayLine], list[Any]]) -> Iterator[list[Any]]:
+        """Each line as `row` makes it (the pay list's table row: date, 工号, name, code, department, item,
+        its text, clause, inspector, count, points, pay share), the database's lines straight from their texts
+        without a PayLine each (a year's month: 778,000 of them)."""
+        loads, items = orjson.loads, self.items
+        for raw in self.raw:
+            cut = raw.rindex(SEPARATOR)
+            v = loads(raw[:cut])
+            key = (raw[cut + 1:], v["item_code"])
+            found = items.get(key)
+            if found is None:
+                found = items[key] = self.item(*key)
+            yield [v["date"], v["staff_no"], v["name"], v["department_code"], v["department"], v["item_code"],
+                   found[0], found[1], v["inspector"], v["count"], v["points"], v["pay_percent"]]
+        yield from map(row, self.more)
 
     def figure_texts(self) -> list[str]:
         """Each line's figures as canonical JSON, in order (what PayList.figures_sha256 hashes)."""

@@ -12,14 +12,14 @@ out of it and listed instead, as corrections (更正), by the month that carries
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, exists, select, true
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
@@ -30,6 +30,7 @@ from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.merge.summary import summary_in
 from inspector_app.core.scoring import ROUND, MonthlySummary, clamp_percent
 from inspector_app.core.store.audit import canonical
+from inspector_app.office.frozen_lines import frozen_lines
 from inspector_app.office.pay_lines import (
     PayLine,
     PayLines,
@@ -161,13 +162,11 @@ def _entries_query(session: Session) -> Select[Any]:
     database: office/pay_lines.py), a unit separator and its checklist snapshot (for the item's text and
     clause, worked out once per item). In the pay list's order (by month, 工号, time recorded, id)."""
     D, I = m.Deduction, m.Inspection
-    line, lateral = line_text(session)
+    line = line_text(session)
     staff_no, key = (D.staff_no.collate("C"), D.id.collate("C")) if code_point_order(session) else (D.staff_no, D.id)
     query = (select(line + "\x1f" + I.checklist_hash).select_from(D)
              .join(I, I.id == D.inspection_id)
              .outerjoin(m.Department, m.Department.id == D.department_id))
-    if lateral is not None:
-        query = query.join(lateral, true())
     return query.where(D.voided_at.is_(None)).order_by(D.local_month, staff_no, D.recorded_at, key)
 
 
@@ -208,8 +207,12 @@ def pay_lines(session: Session, query: Select[Any], lang: str) -> PayLines:
     the database as one text (its figures' JSON and its checklist), kept as it is; a line is made of it only
     when asked for, and an item's text and clause, worked out once per item, only then."""
     prepare(session)
-    lines = PayLines(list(session.connection().execute(query).scalars()), lambda digest, code: _item(
-        checklists.get(digest), code, lang))
+    return lines_of(session, list(session.connection().execute(query).scalars()), lang)
+
+
+def lines_of(session: Session, raw: list[str], lang: str) -> PayLines:
+    """PayLines over the database's texts `raw` (read now, or kept by the month's close)."""
+    lines = PayLines(raw, lambda digest, code: _item(checklists.get(digest), code, lang))
     checklists: dict[str, Checklist | None] = {}
     for digest in lines.digests():
         snapshot = session.get(m.ChecklistSnapshot, digest)
@@ -245,7 +248,9 @@ def pay_list_in(session: Session, month: str, summary: MonthlySummary, lang: str
                 closed_at: datetime | None = None) -> PayList:
     closed = session.get(m.MonthClose, month)
     closed_at = closed.closed_at if closed is not None else closed_at
-    lines = pay_lines(session, month_entries_query(session, month), lang)
+    kept = frozen_lines(session, month) if closed is not None else None  # as the close hashed them
+    lines = pay_lines(session, month_entries_query(session, month), lang) if kept is None else \
+        lines_of(session, kept, lang)
     lines.extend(complaint_lines(session, month, lang))
     return PayList(month, summary, lines,
                    carried_lines(session, month, closed.closed_at if closed is not None else None, lang), closed_at)
@@ -278,6 +283,26 @@ def _line_row(line: PayLine) -> list[Any]:
             line.item_text, line.clause, line.inspector, line.count, line.points, line.pay_percent]
 
 
+class LineRows(Sequence[list[Any]]):
+    """The entries' table rows, made from the lines as they are read (a year's month has 778,000)."""
+
+    def __init__(self, lines: Sequence[PayLine]):
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [_line_row(line) for line in self.lines[index]]
+        return _line_row(self.lines[index])
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        if isinstance(self.lines, PayLines):
+            return self.lines.table_rows(_line_row)
+        return map(_line_row, self.lines)
+
+
 def line_header(lang: str) -> list[str]:
     return [tr_lang(lang, text) for text in ("Date", "Staff no.", "Name", "Code", "Department / window", "Item",
                                              "Inspection item", "Clause", "Inspector", "Times", "Points",
@@ -299,23 +324,18 @@ def sheets(pay: PayList, lang: str) -> list[tuple[str, list[str], Sequence[Seque
                       t("Total pay deducted %")], people),
         (t("Departments"), [t("Code"), t("Department / window"), t("Department points"), t("Pay deducted %"),
                             t("Correction points"), t("Correction pay %"), t("Total pay deducted %")], departments),
-        (t("Entries"), line_header(lang), [_line_row(line) for line in pay.lines]),
+        (t("Entries"), line_header(lang), LineRows(pay.lines)),
         (t("Corrections"), [t("Month"), *line_header(lang)],
          [[line.month, *_line_row(line)] for line in pay.adjustments]),
     ]
 
 
 def write_pay_list_xlsx(pay: PayList, path: Path, lang: str = "zh") -> Path:
-    """The pay list as a workbook: people, departments, every entry, the corrections carried."""
-    from openpyxl import Workbook
-
-    from inspector_app.core.spreadsheet import write_streamed_sheets
+    """The pay list as a workbook: people, departments, every entry, the corrections carried (streamed: a
+    month at a year's scale lists 778,000 entries)."""
+    from inspector_app.core.spreadsheet import write_streamed_workbook
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise AppError(tr_lang(lang, "The pay list is written as .xlsx or .pdf."))
-    book = Workbook(write_only=True)  # streamed: a month at a year's scale lists 778,000 entries
-    write_streamed_sheets(book, sheets(pay, lang))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return write_streamed_workbook(path, sheets(pay, lang))

@@ -41,7 +41,7 @@ TZ = timezone(timedelta(hours=8))
 ITEMS = [f"A{n:02d}" for n in range(1, 31)]
 DEDUCTION_COLUMNS = ("id", "inspection_id", "item_code", "charged_to", "staff_no", "staff_name", "department_id",
                      "department_code", "count", "points", "counted_points", "pay_percent", "note", "recorded_at",
-                     "local_month", "voided_at", "void_reason", "content_hash", "payload")
+                     "local_month", "voided_at", "void_reason", "utc_offset_min", "content_hash", "payload")
 INSPECTION_COLUMNS = ("id", "batch_id", "checklist_hash", "department_id", "inspector_name", "inspector_no", "mode",
                       "started_at", "finished_at", "local_month", "device_id", "seq", "content_hash", "payload")
 
@@ -98,11 +98,10 @@ def fill(dsn: str, deductions: int, year: int = 2025) -> tuple[float, int]:
                     payload = (f'{{"id":"{key}","inspection_id":"{inspection}","item_code":"{item}",'
                                f'"charged_to":"person","staff_no":"{person[0]}","staff_name":"{person[1]}",'
                                f'"department_id":"{dept_id}","count":1,"points":{points},'
-                               f'"note":"未佩戴胸牌，已当场提醒","local_month":"{month}"}}')
+                               f'"note":"未佩戴胸牌，已当场提醒","local_month":"{month}","utc_offset_min":480}}')
                     copy.write_row((key, inspection, item, "person", person[0], person[1], person[2][0],
                                     person[2][1], 1, points, points, points, "未佩戴胸牌，已当场提醒", moment, month,
-                                    voided,
-                                    "录入有误" if voided else None, _hex(), payload))
+                                    voided, "录入有误" if voided else None, 480, _hex(), payload))
                     written += 1
         connection.commit()
     return time.perf_counter() - start, written

@@ -11,7 +11,8 @@ with a warm cache as at the office:
   the summary run alternately (MONTH_LOAD_ROUNDS times, default 3) and their medians compared;
 - the bulletin: its content (summary, repeat problems, overdue, corrections), its XLSX and its PDF;
 - the pay list: every live entry of the month with item, clause and inspector (pay_list), and its XLSX;
-- closing the month (the frozen summary and the figures' hash over every entry), once;
+- closing the month (the frozen summary, the figures' hash over every entry, the lines kept), once; then the
+  closed month's pay list (its kept lines read back) and its XLSX from the database to the file;
 each against the same central summary, so a slower box reads as a ratio. The close is taken back out
 afterwards (the month_closes row, its office event, the corrections it took over), so a filled database
 (`--url`) can be measured again.
@@ -56,6 +57,7 @@ def _undo_close(url: str, month: str) -> None:
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
         connection.execute("UPDATE adjustments SET carried_by = NULL WHERE carried_by = %s", (month,))
         connection.execute("DELETE FROM office_events WHERE action = 'close_month' AND subject = %s", (month,))
+        connection.execute("DELETE FROM month_close_lines WHERE month = %s", (month,))
         connection.execute("DELETE FROM month_closes WHERE month = %s", (month,))
 
 
@@ -114,6 +116,10 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
             summary)
         add("opening a closed month in the office workspace", best_of(lambda: month_view(central, "2025-05")), 1.0,
             summary)
+        add("pay list data of a closed month (the lines its close kept, read back)",
+            best_of(lambda: pay_list(central, "2025-05")), 5.0, summary)
+        add("pay list of a closed month, from the database to the finished XLSX", best_of(
+            lambda: write_pay_list_xlsx(pay_list(central, "2025-05"), out / "closed.xlsx")), 5.0, summary)
         _undo_close(url, "2025-05")
     finally:
         central.close()

@@ -350,8 +350,16 @@ def test_an_old_central_database_with_data_migrates_to_the_head(laptop: Laptop, 
         with db.engine.connect() as connection:
             deductions = connection.exec_driver_sql("SELECT count(*) FROM deductions").scalar()
             assert connection.exec_driver_sql("SELECT count(*) FROM departments").scalar() > 0
+        CENTRAL.upgrade(db.engine, "c0011")
+        with db.engine.begin() as connection:  # an entry recorded at UTC+8 (c0012 takes the offset out)
+            some = connection.exec_driver_sql("SELECT id FROM deductions ORDER BY id").scalars().all()[:1]
+            for key, offset in zip(some, (480,), strict=True):
+                connection.exec_driver_sql(
+                    "UPDATE deductions SET payload = json_set(payload, '$.utc_offset_min', ?) WHERE id = ?"
+                    if db.engine.dialect.name == "sqlite" else "UPDATE deductions SET payload = jsonb_set("
+                    "payload::jsonb, '{utc_offset_min}', to_jsonb(%s::integer))::json WHERE id = %s", (offset, key))
         CENTRAL.upgrade(db.engine)
-        assert current_revision(db.engine) == HEAD_REVISION == "c0011"
+        assert current_revision(db.engine) == HEAD_REVISION == "c0013"
         names = {ix["name"] for table in ("deductions", "inspections", "batches")
                  for ix in inspect(db.engine).get_indexes(table)}
         assert {"ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department",
@@ -360,10 +368,22 @@ def test_an_old_central_database_with_data_migrates_to_the_head(laptop: Laptop, 
         with db.read() as session:
             assert all(d.id == d.code for d in session.scalars(select(m.Department)))
             months = set(session.scalars(select(m.Deduction.local_month)))
+            offsets = {d.id: (d.utc_offset_min, d.payload.get("utc_offset_min", 0))
+                       for d in session.scalars(select(m.Deduction))}
+        assert all(column == payload for column, payload in offsets.values())
+        assert [offsets[key][0] for key in some] == [480]
         for month in months:
             assert _month_figures(central_summary(db, month)) == _month_figures(monthly_summary(laptop.ws, month))
     finally:
         db.close()
+
+
+def test_each_entry_keeps_its_utc_offset_in_a_column(laptop: Laptop, central: CentralDB, tmp_path: Path) -> None:
+    """c0012: the merge fills deductions.utc_offset_min from the bundle, so the local day is read from the row."""
+    merge_files(central, laptop.bundles, laptop.trusted, tmp_path / "files")
+    with central.read() as session:
+        pairs = [(d.utc_offset_min, d.payload["utc_offset_min"]) for d in session.scalars(select(m.Deduction))]
+    assert pairs and all(column == sent for column, sent in pairs)
 
 
 def test_central_summary_equals_the_laptops_month(laptop: Laptop, central: CentralDB, tmp_path: Path) -> None:

@@ -179,9 +179,11 @@ def _awkward(session) -> None:
     entries[1].counted_points, entries[1].pay_percent = 0.1 + 0.2, 1e-05
     entries[2].counted_points, entries[2].pay_percent = 7.0, 123456.789
     entries[3].recorded_at = entries[3].recorded_at.replace(hour=23, minute=30)  # the next day at UTC+8
-    entries[3].payload = dict(entries[3].payload, utc_offset_min=480)
+    entries[3].payload = dict(entries[3].payload, utc_offset_min=480)  # the merge keeps it in a column too
+    entries[3].utc_offset_min = 480
     entries[4].recorded_at = entries[4].recorded_at.replace(hour=1, minute=15)  # the day before at UTC-5
     entries[4].payload = dict(entries[4].payload, utc_offset_min=-300)
+    entries[4].utc_offset_min = -300
     entries[5].voided_at = datetime(2025, 6, 1, tzinfo=timezone.utc)
     inspection = session.get(m.Inspection, entries[6].inspection_id)
     inspection.inspector_name, inspection.inspector_no = '李"四"', None
@@ -244,3 +246,45 @@ def _late_entry(session, month: str) -> None:
     session.flush()
     session.add(m.Adjustment(deduction_id=late.id, entry_month=month, kind="added",
                              found_at=datetime(2030, 1, 2, tzinfo=timezone.utc), carried_by=None))
+
+
+def test_a_closed_months_lines_are_read_back_as_closed(central: tuple[CentralDB, str]) -> None:
+    """The close keeps the lines it hashed (office/frozen_lines.py): the closed month's pay list reads them back,
+    its figures still hash to the close's after a department is renamed and an entry voided (worked out again,
+    they would not), while an open month shows the new name; a month closed without kept lines (before c0013)
+    is worked out as before; a damaged part is refused with its month, not read half."""
+    import zlib
+    from datetime import date, datetime, timezone
+
+    from sqlalchemy import delete, update
+
+    from inspector_app.core.errors import StateError
+    from inspector_app.office.month import close_month
+
+    db, _ = central
+    first, second = _months(db)[:2]
+    close_month(db, first, closed_by="王主任", today=date(2030, 1, 1), force=True)
+    closed = pay_list(db, first)
+    with db.read() as session:
+        close = session.get(m.MonthClose, first)
+        parts = session.scalars(select(m.MonthCloseLines.lines).where(m.MonthCloseLines.month == first)).all()
+    assert closed.figures_sha256() == close.figures_sha256 and sum(parts) == len(closed.lines.raw) > 0
+    at, line = next((n, ln) for n, ln in enumerate(closed.lines) if ln.staff_no)
+    D = m.Deduction
+    db.transaction(lambda session: session.execute(
+        update(m.Department).where(m.Department.id == line.department_code).values(name="改名后的科室")))
+    db.transaction(lambda session: session.execute(
+        update(D).where(D.local_month == first, D.staff_no == line.staff_no, D.voided_at.is_(None))
+        .values(voided_at=datetime(2030, 1, 2, tzinfo=timezone.utc), void_reason="late void")))
+    again = pay_list(db, first)
+    assert again.figures_sha256() == close.figures_sha256 and list(again.lines) == list(closed.lines)
+    assert again.lines[at].department == line.department != "改名后的科室"
+    renamed = [ln.department for ln in pay_list(db, second).lines if ln.department_code == line.department_code]
+    assert not renamed or set(renamed) == {"改名后的科室"}
+    db.transaction(lambda session: session.execute(delete(m.MonthCloseLines).where(m.MonthCloseLines.month == first)))
+    worked_out = pay_list(db, first)  # as a month closed before c0013: from the entries, renamed and voided now
+    assert worked_out.figures_sha256() != close.figures_sha256 and len(worked_out.lines) < len(closed.lines)
+    damaged = zlib.compress(b"one line")
+    db.transaction(lambda session: session.add(m.MonthCloseLines(month=first, part=0, lines=3, data=damaged)))
+    with pytest.raises(StateError, match=first):
+        pay_list(db, first)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -140,6 +141,8 @@ class Deduction(Content, CentralBase):
     # a monthly rule's month (c0008): the month's figures count only the latest record per department, rule
     # and month (scoring/measured.py), read through this index; NULL for an ordinary entry
     period: Mapped[str | None] = mapped_column(String(7), index=True)
+    # the laptop's UTC offset when it was recorded (c0012): its local day without parsing the payload
+    utc_offset_min: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Rectification(Content, CentralBase):
@@ -235,6 +238,20 @@ class MonthClose(CentralBase):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # scoring.MonthlySummary as closed (office/month.py)
     entries: Mapped[int] = mapped_column(Integer)  # live entries the closed pay list lists
     figures_sha256: Mapped[str] = mapped_column(HASH)  # over the closed pay list's figures, to prove them unchanged
+
+
+class MonthCloseLines(CentralBase):
+    """The closed pay list's lines as the close read them (office/pay_lines.py's texts, its figures' JSON and
+    checklist snapshot, one per line), zlib-compressed in parts (c0013): the closed month's pay list is read
+    back from here, as it was hashed into figures_sha256, without sorting and writing out every entry again
+    (778,000 at a year's synthetic scale), and whatever is renamed or voided later."""
+
+    __tablename__ = "month_close_lines"
+
+    month: Mapped[str] = mapped_column(ForeignKey("month_closes.month"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lines: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Adjustment(CentralBase):
