@@ -63,6 +63,7 @@ from inspector_app.core.merge.database import CentralDB
 from inspector_app.core.repeats import lookback
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
+from inspector_app.office.bulletin_kept import kept_problems, kept_repeats
 from inspector_app.office.complaints import bulletin_lines
 from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
@@ -109,7 +110,9 @@ def repeat_problems_in(session: Session, month: str, lang: str = "zh") -> list[R
     (core/repeats.py's rule, grouped by the database: office/month_repeats.py). The month's own entries that
     reached the office after its close are left out, as its frozen summary leaves them out; earlier months'
     are visits like any other. Most occurrences first, as bulletin_data.repeat_rows orders them."""
-    found = month_repeats(session, month, without_late_of=month)
+    found = kept_repeats(session, month)  # a closed month's, as its close grouped them
+    if found is None:
+        found = month_repeats(session, month, without_late_of=month)
     names = dict(session.execute(select(m.Department.id, m.Department.name)).all())
     snapshots = {digest: session.get(m.ChecklistSnapshot, digest) for digest in {r.digest for r in found}}
     text = _item_texts(lang)
@@ -147,15 +150,16 @@ def _live(session: Session, month: str) -> list[Any]:
 def month_entries_in(session: Session, month: str, lang: str = "zh", only: list[str] | None = None
                      ) -> list[MonthEntry]:
     """Every inspector's live entries of the month (those merged after its close left out, as its frozen
-    summary leaves them out), as the narrative reads them; `only`: those entries alone. Read as plain rows;
-    an inspection's day (out of its JSON, by the database), a checklist's id and an item's text are worked
-    out once each, not once per entry."""
+    summary leaves them out), as the narrative reads them; `only`: those entries alone (chosen among the live
+    ones, now or when the month was closed: one voided since is still the case the close chose). Read as
+    plain rows; an inspection's day (out of its JSON, by the database), a checklist's id and an item's text are
+    worked out once each, not once per entry."""
     D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
     query = (select(D.inspection_id, D.department_id, I.checklist_hash, D.item_code, D.staff_no, D.staff_name,
                     D.count, D.points, D.note)
-             .join(I, I.id == D.inspection_id).where(*_live(session, month)))
+             .join(I, I.id == D.inspection_id))
     if only is None:
-        rows = session.connection().execute(query).all()
+        rows = session.connection().execute(query.where(*_live(session, month))).all()
     else:
         rows = [row for n in range(0, len(only), 1000)
                 for row in session.connection().execute(query.where(D.id.in_(only[n:n + 1000])))]
@@ -195,7 +199,8 @@ def problems_in(session: Session, month: str, lang: str = "zh") -> tuple[list[It
         return text(snapshots[digest], code)
 
     return problems_and_cases(session, month, _live(session, month), text_of,
-                              lambda ids: month_entries_in(session, month, lang, only=ids))
+                              lambda ids: month_entries_in(session, month, lang, only=ids),
+                              kept_problems(session, month))
 
 
 def central_content(central: CentralDB, month: str, *, hospital: str, office: str, today: date,

@@ -29,6 +29,7 @@ from inspector_app.core.merge.summary import summary_in
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
+from inspector_app.office.bulletin_kept import bulletin_groupings
 from inspector_app.office.frozen_lines import freeze_lines
 from inspector_app.office.pay_list import month_summary_in, pay_list_in
 
@@ -152,6 +153,8 @@ def close_month(central: CentralDB, month: str, *, closed_by: str, today: date, 
         pay = pay_list_in(session, month, summary)  # now closed: the corrections it just took over
         close.entries, close.figures_sha256 = len(pay.lines), pay.figures_sha256()
         freeze_lines(session, month, pay.lines.raw)  # type: ignore[attr-defined]  # the PayLines read above
+        close.bulletin = bulletin_groupings(session, month, [m.Deduction.local_month == month,
+                                                             m.Deduction.voided_at.is_(None)])
         session.add(m.OfficeEvent(at=at, actor=by, action="close_month", subject=month, detail={
             "entries": len(pay.lines), "carried": len(pay.adjustments), "figures_sha256": close.figures_sha256,
             "forced": bool(force and state.blockers()), "blockers": state.blockers()}))

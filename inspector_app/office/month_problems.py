@@ -41,9 +41,18 @@ def _blank(session: Session) -> ColumnElement[bool]:
 
 
 def problems_and_cases(session: Session, month: str, live: list[Any], text_of: Callable[[str, str], str],
-                       entries: Callable[[list[str]], list[MonthEntry]]) -> tuple[list[ItemCount], list[Case]]:
+                       entries: Callable[[list[str]], list[MonthEntry]],
+                       kept: tuple[list[Group], list[str]] | None = None) -> tuple[list[ItemCount], list[Case]]:
     """(problem_counts, typical_cases) of the month's entries matching `live`; `text_of(digest, code)`: an
-    item's text; `entries(ids)`: those entries as the narrative reads them."""
+    item's text; `entries(ids)`: those entries as the narrative reads them; `kept`: the groups and the chosen
+    entries as a close kept them (grouped_problems), instead of grouping the entries again."""
+    groups, chosen = kept if kept is not None else grouped_problems(session, month, live)
+    return _problems(session, groups, text_of), typical_cases(entries(chosen))
+
+
+def grouped_problems(session: Session, month: str, live: list[Any]) -> tuple[list[Group], list[str]]:
+    """The month's entries matching `live` grouped (Group), and the entries that may be typical cases (the
+    best of each chosen group): what the bulletin's problems and cases are worked out from, in any language."""
     month_scale(session)
     visits = (select(I.id, I.checklist_hash, func.coalesce(I.payload["local_date"].as_string(), "").label("day"))
               .where(visits_of(session, month)).subquery())
@@ -62,7 +71,7 @@ def problems_and_cases(session: Session, month: str, live: list[Any], text_of: C
             .where(*live, D.department_id == group.department, v.checklist_hash == group.digest,
                    D.item_code == group.code, D.points == group.points, blank == group.blank, v.day == group.day)
             .order_by(D.id).limit(1))
-    return _problems(session, groups, text_of), typical_cases(entries(chosen))
+    return groups, chosen
 
 
 class Group(NamedTuple):

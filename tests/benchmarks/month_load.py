@@ -11,8 +11,9 @@ with a warm cache as at the office:
   the summary run alternately (MONTH_LOAD_ROUNDS times, default 3) and their medians compared;
 - the bulletin: its content (summary, repeat problems, overdue, corrections), its XLSX and its PDF;
 - the pay list: every live entry of the month with item, clause and inspector (pay_list), and its XLSX;
-- closing the month (the frozen summary, the figures' hash over every entry, the lines kept), once; then the
-  closed month's pay list (its kept lines read back) and its XLSX from the database to the file;
+- closing the month (the frozen summary, the figures' hash over every entry, the lines and the bulletin's
+  groupings kept), once; then the closed month's bulletin content and pay list (what the close kept, read
+  back) and the pay list's XLSX from the database to the file;
 each against the same central summary, so a slower box reads as a ratio. The close is taken back out
 afterwards (the month_closes row, its office event, the corrections it took over), so a filled database
 (`--url`) can be measured again.
@@ -115,6 +116,9 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
             lambda: close_month(central, "2025-05", closed_by="bench", today=date(2025, 7, 3), force=True)), None,
             summary)
         add("opening a closed month in the office workspace", best_of(lambda: month_view(central, "2025-05")), 1.0,
+            summary)
+        add("bulletin content of a closed month (its groupings kept by the close, read back)", best_of(
+            lambda: central_content(central, "2025-05", hospital="H", office="O", today=date(2025, 7, 3))), 5.0,
             summary)
         add("pay list data of a closed month (the lines its close kept, read back)",
             best_of(lambda: pay_list(central, "2025-05")), 5.0, summary)

@@ -518,3 +518,35 @@ def test_problems_and_cases_grouped_by_the_database_follow_the_rule(central) -> 
     assert cases[0].points == 99.0 and cases[0].note == "看到了" and 98.0 in [c.points for c in cases]
     content = _content(db, MONTHS[1])
     assert content.problems == problems and content.cases == cases and content.entries == []
+
+
+def test_a_closed_months_groupings_are_read_back_as_closed(central) -> None:
+    """The close keeps the bulletin's groupings (office/bulletin_kept.py): the closed month's bulletin prints the
+    same repeat problems, problems and typical cases as the open month did, and keeps printing them after an
+    entry of the month is voided in the database (grouped again from the entries, they would differ); a month
+    closed before c0013 (nothing kept) is grouped from its entries."""
+    from sqlalchemy import update
+
+    db, _ = central
+    month = MONTHS[1]  # June: its visits find again what May's found
+    before = _content(db, month)
+    close_month(db, month, closed_by="王主任", today=date(2025, 7, 2), force=True)
+    with db.read() as session:
+        kept = session.get(m.MonthClose, month).bulletin
+    assert kept["repeats"] and kept["groups"] and kept["chosen"]
+    closed = _content(db, month)
+    parts = ("repeats", "grouped_problems", "chosen_cases")
+    assert [getattr(closed, p) for p in parts] == [getattr(before, p) for p in parts]
+    case = before.chosen_cases[0]
+    D = m.Deduction
+    with db.read() as session:  # every live entry of the first case's department and item
+        ids = session.scalars(select(D.id).join(m.Department, m.Department.id == D.department_id).where(
+            D.local_month == month, D.voided_at.is_(None), D.item_code == case.item_code,
+            m.Department.name == case.department)).all()
+    db.transaction(lambda session: session.execute(update(D).where(D.id.in_(ids)).values(
+        voided_at=datetime(2025, 6, 19, tzinfo=timezone.utc), void_reason="voided after the close")))
+    again = _content(db, month)
+    assert [getattr(again, p) for p in parts] == [getattr(before, p) for p in parts]
+    db.transaction(lambda session: setattr(session.get(m.MonthClose, month), "bulletin", None))
+    regrouped = _content(db, month)
+    assert regrouped.chosen_cases != before.chosen_cases or regrouped.grouped_problems != before.grouped_problems

@@ -238,6 +238,8 @@ class MonthClose(CentralBase):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # scoring.MonthlySummary as closed (office/month.py)
     entries: Mapped[int] = mapped_column(Integer)  # live entries the closed pay list lists
     figures_sha256: Mapped[str] = mapped_column(HASH)  # over the closed pay list's figures, to prove them unchanged
+    # the bulletin's groupings as closed (office/bulletin_kept.py, c0013): repeat problems, problems, cases
+    bulletin: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class MonthCloseLines(CentralBase):

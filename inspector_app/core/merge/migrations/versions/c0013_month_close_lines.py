@@ -1,6 +1,7 @@
 """month_close_lines: a closed month's pay-list lines kept as the close read and hashed them (office/month.py),
-so the closed month's pay list is read back, not worked out again from every entry; months closed before
-this migration are worked out as before
+so the closed month's pay list is read back, not worked out again from every entry; and month_closes.bulletin:
+the bulletin's groupings of the month as closed (repeat problems, problems, typical cases). Months closed
+before this migration are worked out as before
 
 Revision ID: c0013
 Revises: c0012
@@ -17,6 +18,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column('month_closes', sa.Column('bulletin', sa.JSON(), nullable=True))
     op.create_table('month_close_lines',
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('part', sa.Integer(), nullable=False),
@@ -29,3 +31,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('month_close_lines')
+    with op.batch_alter_table('month_closes') as batch:
+        batch.drop_column('bulletin')
