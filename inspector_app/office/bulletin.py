@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, text
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
@@ -205,20 +206,42 @@ def problems_in(session: Session, month: str, lang: str = "zh") -> tuple[list[It
 
 def central_content(central: CentralDB, month: str, *, hospital: str, office: str, today: date,
                     lang: str = "zh") -> BulletinContent:
-    """The month's bulletin over every merged inspection; overdue rectifications as of `today`."""
+    """The month's bulletin over every merged inspection; overdue rectifications as of `today`.
+
+    On PostgreSQL the problems and cases and the two summaries are read on a second connection while this one
+    groups the repeat problems: each is a query over every entry of the month (at a year's synthetic scale,
+    3 s + 1.5 s beside 8 s), and the server runs them side by side. Each part reads committed data as it
+    always did (statement by statement, as on one connection)."""
     month = parse_month(month)
+    with ThreadPoolExecutor(1, thread_name_prefix="bulletin") as helper:
+        aside = helper.submit(_counted_parts, central, month, lang) \
+            if central.engine.dialect.name == "postgresql" else None
+        with central.read() as session:
+            close = session.get(m.MonthClose, month)
+            closed = close is not None
+            opened = ledger_in(session, status="open", today=today, lang=lang)
+            repeats = repeat_problems_in(session, month, lang)
+            problems, cases, summary, previous = aside.result() if aside is not None else \
+                _counted_parts_in(session, month, lang)
+            return BulletinContent(hospital, office, month, today, summary, repeats, overdue_in(session, today, lang),
+                                   corrections_in(session, month, close.closed_at if close else None, lang),
+                                   provisional=not closed, previous=previous, open_rectifications=len(opened),
+                                   complaints=bulletin_lines(session, month, lang), grouped_problems=problems,
+                                   chosen_cases=cases)
+
+
+def _counted_parts(central: CentralDB, month: str, lang: str) -> tuple[Any, ...]:
     with central.read() as session:
-        close = session.get(m.MonthClose, month)
-        closed = close is not None
-        opened = ledger_in(session, status="open", today=today, lang=lang)
-        problems, cases = problems_in(session, month, lang)
-        return BulletinContent(hospital, office, month, today, month_summary_in(session, month),
-                               repeat_problems_in(session, month, lang), overdue_in(session, today, lang),
-                               corrections_in(session, month, close.closed_at if close else None, lang),
-                               provisional=not closed,
-                               previous=month_summary_in(session, lookback(month, 1)[0]),
-                               open_rectifications=len(opened), complaints=bulletin_lines(session, month, lang),
-                               grouped_problems=problems, chosen_cases=cases)
+        # one core each: with parallel workers this side took both cores from the repeat problems' query
+        # (a year's synthetic month: 11.0 s in all with them, 9.2–9.7 s without; 12.9 s on one connection)
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        return _counted_parts_in(session, month, lang)
+
+
+def _counted_parts_in(session: Session, month: str, lang: str) -> tuple[Any, ...]:
+    """The month's problems and cases, its summary and the previous month's."""
+    problems, cases = problems_in(session, month, lang)
+    return problems, cases, month_summary_in(session, month), month_summary_in(session, lookback(month, 1)[0])
 
 
 def bulletin_number(prefix: str, year: int, n: int) -> str:
