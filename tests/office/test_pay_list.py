@@ -100,6 +100,11 @@ def test_the_command_writes_the_workbook(central: tuple[CentralDB, str], tmp_pat
     expected = {p.staff_no: (p.points, p.pay_percent) for p in summary.persons}
     assert {row[0]: (row[5], row[6]) for row in rows} == expected
     assert entries.max_row - 1 == len(pay_list(db, month).lines)
+    written = [list(row) for row in entries.iter_rows(min_row=2, values_only=True)]  # straight from the texts
+    lang = "en" if entries["A1"].value == "Date" else "zh"
+    assert written == [[line.date, line.staff_no, line.name, line.department_code, line.department,
+                        line.item_code, line.item_text, line.clause, line.inspector, line.count, line.points,
+                        line.pay_percent] for line in pay_list(db, month, lang).lines]
     assert corrections.max_row == 1  # no month closed: nothing carried
     code, _, err = run("office", "pay-list", "--central", url, "--month", month, "-o", str(tmp_path / "x.pdf"))
     assert code != 0 and "not closed" in err  # only a closed month's pay list is issued on paper
