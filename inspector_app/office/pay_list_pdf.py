@@ -73,12 +73,12 @@ def render_pay_list(pay: PayList, *, hospital: str, office: str, lang: str = "zh
         data_table(departments[1], [_cells(list(r), {2, 3, 4, 5, 6}) for r in departments[2]],
                    [18, 52, 20, 20, 20, 20, 20], "llrrrrr", t("No department lost pay this month.")),
     ]
-    if corrections[2]:
-        story += [Spacer(1, 4 * mm), heading(t("3. Corrections of closed months")),
-                  data_table([corrections[1][i] for i in (0, 1, 2, 3, 5, 6, 7, 11, 12)],
-                             [_cells([r[i] for i in (0, 1, 2, 3, 5, 6, 7, 11, 12)], {7, 8}) for r in corrections[2]],
-                             [14, 18, 12, 14, 22, 10, 44, 12, 14], "lllllclrr")]
-    story += [Spacer(1, 4 * mm), heading(t("4. Entries of the month")),
+    story += [Spacer(1, 4 * mm), heading(t("3. Corrections of closed months")),  # said even when there are none:
+              data_table([corrections[1][i] for i in (0, 1, 2, 3, 5, 6, 7, 11, 12)],  # the sections keep their numbers
+                         [_cells([r[i] for i in (0, 1, 2, 3, 5, 6, 7, 11, 12)], {7, 8}) for r in corrections[2]],
+                         [14, 18, 12, 14, 22, 10, 44, 12, 14], "lllllclrr",
+                         t("No corrections of closed months this month.")),
+              Spacer(1, 4 * mm), heading(t("4. Entries of the month")),
               data_table([entries[1][i] for i in (0, 1, 2, 4, 5, 8, 9, 10, 11)],
                          [_cells([r[i] for i in (0, 1, 2, 4, 5, 8, 9, 10, 11)], {7, 8}) for r in entries[2]],
                          [18, 14, 14, 24, 10, 32, 10, 12, 16], "llllllcrr", t("No entries this month.")),

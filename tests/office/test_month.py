@@ -184,5 +184,8 @@ def test_the_office_signs_a_closed_months_pay_list(central: tuple[CentralDB, str
                           check=True).stdout
     for person in pay.people()[:5]:
         assert person.staff_no in text
+    headings = [line.strip() for line in text.splitlines() if line.strip()[:2] in ("1.", "2.", "3.", "4.")]
+    assert [h[:2] for h in headings] == ["1.", "2.", "3.", "4."]  # numbered on, corrections or none
+    assert (pay.adjustments == []) == ("No corrections of closed months this month." in text)
     code, out, _ = run("office", "month", "--central", url, "--month", MAY, "--format", "json")
     assert code == 0 and '"closed_by": "王主任"' in out
