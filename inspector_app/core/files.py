@@ -74,7 +74,7 @@ def remove_file(path: Path | str, *, missing_ok: bool = True) -> None:
 MAX_PATH = 259  # characters Windows allows in a path without the \\?\ prefix
 
 
-def _part_name(path: Path) -> Path:
+def part_name(path: Path) -> Path:
     """`.<name>.<random>.part` beside `path` (unique: threads and processes never share one); a shorter
     `.<random>.part` where that would pass Windows' 259 characters but `path` itself does not (a long data
     folder path: the part file must not be the one that cannot be written)."""
@@ -88,7 +88,7 @@ def _part_name(path: Path) -> Path:
 def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write `data` to `path` atomically; `private` files (keys) are created with mode 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    part = _part_name(path)
+    part = part_name(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     fd = os.open(part, flags, 0o600 if private else 0o644)
     try:
@@ -100,7 +100,7 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
             os.fsync(handle.fileno())
         replace_file(part, path)
     except BaseException:
-        _discard(part)
+        discard_part(part)
         raise
     fsync_folder(path.parent)
 
@@ -113,7 +113,7 @@ def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20, *, make_folder
     """
     if make_folder:
         target.parent.mkdir(parents=True, exist_ok=True)
-    part = _part_name(target)
+    part = part_name(target)
     try:
         with source.open("rb") as src, part.open("wb") as dst:
             while block := src.read(chunk):
@@ -122,12 +122,12 @@ def copy_atomic(source: Path, target: Path, chunk: int = 1 << 20, *, make_folder
             os.fsync(dst.fileno())
         replace_file(part, target)
     except BaseException:
-        _discard(part)
+        discard_part(part)
         raise
     fsync_folder(target.parent)
 
 
-def _discard(part: Path) -> None:
+def discard_part(part: Path) -> None:
     """Remove a half-written part file; never hide the original error behind a second one (folder gone)."""
     with contextlib.suppress(OSError):
         part.unlink(missing_ok=True)

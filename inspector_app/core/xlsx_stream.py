@@ -6,10 +6,11 @@ that sheet. Here a row is the concatenation of its cells' XML, and a cell's XML 
 value (a month repeats its names, dates, items and point values over and over), so a row costs a few
 dictionary lookups; the sheet goes straight into the zip file, deflated at level 1.
 
-What the file holds is what spreadsheet.write_streamed_sheets promised with openpyxl:
-- text stays text: every str is an inline string, never a formula or an error, and one that looks like a
-  formula (= + - @) gets Excel's quote prefix so that editing it keeps it text. Control characters XML cannot
-  hold (U+0000–U+001F but tab, newline and carriage return, and lone surrogates) are left out, where openpyxl would refuse the file;
+What the file holds is what the openpyxl workbook it replaces held (spreadsheet.write_streamed_workbook):
+- text stays text: every str is a shared string, never a formula or an error, and one that looks like a
+  formula (spreadsheet.FORMULA_SIGNS) gets Excel's quote prefix so that editing it keeps it text. Control
+  characters XML cannot hold (U+0000–U+001F but tab, newline and carriage return; lone surrogates) are left
+  out, where openpyxl would refuse the whole file;
 - numbers stay numbers (bool as TRUE/FALSE); anything else is written as its text;
 - a bold, centred header row, frozen; column widths given by the caller; printed on A4 landscape, one page
   wide, the header repeated on every page.
@@ -29,14 +30,14 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from inspector_app.core.files import _discard, _part_name, fsync_folder, replace_file
+from inspector_app.core.files import discard_part, fsync_folder, part_name, replace_file
+from inspector_app.core.spreadsheet import FORMULA_SIGNS
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE = "http://schemas.openxmlformats.org/package/2006"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a raw CR would read as LF
-FORMULA_SIGNS = ("=", "+", "-", "@")
 STYLE_HEADER, STYLE_QUOTED = 1, 2
 CACHE_LIMIT = 200_000  # distinct cell values looked up (a month's names, items, dates, figures: a few thousand)
 ROWS_PER_WRITE = 2_000
@@ -50,15 +51,6 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center"/></xf><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
-
-
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _text_element(text: str) -> str:
@@ -109,7 +101,7 @@ class CellCache(dict[Any, str]):
             return found
         if isinstance(value, str):
             text = _ILLEGAL.sub("", value)
-            style = ' s="2"' if text.startswith(FORMULA_SIGNS) else ""
+            style = f' s="{STYLE_QUOTED}"' if text.startswith(FORMULA_SIGNS) else ""
             found = f'<c t="s"{style}><v>{len(self.strings)}</v></c>'
             self.strings.append(f"<si>{_text_element(text)}</si>")
         else:
@@ -125,7 +117,7 @@ class StreamedWorkbook:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.part = _part_name(self.path)
+        self.part = part_name(self.path)
         self.zip = zipfile.ZipFile(self.part, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self.titles: list[str] = []
         self.cells = CellCache()
@@ -138,7 +130,7 @@ class StreamedWorkbook:
             self.close()
         else:
             self.zip.close()
-            _discard(self.part)
+            discard_part(self.part)
 
     def add_sheet(self, title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]],
                   widths: Sequence[float]) -> None:
@@ -189,7 +181,7 @@ class StreamedWorkbook:
             replace_file(self.part, self.path)
         except BaseException:
             self.zip.close()
-            _discard(self.part)
+            discard_part(self.part)
             raise
         fsync_folder(self.path.parent)
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from inspector_app.core.spreadsheet import write_streamed_workbook
-from inspector_app.core.xlsx_stream import StreamedWorkbook, column_letter
+from inspector_app.core.xlsx_stream import StreamedWorkbook
 
 
 def test_cells_headers_and_print_setup_read_back(tmp_path: Path) -> None:
@@ -66,10 +66,6 @@ def test_a_failure_half_way_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), StreamedWorkbook(target) as book:
         book.add_sheet("S", ["h"], rows(), [8])
     assert list(tmp_path.iterdir()) == []
-
-
-def test_column_letters() -> None:
-    assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
 
 
 LEGAL = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08"
