@@ -36,7 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
@@ -70,6 +70,7 @@ from inspector_app.office.ledger import ledger_in
 from inspector_app.office.month import month_summary_in
 from inspector_app.office.month_problems import problems_and_cases
 from inspector_app.office.month_repeats import month_repeats
+from inspector_app.office.month_rows import live_entries
 from inspector_app.office.pay_list import carried_lines
 
 DEFAULT_PREFIX = "督通"  # the settings' documents.bulletin_prefix default
@@ -139,15 +140,6 @@ def corrections_in(session: Session, month: str, closed_at: datetime | None, lan
             for line in carried_lines(session, month, closed_at, lang)]
 
 
-def _live(session: Session, month: str) -> list[Any]:
-    """The month's live entries, less those merged after its close (as its frozen summary leaves them out)."""
-    D = m.Deduction
-    live = [D.local_month == month, D.voided_at.is_(None)]
-    if session.scalar(select(exists().where(m.Adjustment.entry_month == month))):  # only a closed month has them
-        live.append(~exists().where(m.Adjustment.deduction_id == D.id))
-    return live
-
-
 def month_entries_in(session: Session, month: str, lang: str = "zh", only: list[str] | None = None
                      ) -> list[MonthEntry]:
     """Every inspector's live entries of the month (those merged after its close left out, as its frozen
@@ -160,7 +152,7 @@ def month_entries_in(session: Session, month: str, lang: str = "zh", only: list[
                     D.count, D.points, D.note)
              .join(I, I.id == D.inspection_id))
     if only is None:
-        rows = session.connection().execute(query.where(*_live(session, month))).all()
+        rows = session.connection().execute(query.where(*live_entries(session, month))).all()
     else:
         rows = [row for n in range(0, len(only), 1000)
                 for row in session.connection().execute(query.where(D.id.in_(only[n:n + 1000])))]
@@ -199,7 +191,7 @@ def problems_in(session: Session, month: str, lang: str = "zh") -> tuple[list[It
             snapshots[digest] = session.get(m.ChecklistSnapshot, digest)
         return text(snapshots[digest], code)
 
-    return problems_and_cases(session, month, _live(session, month), text_of,
+    return problems_and_cases(session, month, live_entries(session, month), text_of,
                               lambda ids: month_entries_in(session, month, lang, only=ids),
                               kept_problems(session, month))
 

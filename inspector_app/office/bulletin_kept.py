@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from inspector_app.core.merge import models as m
 from inspector_app.office.month_problems import Group, grouped_problems
 from inspector_app.office.month_repeats import ItemRepeat, month_repeats
+from inspector_app.office.month_rows import live_entries
 
 
-def bulletin_groupings(session: Session, month: str, live: list[Any]) -> dict[str, Any]:
+def bulletin_groupings(session: Session, month: str) -> dict[str, Any]:
     """What a close keeps: the month's repeat problems (ItemRepeat), its problem groups and chosen cases."""
-    groups, chosen = grouped_problems(session, month, live)
+    groups, chosen = grouped_problems(session, month, live_entries(session, month))
     return {"version": 1, "repeats": [asdict(r) for r in month_repeats(session, month, without_late_of=month)],
             "groups": [list(g) for g in groups], "chosen": chosen}
 

@@ -153,8 +153,7 @@ def close_month(central: CentralDB, month: str, *, closed_by: str, today: date, 
         pay = pay_list_in(session, month, summary)  # now closed: the corrections it just took over
         close.entries, close.figures_sha256 = len(pay.lines), pay.figures_sha256()
         freeze_lines(session, month, pay.lines.raw)  # type: ignore[attr-defined]  # the PayLines read above
-        close.bulletin = bulletin_groupings(session, month, [m.Deduction.local_month == month,
-                                                             m.Deduction.voided_at.is_(None)])
+        close.bulletin = bulletin_groupings(session, month)
         session.add(m.OfficeEvent(at=at, actor=by, action="close_month", subject=month, detail={
             "entries": len(pay.lines), "carried": len(pay.adjustments), "figures_sha256": close.figures_sha256,
             "forced": bool(force and state.blockers()), "blockers": state.blockers()}))

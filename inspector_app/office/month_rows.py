@@ -51,3 +51,12 @@ def month_scale(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         for setting in ("work_mem = '256MB'", "jit = off", "enable_seqscan = off"):
             session.execute(text(f"SET LOCAL {setting}"))
+
+
+def live_entries(session: Session, month: str) -> list[ColumnElement[bool]]:
+    """Conditions on deductions: the month's live entries, less those merged after its close (as its frozen
+    summary leaves them out): what the bulletin's parts group, and what a close keeps of them."""
+    live = [D.local_month == month, D.voided_at.is_(None)]
+    if session.scalar(select(exists().where(m.Adjustment.entry_month == month))):  # only a closed month has them
+        live.append(~exists().where(m.Adjustment.deduction_id == D.id))
+    return live

@@ -170,28 +170,28 @@ class PayLines(Sequence[PayLine]):
         yield from self.more
 
     def _line(self, raw: str) -> PayLine:
+        values, (text, clause) = self._parsed(raw)
+        return PayLine(item_text=text, clause=clause, **values)
+
+    def _parsed(self, raw: str) -> tuple[dict[str, Any], tuple[str, str]]:
+        """A database line's figures, and its item's text and clause (worked out once per item)."""
         cut = raw.rindex(SEPARATOR)
         values = orjson.loads(raw[:cut])
         key = (raw[cut + 1:], values["item_code"])
         found = self.items.get(key)
         if found is None:
             found = self.items[key] = self.item(*key)
-        return PayLine(item_text=found[0], clause=found[1], **values)
+        return values, found
 
     def table_rows(self, row: Callable[[PayLine], list[Any]]) -> Iterator[list[Any]]:
         """Each line as `row` makes it (the pay list's table row: date, 工号, name, code, department, item,
         its text, clause, inspector, count, points, pay share), the database's lines straight from their texts
         without a PayLine each (a year's month: 778,000 of them)."""
-        loads, items = orjson.loads, self.items
+        parsed = self._parsed
         for raw in self.raw:
-            cut = raw.rindex(SEPARATOR)
-            v = loads(raw[:cut])
-            key = (raw[cut + 1:], v["item_code"])
-            found = items.get(key)
-            if found is None:
-                found = items[key] = self.item(*key)
+            v, (text, clause) = parsed(raw)
             yield [v["date"], v["staff_no"], v["name"], v["department_code"], v["department"], v["item_code"],
-                   found[0], found[1], v["inspector"], v["count"], v["points"], v["pay_percent"]]
+                   text, clause, v["inspector"], v["count"], v["points"], v["pay_percent"]]
         yield from map(row, self.more)
 
     def figure_texts(self) -> list[str]:
