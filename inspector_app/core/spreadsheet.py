@@ -17,7 +17,6 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from inspector_app.core.texttable import display_width
@@ -100,26 +99,6 @@ def _cell_width(value: Any) -> int:
         return 0
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return max((display_width(line) for line in text.splitlines()), default=0)
-
-
-def write_streamed_workbook(path: Path, sheets: Iterable[Sheet], *, sample: int = 1000) -> Path:
-    """A workbook of `sheets` written row by row as it comes (core/xlsx_stream.py), so a sheet of hundreds
-    of thousands of rows (a month's pay list at a year's scale) takes neither a cell object per value nor a
-    pass over every cell for the widths, which are fitted to the header and the first `sample` rows. Bold
-    header, frozen header row, text kept text, printed A4 landscape one page wide."""
-    from itertools import chain, islice
-
-    from inspector_app.core.xlsx_stream import StreamedWorkbook
-
-    with StreamedWorkbook(path) as book:
-        for title, header, rows in sheets:
-            rows = iter(rows)
-            head = list(islice(rows, sample))
-            widths = [min(60, max(8, max((display_width(str(row[n])) for row in (header, *head)
-                                          if n < len(row) and row[n] is not None), default=0) + 2))
-                      for n in range(len(header))]
-            book.add_sheet(title, header, chain(head, rows), widths)
-    return Path(path)
 
 
 def _print_setup(sheet: Any, *, title_rows: str) -> None:

@@ -6,7 +6,7 @@ that sheet. Here a row is the concatenation of its cells' XML, and a cell's XML 
 value (a month repeats its names, dates, items and point values over and over), so a row costs a few
 dictionary lookups; the sheet goes straight into the zip file, deflated at level 1.
 
-What the file holds is what the openpyxl workbook it replaces held (spreadsheet.write_streamed_workbook):
+What the file holds is what the openpyxl workbook it replaces held (write_streamed_workbook, below):
 - text stays text: every str is a shared string, never a formula or an error, and one that looks like a
   formula (spreadsheet.FORMULA_SIGNS) gets Excel's quote prefix so that editing it keeps it text. Control
   characters XML cannot hold (U+0000–U+001F but tab, newline and carriage return; lone surrogates) are left
@@ -26,12 +26,14 @@ import zipfile
 from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from inspector_app.core.files import discard_part, fsync_folder, part_name, replace_file
-from inspector_app.core.spreadsheet import FORMULA_SIGNS
+from inspector_app.core.spreadsheet import FORMULA_SIGNS, Sheet
+from inspector_app.core.texttable import display_width
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -240,3 +242,19 @@ def _sheet_title(title: str, taken: list[str]) -> str:
 
 def _quoted_title(title: str) -> str:
     return "'" + title.replace("'", "''").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "'"
+
+
+def write_streamed_workbook(path: Path, sheets: Iterable[Sheet], *, sample: int = 1000) -> Path:
+    """A workbook of `sheets` written row by row as it comes (StreamedWorkbook), so a sheet of hundreds
+    of thousands of rows (a month's pay list at a year's scale) takes neither a cell object per value nor a
+    pass over every cell for the widths, which are fitted to the header and the first `sample` rows. Bold
+    header, frozen header row, text kept text, printed A4 landscape one page wide."""
+    with StreamedWorkbook(path) as book:
+        for title, header, rows in sheets:
+            rows = iter(rows)
+            head = list(islice(rows, sample))
+            widths = [min(60, max(8, max((display_width(str(row[n])) for row in (header, *head)
+                                          if n < len(row) and row[n] is not None), default=0) + 2))
+                      for n in range(len(header))]
+            book.add_sheet(title, header, chain(head, rows), widths)
+    return Path(path)

@@ -333,7 +333,7 @@ def sheets(pay: PayList, lang: str) -> list[tuple[str, list[str], Sequence[Seque
 def write_pay_list_xlsx(pay: PayList, path: Path, lang: str = "zh") -> Path:
     """The pay list as a workbook: people, departments, every entry, the corrections carried (streamed: a
     month at a year's scale lists 778,000 entries)."""
-    from inspector_app.core.spreadsheet import write_streamed_workbook
+    from inspector_app.core.xlsx_stream import write_streamed_workbook
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":

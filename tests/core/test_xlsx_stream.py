@@ -15,8 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from inspector_app.core.spreadsheet import write_streamed_workbook
-from inspector_app.core.xlsx_stream import StreamedWorkbook
+from inspector_app.core.xlsx_stream import StreamedWorkbook, write_streamed_workbook
 
 
 def test_cells_headers_and_print_setup_read_back(tmp_path: Path) -> None:
