@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -48,6 +49,7 @@ _INSPECTION_STATE_SQL = ("SELECT status, checklist_hash, department_id, discarde
                          "FROM inspections WHERE id = ?")
 _PERSON, _DEPARTMENT = ChargeTo.PERSON.value, ChargeTo.DEPARTMENT.value
 _STAFF_SQL = "SELECT staff_no, id, department_id, is_head FROM staff WHERE active = 1 AND staff_no IN ({marks})"
+_ONE_STAFF_SQL = _STAFF_SQL.format(marks="?")  # the usual entry: one person
 
 
 def local_now() -> datetime:
@@ -104,6 +106,15 @@ class NewDeduction:
     # the one recorded in when absent
 
 
+class _ItemPlan(NamedTuple):
+    """An item of a stored checklist version, ready to record (Recorder._plan)."""
+
+    checklist: Checklist
+    item: Item
+    requirement: str  # the rectification's requirement (zh)
+    deadline_days: timedelta
+
+
 @dataclass(frozen=True)
 class Recorded:
     """One deduction as `Recorder.record` wrote it (column values, before the driver's conversion), with its
@@ -124,6 +135,7 @@ class Recorder(WriteService):
         # entry_points per (checklist content hash, item, count, charged to, head): a stored checklist version
         # never changes, and a ward round records the same few items over and over
         self._points: dict[tuple[str, str, int, str, bool], EntryPoints] = {}
+        self._plans: dict[tuple[str, str], _ItemPlan] = {}  # per (checklist content hash, item code)
 
     def _cursor(self) -> AbstractContextManager[sqlite3.Cursor]:
         if self._batch is not None:
@@ -229,20 +241,15 @@ class Recorder(WriteService):
                 raise StateError(tr("This inspection is finished and locked; it cannot be changed."))
             if discarded:
                 raise StateError(tr("This draft was discarded; it cannot be changed."))
-            checklist = self.ws.checklist_by_hash(checklist_hash)
-            try:
-                item = checklist.item(request.item_code)
-            except KeyError:
-                raise _bad("item", tr("checklist {checklist} has no item {code}", checklist=checklist.id,
-                                      code=request.item_code)) from None
-            refuse_unobservable(item)
+            plan = self._plans.get((checklist_hash, request.item_code)) or self._plan(checklist_hash,
+                                                                                     request.item_code)
+            checklist, item, requirement, deadline_days = plan
             period = monthly_period(item, request.period, local_day, count)
             targets = self._targets(cursor, item.charge_to, request.staff_nos)
             # photos are written (and fsynced) only once the entry is known to be valid, and before commit
             stored_photos = [store_photo(self.ws.data_dir, path, self.ws.settings.photo_max_px)
-                             for path in request.photos]
-            requirement = item.rectification.zh if item.rectification else item.text.zh
-            deadline = local_day + timedelta(days=checklist.deadline_days(item))
+                             for path in request.photos] if request.photos else ()
+            deadline = local_day + deadline_days
             chain = audit.AuditChain(cursor.execute(audit.CHAIN_HEAD_SQL).fetchone())
             inserts = self.ws.db.inserts
             deductions, rectifications, photos = [], [], []
@@ -265,7 +272,7 @@ class Recorder(WriteService):
                 deductions.append(deduction)
                 params, payload = inserts.deductions.params_and_payload(deduction)  # one pass for both
                 rows[0].append(params)
-                chain.add(self.actor, "record", "deduction", deduction["id"], payload)
+                chain.add(self.actor, "record", "deduction", deduction["id"], payload, now)
                 rectification = {
                     "id": new_id(), "deduction_id": deduction["id"], "department_id": deduction["department_id"],
                     "requirement": requirement, "deadline": deadline, "status": "open", "rectified_at": None,
@@ -274,7 +281,7 @@ class Recorder(WriteService):
                 rectifications.append(rectification)
                 params, payload = inserts.rectifications.params_and_payload(rectification)
                 rows[1].append(params)
-                chain.add(self.actor, "open", "rectification", rectification["id"], payload)
+                chain.add(self.actor, "open", "rectification", rectification["id"], payload, now)
                 for stored in stored_photos:
                     photo = {"id": new_id(), "deduction_id": deduction["id"], "sha256": stored.sha256,
                              "path": stored.relative_path, "media_type": stored.media_type,
@@ -282,7 +289,7 @@ class Recorder(WriteService):
                     photos.append(photo)
                     params, payload = inserts.photos.params_and_payload(photo)
                     rows[2].append(params)
-                    chain.add(self.actor, "attach", "photo", photo["id"], payload)
+                    chain.add(self.actor, "attach", "photo", photo["id"], payload, now)
             cursor.executemany(inserts.deductions.sql, rows[0])
             cursor.executemany(inserts.rectifications.sql, rows[1])
             if photos:
@@ -347,6 +354,23 @@ class Recorder(WriteService):
         return deduction
 
     # -- helpers --------------------------------------------------------------------------------------
+    def _plan(self, checklist_hash: str, item_code: str) -> _ItemPlan:
+        """What recording an item of a stored checklist version needs beyond the entry itself, checked and
+        worked out once (a stored version never changes; a ward round records the same few items over and
+        over): the checklist, the item (refused when it cannot be observed), the rectification's requirement
+        and its deadline's distance."""
+        checklist = self.ws.checklist_by_hash(checklist_hash)
+        try:
+            item = checklist.item(item_code)
+        except KeyError:
+            raise _bad("item", tr("checklist {checklist} has no item {code}", checklist=checklist.id,
+                                  code=item_code)) from None
+        refuse_unobservable(item)
+        requirement = item.rectification.zh if item.rectification else item.text.zh
+        plan = _ItemPlan(checklist, item, requirement, timedelta(days=checklist.deadline_days(item)))
+        self._plans[(checklist_hash, item_code)] = plan
+        return plan
+
     def draft(self, session: Session, inspection_id: str) -> Inspection:
         """The inspection, refused unless it is a draft that can still be changed (in `session`, e.g. joined())."""
         return self._draft(session, inspection_id)
@@ -378,7 +402,7 @@ class Recorder(WriteService):
             raise _bad("staff", tr("this item is charged to the department, not to a person"))
         if len(set(staff_nos)) != len(staff_nos):
             raise _bad("staff", tr("the same person is named twice"))
-        sql = _STAFF_SQL.format(marks=", ".join("?" for _ in staff_nos))
+        sql = _ONE_STAFF_SQL if len(staff_nos) == 1 else _STAFF_SQL.format(marks=", ".join("?" for _ in staff_nos))
         found = {no: (staff_id, department, bool(head))
                  for no, staff_id, department, head in cursor.execute(sql, tuple(staff_nos))}
         missing = [no for no in staff_nos if no not in found]

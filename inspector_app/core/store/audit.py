@@ -31,6 +31,7 @@ from inspector_app.core.store.models import (
     Photo,
     Rectification,
     Staff,
+    utc_texts,
     utcnow,
 )
 
@@ -147,10 +148,13 @@ class AuditChain:
         self.seq, self.hash = head if head else (0, GENESIS)
         self.pending: list[dict[str, Any]] = []
 
-    def add(self, actor: str, action: str, entity: str, entity_id: str, payload: str) -> None:
+    def add(self, actor: str, action: str, entity: str, entity_id: str, payload: str,
+            at: datetime | None = None) -> None:
+        """One more event; `at` (aware) when the caller's transaction has its own time, else now."""
         seq = self.seq + 1
-        at = utcnow()
-        digest = event_hash(self.hash, seq, at.isoformat(), actor, action, entity, entity_id, payload)
+        if at is None:
+            at = utcnow()
+        digest = event_hash(self.hash, seq, utc_texts(at)[1], actor, action, entity, entity_id, payload)
         self.pending.append({"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
                              "entity_id": entity_id, "payload": payload, "prev_hash": self.hash, "hash": digest})
         self.seq, self.hash = seq, digest

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, Table
 
 from inspector_app.core.store.checkpoints import Checkpointer
+from inspector_app.core.store.models import utc_texts
 
 # audit.row_payload's canonical JSON (ensure_ascii off, no spaces) for a dict whose keys are already in order
 _UNSORTED_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=False, separators=(",", ":"))
@@ -66,25 +67,28 @@ class TableInsert:
 
     def _compile(self, payload: bool) -> Callable[..., Any]:
         """The function `params` (or `params_and_payload`) for this table, as Python source compiled once."""
-        names: dict[str, Any] = {"_TEXT": _TEXT, "_INT": _INT, "_FLOAT": _FLOAT, "_UTC_TEXT": _utc_text,
+        names: dict[str, Any] = {"_TEXT": _TEXT, "_INT": _INT, "_FLOAT": _FLOAT, "_UTC_TEXTS": utc_texts,
                                  "_DATETIME": datetime, "_DATE": date, "_UTC": timezone.utc}
         lines = ["def build(row):", "    get = row.get"]
         lines += [f"    v{at} = get({key!r})" for at, key in enumerate(self.columns)]
-        values, utc = [], set()
+        values, utc, days = [], set(), set()
         for at, process in enumerate(self.processors):
             if process is None:
                 values.append(f"v{at}")
                 continue
             names[f"p{at}"] = process
-            if _writes_utc_text(process) and payload:  # an aware time, made UTC once for its text and payload's
+            if _writes_utc_text(process) and payload:  # an aware time: its text and its payload's, made once
                 utc.add(at)
-                lines.append(f"    u{at} = v{at}.astimezone(_UTC) if v{at}.__class__ is _DATETIME "
+                lines.append(f"    u{at} = _UTC_TEXTS(v{at}) if v{at}.__class__ is _DATETIME "
                              f"and v{at}.tzinfo is not None else None")
-                values.append(f"(u{at}.isoformat(' ', 'microseconds')[:26] if u{at} is not None "
-                              f"else None if v{at} is None else p{at}(v{at}))")
+                values.append(f"(u{at}[0] if u{at} is not None else None if v{at} is None else p{at}(v{at}))")
             elif _writes_utc_text(process):  # an aware time: its UTC text written directly
-                values.append(f"(None if v{at} is None else _UTC_TEXT(v{at}) if v{at}.__class__ is _DATETIME "
+                values.append(f"(None if v{at} is None else _UTC_TEXTS(v{at})[0] if v{at}.__class__ is _DATETIME "
                               f"and v{at}.tzinfo is not None else p{at}(v{at}))")
+            elif _writes_day_iso(process):  # a day: its ISO text, for the insert and (once) the payload
+                days.add(at)
+                lines.append(f"    d{at} = v{at}.isoformat() if v{at}.__class__ is _DATE else None")
+                values.append(f"(d{at} if d{at} is not None else None if v{at} is None else p{at}(v{at}))")
             elif _keeps_floats(process):  # a float column's converter gives a float back as it is
                 values.append(f"(v{at} if v{at}.__class__ is float else None if v{at} is None else p{at}(v{at}))")
             elif _writes_flags_as_ints(process):
@@ -110,10 +114,12 @@ class TableInsert:
                           bool: f"'true' if {value} is True else 'false' if {value} is False"}[same]
                 kind = _python_type(self.table.columns[key])
                 if at in utc:  # audit._plain's text of a time, from the UTC time made for the insert
-                    common += f" else _TEXT(u{at}.isoformat()) if u{at} is not None"
+                    common += f" else _TEXT(u{at}[1]) if u{at} is not None"
                 elif kind is datetime:  # audit._plain's text of a time and of a day
                     common += (f" else _TEXT({value}.astimezone(_UTC).isoformat())"
                                f" if {value}.__class__ is _DATETIME")
+                elif at in days:  # the day's text made for the insert
+                    common += f" else _TEXT(d{at}) if d{at} is not None"
                 elif kind is date:
                     common += f" else _TEXT({value}.isoformat()) if {value}.__class__ is _DATE"
                 pieces += [repr(f"{separator}{_TEXT(key)}:"), f"({common} else x{at}({value}))"]
@@ -133,23 +139,25 @@ def _python_type(column: Any) -> type | None:
         return None
 
 
-def _utc_text(value: datetime) -> str:
-    """An aware time as the store writes it (models.UTCDateTime, then SQLite's DATETIME text: naive UTC with
-    microseconds), without the two converters' calls and format dict."""
-    return value.astimezone(timezone.utc).isoformat(" ", "microseconds")[:26]  # without its "+00:00"
-
-
 _UTC_SAMPLES = (datetime(2026, 3, 1, 0, 0, 0, 0, timezone(timedelta(hours=8))),
                 datetime(999, 12, 31, 23, 59, 59, 999999, timezone.utc),
                 datetime(2026, 7, 1, 12, 30, 5, 7, timezone(timedelta(hours=-5, minutes=-30))))
 
 
 def _writes_utc_text(process: Callable[[Any], Any]) -> bool:
-    """Whether a column's converter writes aware times as `_utc_text` does (a UTCDateTime column), checked on
+    """Whether a column's converter writes aware times as `utc_texts` does (a UTCDateTime column), checked on
     sample times rather than assumed from the column's type."""
     try:
-        return all(process(sample) == _utc_text(sample) for sample in _UTC_SAMPLES)
+        return all(process(sample) == utc_texts(sample)[0] for sample in _UTC_SAMPLES)
     except Exception:  # noqa: BLE001 - a converter refusing times: not a time column
+        return False
+
+
+def _writes_day_iso(process: Callable[[Any], Any]) -> bool:
+    """Whether a column's converter writes a day (not a time) as its ISO text (a Date column on SQLite)."""
+    try:
+        return all(process(day) == day.isoformat() for day in (date(2026, 3, 1), date(999, 12, 31), date(1, 1, 1)))
+    except Exception:  # noqa: BLE001 - a converter refusing days: not a day column
         return False
 
 

@@ -51,6 +51,26 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+_last_texts: tuple[datetime | None, tuple[str, str]] = (None, ("", ""))
+
+
+def utc_texts(moment: datetime) -> tuple[str, str]:
+    """An aware time's two texts: as the store writes it (naive UTC with microseconds, SQLite's DATETIME text
+    of a UTCDateTime column) and as its audit snapshot and event hash write it (UTC isoformat).
+
+    The last time asked for is remembered by identity: one recorded entry writes the same `now` four times
+    (its rectification's update, two audit events' times and hashes), and each text costs two microseconds.
+    The pair is swapped in as one object, so a second thread never reads one time's texts for another."""
+    global _last_texts
+    last = _last_texts
+    if last[0] is moment:
+        return last[1]
+    utc = moment.astimezone(timezone.utc)
+    texts = (utc.isoformat(" ", "microseconds")[:26], utc.isoformat())
+    _last_texts = (moment, texts)
+    return texts
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out; stored as naive UTC so SQL comparisons sort correctly."""
 
