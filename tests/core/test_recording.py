@@ -556,3 +556,33 @@ def test_the_offset_and_local_date_of_an_entry_agree_with_offset_minutes_and_loc
             aware = moment.replace(tzinfo=zone)
             offset = offset_minutes(aware)
             assert offset_and_local_date(aware) == (offset, local_date(aware, offset)), aware
+
+
+# -- the hot path's shortcuts (session 12) --------------------------------------------------------------------
+def test_one_entry_is_written_at_one_time_and_its_audit_chain_verifies(demo_workspace, recorder, start_inspection):
+    """The rectification's update and both audit events carry the transaction's own time (formatted once), the
+    chain still verifies, and each entry of a burst has its own time."""
+    inspection = start_inspection()
+    ids = [recorder.record(inspection.id, NewDeduction("A2", [staff]))[0] for staff in ("1002", "1003")]
+    with demo_workspace.db.read() as session:
+        for entry_id in ids:
+            rectification = session.scalar(select(Rectification).where(Rectification.deduction_id == entry_id))
+            times = {event.at for event in session.scalars(select(AuditEvent).where(
+                AuditEvent.entity_id.in_([entry_id, rectification.id])))}
+            assert times == {rectification.updated_at}
+        first, second = (session.scalar(select(Rectification.updated_at).where(Rectification.deduction_id == key))
+                         for key in ids)
+    assert first != second
+    assert _verify(demo_workspace).ok
+
+
+def test_an_item_refused_once_is_refused_again(demo_workspace, recorder, start_inspection):
+    """An item's checks are kept per checklist version only once they pass: a refused item stays refused, and a
+    good item recorded between two refusals changes nothing."""
+    inspection = start_inspection()
+    for _ in range(2):
+        with pytest.raises(InputError) as caught:
+            recorder.record(inspection.id, NewDeduction("NO-SUCH-ITEM", ["1002"]))
+        assert caught.value.problems[0].field == "item"
+        recorder.record(inspection.id, NewDeduction("A2", ["1002"]))
+    assert _count(demo_workspace, Deduction) == 2

@@ -403,3 +403,20 @@ def test_upgrading_a_0001_store_keeps_its_data(tmp_path):
         assert ws.db.integrity_check() == "ok"
     finally:
         ws.close()
+
+
+def test_utc_texts_are_the_columns_and_the_audit_texts_of_any_time() -> None:
+    """models.utc_texts remembers the last time by identity: equal times, times in other zones and times asked
+    for in turn each get their own right texts."""
+    from datetime import datetime, timedelta, timezone
+
+    from inspector_app.core.store.models import UTCDateTime, utc_texts
+
+    column = UTCDateTime()
+    zones = [timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]
+    moments = [datetime(2026, 3, 1, 0, 0, 0, micro, zone) for micro in (0, 7) for zone in zones]
+    for moment in moments + moments[::-1] + [moment.replace() for moment in moments]:
+        stored = column.process_bind_param(moment, None)
+        assert utc_texts(moment) == (stored.isoformat(" ", "microseconds"), stored.replace(
+            tzinfo=timezone.utc).isoformat())
+        assert utc_texts(moment) is utc_texts(moment)  # the second ask is the remembered pair
