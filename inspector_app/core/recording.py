@@ -224,13 +224,16 @@ class Recorder(WriteService):
             raise _bad("count", tr("count must be a whole number from 1 to {max}", max=MAX_COUNT))
         if len(request.note) > MAX_NOTE:
             raise _bad("note", tr("the note is too long (at most {max} characters)", max=MAX_NOTE))
-        recorded = request.recorded_at or local_now()
-        if recorded.tzinfo is None:
+        recorded = request.recorded_at
+        if recorded is None:  # now: also the time the rows and audit events are written (one clock reading)
+            recorded = now = local_now()
+        elif recorded.tzinfo is None:
             raise _bad("recorded_at", tr("the time needs a time zone"))
+        else:
+            now = utcnow()
         device_id = self.ws.device_id
         offset, local_day = offset_and_local_date(recorded)
         month = local_day.isoformat()[:7]  # strftime("%Y-%m") (both pad the year to 4 digits), a tenth of the time
-        now = utcnow()
         self.last_recorded = []
         with self._cursor() as cursor:
             row = cursor.execute(_INSPECTION_STATE_SQL, (inspection_id,)).fetchone()

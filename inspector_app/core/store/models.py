@@ -66,7 +66,9 @@ def utc_texts(moment: datetime) -> tuple[str, str]:
     if last[0] is moment:
         return last[1]
     utc = moment.astimezone(timezone.utc)
-    texts = (utc.isoformat(" ", "microseconds")[:26], utc.isoformat())
+    stored = utc.isoformat(" ", "microseconds")[:26]  # without its "+00:00"
+    # utc.isoformat(), from the same digits (isoformat leaves out a fraction of zero microseconds)
+    texts = (stored, f"{stored[:10]}T{stored[11:] if utc.microsecond else stored[11:19]}+00:00")
     _last_texts = (moment, texts)
     return texts
 
