@@ -452,16 +452,20 @@ class Checklist(Strict):
             return document.citation(lang)
         return tr_lang(lang, "the standard behind “{title}”", title=self.title.get(lang))
 
-    def item(self, code: str) -> Item:
-        """The item with `code` (KeyError if none), from an index made at the first call: the model is frozen,
-        and the record page asks several times per keypress (a scan built the whole item list each time)."""
+    def item_index(self) -> dict[str, Item]:
+        """The items by code, made at the first call and kept: the model is frozen, and the record page and the
+        scoring module ask at every keypress (a scan built the whole item list each time). Not to be changed."""
         key = id(self)
         known = _ITEM_INDEX.get(key)
         if known is None or known[0]() is not self:
             known = _ITEM_INDEX[key] = (weakref.ref(self, lambda _ref, index=_ITEM_INDEX: index.pop(key, None)),
                                         {item.code: item for item in self.items()})  # codes are unique
+        return known[1]
+
+    def item(self, code: str) -> Item:
+        """The item with `code` (KeyError if none)."""
         try:
-            return known[1][code]
+            return self.item_index()[code]
         except KeyError:
             raise KeyError(code) from None
 

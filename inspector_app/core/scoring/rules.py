@@ -82,11 +82,12 @@ def capped_points(checklist: Checklist, entries: Sequence[ScoreEntry]) -> list[f
     """Each entry's points after caps, entries in recording order: a cap's scope (item, or item and target in
     tally mode) gives its first entries their points until the cap is reached, the rest what is left (0)."""
     scored = is_scored(checklist)
-    caps = {item.code: item.cap for item in checklist.items()}
+    index = checklist.item_index()
     left: dict[tuple[str, str, str], float] = {}
     counted = []
     for entry in entries:
-        cap = caps.get(entry.item_code)
+        item = index.get(entry.item_code)
+        cap = item.cap if item is not None else None
         if cap is None:
             counted.append(entry.points)
             continue
