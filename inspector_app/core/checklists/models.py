@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -452,7 +453,7 @@ class Checklist(Strict):
             return document.citation(lang)
         return tr_lang(lang, "the standard behind “{title}”", title=self.title.get(lang))
 
-    def item_index(self) -> dict[str, Item]:
+    def item_index(self) -> Mapping[str, Item]:
         """The items by code, made at the first call and kept: the model is frozen, and the record page and the
         scoring module ask at every keypress (a scan built the whole item list each time). Not to be changed."""
         key = id(self)

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Float, Integer, Table, insert, select
@@ -57,7 +57,7 @@ def _plain(column_type: Any, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return utc_texts(value)[1]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(column_type, Float):
@@ -79,7 +79,7 @@ def _plainer(column_type: Any) -> Callable[[Any], Any]:
         if value is None or (cast is None and value.__class__ is str):  # most columns: text as it is
             return value
         if isinstance(value, datetime):
-            return value.astimezone(timezone.utc).isoformat()
+            return utc_texts(value)[1]
         if isinstance(value, date):
             return value.isoformat()
         return cast(value) if cast is not None else value

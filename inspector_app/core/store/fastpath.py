@@ -67,7 +67,7 @@ class TableInsert:
     def _compile(self, payload: bool) -> Callable[..., Any]:
         """The function `params` (or `params_and_payload`) for this table, as Python source compiled once."""
         names: dict[str, Any] = {"_TEXT": _TEXT, "_INT": _INT, "_FLOAT": _FLOAT, "_UTC_TEXTS": utc_texts,
-                                 "_DATETIME": datetime, "_DATE": date, "_UTC": timezone.utc}
+                                 "_DATETIME": datetime, "_DATE": date}
         lines = ["def build(row):", "    get = row.get"]
         lines += [f"    v{at} = get({key!r})" for at, key in enumerate(self.columns)]
         values, utc, days = [], set(), set()
@@ -115,8 +115,7 @@ class TableInsert:
                 if at in utc:  # audit._plain's text of a time, from the UTC time made for the insert
                     common += f" else _TEXT(u{at}[1]) if u{at} is not None"
                 elif kind is datetime:  # audit._plain's text of a time and of a day
-                    common += (f" else _TEXT({value}.astimezone(_UTC).isoformat())"
-                               f" if {value}.__class__ is _DATETIME")
+                    common += f" else _TEXT(_UTC_TEXTS({value})[1]) if {value}.__class__ is _DATETIME"
                 elif at in days:  # the day's text made for the insert
                     common += f" else _TEXT(d{at}) if d{at} is not None"
                 elif kind is date:
