@@ -63,10 +63,65 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
+# per language, the table `tr` reads: the whole catalog, or (a quick start) the first screen's part of it that the
+# start snapshot carries, until a message is not in that part (core/start_snapshot.py)
+_tables: dict[str, dict[str, str]] = {}
+_partial: set[str] = set()
+_recorded: list[set[str]] = []  # while recording: the messages looked up
+
+
 def tr(message: str, /, **params: Any) -> str:
     """Translate `message` into the current language and fill in `{named}` parameters."""
-    text = catalog(_current).get(message, message) if _current != "en" else message
+    if _current == "en":
+        text = message
+    else:
+        if _recorded:
+            _recorded[0].add(message)
+        text = _table(_current).get(message)
+        if text is None:
+            text = _missed(_current, message)
     return text.format(**params) if params else text
+
+
+def _table(lang: str) -> dict[str, str]:
+    table = _tables.get(lang)
+    if table is None:
+        table = _tables[lang] = catalog(lang)
+    return table
+
+
+def _missed(lang: str, message: str) -> str:
+    """A message the table lacks: untranslated, or not in the first screen's part (then read the catalog)."""
+    if lang not in _partial:
+        return message
+    _partial.discard(lang)
+    _tables[lang] = catalog(lang)
+    return _tables[lang].get(message, message)
+
+
+def preload(lang: str, translations: dict[str, str]) -> None:
+    """Serve `translations` (the messages the last start's first screen used) without reading the catalogs:
+    reading and decoding all of them costs the quick start's first screen ~4 ms. The first message not among
+    them reads the whole catalog, so a stale or partial set only costs that time back."""
+    if lang != "en" and lang not in _tables:
+        _tables[lang] = dict(translations)
+        _partial.add(lang)
+
+
+def record_lookups() -> None:
+    """Start remembering which messages `tr` looks up (the start-up's, for the next quick start)."""
+    _recorded[:] = [set()]
+
+
+def stop_recording() -> frozenset[str]:
+    """The messages looked up since record_lookups (none when it was not called)."""
+    return frozenset(_recorded.pop()) if _recorded else frozenset()
+
+
+def translations_of(messages: frozenset[str], lang: str) -> dict[str, str]:
+    """`messages`' translations into `lang`, those the catalog has (for `preload`)."""
+    table = catalog(lang) if lang != "en" else {}
+    return {message: table[message] for message in sorted(messages) if message in table}
 
 
 def tr_lang(lang: str, message: str, /, **params: Any) -> str:

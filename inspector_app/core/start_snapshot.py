@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 SNAPSHOT_FILE = Path("cache") / "start.json"
 SETTINGS_FILE = "settings.json"  # core.settings.SETTINGS_FILE, without importing pydantic
-VERSION = 1
+VERSION = 2  # 2: the first screen's translations (messages)
 
 
 # Named tuples, not dataclasses: making a frozen dataclass costs the quick start 1–3 ms each, and the dataclasses
@@ -43,6 +43,8 @@ class StartSnapshot(NamedTuple):
     inspector: str  # "name（工号）", or "" when no profile is set
     checklists: tuple[ChecklistChoice, ...]
     drafts: tuple[Choice, ...]
+    # the translations the last start's first screens looked up (core/i18n.py preload): {} means none
+    messages: dict[str, str] = {}  # noqa: RUF012 - never changed: a NamedTuple's default
 
     def departments(self, checklist_id: str) -> tuple[Choice, ...]:
         return next((c.departments for c in self.checklists if c.id == checklist_id), ())
@@ -78,7 +80,8 @@ def read_snapshot(data_dir: Path, language: str) -> StartSnapshot | None:
             checklists=tuple(ChecklistChoice(str(c["id"]), str(c["label"]),
                                              tuple(Choice(str(d["id"]), str(d["label"])) for d in c["departments"]))
                              for c in raw["checklists"]),
-            drafts=tuple(Choice(str(d["id"]), str(d["label"])) for d in raw["drafts"]))
+            drafts=tuple(Choice(str(d["id"]), str(d["label"])) for d in raw["drafts"]),
+            messages={str(message): str(text) for message, text in raw["messages"].items()})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -12,14 +12,26 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from inspector_app.core.i18n import LANGUAGE_ENV, LANGUAGES, language, set_language, tr
+from inspector_app.core.i18n import (
+    LANGUAGE_ENV,
+    LANGUAGES,
+    language,
+    preload,
+    record_lookups,
+    set_language,
+    tr,
+)
 from inspector_app.core.paths import resolve_data_dir
-from inspector_app.core.start_snapshot import read_settings, read_snapshot
+from inspector_app.core.start_snapshot import (
+    StartSnapshot,
+    read_settings,
+    read_snapshot,
+)
 from inspector_app.gui.desktop import (
     brand_application,
     install_crash_handler,
@@ -27,7 +39,7 @@ from inspector_app.gui.desktop import (
     smoke_exit,
 )
 from inspector_app.gui.fonts import install_font, needs_rare_faces
-from inspector_app.gui.quick_start import QuickStart, startup_mark
+from inspector_app.gui.quick_start import QuickStart, first_screen_shown, startup_mark
 
 if TYPE_CHECKING:
     from inspector_app.core.workspace import Workspace
@@ -64,9 +76,9 @@ def _show_main_window(app: QApplication, ws: Workspace, args: argparse.Namespace
     return window
 
 
-def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) -> QuickStart | None:
-    """The two-step start when the last run left a start snapshot (not for the training workspace, whose
-    window must look different from the first moment)."""
+def _start_snapshot(data_dir: Path, args: argparse.Namespace) -> tuple[StartSnapshot, dict[str, Any]] | None:
+    """The last run's start snapshot and the raw settings when a quick start can use them (not for the training
+    workspace, whose window must look different from the first moment); its translations preloaded."""
     settings = read_settings(data_dir)
     if settings.get("training"):
         return None
@@ -75,6 +87,13 @@ def _quick_start(app: QApplication, data_dir: Path, args: argparse.Namespace) ->
     snapshot = read_snapshot(data_dir, language())
     if snapshot is None:
         return None
+    preload(snapshot.language, snapshot.messages)
+    return snapshot, settings
+
+
+def _quick_start(app: QApplication, data_dir: Path, snapshot: StartSnapshot, settings: dict[str, Any],
+                 args: argparse.Namespace) -> QuickStart:
+    """The two-step start when the last run left a start snapshot."""
     font_size = settings.get("font_size")
     size = font_size if isinstance(font_size, int) and 8 <= font_size <= 24 else 11
     install_font(app, size, rare=False)  # the faces for rare characters wait for the main window…
@@ -97,11 +116,13 @@ def _after_shown(app: QApplication, data_dir: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
+    record_lookups()  # the translations this start needs, for the next one's snapshot
+    found = _start_snapshot(data_dir, args)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     name_application(app)
     install_crash_handler(data_dir)
-    quick = _quick_start(app, data_dir, args)
-    if quick is not None:
+    if found is not None:
+        quick = _quick_start(app, data_dir, *found, args)
         try:
             return quick.exec(after_shown=lambda: _after_shown(app, data_dir))
         finally:
@@ -129,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         if not getattr(args, "smoke_test", False) and not run_first_run_wizard(ws):
             return 0  # cancelled: nothing was set up, the next start asks again
         _show_main_window(app, ws, args)
-        startup_mark("interactive")
+        first_screen_shown()
         startup_mark("ready")
         return app.exec()
     finally:

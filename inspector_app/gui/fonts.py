@@ -38,6 +38,7 @@ def install_font(app: QApplication, point_size: int, rare: bool = True) -> list[
     font = QFont(app.font())
     font.setFamilies(list(dict.fromkeys(_families)))
     font.setPointSize(point_size)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
     restyle(point_size)  # its sizes follow the font (on the widgets it styles, not the application)
     return _families

@@ -32,7 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.errors import AppError
-from inspector_app.core.i18n import language, set_language, tr
+from inspector_app.core.i18n import (
+    language,
+    set_language,
+    stop_recording,
+    tr,
+    translations_of,
+)
 from inspector_app.core.start_snapshot import write_snapshot
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.geometry import default_geometry, fits
@@ -76,6 +82,7 @@ class MainWindow(QMainWindow):
         self.syncing = SyncActions(ctx, self)
         self.reports = ReportActions(ctx, self, self._selected_inspection)
         self._language = language()
+        self._start_messages: frozenset[str] | None = None  # see save_start_snapshot
         self.share_timer = QTimer(self)
         self.share_timer.setInterval(30_000)
         self.share_timer.start()
@@ -495,9 +502,14 @@ class MainWindow(QMainWindow):
 
     def save_start_snapshot(self) -> None:
         """What the start page shows, for the next quick start (gui/quick_start.py); a cache, so a failure
-        only means a slower start."""
+        only means a slower start. It carries the translations this start looked up until now (the first
+        save): the next quick start's first screen reads them instead of the catalogs (core/i18n.py preload)."""
+        if self._start_messages is None:
+            self._start_messages = stop_recording()
         try:
-            write_snapshot(self.ctx.ws.data_dir, self.start_page.current_snapshot())
+            snapshot = self.start_page.current_snapshot()
+            write_snapshot(self.ctx.ws.data_dir,
+                           snapshot._replace(messages=translations_of(self._start_messages, snapshot.language)))
         except (AppError, OSError) as exc:
             log.warning("start snapshot not written: %s", exc)
 

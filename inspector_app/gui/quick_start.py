@@ -12,6 +12,7 @@ Only PySide6 and stdlib-light modules are imported at module level here; keep it
 from __future__ import annotations
 
 import binascii
+import gc
 import os
 import threading
 from collections.abc import Callable
@@ -130,6 +131,13 @@ def startup_mark(name: str) -> None:
         print(f"startup {name}", flush=True)
 
 
+def first_screen_shown() -> None:
+    """The start page is usable: mark it, and collect garbage again (`inspector-app` pauses the collector for
+    the window's start, see cli/main.py run_gui)."""
+    startup_mark("interactive")
+    gc.enable()
+
+
 class QuickStart:
     """Runs the two-step start: shows the quick window, opens the workspace, hands over to `open_window`.
 
@@ -150,7 +158,7 @@ class QuickStart:
         startup_mark("quick")
         self.quick.show()
         self.app.processEvents()
-        startup_mark("interactive")
+        first_screen_shown()
         if after_shown is not None:
             after_shown()
         self.loader.start()

@@ -32,3 +32,25 @@ def test_opening_the_window_does_not_import_the_store_before_the_window_code():
     """The entry point's own imports for the window path stay light (the window path then decides)."""
     code = "from inspector_app.cli.main import window_only; import inspector_app.gui.app; window_only([])"
     assert modules_loaded_by(code, ("sqlalchemy", "pydantic")) == []
+
+
+def test_the_window_start_pauses_the_collector_and_always_turns_it_back_on(monkeypatch) -> None:
+    """The start makes ~100,000 objects and frees almost none: the collector waits until the first screen is up
+    (or the window gives up), never for the rest of the process."""
+    import argparse
+    import gc
+
+    import inspector_app.gui.app as app_module
+
+    seen: list[bool] = []
+
+    def fake_run(args: argparse.Namespace) -> int:
+        seen.append(gc.isenabled())
+        raise RuntimeError("the window failed")
+
+    monkeypatch.setattr(app_module, "run", fake_run)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        run_gui(argparse.Namespace())
+    assert seen == [False] and gc.isenabled()

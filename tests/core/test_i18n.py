@@ -59,3 +59,28 @@ def test_plain_word_validation_messages_are_translated() -> None:
 
     zh = catalog("zh")
     assert [m for m in _PYDANTIC_MESSAGES.values() if m not in zh] == []
+
+
+def test_a_preloaded_part_of_the_catalog_serves_until_a_message_is_missing(monkeypatch) -> None:
+    """The quick start's first screen reads its translations from the start snapshot, not the catalogs; the
+    first message the part lacks reads the whole catalog, so a stale part costs time, never a translation."""
+    from inspector_app.core import i18n
+
+    monkeypatch.setattr(i18n, "_tables", {})
+    monkeypatch.setattr(i18n, "_partial", set())
+    read: list[str] = []
+    monkeypatch.setattr(i18n, "catalog", lambda lang: read.append(lang) or catalog(lang))
+    set_language("zh")
+    i18n.record_lookups()
+    i18n.preload("zh", {"Checklist": "检查表（快照）"})
+    assert tr("Checklist") == "检查表（快照）" and read == []
+    assert tr("Start inspection") == catalog("zh")["Start inspection"] and read == ["zh"]  # not in the part
+    assert tr("Checklist") == catalog("zh")["Checklist"]  # the whole catalog from then on
+    assert tr("no such message {n}", n=3) == "no such message 3" and read == ["zh"]  # untranslated: read once
+    i18n.preload("zh", {"Checklist": "x"})  # a language already read is not replaced by a part
+    assert tr("Checklist") == catalog("zh")["Checklist"]
+    looked_up = i18n.stop_recording()
+    assert looked_up == {"Checklist", "Start inspection", "no such message {n}"}
+    assert i18n.translations_of(looked_up, "zh") == {m: catalog("zh")[m] for m in ("Checklist", "Start inspection")}
+    assert i18n.translations_of(looked_up, "en") == {}
+    assert i18n.stop_recording() == frozenset()  # stopped: nothing more is remembered

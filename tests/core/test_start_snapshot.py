@@ -26,6 +26,9 @@ def test_snapshot_round_trip_gives_the_start_page_choices(demo_workspace):
     assert [d.id for d in snapshot.departments(first.id)] == [d.code for d in departments_for(first, roster)]
     write_snapshot(demo_workspace.data_dir, snapshot)
     assert read_snapshot(demo_workspace.data_dir, "zh") == snapshot
+    with_messages = snapshot._replace(messages={"Checklist": "检查表"})  # the first screen's translations
+    write_snapshot(demo_workspace.data_dir, with_messages)
+    assert read_snapshot(demo_workspace.data_dir, "zh") == with_messages
     assert read_snapshot(demo_workspace.data_dir, "en") is None  # another language: the ordinary start
 
 

@@ -143,8 +143,10 @@ class Marks:
     def write(self, text):
         if text.startswith("startup interactive"):
             import PySide6.QtCore, PySide6.QtGui
+            from inspector_app.core import i18n
             made = sorted(name for module in (PySide6.QtCore, PySide6.QtGui) for name in vars(module))
-            self.out.write(repr((sorted(sys.modules), made)) + "\\n")
+            catalogs_read = i18n.catalog.cache_info().currsize
+            self.out.write(repr((sorted(sys.modules), made, catalogs_read)) + "\\n")
             self.out.flush()
             os._exit(0)
         return len(text)
@@ -160,7 +162,8 @@ main(["--data-dir", sys.argv[1], "--smoke-test"])
 
 def test_the_first_screen_waits_for_nothing_it_does_not_show(tmp_path):
     """The quick start's first screen loads neither the store, the models, the documents nor the commands, and
-    makes none of the Qt classes it can do without (each costs a bare window's start a few per cent)."""
+    makes none of the Qt classes it can do without (each costs a bare window's start a few per cent), and
+    reads no translation catalog: the snapshot carries the translations the last start looked up."""
     import ast
     import os
     import subprocess
@@ -170,11 +173,14 @@ def test_the_first_screen_waits_for_nothing_it_does_not_show(tmp_path):
 
     data = tmp_path / "data"
     assert _start(data) == ["interactive", "ready"]  # the first start leaves the snapshot
+    # the second is a quick one: its snapshot also has the quick window's own texts ("Opening your data…")
+    assert _start(data) == ["quick", "interactive", "ready"]
     env = {**child_env(), "INSPECTOR_APP_STARTUP_MARKS": "1"}
     result = subprocess.run([sys.executable, "-c", _AT_FIRST_SCREEN, str(data)], capture_output=True, text=True,
                             check=False, env=env, timeout=120, cwd=os.getcwd())
     assert result.returncode == 0, result.stderr
-    modules, qt_classes = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    modules, qt_classes, catalogs_read = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    assert catalogs_read == 0
     assert "inspector_app.gui.quick_start" in modules  # the quick start it was
     heavy = ("sqlalchemy", "alembic", "pydantic", "pypinyin", "reportlab", "yaml", "cryptography", "openpyxl",
              "logging.handlers", "dataclasses", "inspector_app.core.errors", "inspector_app.core.workspace",
