@@ -247,3 +247,21 @@ def test_a_title_wider_than_its_few_columns_widens_the_last_one(tmp_path) -> Non
     assert total >= _cell_width(caption) * 14 / 11
     narrow = add_printable_sheet(book, "Wide", "Short", ["Code", "Department / window"], [["C-OPH", "眼科"]])
     assert narrow.column_dimensions["B"].width < 30  # a short title leaves the columns as their text needs
+
+
+def test_a_printable_sheet_keeps_every_cell_of_a_row_on_one_line_unless_it_wraps(tmp_path) -> None:
+    """Each data cell is top-aligned (a row grown for one wrapped cell keeps the others on their line), a cell
+    wider than its column wraps, and a short row still styles its empty cells to the header's width."""
+    from openpyxl import Workbook
+
+    from inspector_app.core.spreadsheet import add_printable_sheet
+
+    book = Workbook()
+    long_text = "实行首问负责制，不推诿服务对象，首位接待人员须解答或引导" * 3
+    sheet = add_printable_sheet(book, "Rows", "Caption", ["Code", "Text", "Count"],
+                                [["A1", long_text, 3], ["A2", "短"], *(["B", "x", n] for n in range(300))])
+    assert sheet.max_row == 2 + 302
+    for row in sheet.iter_rows(min_row=3, max_col=3):
+        assert all(cell.alignment.vertical == "top" for cell in row), row[0].coordinate
+    assert sheet["B3"].alignment.wrap_text and not sheet["A3"].alignment.wrap_text
+    assert sheet.row_dimensions[3].height > 15 and sheet["C4"].value is None
