@@ -88,8 +88,10 @@ def office_month_cmd(args: argparse.Namespace) -> int:
     central = open_central(args.central)
     try:
         if args.close:
+            from inspector_app.core.i18n import language
+
             state = close_month(central, args.month, closed_by=args.by, today=dt.date.today(), share=share,
-                                force=args.force)
+                                force=args.force, lang=language())
         else:
             state = month_state(central, args.month, share)
     finally:
@@ -107,7 +109,8 @@ def office_pay_list_cmd(args: argparse.Namespace) -> int:
     from inspector_app.core.i18n import language
     from inspector_app.core.merge import open_central
     from inspector_app.core.summary import parse_month
-    from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
+    from inspector_app.office.kept_workbook import export_pay_list_xlsx
+    from inspector_app.office.pay_list import pay_list
 
     month = parse_month(args.month)
     target = Path(args.output).expanduser()
@@ -116,14 +119,14 @@ def office_pay_list_cmd(args: argparse.Namespace) -> int:
     central = open_central(args.central)
     try:
         pay = pay_list(central, month, lang=language())
+        if target.suffix.lower() == ".xlsx":  # a closed month's: the workbook its close wrote
+            path = export_pay_list_xlsx(central, pay, target, lang=language())
     finally:
         central.close()
     if target.suffix.lower() == ".pdf":
         if pay.closed_at is None:
             raise AppError(tr("{month} is not closed: close the month before issuing its pay list.", month=month))
         path = _signed_pdf(args, pay)
-    else:
-        path = write_pay_list_xlsx(pay, target, lang=language())
     print(tr("Pay list {month} written to {path}: {persons} staff, {departments} departments, {entries} entries.",
              month=month, path=path, persons=len(pay.people()),
              departments=len(pay.departments()), entries=len(pay.lines)))

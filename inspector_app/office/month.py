@@ -31,6 +31,7 @@ from inspector_app.core.store.models import utcnow
 from inspector_app.core.summary import parse_month
 from inspector_app.office.bulletin_kept import bulletin_groupings
 from inspector_app.office.frozen_lines import freeze_lines
+from inspector_app.office.kept_workbook import keep_pay_list_workbook
 from inspector_app.office.pay_list import month_summary_in, pay_list_in
 
 
@@ -118,8 +119,9 @@ def month_state(central: CentralDB, month: str, share: Path | None = None) -> Mo
 
 
 def close_month(central: CentralDB, month: str, *, closed_by: str, today: date, share: Path | None = None,
-                force: bool = False, now: datetime | None = None) -> MonthState:
-    """Close `month`: freeze its summary and pay-list figures and take over the corrections pending.
+                force: bool = False, now: datetime | None = None, lang: str = "zh") -> MonthState:
+    """Close `month`: freeze its summary and pay-list figures, take over the corrections pending and write the
+    pay list's workbook once, in `lang` (office/kept_workbook.py).
 
     Refused (StateError, nothing written) when the month is already closed or has not ended by `today`; and,
     unless `force`, while batches wait in the share, earlier months with entries are open or rows conflict."""
@@ -153,6 +155,7 @@ def close_month(central: CentralDB, month: str, *, closed_by: str, today: date, 
         pay = pay_list_in(session, month, summary)  # now closed: the corrections it just took over
         close.entries, close.figures_sha256 = len(pay.lines), pay.figures_sha256()
         freeze_lines(session, month, pay.lines.raw)  # type: ignore[attr-defined]  # the PayLines read above
+        keep_pay_list_workbook(session, pay, lang)  # once: a closed month's exports hand out these bytes
         close.bulletin = bulletin_groupings(session, month)
         session.add(m.OfficeEvent(at=at, actor=by, action="close_month", subject=month, detail={
             "entries": len(pay.lines), "carried": len(pay.adjustments), "figures_sha256": close.figures_sha256,

@@ -11,11 +11,13 @@ with a warm cache as at the office:
   the summary run alternately (MONTH_LOAD_ROUNDS times, default 3) and their medians compared;
 - the bulletin: its content (summary, repeat problems, overdue, corrections), its XLSX and its PDF;
 - the pay list: every live entry of the month with item, clause and inspector (pay_list), and its XLSX;
-- closing the month (the frozen summary, the figures' hash over every entry, the lines and the bulletin's
-  groupings kept), once; then the closed month's bulletin content and pay list (what the close kept, read
-  back) and the pay list's XLSX from the database to the file;
+- closing the month (the frozen summary, the figures' hash over every entry, the lines, the bulletin's
+  groupings and the pay list's workbook kept), once; then the closed month's bulletin content and pay list
+  (what the close kept, read back), the pay list's XLSX from the database to the file (the workbook the close
+  wrote) and the bulletin's XLSX and PDF from the database to the file (its line splits not kept between
+  renders, as in a fresh process);
 each against the same central summary, so a slower box reads as a ratio. The close is taken back out
-afterwards (the month_closes row, its office event, the corrections it took over), so a filled database
+afterwards (the month_closes row, its office event, lines and workbook, the corrections it took over), so a filled database
 (`--url`) can be measured again.
 """
 
@@ -39,9 +41,11 @@ from benchlib import Figure, best_of, central_main
 from office_load import _filled
 
 from inspector_app.core.documents.bulletin import render_content, write_content_xlsx
+from inspector_app.core.documents.cjk_lines import _char_widths, _split
 from inspector_app.core.merge import open_central
 from inspector_app.core.merge.summary import central_summary
 from inspector_app.office.bulletin import central_content
+from inspector_app.office.kept_workbook import export_pay_list_xlsx
 from inspector_app.office.month import close_month
 from inspector_app.office.overview import month_view
 from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
@@ -59,6 +63,7 @@ def _undo_close(url: str, month: str) -> None:
         connection.execute("UPDATE adjustments SET carried_by = NULL WHERE carried_by = %s", (month,))
         connection.execute("DELETE FROM office_events WHERE action = 'close_month' AND subject = %s", (month,))
         connection.execute("DELETE FROM month_close_lines WHERE month = %s", (month,))
+        connection.execute("DELETE FROM month_close_files WHERE month = %s", (month,))
         connection.execute("DELETE FROM month_closes WHERE month = %s", (month,))
 
 
@@ -112,7 +117,8 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
         pay = pay_list(central, MONTH)
         add(f"pay list XLSX from its data ({len(pay.lines):,} lines, streamed)",
             timed(lambda: write_pay_list_xlsx(pay, out / "p.xlsx")), None, summary)
-        add("closing a month (frozen summary, hash of every line's figures), then undone", timed(
+        add("closing a month (frozen summary, hash of every line's figures, lines, groupings and the pay list's "
+            "workbook kept), then undone", timed(
             lambda: close_month(central, "2025-05", closed_by="bench", today=date(2025, 7, 3), force=True)), None,
             summary)
         add("opening a closed month in the office workspace", best_of(lambda: month_view(central, "2025-05")), 1.0,
@@ -122,8 +128,23 @@ def figures(url: str, deductions: int, report: Callable[[Figure], object] = lamb
             summary)
         add("pay list data of a closed month (the lines its close kept, read back)",
             best_of(lambda: pay_list(central, "2025-05")), 5.0, summary)
-        add("pay list of a closed month, from the database to the finished XLSX", best_of(
-            lambda: write_pay_list_xlsx(pay_list(central, "2025-05"), out / "closed.xlsx")), 5.0, summary)
+        add("pay list of a closed month, from the database to the finished XLSX (the workbook its close wrote)",
+            best_of(lambda: export_pay_list_xlsx(central, pay_list(central, "2025-05"), out / "closed.xlsx")), 5.0,
+            summary)
+
+        def closed_content() -> object:
+            return central_content(central, "2025-05", hospital="示例市人民医院", office="综合办公室",
+                                   today=date(2025, 7, 3))
+
+        add("bulletin of a closed month, from the database to the finished XLSX", best_of(
+            lambda: write_content_xlsx(closed_content(), out / "closed-bulletin.xlsx")), 5.0, summary)
+        def closed_pdf() -> object:
+            _split.cache_clear()  # each time as in a fresh process: no line split kept from an earlier render
+            _char_widths.clear()
+            return render_content(closed_content(), "TB-2025-05-01")
+
+        add("bulletin of a closed month, from the database to the finished PDF (unsigned)", best_of(closed_pdf),
+            5.0, summary)
         _undo_close(url, "2025-05")
     finally:
         central.close()

@@ -359,7 +359,7 @@ def test_an_old_central_database_with_data_migrates_to_the_head(laptop: Laptop, 
                     if db.engine.dialect.name == "sqlite" else "UPDATE deductions SET payload = jsonb_set("
                     "payload::jsonb, '{utc_offset_min}', to_jsonb(%s::integer))::json WHERE id = %s", (offset, key))
         CENTRAL.upgrade(db.engine)
-        assert current_revision(db.engine) == HEAD_REVISION == "c0013"
+        assert current_revision(db.engine) == HEAD_REVISION == "c0014"
         names = {ix["name"] for table in ("deductions", "inspections", "batches")
                  for ix in inspect(db.engine).get_indexes(table)}
         assert {"ix_deductions_month_department", "ix_deductions_month_staff", "ix_inspections_month_department",

@@ -293,3 +293,45 @@ def test_a_closed_months_lines_are_read_back_as_closed(central: tuple[CentralDB,
     db.transaction(lambda session: session.add(m.MonthCloseLines(month=first, part=0, lines=3, data=damaged)))
     with pytest.raises(StateError, match=first):
         pay_list(db, first)
+
+
+def test_a_closed_months_workbook_is_written_once_and_handed_out_as_the_same_bytes(
+        central: tuple[CentralDB, str], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The close writes the pay list's workbook in the office's language (office/kept_workbook.py): every later
+    export of that month and language is those very bytes, after a department is renamed and a late entry
+    arrives; its cells are the workbook written afresh from the closed pay list. Another language, an open
+    month and kept bytes that fail their SHA-256 are written from the pay list."""
+    import hashlib
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from inspector_app.office.kept_workbook import PAY_LIST_XLSX, export_pay_list_xlsx
+    from inspector_app.office.month import close_month
+
+    db, _ = central
+    first, second = _months(db)[:2]
+    close_month(db, first, closed_by="王主任", today=date(2030, 1, 1), force=True, lang="zh")
+    with db.read() as session:
+        kept = session.get(m.MonthCloseFile, (first, PAY_LIST_XLSX, "zh"))
+        assert kept is not None and hashlib.sha256(kept.data).hexdigest() == kept.sha256
+        body = bytes(kept.data)
+    once = export_pay_list_xlsx(db, pay_list(db, first), tmp_path / "once.xlsx", "zh")
+    db.transaction(lambda session: session.execute(update(m.Department).values(name="改名后的科室")))
+    again = export_pay_list_xlsx(db, pay_list(db, first), tmp_path / "again.xlsx", "zh")
+    assert once.read_bytes() == again.read_bytes() == body
+    fresh = write_pay_list_xlsx(pay_list(db, first), tmp_path / "fresh.xlsx", "zh")
+
+    def cells(path: Path) -> list[list[tuple]]:
+        book = load_workbook(path, read_only=True)
+        return [[tuple(c.value for c in row) for row in sheet.iter_rows()] for sheet in book.worksheets]
+
+    assert cells(once) == cells(fresh)  # the kept lines, read back: the names as closed
+    english = export_pay_list_xlsx(db, pay_list(db, first, lang="en"), tmp_path / "en.xlsx", "en")
+    assert english.read_bytes() != body and cells(english)[2][1:] != cells(once)[2][1:]  # item texts in English
+    open_month = export_pay_list_xlsx(db, pay_list(db, second), tmp_path / "open.xlsx", "zh")
+    assert "改名后的科室" in {row[4] for row in cells(open_month)[2][1:]}  # worked out now, with the new name
+    db.transaction(lambda session: session.execute(
+        update(m.MonthCloseFile).values(data=body[:-1] + bytes([body[-1] ^ 1]))))
+    damaged = export_pay_list_xlsx(db, pay_list(db, first), tmp_path / "damaged.xlsx", "zh")
+    assert cells(damaged) == cells(fresh) and "fails its SHA-256: written again" in caplog.text

@@ -256,6 +256,20 @@ class MonthCloseLines(CentralBase):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class MonthCloseFile(CentralBase):
+    """A document of a closed month written once by its close (c0014): the pay list's workbook in the office's
+    language, as the 审计科 is given it. Every later export of that month and language is these very bytes
+    (office/kept_workbook.py): nothing in a closed month changes, and a resent copy has the same SHA-256."""
+
+    __tablename__ = "month_close_files"
+
+    month: Mapped[str] = mapped_column(ForeignKey("month_closes.month"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)  # "pay_list_xlsx"
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sha256: Mapped[str] = mapped_column(HASH)  # of `data`, checked before it is handed out
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Adjustment(CentralBase):
     """An entry of a closed month that reached the central database after the close (更正, written by the merge
     in the same transaction as the entry): the closed month's figures leave it out and the first open month

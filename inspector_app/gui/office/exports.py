@@ -102,7 +102,8 @@ def _write_bulletin(tab: MonthTab, content: Any, path: Path, narrative: Any) -> 
 
 
 def export_pay_list(tab: MonthTab) -> None:
-    from inspector_app.office.pay_list import pay_list, write_pay_list_xlsx
+    from inspector_app.office.kept_workbook import export_pay_list_xlsx
+    from inspector_app.office.pay_list import pay_list
 
     month, central, workspace = tab.month.currentData(), tab.workspace.central, tab.workspace
     if month is None or central is None:
@@ -121,8 +122,8 @@ def export_pay_list(tab: MonthTab) -> None:
 
     def work(progress: Any) -> Path:
         pay = pay_list(central, month, lang)
-        if signing is None:
-            return write_pay_list_xlsx(pay, path, lang)
+        if signing is None:  # a closed month's: the workbook its close wrote
+            return export_pay_list_xlsx(central, pay, path, lang)
         from inspector_app.core.errors import AppError
         from inspector_app.office.pay_list_pdf import issue_pay_list_pdf
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.i18n import tr
+from inspector_app.core.i18n import language, tr
 from inspector_app.gui.messages import confirm
 from inspector_app.gui.office.common import (
     ColumnsModel,
@@ -233,7 +233,7 @@ class MonthTab(QWidget):
             question = "\n".join([*blockers, tr("Close {month} anyway?", month=month)])
         if not confirm(self, tr("Close month"), question):
             return
-        share, today = self.ctx_share(), date.today()
+        share, today, lang = self.ctx_share(), date.today(), language()
 
         def done(state: Any) -> None:
             self.workspace.forget(month)
@@ -242,7 +242,8 @@ class MonthTab(QWidget):
 
         self.workspace.run(tr("Closing {month}", month=month),
                            lambda progress: close_month(central, month, closed_by=name, today=today,
-                                                        share=reachable(share), force=bool(blockers)), done)
+                                                        share=reachable(share), force=bool(blockers),
+                                                        lang=lang), done)
 
     def export_pay_list(self) -> None:
         from inspector_app.gui.office.exports import export_pay_list
