@@ -152,7 +152,7 @@ def close_month(central: CentralDB, month: str, *, closed_by: str, today: date, 
                              figures_sha256="")
         session.add(close)
         session.flush()
-        pay = pay_list_in(session, month, summary)  # now closed: the corrections it just took over
+        pay = pay_list_in(session, month, summary, lang)  # now closed: the corrections it just took over
         close.entries, close.figures_sha256 = len(pay.lines), pay.figures_sha256()
         freeze_lines(session, month, pay.lines.raw)  # type: ignore[attr-defined]  # the PayLines read above
         keep_pay_list_workbook(session, pay, lang)  # once: a closed month's exports hand out these bytes

@@ -335,3 +335,24 @@ def test_a_closed_months_workbook_is_written_once_and_handed_out_as_the_same_byt
         update(m.MonthCloseFile).values(data=body[:-1] + bytes([body[-1] ^ 1]))))
     damaged = export_pay_list_xlsx(db, pay_list(db, first), tmp_path / "damaged.xlsx", "zh")
     assert cells(damaged) == cells(fresh) and "fails its SHA-256: written again" in caplog.text
+
+
+def test_a_month_closed_in_english_keeps_a_workbook_wholly_in_english(central: tuple[CentralDB, str],
+                                                                       tmp_path: Path) -> None:
+    """The kept workbook is the one an export in the close's language would write: headers, item texts and
+    clauses in that language, not the headers in English over Chinese items."""
+    from datetime import date
+
+    from inspector_app.office.kept_workbook import export_pay_list_xlsx
+    from inspector_app.office.month import close_month
+
+    db, _ = central
+    first = _months(db)[0]
+    close_month(db, first, closed_by="Director Wang", today=date(2030, 1, 1), force=True, lang="en")
+    kept = export_pay_list_xlsx(db, pay_list(db, first, lang="en"), tmp_path / "kept.xlsx", "en")
+    fresh = write_pay_list_xlsx(pay_list(db, first, lang="en"), tmp_path / "fresh.xlsx", "en")
+
+    def entries(path: Path) -> list[tuple]:
+        return [tuple(c.value for c in row) for row in load_workbook(path, read_only=True).worksheets[2].iter_rows()]
+
+    assert entries(kept) == entries(fresh) and len(entries(kept)) > 1
