@@ -35,6 +35,7 @@ def busiest_month(demo) -> str:
     return months.most_common(1)[0][0]
 
 
+@pytest.mark.undated
 def test_forms_list_show_validate_schema(run):
     code, out, _ = run("forms", "list", "--format", "json")
     assert code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from functools import cache
 from pathlib import Path
 
 import inspector_app
@@ -13,8 +14,10 @@ from inspector_app.core.i18n import catalog, set_language, tr
 PACKAGE = Path(inspector_app.__file__).parent
 
 
+@cache
 def messages() -> dict[str, str]:
-    """msgid -> first place it is used, for every tr("literal") / tr_lang(lang, "literal") in the package."""
+    """msgid -> first place it is used, for every tr("literal") / tr_lang(lang, "literal") in the package
+    (parsed once per run: the whole package's syntax trees take seconds)."""
     found: dict[str, str] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

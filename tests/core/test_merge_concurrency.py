@@ -1,4 +1,4 @@
-"""Merges under load (issue #8): many laptops pushing to one share at once, then 2–8 merge processes at once.
+"""Merges under load (issue #8): many laptops pushing to one share at once, then 2 or 8 merge processes at once.
 
 Real everything: each laptop is its own data folder with its own device id and its own inspector (工号), enrolled
 by one office; pushes run in parallel threads into one share; merges are real `inspector-app merge`
@@ -156,7 +156,9 @@ def test_fifty_laptops_pushed_at_once_and_every_batch_arrived(fleet: Fleet) -> N
     assert len(staff) == LAPTOPS  # one device id per laptop
 
 
-@pytest.mark.parametrize("workers", [2, 4, 8])
+# two merges each with a verifying worker process, and eight at once on two cores (four proved nothing the two
+# ends do not, for half a minute of CI)
+@pytest.mark.parametrize("workers", [2, 8])
 def test_merge_processes_at_once_lose_nothing_and_duplicate_nothing(fleet: Fleet, central_url: Callable[[], str],
                                                                      tmp_path: Path, workers: int) -> None:
     url = central_url()

@@ -187,6 +187,7 @@ def test_cli_notice_without_deductions_and_the_register(tmp_path, bundled_librar
     assert "No document" in capsys.readouterr().out
 
 
+@pytest.mark.undated
 def test_windows_fonts_are_used_when_present(tmp_path) -> None:
     """With a simfang.ttf in the (Windows) font folder, the body is set in FangSong and embedded."""
     import lzma

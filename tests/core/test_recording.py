@@ -498,6 +498,7 @@ ws.close()
 """
 
 
+@pytest.mark.undated
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_acknowledged_entries_survive_sigkill(data_dir):
     ws = open_demo_workspace(data_dir)

@@ -61,6 +61,7 @@ def _expected_total(checklist, entries, per_target: bool) -> float:  # noqa: ANN
 
 
 # -- order ---------------------------------------------------------------------------------------------------
+@pytest.mark.undated
 @FAST
 @given(data=checklist_and_entries(), seed=st.randoms(use_true_random=False))
 def test_totals_do_not_depend_on_entry_order(data, seed):
@@ -76,6 +77,7 @@ def test_totals_do_not_depend_on_entry_order(data, seed):
 
 
 # -- caps ----------------------------------------------------------------------------------------------------
+@pytest.mark.undated
 @FAST
 @given(data=checklist_and_entries("tally"))
 def test_tally_caps_hold_per_item_and_target(data):
@@ -99,6 +101,7 @@ def test_tally_caps_hold_per_item_and_target(data):
     assert result.score is None and result.passed is None
 
 
+@pytest.mark.undated
 @FAST
 @given(data=checklist_and_entries("scored"))
 def test_scored_caps_hold_per_item(data):
@@ -150,6 +153,7 @@ def test_head_multiplier_is_one_when_the_checklist_has_none(points, count):
 
 
 # -- scored mode ---------------------------------------------------------------------------------------------
+@pytest.mark.undated
 @FAST
 @given(data=checklist_and_entries("scored"))
 def test_scored_score_is_base_minus_capped_total_never_negative(data):
@@ -208,6 +212,7 @@ ENTRY = st.tuples(st.sampled_from(["A3", "A2", "A4", "A8"]), st.sampled_from([No
                   st.integers(1, 3), st.booleans())
 
 
+@pytest.mark.undated
 @settings(FAST, max_examples=15)
 @given(entries=st.lists(ENTRY, min_size=1, max_size=6))
 def test_voided_entries_never_count(shared_demo_workspace, entries):

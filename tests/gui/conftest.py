@@ -9,8 +9,10 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from inspector_app.core.demo import ensure_demo_roster  # noqa: E402
+from inspector_app.core.store.database import DB_FILE  # noqa: E402
 from inspector_app.core.workspace import Workspace  # noqa: E402
-from tests.gui.pages_fixtures import make_ctx, pages_ctx  # noqa: E402,F401 - fixtures for the page tests
+from tests.gui.pages_fixtures import make_ctx, pages_ctx, pages_template  # noqa: E402,F401 - fixtures for the page tests
+from tests.helpers.fixtures import seed_from_template  # noqa: E402
 
 
 @pytest.fixture
@@ -19,7 +21,11 @@ def gui_data(tmp_path):
 
 
 @pytest.fixture
-def gui_workspace(gui_data):
+def gui_workspace(gui_data, demo_template):
+    """The demo roster and inspector 测试督查员 over `gui_data`; a fixture that filled the folder first (a
+    template copy) keeps what it put there."""
+    if not (gui_data / DB_FILE).exists():
+        seed_from_template(demo_template, gui_data)
     ws = Workspace.open(gui_data)
     ensure_demo_roster(ws)
     ws.update_settings(inspector={"name": "测试督查员", "staff_no": "T001"})

@@ -8,17 +8,19 @@ closes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from inspector_app.core.demo import generate
+from inspector_app.core.demo import ensure_demo_roster, generate
 from inspector_app.core.recording import NewDeduction, NewInspection, Recorder
 from inspector_app.core.workspace import Workspace
 from inspector_app.gui.context import GuiContext
 from inspector_app.gui.operations import Operations
+from tests.helpers.fixtures import copy_data_folder, seed_from_template
 
-__all__ = ["make_ctx", "month_start", "pages_ctx", "record_finished", "this_month"]
+__all__ = ["make_ctx", "month_start", "pages_ctx", "pages_template", "record_finished", "this_month"]
 
 
 def this_month() -> str:
@@ -47,11 +49,38 @@ def make_ctx(qapp) -> Iterator[Callable[[Workspace], GuiContext]]:
         assert ctx.ops.wait()
 
 
+@pytest.fixture(scope="session")
+def pages_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Callable[[], Path]:
+    """`pages_template()` → a closed data folder with 30 demo inspections (seed 1), built once per day: the
+    demo dates count back from today, so a run that passes midnight builds a new one."""
+    built: dict[date, Path] = {}
+
+    def template() -> Path:
+        today = date.today()
+        if today not in built:
+            folder = tmp_path_factory.mktemp("pages-template") / "data"
+            seed_from_template(demo_template, folder)
+            with Workspace.open(folder) as ws:
+                ensure_demo_roster(ws)
+                ws.update_settings(inspector={"name": "测试督查员", "staff_no": "T001"})
+                generate(ws, 30, seed=1)
+            built[today] = folder
+        return built[today]
+
+    return template
+
+
 @pytest.fixture
-def pages_ctx(gui_workspace: Workspace, make_ctx: Callable[[Workspace], GuiContext]) -> GuiContext:
-    """A GuiContext over a workspace with 30 demo inspections (seed 1)."""
-    generate(gui_workspace, 30, seed=1)
-    return make_ctx(gui_workspace)
+def pages_ctx(request: pytest.FixtureRequest, gui_data: Path, pages_template: Callable[[], Path],
+              make_ctx: Callable[[Workspace], GuiContext]) -> GuiContext:
+    """A GuiContext over a workspace with 30 demo inspections (seed 1), copied from the day's template (or
+    recorded into the workspace a window already has open)."""
+    if gui_data.exists():
+        workspace = request.getfixturevalue("gui_workspace")
+        generate(workspace, 30, seed=1)
+        return make_ctx(workspace)
+    copy_data_folder(pages_template(), gui_data)
+    return make_ctx(request.getfixturevalue("gui_workspace"))
 
 
 def record_finished(ws: Workspace, department: str, item_code: str, *, days_ago: int = 0,

@@ -42,6 +42,7 @@ __all__ = [
     "bundled_library",
     "checklist_builder",
     "child_env",
+    "copy_data_folder",
     "data_dir",
     "demo_template",
     "demo_workspace",
@@ -51,6 +52,7 @@ __all__ = [
     "open_demo_workspace",
     "recorder",
     "reset_language",
+    "seed_from_template",
     "sqlite_rows",
     "start_inspection",
     "training_library",
@@ -108,7 +110,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _seed(template: Path, data_dir: Path) -> None:
+def seed_from_template(template: Path, data_dir: Path) -> None:
     """Copy a closed store (and its settings) into a fresh data folder: each test gets its own device id."""
     data_dir.mkdir(parents=True, exist_ok=True)
     for source in template.iterdir():
@@ -116,11 +118,17 @@ def _seed(template: Path, data_dir: Path) -> None:
             shutil.copy2(source, data_dir / source.name)
 
 
+def copy_data_folder(template: Path, data_dir: Path) -> None:
+    """Copy a closed data folder whole (store, settings, identity, trust, caches): a test starts where the
+    template's builder stopped, device id and keys included, in a second instead of the build's seconds."""
+    shutil.copytree(template, data_dir, ignore=shutil.ignore_patterns(".lock"))
+
+
 @pytest.fixture
 def workspace(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Workspace]:
     """Workspace.open(data_dir), closed after the test (a demo_workspace test starts from the demo roster)."""
     if "demo_workspace" in request.fixturenames and not (data_dir / DB_FILE).exists():
-        _seed(request.getfixturevalue("demo_template"), data_dir)
+        seed_from_template(request.getfixturevalue("demo_template"), data_dir)
     ws = Workspace.open(data_dir)
     try:
         yield ws

@@ -27,13 +27,13 @@ from inspector_app.core.store.audit import canonical
 from inspector_app.core.sync.bundle_format import DATA, MANIFEST, SIGNATURE, bundle_name
 from inspector_app.core.sync.signing import sign_bytes
 from inspector_app.core.workspace import Workspace
-from tests.helpers.fixtures import _seed, open_demo_workspace
+from tests.helpers.fixtures import open_demo_workspace, seed_from_template
 
 
 def enrol_laptop(template: Path, office: Path, data: Path, name: str, staff_no: str) -> None:
     """A closed laptop data folder seeded from `template` (demo roster), inspector `staff_no` enrolled by the
     office in the folder `office`."""
-    _seed(template, data)
+    seed_from_template(template, data)
     shutil.copytree(office, storage.default_office_dir(data))
     ws = Workspace.open(data)
     try:
