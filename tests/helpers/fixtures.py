@@ -8,11 +8,13 @@ open_demo_workspace, build_checklist / ItemSpec, local_time, sqlite_rows, child_
 from __future__ import annotations
 
 import ast
+import atexit
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -55,6 +57,7 @@ __all__ = [
     "seed_from_template",
     "sqlite_rows",
     "start_inspection",
+    "store_template",
     "training_library",
     "workspace",
 ]
@@ -96,18 +99,32 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+_TEMPLATES: dict[bool, Path] = {}
+
+
+def store_template(roster: bool) -> Path:
+    """A closed data folder made once per process: a migrated empty store (and settings), with the demo
+    roster or without, and no device identity yet, so every copy gets its own device id. Opening a new
+    folder runs every migration (0.2 s, 0.3 s with the roster); a copy opens in 0.01 s."""
+    if roster not in _TEMPLATES:
+        root = Path(tempfile.mkdtemp(prefix="inspector-template-"))
+        atexit.register(shutil.rmtree, root, True)
+        folder = root / "data"
+        ws = Workspace.open(folder)
+        try:
+            assert not roster or ensure_demo_roster(ws)
+            with ws.db.read() as session:
+                assert session.get(DeviceState, "device") is None
+        finally:
+            ws.close()
+        _TEMPLATES[roster] = folder
+    return _TEMPLATES[roster]
+
+
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A closed data folder with the demo roster loaded once per session (loading it takes ~0.2 s)."""
-    folder = tmp_path_factory.mktemp("demo-template") / "data"
-    ws = Workspace.open(folder)
-    try:
-        assert ensure_demo_roster(ws)
-        with ws.db.read() as session:  # no device identity yet: every copy gets its own device id
-            assert session.get(DeviceState, "device") is None
-    finally:
-        ws.close()
-    return folder
+def demo_template() -> Path:
+    """A closed data folder with the demo roster loaded (see store_template)."""
+    return store_template(roster=True)
 
 
 def seed_from_template(template: Path, data_dir: Path) -> None:
@@ -126,9 +143,10 @@ def copy_data_folder(template: Path, data_dir: Path) -> None:
 
 @pytest.fixture
 def workspace(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Workspace]:
-    """Workspace.open(data_dir), closed after the test (a demo_workspace test starts from the demo roster)."""
-    if "demo_workspace" in request.fixturenames and not (data_dir / DB_FILE).exists():
-        seed_from_template(request.getfixturevalue("demo_template"), data_dir)
+    """Workspace.open(data_dir), closed after the test; a new folder starts as a copy of a migrated store (a
+    demo_workspace test's with the demo roster)."""
+    if not data_dir.exists():
+        seed_from_template(store_template(roster="demo_workspace" in request.fixturenames), data_dir)
     ws = Workspace.open(data_dir)
     try:
         yield ws
@@ -144,7 +162,10 @@ def demo_workspace(workspace: Workspace) -> Workspace:
 
 
 def open_demo_workspace(data_dir: Path) -> Workspace:
-    """Open (exclusively) a data folder and load the demo roster; the caller closes it."""
+    """Open (exclusively) a data folder and load the demo roster; the caller closes it. A new folder starts as
+    a copy of the migrated store with the roster."""
+    if not data_dir.exists():
+        seed_from_template(store_template(roster=True), data_dir)
     ws = Workspace.open(data_dir)
     ensure_demo_roster(ws)
     return ws
