@@ -43,6 +43,7 @@ class Cluster:
 
     def __init__(self, bin_dir: Path, durable: bool = False):
         self.bin = bin_dir
+        self._central_template: str | None = None
         self.root = Path(tempfile.mkdtemp(prefix="inspector-pg-"))
         self.port = _free_port()
         if os.geteuid() == 0:
@@ -65,6 +66,23 @@ class Cluster:
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def new_central(self) -> str:
+        """The URL of a new database already at the central schema's head: a copy (CREATE DATABASE … TEMPLATE,
+        0.2 s) of one database migrated once per cluster, instead of running every migration (0.65 s)."""
+        import psycopg
+
+        from inspector_app.core.merge.database import open_central
+
+        if self._central_template is None:
+            url = self.new_database()
+            open_central(url).close()
+            self._central_template = url.rsplit("/", 1)[1]
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._central_template}"')
         return self.url(name)
 
     def stop(self) -> None:
