@@ -8,10 +8,14 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from inspector_app.core.demo import ensure_demo_roster  # noqa: E402
 from inspector_app.core.store.database import DB_FILE  # noqa: E402
 from inspector_app.core.workspace import Workspace  # noqa: E402
-from tests.gui.pages_fixtures import make_ctx, pages_ctx, pages_template  # noqa: E402,F401 - fixtures for the page tests
+from tests.gui.pages_fixtures import (  # noqa: E402,F401 - fixtures for the page tests
+    make_ctx,
+    pages_ctx,
+    pages_template,
+    prepare_gui_workspace,
+)
 from tests.helpers.fixtures import seed_from_template  # noqa: E402
 
 
@@ -27,8 +31,7 @@ def gui_workspace(gui_data, demo_template):
     if not (gui_data / DB_FILE).exists():
         seed_from_template(demo_template, gui_data)
     ws = Workspace.open(gui_data)
-    ensure_demo_roster(ws)
-    ws.update_settings(inspector={"name": "测试督查员", "staff_no": "T001"})
+    prepare_gui_workspace(ws)
     yield ws
     ws.close()
 

@@ -20,7 +20,8 @@ from inspector_app.gui.context import GuiContext
 from inspector_app.gui.operations import Operations
 from tests.helpers.fixtures import copy_data_folder, seed_from_template
 
-__all__ = ["make_ctx", "month_start", "pages_ctx", "pages_template", "record_finished", "this_month"]
+__all__ = ["make_ctx", "month_start", "pages_ctx", "pages_template", "prepare_gui_workspace", "record_finished",
+           "this_month"]
 
 
 def this_month() -> str:
@@ -49,6 +50,13 @@ def make_ctx(qapp) -> Iterator[Callable[[Workspace], GuiContext]]:
         assert ctx.ops.wait()
 
 
+def prepare_gui_workspace(ws: Workspace) -> None:
+    """What every GUI test's workspace has: the demo roster (already there in a copy of the store template)
+    and the inspector 测试督查员 (T001) in the settings."""
+    ensure_demo_roster(ws)
+    ws.update_settings(inspector={"name": "测试督查员", "staff_no": "T001"})
+
+
 @pytest.fixture(scope="session")
 def pages_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Callable[[], Path]:
     """`pages_template()` → a closed data folder with 30 demo inspections (seed 1), built once per day: the
@@ -61,8 +69,7 @@ def pages_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Path
             folder = tmp_path_factory.mktemp("pages-template") / "data"
             seed_from_template(demo_template, folder)
             with Workspace.open(folder) as ws:
-                ensure_demo_roster(ws)
-                ws.update_settings(inspector={"name": "测试督查员", "staff_no": "T001"})
+                prepare_gui_workspace(ws)
                 generate(ws, 30, seed=1)
             built[today] = folder
         return built[today]

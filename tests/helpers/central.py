@@ -8,9 +8,7 @@ test puts its files too).
 
 from __future__ import annotations
 
-import atexit
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +18,7 @@ from cryptography import x509
 
 from inspector_app.core.merge.database import DB_FILE, CentralDB, default_url, open_central
 from inspector_app.core.merge.share import merge_files
-
-_SQLITE_TEMPLATE: list[Path] = []
+from tests.helpers.templates import made_once
 
 
 def backend_url(request: pytest.FixtureRequest, folder: Path) -> str:
@@ -37,12 +34,11 @@ def backend_url(request: pytest.FixtureRequest, folder: Path) -> str:
 
 
 def _sqlite_template() -> Path:
-    if not _SQLITE_TEMPLATE:
-        root = Path(tempfile.mkdtemp(prefix="inspector-central-"))
-        atexit.register(shutil.rmtree, root, True)
+    def build(root: Path) -> Path:
         open_central(default_url(root)).close()  # closing checkpoints the WAL: the one file holds it all
-        _SQLITE_TEMPLATE.append(root / DB_FILE)
-    return _SQLITE_TEMPLATE[0]
+        return root / DB_FILE
+
+    return made_once("central", build)
 
 
 @contextmanager
