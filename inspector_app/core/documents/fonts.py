@@ -197,9 +197,12 @@ def _bundled(name: str) -> str:
     return name
 
 
-def covers(font: str, char: str) -> bool:
+def covers_all(font: str, text: str) -> bool:
+    """Whether `font` has a glyph for every character of `text` (one look-up table for the whole text: a
+    bulletin's tables ask this of every short cell)."""
     register_fonts()
-    return ord(char) in _cmaps.get(font, {})
+    cmap = _cmaps.get(font, {})
+    return all(ord(char) in cmap for char in text)
 
 
 def _chain(font: str) -> list[str]:

@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
 from inspector_app.core.documents.fonts import (
     FONT,
-    covers,
+    covers_all,
     draw_text,
     register_fonts,
     runs,
@@ -237,7 +237,7 @@ def _cell(value: object, style: ParagraphStyle, width: float) -> object:
     same); the rest wrap, and a rare character takes its fallback face in a Paragraph."""
     text = str(value)
     if (len(text) <= 24 and not any(c.isspace() for c in text)
-            and all(covers(FONT, c) for c in text)
+            and covers_all(FONT, text)
             and stringWidth(text, FONT, style.fontSize) <= width - _PLAIN_PADDING):
         return text
     return para(text, style)
