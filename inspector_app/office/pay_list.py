@@ -207,7 +207,12 @@ def pay_lines(session: Session, query: Select[Any], lang: str) -> PayLines:
     the database as one text (its figures' JSON and its checklist), kept as it is; a line is made of it only
     when asked for, and an item's text and clause, worked out once per item, only then."""
     prepare(session)
-    return lines_of(session, list(session.connection().execute(query).scalars()), lang)
+    result = session.connection().execute(query)
+    try:  # the driver's own fetch of the texts: SQLAlchemy's row by row result took seconds over 778,000 of them
+        raw = [line for (line,) in result.cursor.fetchall()]
+    finally:
+        result.close()
+    return lines_of(session, raw, lang)
 
 
 def lines_of(session: Session, raw: list[str], lang: str) -> PayLines:
