@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
 from inspector_app.core.repeats import lookback
-from inspector_app.office.month_rows import month_scale, visits_of
+from inspector_app.office.month_rows import driver_rows, month_scale, visits_of
 
 D, I, S = m.Deduction, m.Inspection, m.ChecklistSnapshot
 ZONE_SPAN = timedelta(hours=14)  # the widest UTC offset
@@ -112,13 +112,13 @@ def month_repeats(session: Session, month: str, *, without_late_of: str | None =
                       cast(literal(0), BigInteger)).group_by(j.department, j.checklist_id, j.item)
     keys: dict[Key, tuple[int, int, str, Visit, int]] = {}  # visits, count, name, first visit, its count
     items: dict[tuple[str, str, str], tuple[int, str]] = {}  # distinct visits, a snapshot with the item
-    for row in session.execute(union_all(per_key, per_item)):
-        if row.kind == "item":
-            items[(row.department, row.checklist_id, row.item)] = (int(row.visits), row.text)
+    for kind, department, checklist, item, staff, visits, count, text, first in driver_rows(
+            session, union_all(per_key, per_item)):
+        if kind == "item":
+            items[(department, checklist, item)] = (int(visits), text)
             continue
-        rank, first_count = divmod(int(row.first), SHIFT)
-        keys[(row.department, row.checklist_id, row.item, row.staff)] = (
-            int(row.visits), int(row.count), row.text or "", orders[rank], first_count)
+        rank, first_count = divmod(int(first), SHIFT)
+        keys[(department, checklist, item, staff)] = (int(visits), int(count), text or "", orders[rank], first_count)
     earlier = _earlier_firsts(session, month, set(keys), order)
     return _rows(session, keys, items, earlier, live)
 
@@ -136,14 +136,14 @@ def _earlier_firsts(session: Session, month: str, keys: set[Key],
         end = _next_month_start(earlier)
         improved = set()
         visits, orders = _ranked_visits(session, earlier, order)
-        for row in session.execute(
-                select(D.department_id, visits.c.checklist_id, D.item_code, D.staff_no,
-                       func.min(visits.c.rank).label("first"))
+        for department, checklist, item, staff, rank in driver_rows(
+                session, select(D.department_id, visits.c.checklist_id, D.item_code, D.staff_no,
+                                func.min(visits.c.rank).label("first"))
                 .join(visits, visits.c.id == D.inspection_id)
                 .where(D.local_month == earlier, D.voided_at.is_(None))
                 .group_by(D.department_id, visits.c.checklist_id, D.item_code, D.staff_no)):
-            key = (row.department_id, row.checklist_id, row.item_code, row.staff_no)
-            found = orders[int(row.first)]
+            key = (department, checklist, item, staff)
+            found = orders[int(rank)]
             if key in waiting or (key in near_end and found < first[key]):
                 first[key] = found
                 waiting.discard(key)
@@ -163,7 +163,7 @@ def _ranked_visits(session: Session, month: str, order: ColumnElement[str]) -> t
               .join(S, S.id == I.checklist_hash).where(visits_of(session, month)).subquery())
     orders = {}
     days = session.info.setdefault("office_visit_days", {})  # for _days: the first visits' days, known
-    for rank, text, day in session.execute(select(visits.c.rank, visits.c.visit_order, visits.c.day)):
+    for rank, text, day in driver_rows(session, select(visits.c.rank, visits.c.visit_order, visits.c.day)):
         orders[int(rank)] = visit = _split(text + " ")
         days[visit[1]] = day or ""
     return visits, orders

@@ -31,6 +31,7 @@ from inspector_app.core.merge.summary import summary_in
 from inspector_app.core.scoring import ROUND, MonthlySummary, clamp_percent
 from inspector_app.core.store.audit import canonical
 from inspector_app.office.frozen_lines import frozen_lines
+from inspector_app.office.month_rows import driver_rows
 from inspector_app.office.pay_lines import (
     PayLine,
     PayLines,
@@ -207,12 +208,7 @@ def pay_lines(session: Session, query: Select[Any], lang: str) -> PayLines:
     the database as one text (its figures' JSON and its checklist), kept as it is; a line is made of it only
     when asked for, and an item's text and clause, worked out once per item, only then."""
     prepare(session)
-    result = session.connection().execute(query)
-    try:  # the driver's own fetch of the texts: SQLAlchemy's row by row result took seconds over 778,000 of them
-        raw = [line for (line,) in result.cursor.fetchall()]
-    finally:
-        result.close()
-    return lines_of(session, raw, lang)
+    return lines_of(session, [line for (line,) in driver_rows(session, query)], lang)
 
 
 def lines_of(session: Session, raw: list[str], lang: str) -> PayLines:
