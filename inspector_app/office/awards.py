@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr_lang
 from inspector_app.core.merge import models as m
-from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.merge.database import CentralDB, without_jit
 from inspector_app.core.roster.models import DepartmentKind, Roster
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.core.scoring.rules import ROUND
@@ -58,7 +58,6 @@ from inspector_app.office.award_rules import (
     quarter_months,
 )
 from inspector_app.office.complaints import register_records
-from inspector_app.office.trends import without_jit
 
 
 @dataclass(frozen=True)

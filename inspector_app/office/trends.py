@@ -22,14 +22,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import case, func, select, text
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.checklists.models import Checklist
 from inspector_app.core.errors import InputError
 from inspector_app.core.i18n import tr
 from inspector_app.core.merge import models as m
-from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.merge.database import CentralDB, without_jit
 from inspector_app.core.merge.summary import superseded_entries
 from inspector_app.core.scoring import MonthlySummary, MonthTally
 from inspector_app.core.summary import parse_month
@@ -196,12 +196,6 @@ def _inspectors(session: Session, months: list[str]) -> list[InspectorTrend]:
     listed = [InspectorTrend(v["staff_no"], v["name"], [v["months"][mo] for mo in months],
                              sum(v["months"].values())) for v in per.values()]
     return sorted(listed, key=lambda t: (-t.total, t.staff_no, t.name))
-
-
-def without_jit(session: Session) -> None:
-    """PostgreSQL: no JIT for the rest of this transaction (see the module's docstring)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))
 
 
 def trends(central: CentralDB, months: int = 6, *, to: str | None = None, top: int = 10,

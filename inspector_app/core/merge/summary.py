@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
-from inspector_app.core.merge.database import CentralDB
+from inspector_app.core.merge.database import CentralDB, without_jit
 from inspector_app.core.periods import keys_landing_in
 from inspector_app.core.scoring import MonthlySummary, MonthTally
 from inspector_app.core.scoring.measured import PeriodRecord, superseded
@@ -34,7 +34,9 @@ def central_summary(central: CentralDB, month: str, everyone: bool = False) -> M
 
 
 def summary_in(session: Session, month: str, everyone: bool = False) -> MonthlySummary:
-    """The same, read in the caller's session (a month close sums inside its own transaction)."""
+    """The same, read in the caller's session (a month close sums inside its own transaction); on PostgreSQL
+    without JIT for the rest of it (database.without_jit)."""
+    without_jit(session)
     live = m.Deduction.voided_at.is_(None)
     D, I = m.Deduction, m.Inspection
     names = {code: (name, kind) for code, name, kind in session.execute(
