@@ -68,7 +68,10 @@ def driver_rows(session: Session, statement: Executable) -> list[tuple[Any, ...]
     """Every row of `statement` as the database driver hands it over (plain tuples), fetched in one call:
     SQLAlchemy's row by row result costs seconds over a year's month (778,000 pay-list lines; the repeat
     problems' tens of thousands of visits and keys, read several times). For columns the driver already gives
-    as Python values (text, integers): no column type's result processing is applied."""
+    as Python values (text, integers): no column type's result processing is applied. Pending changes are
+    flushed first, as the session's own execute would."""
+    if session.autoflush:
+        session.flush()
     result = session.connection().execute(statement)
     try:
         return result.cursor.fetchall()
