@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Executable, exists, select, text, true
 from sqlalchemy.orm import Session
 
 from inspector_app.core.merge import models as m
+from inspector_app.core.merge.database import without_jit
 
 D, I = m.Deduction, m.Inspection
 MOST_STRAYS = 1000
@@ -51,7 +52,8 @@ def month_scale(session: Session) -> None:
     together: a twelfth of a year's table) and grouped or sorted in memory. The planner, misjudging a join
     of a month's entries to its inspections by some thirty times, would read the whole table and sort on disk."""
     if session.get_bind().dialect.name == "postgresql":
-        for setting in ("work_mem = '256MB'", "jit = off", "enable_seqscan = off"):
+        without_jit(session)
+        for setting in ("work_mem = '256MB'", "enable_seqscan = off"):
             session.execute(text(f"SET LOCAL {setting}"))
 
 
