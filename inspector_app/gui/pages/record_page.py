@@ -190,7 +190,7 @@ class RecordPage(QWidget):
         self.history_view = DepartmentHistoryView()
         self.info_tabs = QTabWidget()  # the item's details, or what the department still owes
         self.info_tabs.addTab(self.detail, tr("Item"))
-        self.info_tabs.addTab(self.history_view, tr("Department history"))
+        self.info_tabs.addTab(self.history_view, tr("Dept. history"))
         self.middle = middle = QSplitter(Qt.Orientation.Vertical)
         middle.addWidget(self.info_tabs)
         middle.addWidget(entry_box)

@@ -58,7 +58,7 @@ class DepartmentHistoryView(QTextBrowser):
         """The tab's title: it says when something is overdue, so the tab is noticed while closed."""
         history = self.history
         if history is None or not history.open_items:
-            return tr("Department history")
+            return tr("Dept. history")
         if history.overdue:
-            return tr("Department history ({count} overdue)", count=history.overdue)
-        return tr("Department history ({count} open)", count=len(history.open_items))
+            return tr("Dept. history ({count} overdue)", count=history.overdue)
+        return tr("Dept. history ({count} open)", count=len(history.open_items))
