@@ -158,6 +158,10 @@ def test_department_page_from_the_month(office, qtbot) -> None:
     month = workspace.month_tab
     summary = month_figures(workspace.central, MONTH)
     assert month.departments_model.rowCount() == len(summary.departments)
+    # scored checklists rank apart, by failures and average score (issue #12: rankings per kind)
+    scored = [month.scores_model.row_at(r) for r in range(month.scores_model.rowCount())]
+    assert [(d.code, d.score_rank) for d in scored] == [(d.code, d.score_rank) for d in summary.scored_ranking()]
+    assert scored and all(d.scored_inspections for d in scored)
     gaps = not_inspected(workspace.central, MONTH)
     assert [month.gaps.item(i).text() for i in range(month.gaps.count())] == [f"{n}（{c}）" for c, n in gaps]
     month.departments_table.setFocus()

@@ -84,9 +84,15 @@ class MonthTab(QWidget):
             (tr("Department points"), lambda d: number(d.own_points)),
             (tr("Staff points"), lambda d: number(d.staff_points)),
             (tr("Pay deducted %"), lambda d: number(d.pay_percent)),
+        ], numeric=(0, 2, 3, 4, 5, 6))
+        # scored checklists rank by failures and average score, apart from the points (scoring/month.py)
+        self.scores_model = ColumnsModel([
+            (tr("Rank"), lambda d: d.score_rank),
+            (tr("Department / window"), lambda d: f"{d.name}（{d.code}）"),
+            (tr("Scored inspections"), lambda d: d.scored_inspections),
             (tr("Average score"), lambda d: number(d.average_score)),
-            (tr("Failed"), lambda d: d.failed if d.scored_inspections else ""),
-        ], numeric=(0, 2, 3, 4, 5, 6, 7, 8))
+            (tr("Failed"), lambda d: d.failed),
+        ], numeric=(0, 2, 3, 4))
         self.persons_model = ColumnsModel([
             (tr("Staff no."), lambda p: p.staff_no),
             (tr("Name"), lambda p: p.name),
@@ -97,18 +103,23 @@ class MonthTab(QWidget):
         ], numeric=(3, 4, 5))
         self.departments_table = table(self.departments_model, tr("Departments this month"))  # names never cut
         self.persons_table = table(self.persons_model, tr("Staff with deductions this month"), stretch=2)
-        self.departments_table.activated.connect(self._department_activated)  # Enter: the department's page
+        self.scores_table = table(self.scores_model, tr("Score ranking (scored checklists)"))
+        for view, model in ((self.departments_table, self.departments_model), (self.scores_table, self.scores_model)):
+            view.activated.connect(  # Enter: the department's page
+                lambda index, m=model: self._department_activated(m.row_at(index.row())))
         self.gaps = QListWidget()
         self.gaps.setObjectName("officeNotInspected")
         self.gaps.setAccessibleName(tr("Departments nobody inspected this month"))
         self.gaps.setWordWrap(True)  # a long name wraps in the short list instead of being cut
         self.gaps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.departments_box = boxed(tr("Departments"), self.departments_table)
+        self.departments_box = boxed(tr("Points ranking (tally checklists)"), self.departments_table)
+        self.scores_box = boxed(tr("Score ranking (scored checklists)"), self.scores_table)
         self.persons_box = boxed(tr("Staff"), self.persons_table)
         self.gaps_box = boxed(tr("Not inspected"), self.gaps)
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.departments_box)
-        left.addWidget(self.persons_box)
+        for box, stretch in ((self.departments_box, 3), (self.scores_box, 2), (self.persons_box, 3)):
+            left.addWidget(box)
+            left.setStretchFactor(left.count() - 1, stretch)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.gaps_box)
@@ -181,6 +192,7 @@ class MonthTab(QWidget):
         self.summary = summary
         ranked = sorted(summary.departments, key=lambda d: (d.rank == 0, d.rank, d.code))
         self.departments_model.set_rows(ranked)
+        self.scores_model.set_rows(summary.scored_ranking())
         self.persons_model.set_rows(sorted(summary.persons, key=lambda p: (p.rank or 10**9, p.staff_no)))
         self.gaps.clear()
         self.gaps.addItems([f"{name}（{code}）" for code, name in gaps])
@@ -189,15 +201,16 @@ class MonthTab(QWidget):
                                 inspections=summary.inspections, occurrences=summary.occurrences,
                                 points=number(round(summary.total_points, 2)),
                                 departments=sum(1 for d in summary.departments if d.inspections), gaps=len(gaps)))
-        self.departments_box.setTitle(tr("Departments ({count})", count=len(ranked)))
+        self.departments_box.setTitle(tr("Points ranking, tally checklists ({count})", count=len(ranked)))
+        self.scores_box.setTitle(tr("Score ranking, scored checklists ({count})", count=self.scores_model.rowCount()))
         self.persons_box.setTitle(tr("Staff with deductions ({count})", count=len(summary.persons)))
         self.gaps_box.setTitle(tr("Not inspected ({count})", count=len(gaps)))
         fit(self.departments_table)
+        fit(self.scores_table)
         fit(self.persons_table)
         self.workspace.loaded.emit("month")
 
-    def _department_activated(self, index: Any) -> None:
-        row = self.departments_model.row_at(index.row())
+    def _department_activated(self, row: Any) -> None:
         if row is not None:
             self.workspace.show_department(row.code)
 
