@@ -157,8 +157,9 @@ def test_department_page_from_the_month(office, qtbot) -> None:
     settle(qtbot, workspace)
     month = workspace.month_tab
     summary = month_figures(workspace.central, MONTH)
-    assert month.departments_model.rowCount() == len(summary.departments)
-    # scored checklists rank apart, by failures and average score (issue #12: rankings per kind)
+    # tally and scored checklists rank apart, by points and by failures then average (issue #12: per kind)
+    tally = [month.departments_model.row_at(r) for r in range(month.departments_model.rowCount())]
+    assert [(d.code, d.rank) for d in tally] == [(d.code, d.rank) for d in summary.tally_ranking()]
     scored = [month.scores_model.row_at(r) for r in range(month.scores_model.rowCount())]
     assert [(d.code, d.score_rank) for d in scored] == [(d.code, d.score_rank) for d in summary.scored_ranking()]
     assert scored and all(d.scored_inspections for d in scored)

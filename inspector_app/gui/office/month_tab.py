@@ -76,15 +76,17 @@ class MonthTab(QWidget):
         self.state_label.setObjectName("officeMonthState")
         self.state_label.setWordWrap(True)
 
+        # the points ranking (tally checklists) as the bulletin and the summary page show it (summary_export.py)
         self.departments_model = ColumnsModel([
-            (tr("Rank"), lambda d: d.rank or ""),
+            (tr("Rank"), lambda d: d.rank),
             (tr("Department / window"), lambda d: f"{d.name}（{d.code}）"),
-            (tr("Inspections"), lambda d: d.inspections),
-            (tr("Points"), lambda d: number(d.total_points)),
+            (tr("Inspections"), lambda d: d.tally_inspections),
+            (tr("Occurrences"), lambda d: d.occurrences),
             (tr("Department points"), lambda d: number(d.own_points)),
             (tr("Staff points"), lambda d: number(d.staff_points)),
+            (tr("Total points"), lambda d: number(d.total_points)),
             (tr("Pay deducted %"), lambda d: number(d.pay_percent)),
-        ], numeric=(0, 2, 3, 4, 5, 6))
+        ], numeric=(0, 2, 3, 4, 5, 6, 7))
         # scored checklists rank by failures and average score, apart from the points (scoring/month.py)
         self.scores_model = ColumnsModel([
             (tr("Rank"), lambda d: d.score_rank),
@@ -190,7 +192,7 @@ class MonthTab(QWidget):
 
     def show_month(self, month: str, summary: MonthlySummary, gaps: list[tuple[str, str]]) -> None:
         self.summary = summary
-        ranked = sorted(summary.departments, key=lambda d: (d.rank == 0, d.rank, d.code))
+        ranked = summary.tally_ranking()
         self.departments_model.set_rows(ranked)
         self.scores_model.set_rows(summary.scored_ranking())
         self.persons_model.set_rows(sorted(summary.persons, key=lambda p: (p.rank or 10**9, p.staff_no)))
