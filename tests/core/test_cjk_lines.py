@@ -3,7 +3,7 @@ opening one, at most one mark hangs in the margin, numbers are not cut, and no t
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
@@ -51,19 +51,28 @@ _LATIN = st.sampled_from(list("0123456789A"))
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(_CHINESE, _CHINESE, _CHINESE, _MARKS, _LATIN), min_size=1, max_size=160),
        st.integers(min_value=3, max_value=40))
+@example(chars=["整"] * 8 + ["，"] * 3, per_line=3)  # hypothesis found it: "整整，" + "，，" before
+@example(chars=["（", "整", "，", "，", "，"], per_line=3)  # nowhere else to break: "（整，" + "，，"
 def test_no_line_starts_with_a_closing_mark_whatever_the_text(chars, per_line):
     """Any mix of characters and marks at any width: the text comes back whole and in order, and a line
-    starts with a closing mark only where nothing else was possible (a run of marks longer than a line)."""
+    starts with a closing mark (or the one before ends with an opening mark) only where nothing else was
+    possible: no place after the first character of the line before was a break the rules allow."""
     register_fonts()
     size = 16.0
     text = "".join(chars)
     width = per_line * stringWidth("中", FONT, size)
     lines = [line for _space, line in word_split(text, width, FONT, size)]
     assert "".join(lines) == text
+
+    def allowed(at: int) -> bool:  # a line may end before text[at]
+        word = text[at - 1].isascii() and text[at].isascii() and text[at - 1].isalnum() and text[at].isalnum()
+        return text[at] not in CANNOT_START and text[at - 1] not in CANNOT_END and not word
+
+    start = 0
     for before, line in zip(lines, lines[1:]):
         if line[0] in CANNOT_START or before[-1] in CANNOT_END:
-            # only when the previous line could not give a character: all of it marks or an unbroken number
-            assert all(char in CANNOT_START + CANNOT_END or char.isascii() for char in before[1:]), (before, line)
+            assert not [at for at in range(start + 1, start + len(before)) if allowed(at)], (before, line)
+        start += len(before)
         hung = before[-1] in CANNOT_START and stringWidth(before, FONT, size) > width + 0.01
         assert not hung or stringWidth(before[:-1], FONT, size) <= width + 0.01, before
 

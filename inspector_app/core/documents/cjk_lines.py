@@ -55,11 +55,22 @@ def break_before(chars: Sequence[str], start: int, at: int) -> int:
     not start a line, `chars[at - 1]` may not end one or the break cuts a word; `at` itself when no place
     after the line's first character will do (a very long word)."""
     moved = at
-    while moved > start + 1 and moved < len(chars) and (
-            _may_not_start(chars[moved]) or _may_not_end(chars[moved - 1])
-            or _inside_word(chars[moved - 1], chars[moved])):
+    while moved > start + 1 and moved < len(chars) and not _may_break(chars, moved):
         moved -= 1
-    return moved if moved > start + 1 else at
+    if moved > start + 1:
+        return moved
+    # Nowhere after the line's second character: after its first, rather than start the next line with a
+    # closing mark or end this one with an opening mark ("整整，" + "，，" at three a line: "整" + "整，，，").
+    if at < len(chars) and (_may_not_start(chars[at]) or _may_not_end(chars[at - 1])) \
+            and _may_break(chars, start + 1):
+        return start + 1
+    return at
+
+
+def _may_break(chars: Sequence[str], at: int) -> bool:
+    """A line may end before `chars[at]`: it does not start with a closing mark, the line before does not end
+    with an opening one, and no word or number is cut."""
+    return not (_may_not_start(chars[at]) or _may_not_end(chars[at - 1]) or _inside_word(chars[at - 1], chars[at]))
 
 
 def _lines(chars: Sequence[str], width: Callable[[int, float], float], max_widths: Sequence[float],
