@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from inspector_app.core.i18n import tr
 from inspector_app.core.summary import monthly_summary
-from inspector_app.gui.pages.summary_page import SummaryPage
+from inspector_app.gui.pages.summary_page import CHART_WIDTH, SummaryPage
 from tests.gui.pages_fixtures import month_start, record_finished, this_month
 from tests.helpers.rankings import CHARGED, CLEAN, FAILED, record_rankings_month
 
@@ -64,6 +64,11 @@ def test_chart_paints_and_fits(qtbot, page) -> None:
     chart.resize(chart.sizeHint())
     image = chart.grab()  # paints without errors
     assert not image.isNull()
+    # at its least width beside the rankings the chart fits its side: no sideways scrolling hides the values
+    font = chart.font()
+    font.setPointSize(16)
+    chart.setFont(font)
+    assert chart.minimumSizeHint().width() <= CHART_WIDTH - 2 * chart.parentWidget().parentWidget().frameWidth()
 
 
 def test_export_writes_a_readable_workbook(qtbot, monkeypatch, tmp_path, page, pages_ctx) -> None:  # noqa: F811

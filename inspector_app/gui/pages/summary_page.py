@@ -44,7 +44,7 @@ from inspector_app.gui.widgets.buttons import push_button
 from inspector_app.gui.widgets.tables import row_view
 
 Index = QModelIndex | QPersistentModelIndex
-CHART_WIDTH = 280  # the least the chart keeps beside the rankings (pixels)
+CHART_WIDTH = 200  # the least the chart keeps beside the rankings (pixels; its labels are elided first)
 
 
 class RowsModel(RowTableModel):
@@ -131,6 +131,7 @@ class SummaryPage(QWidget):
         chart_scroll = QScrollArea()
         chart_scroll.setWidget(self.chart)
         chart_scroll.setWidgetResizable(True)
+        chart_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # bars fit the width
         chart_scroll.setAccessibleName(tr("Total points per department"))
         rankings = QWidget()
         self._rankings = QVBoxLayout(rankings)

@@ -66,7 +66,9 @@ class BarChart(QWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         rows = max(1, len(self._bars))
-        return QSize(min(self._label_width(), 160) + self._value_width() + 120,
+        # narrow enough for the summary page's side at 1024 px and font size 16: labels are elided to 40% of
+        # the width and a value always keeps its room (a wider minimum scrolled the values out of sight)
+        return QSize(min(self._label_width(), 60) + self._value_width() + 2 * (MARGIN + GAP) + 40,
                      2 * MARGIN + rows * self._row_height(tight=True))
 
     # -- painting -----------------------------------------------------------------------------------------
