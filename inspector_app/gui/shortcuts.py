@@ -6,10 +6,12 @@ read from the window's own actions, so a key added to a menu can never be missin
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -64,7 +66,23 @@ class ShortcutSheet(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(640, 460)
+        # every text whole: the descriptions wrap in a column that takes the width left, rows grow to them
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.resize(self._fitting_size(parent, rows))
+
+    def _fitting_size(self, parent: QWidget | None, rows: list[list[str]]) -> QSize:
+        """Wide enough for the longest line when the screen allows (else the texts wrap), as tall as the rows
+        up to most of the screen's free height (then it scrolls)."""
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry()
+        metrics = self.fontMetrics()
+        columns = [max(metrics.horizontalAdvance(row[c]) for row in rows) + 2 * metrics.height() for c in (0, 1)]
+        width = min(int(free.width() * 0.9), sum(columns) + 4 * metrics.height())
+        height = min(int(free.height() * 0.85), (len(rows) + 4) * (metrics.height() + 8) + 4 * metrics.height())
+        return QSize(max(width, 480), max(height, 320))
 
     def keys(self) -> list[str]:
         return [self.table.item(row, 0).text() for row in range(self.table.rowCount())]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QMessageBox,
+    QStyle,
     QTableView,
     QWidget,
 )
@@ -89,6 +90,13 @@ def test_f1_lists_every_key_of_the_menus(gui_workspace, open_window, qtbot, lang
         assert "登记已整改" in "".join(texts) and "撤销" in "".join(texts)
     else:
         assert any("Mark rectified" in t for t in texts)
+    # every description whole: it wraps in its column and its row is tall enough for the lines it takes
+    table, metrics = sheet.table, sheet.table.fontMetrics()
+    width = table.columnWidth(1) - 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) - 2
+    for row, text in enumerate(texts):
+        needed = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
+        assert table.rowHeight(row) >= needed, text
+    assert sheet.width() <= sheet.screen().availableGeometry().width()
     sheet.close()
 
 
