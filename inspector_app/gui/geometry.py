@@ -9,6 +9,8 @@ restored only when it still fits the screen (the laptop may have been docked to 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 PREFERRED = QSize(1280, 760)
 TITLE_BAR = 32  # what the window manager adds above the window (pixels); unknown before the window is shown
@@ -34,3 +36,15 @@ def default_geometry(available: QRect, minimum: QSize) -> tuple[QRect, bool]:
         return rect, False
     size = room.expandedTo(minimum)
     return QRect(available.left(), available.top() + TITLE_BAR, size.width(), size.height()), True
+
+
+def within_screen(wanted: QSize, free: QRect) -> QSize:
+    """A dialog's size: `wanted`, but never more than the screen's free area `free` leaves below a title bar
+    (a dialog sized for 1366×768 ran off a 1024×768 laptop's screen)."""
+    return wanted.boundedTo(QSize(free.width(), free.height() - TITLE_BAR))
+
+
+def free_area(widget: QWidget | None) -> QRect:
+    """The free area (without taskbar and docks) of the screen the widget is on, else of the primary one."""
+    screen = (widget.screen() if widget is not None else None) or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()

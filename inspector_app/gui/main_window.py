@@ -14,7 +14,6 @@ from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QGuiApplication,
     QKeySequence,
     QUndoStack,
 )
@@ -41,7 +40,7 @@ from inspector_app.core.i18n import (
 )
 from inspector_app.core.start_snapshot import write_snapshot
 from inspector_app.gui.context import GuiContext
-from inspector_app.gui.geometry import default_geometry, fits
+from inspector_app.gui.geometry import default_geometry, fits, free_area
 from inspector_app.gui.imports import ImportActions
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.navigation import PAGES
@@ -480,8 +479,7 @@ class MainWindow(QMainWindow):
 
     def available_area(self) -> QRect:
         """The free area of the screen the window is on (without taskbar and docks)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        return screen.availableGeometry()
+        return free_area(self)
 
     def _restore_geometry(self) -> None:
         """The saved geometry when it fits this screen, else one made for it (gui/geometry.py)."""

@@ -7,7 +7,7 @@ read from the window's own actions, so a key added to a menu can never be missin
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.i18n import tr
+from inspector_app.gui.geometry import free_area, within_screen
 from inspector_app.gui.widgets.tables import fill_table, text_table
 
 # keys handled inside the pages (not menu commands) — English source text, translated when shown
@@ -76,13 +77,11 @@ class ShortcutSheet(QDialog):
     def _fitting_size(self, parent: QWidget | None, rows: list[list[str]]) -> QSize:
         """Wide enough for the longest line when the screen allows (else the texts wrap), as tall as the rows
         up to most of the screen's free height (then it scrolls)."""
-        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-        free = screen.availableGeometry()
         metrics = self.fontMetrics()
         columns = [max(metrics.horizontalAdvance(row[c]) for row in rows) + 2 * metrics.height() for c in (0, 1)]
-        width = min(int(free.width() * 0.9), sum(columns) + 4 * metrics.height())
-        height = min(int(free.height() * 0.85), (len(rows) + 4) * (metrics.height() + 8) + 4 * metrics.height())
-        return QSize(max(width, 480), max(height, 320))
+        wanted = QSize(max(480, sum(columns) + 4 * metrics.height()),
+                       max(320, (len(rows) + 4) * (metrics.height() + 8) + 4 * metrics.height()))
+        return within_screen(wanted, free_area(parent))
 
     def keys(self) -> list[str]:
         return [self.table.item(row, 0).text() for row in range(self.table.rowCount())]

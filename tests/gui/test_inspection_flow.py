@@ -202,3 +202,29 @@ def test_language_switch_rebuilds_the_window(main_window, qtbot, lang):
     assert main_window.nav.item(0).text() == ("督查" if lang == "zh" else "Inspect")
     assert main_window.record_page.state is not None  # the open inspection stays open
     assert len(main_window.record_page.state.entries) == 1
+
+
+def test_review_shows_every_column_on_a_small_screen(main_window, qtbot):
+    """At font size 16 the review fits the screen's free area and needs no sideways scrolling: the points
+    and deadlines of every entry are on screen, long items wrapped in their rows."""
+    from PySide6.QtGui import QFont
+
+    from inspector_app.gui.geometry import free_area
+
+    page = start(main_window, qtbot)
+    record(page, qtbot, "A6", staff=[STAFF[1]], note="上班玩手机")
+    record(page, qtbot, "学习记录", department=True)
+    dialog = ReviewDialog(load_state(main_window.ctx.ws, page.state.id), main_window)
+    font = QFont(dialog.font())
+    font.setPointSize(16)
+    dialog.setFont(font)
+    qtbot.addWidget(dialog)
+    free = free_area(main_window)  # the offscreen screen: 800×800, narrower than a 1024×768 laptop's
+    assert dialog.width() <= free.width() and dialog.height() <= free.height()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    assert table.horizontalScrollBar().maximum() == 0
+    for row in range(table.rowCount()):
+        index = table.model().index(row, 0)
+        assert table.rowHeight(row) >= table.sizeHintForIndex(index).height() - 1

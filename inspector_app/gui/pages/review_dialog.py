@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState
+from inspector_app.gui.geometry import free_area, within_screen
 from inspector_app.gui.models import deduction_text
 from inspector_app.gui.thumbnails import show_thumbnails
 from inspector_app.gui.widgets.tables import fill_table, text_table
@@ -63,7 +66,15 @@ class ReviewDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(table, 1)
         layout.addWidget(buttons)
-        self.resize(900, 520)
+        # every column on screen, the item and the requirement wrapped (at font size 16 on 1024×768 the points
+        # and deadlines were behind a scroll bar); the dialog as large as the screen allows
+        table.setWordWrap(True)
+        header = table.horizontalHeader()
+        for column in (0, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.sectionResized.connect(lambda *_: table.resizeRowsToContents())  # rows as tall as their lines
+        self.resize(within_screen(QSize(1100, 600), free_area(parent)))
 
     def _show_photos(self) -> None:
         """Each entry's first photo, small, beside its item (as soon as the worker has made it)."""
