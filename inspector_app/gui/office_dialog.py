@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 from inspector_app.gui.context import GuiContext
+from inspector_app.gui.geometry import free_area, within_screen
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.office.common import CENTRAL_DIR, files_dir
 
@@ -140,7 +141,8 @@ class OfficeDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addWidget(close)
-        self.resize(1000, 560)  # a batch name is ~60 characters; fits a 1366×768 laptop
+        # a batch name is ~60 characters: the whole name on a 1366×768 laptop, what the screen allows on a smaller one
+        self.resize(within_screen(QSize(1000, 560), free_area(parent)))
 
     def _with_browse(self, field: QLineEdit) -> QWidget:
         box = QWidget()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.i18n import tr
 from inspector_app.core.start_snapshot import StartSnapshot
+from inspector_app.gui.geometry import default_geometry, fits, free_area
 from inspector_app.gui.navigation import PAGES
 from inspector_app.gui.pages.start_page import SnapshotStartPage
 from inspector_app.gui.style import styled
@@ -67,8 +68,11 @@ class QuickStartWindow(QMainWindow):
         for title in menu_titles():
             self.menuBar().addMenu(title).setEnabled(False)
         self.statusBar().showMessage(tr("Opening your data…"))
-        if not (geometry and self.restoreGeometry(_geometry_bytes(geometry))):
-            self.resize(1280, 760)
+        # the main window's rule (gui/geometry.py), so it takes over without a jump: the saved size only while it
+        # fits this screen (the laptop may have been docked to a bigger one), else one made for the screen
+        free = free_area(self)
+        if not (geometry and self.restoreGeometry(_geometry_bytes(geometry)) and fits(self.geometry(), free)):
+            self.setGeometry(default_geometry(free, QSize())[0])
 
     def _waiting(self) -> None:
         self.statusBar().showMessage(tr("Opening your data… it continues by itself in a moment."))

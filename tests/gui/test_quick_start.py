@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 
 from inspector_app.core.inspections import InspectionFilter, list_inspections
 from inspector_app.core.start_snapshot import read_snapshot, write_snapshot
+from inspector_app.gui.geometry import default_geometry, free_area
 from inspector_app.gui.quick_start import QuickStartWindow, WorkspaceLoader, menu_titles
 
 
@@ -215,8 +216,10 @@ def test_the_quick_window_takes_the_saved_geometry(gui_workspace, open_window, q
     first.resize(700, 500)
     geometry = bytes(first.saveGeometry().toBase64()).decode("ascii")  # as the main window saves it
     restored = (first.width(), first.height())  # (700 × 500, or the window's minimum)
-    assert restored != (1280, 760)
-    for saved, size in ((geometry, restored), ("not base64!", (1280, 760)), (None, (1280, 760))):
+    made = default_geometry(free_area(first), QSize())[0].size()  # what the main window makes for the screen
+    made = (made.width(), made.height())
+    assert restored != made
+    for saved, size in ((geometry, restored), ("not base64!", made), (None, made)):
         quick = QuickStartWindow(snapshot, saved)
         qtbot.addWidget(quick)
         assert (quick.width(), quick.height()) == size, saved

@@ -61,6 +61,7 @@ def test_drill_from_scenario_to_result_screen(main_window, qtbot):
     dialog = open_drill(main_window)
     assert dialog is not None and main_window.training.active
     qtbot.waitExposed(dialog)
+    dialog.resize(1240, 700)  # its size on a 1366×768 laptop (the offscreen screen is 800 wide: it opens narrower)
     dialog.choose("drill-001-assessment", "head-late-and-badge")  # key: A2 and A3, both on the head (×2)
     assert "T1101" in dialog.scene.toPlainText()
     dialog.items.select("A2")  # right: late, charged to the head
