@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -40,6 +40,7 @@ from inspector_app.core.identity.passphrase import check_new
 from inspector_app.core.roster import load_roster, read_roster_table
 from inspector_app.core.roster.table import TableImport
 from inspector_app.core.workspace import Workspace
+from inspector_app.gui.geometry import free_area, within_screen
 from inspector_app.gui.imports import TABLES
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operations
@@ -274,6 +275,9 @@ class RosterPage(QWizardPage):
         return not (self.table and self.table.problems) or self.good_rows.isChecked()
 
 
+SUBTITLE_MARGINS = 80  # the wizard's frame and the header's indent beside a subtitle (pixels)
+
+
 class FirstRunWizard(QWizard):
     """Collects the first-run choices; Finish applies them (in the background), Cancel changes nothing."""
 
@@ -289,7 +293,6 @@ class FirstRunWizard(QWizard):
         for page in (self.language_page, self.profile_page, self.share_page, self.roster_page):
             self.addPage(page)
         self.applied = False
-        self.resize(640, 480)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -303,6 +306,15 @@ class FirstRunWizard(QWizard):
                             (QWizard.WizardButton.CancelButton, tr("Cancel"))):
             self.setButtonText(which, text)
             self.button(which).setAccessibleName(text.replace("&", "").strip("<> "))
+        self.resize(self.fitting_size())
+
+    def fitting_size(self) -> QSize:
+        """Wide enough that each page's subtitle takes two lines at most (the wizard's header does not grow for a
+        third: at font size 16 the English ones were cut off mid-sentence), within the screen's free area."""
+        metrics = self.fontMetrics()
+        longest = max(metrics.horizontalAdvance(self.page(page).subTitle()) for page in self.pageIds())
+        return within_screen(QSize(max(640, longest * 10 // 17 + SUBTITLE_MARGINS), 480),
+                             free_area(self.parentWidget()))
 
     def choices(self) -> FirstRunChoices:
         return FirstRunChoices(

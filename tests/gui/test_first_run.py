@@ -186,3 +186,32 @@ def test_demo_data_folders_skip_the_wizard(demo_workspace, recorder, start_inspe
     assert needs_first_run(demo_workspace)  # a roster alone is not a set-up laptop…
     start_inspection()
     assert not needs_first_run(demo_workspace)  # …but one with inspections (demo-data, old versions) is
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_subtitle_whole_at_font_size_16(qtbot, fresh, lang):
+    """The wizard's header shows two lines of subtitle and no more: at font size 16 the wizard is wide enough
+    that every page's subtitle wraps into two (in English they were cut off mid-sentence at 640 px)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFont
+
+    from inspector_app.core.i18n import set_language
+    from inspector_app.gui.first_run import SUBTITLE_MARGINS
+
+    before = language()
+    set_language(lang)
+    try:
+        wizard = FirstRunWizard(fresh)
+        qtbot.addWidget(wizard)
+        font = QFont(wizard.font())
+        font.setPointSize(16)
+        wizard.setFont(font)
+        wizard.resize(wizard.fitting_size())
+        metrics = wizard.fontMetrics()
+        room = wizard.width() - SUBTITLE_MARGINS
+        for page in wizard.pageIds():
+            subtitle = wizard.page(page).subTitle()
+            lines = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, subtitle).height()
+            assert lines <= 2 * metrics.lineSpacing(), subtitle
+    finally:
+        set_language(before)
