@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
-from inspector_app.gui.geometry import PREFERRED, TITLE_BAR, default_geometry, fits
+from inspector_app.gui.geometry import PREFERRED, TITLE_BAR, default_geometry, fits, within_screen
 from inspector_app.gui.style import style_sheet
 
 TASKBAR = 40
@@ -19,6 +19,18 @@ def test_a_small_screen_gets_its_whole_free_area(width, height):
     rect, maximise = default_geometry(available, QSize(900, 640))
     assert maximise
     assert fits(rect, available) and rect.width() == width and rect.height() == height - TASKBAR - TITLE_BAR
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1366, 768)])
+def test_a_dialog_never_runs_off_a_small_screen(width, height):
+    """The drill (1240×700), the calibration (1100×680) and the office workspace (1280×720) ask for more than
+    some laptops have: they get the free area below a title bar; a dialog that fits keeps its size."""
+    available = QRect(0, 0, width, height - TASKBAR)
+    for wanted in (QSize(1240, 700), QSize(1100, 680), QSize(1280, 720)):
+        size = within_screen(wanted, available)
+        assert size.width() <= width and size.height() <= height - TASKBAR - TITLE_BAR
+        assert size.width() == min(wanted.width(), width)
+    assert within_screen(QSize(640, 480), available) == QSize(640, 480)
 
 
 def test_a_big_screen_gets_the_preferred_size_centred():
