@@ -40,7 +40,7 @@ from inspector_app.core.identity.passphrase import check_new
 from inspector_app.core.roster import load_roster, read_roster_table
 from inspector_app.core.roster.table import TableImport
 from inspector_app.core.workspace import Workspace
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.imports import TABLES
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operations
@@ -313,8 +313,7 @@ class FirstRunWizard(QWizard):
         third: at font size 16 the English ones were cut off mid-sentence), within the screen's free area."""
         metrics = self.fontMetrics()
         longest = max(metrics.horizontalAdvance(self.page(page).subTitle()) for page in self.pageIds())
-        return within_screen(QSize(max(640, longest * 10 // 17 + SUBTITLE_MARGINS), 480),
-                             free_area(self.parentWidget()))
+        return size_on_screen(self.parentWidget(), max(640, longest * 10 // 17 + SUBTITLE_MARGINS), 480)
 
     def choices(self) -> FirstRunChoices:
         return FirstRunChoices(

@@ -48,3 +48,8 @@ def free_area(widget: QWidget | None) -> QRect:
     """The free area (without taskbar and docks) of the screen the widget is on, else of the primary one."""
     screen = (widget.screen() if widget is not None else None) or QGuiApplication.primaryScreen()
     return screen.availableGeometry()
+
+
+def size_on_screen(near: QWidget | None, width: int, height: int) -> QSize:
+    """A window's size beside `near`: width × height where the free area of its screen has room, else less."""
+    return within_screen(QSize(width, height), free_area(near))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
 from inspector_app.gui.context import GuiContext
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.office.common import CENTRAL_DIR, files_dir
 
@@ -142,7 +142,7 @@ class OfficeDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(close)
         # a batch name is ~60 characters: the whole name on a 1366×768 laptop, what the screen allows on a smaller one
-        self.resize(within_screen(QSize(1000, 560), free_area(parent)))
+        self.resize(size_on_screen(parent, 1000, 560))
 
     def _with_browse(self, field: QLineEdit) -> QWidget:
         box = QWidget()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.i18n import tr
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.widgets.tables import fill_table, text_table
 
 # keys handled inside the pages (not menu commands) — English source text, translated when shown
@@ -79,9 +79,8 @@ class ShortcutSheet(QDialog):
         up to most of the screen's free height (then it scrolls)."""
         metrics = self.fontMetrics()
         columns = [max(metrics.horizontalAdvance(row[c]) for row in rows) + 2 * metrics.height() for c in (0, 1)]
-        wanted = QSize(max(480, sum(columns) + 4 * metrics.height()),
-                       max(320, (len(rows) + 4) * (metrics.height() + 8) + 4 * metrics.height()))
-        return within_screen(wanted, free_area(parent))
+        return size_on_screen(parent, max(480, sum(columns) + 4 * metrics.height()),
+                              max(320, (len(rows) + 4) * (metrics.height() + 8) + 4 * metrics.height()))
 
     def keys(self) -> list[str]:
         return [self.table.item(row, 0).text() for row in range(self.table.rowCount())]

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.i18n import tr
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.office.common import (
     ColumnsModel,
     fit,
@@ -186,7 +186,7 @@ class DetailDialog(QDialog):
             self.entries.setCurrentIndex(self.entries_model.index(0, 0))
         self.entries.setFocus()
         width = parent.window().width() - 40 if parent is not None else 1180
-        self.resize(within_screen(QSize(max(760, min(1180, width)), 680), free_area(parent)))
+        self.resize(size_on_screen(parent, max(760, min(1180, width)), 680))
 
     def _header_html(self) -> str:
         d, row = self.detail, self.detail.row

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.errors import AppError
 from inspector_app.core.i18n import tr
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.office.common import dialog_buttons
 
@@ -58,7 +57,7 @@ class NarrativeDialog(QDialog):
         layout.addWidget(dialog_buttons(self, tr("&Issue the bulletin")))
         for sequence in ("Ctrl+Return", "Ctrl+Enter"):  # Enter itself starts a new line in the text boxes
             QShortcut(QKeySequence(sequence), self, self.accept)
-        self.resize(within_screen(QSize(820, 640), free_area(parent)))
+        self.resize(size_on_screen(parent, 820, 640))
 
     def accept(self) -> None:
         from inspector_app.core.documents.bulletin_narrative import with_texts

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.scoring import MonthlySummary
 from inspector_app.gui.context import GuiContext
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.office.common import CENTRAL_DIR, available, files_dir
 from inspector_app.gui.operations import Operation, Progress
@@ -112,7 +112,7 @@ class OfficeWorkspace(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._shortcuts()
-        self.resize(within_screen(QSize(1280, 720), free_area(parent)))
+        self.resize(size_on_screen(parent, 1280, 720))
         self.open_database()
 
     def _shortcuts(self) -> None:

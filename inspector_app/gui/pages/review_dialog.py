@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.models import deduction_text
 from inspector_app.gui.thumbnails import show_thumbnails
 from inspector_app.gui.widgets.tables import fill_table, text_table
@@ -74,7 +73,7 @@ class ReviewDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         header.sectionResized.connect(lambda *_: table.resizeRowsToContents())  # rows as tall as their lines
-        self.resize(within_screen(QSize(1100, 600), free_area(parent)))
+        self.resize(size_on_screen(parent, 1100, 600))
 
     def _show_photos(self) -> None:
         """Each entry's first photo, small, beside its item (as soon as the worker has made it)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -42,7 +41,7 @@ from inspector_app.core.training import (
 from inspector_app.core.training.drills import attempts_by_trainee, stored_attempts
 from inspector_app.core.training.mode import is_training
 from inspector_app.gui.context import GuiContext
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.messages import show_error
 from inspector_app.gui.operations import Operation
 from inspector_app.gui.widgets.buttons import button_row, push_button
@@ -73,7 +72,7 @@ class CalibrationDialog(QDialog):
         self.attempts: list[Attempt] = []
         self.result: Calibration | None = None
         self.setWindowTitle(tr("Calibration of trainees"))
-        self.resize(within_screen(QSize(1100, 680), free_area(parent)))
+        self.resize(size_on_screen(parent, 1100, 680))
         self.pack = compact_combo(24)
         self.pack.setAccessibleName(tr("Scenario pack"))
         for pack in packs:

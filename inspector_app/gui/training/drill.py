@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,7 +49,7 @@ from inspector_app.core.training import (
 from inspector_app.core.training.drills import save_attempt
 from inspector_app.core.training.packs import LinePoints, line_points
 from inspector_app.gui.context import GuiContext
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.messages import confirm, show_error
 from inspector_app.gui.models import deduction_text
 from inspector_app.gui.style import styled
@@ -78,7 +78,7 @@ class DrillDialog(QDialog):
         self.entries: list[RecordedDeduction] = []
         self.setWindowTitle(tr("Training drill"))
         self.setObjectName("drillDialog")
-        self.resize(within_screen(QSize(1240, 700), free_area(parent)))
+        self.resize(size_on_screen(parent, 1240, 700))
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_drill())
         self.result = DrillResult()

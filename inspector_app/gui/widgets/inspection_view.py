@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.i18n import language, tr
 from inspector_app.core.inspection_state import InspectionState, load_state
 from inspector_app.core.workspace import Workspace
-from inspector_app.gui.geometry import free_area, within_screen
+from inspector_app.gui.geometry import size_on_screen
 from inspector_app.gui.models import EntriesModel
 from inspector_app.gui.thumbnails import show_thumbnails
 from inspector_app.gui.widgets.tables import row_view
@@ -64,7 +64,7 @@ class InspectionDialog(QDialog):
         layout.addWidget(self.entries, 1)
         layout.addWidget(self.totals)
         layout.addWidget(buttons)
-        self.resize(within_screen(QSize(960, 560), free_area(parent)))
+        self.resize(size_on_screen(parent, 960, 560))
 
     def _header_html(self) -> str:
         state = self.state
