@@ -103,7 +103,8 @@ class MonthTab(QWidget):
             (tr("Points"), lambda p: number(p.points)),
             (tr("Pay deducted %"), lambda p: number(p.pay_percent)),
         ], numeric=(3, 4, 5))
-        self.departments_table = table(self.departments_model, tr("Points ranking (tally checklists)"))  # names never cut
+        # names never cut
+        self.departments_table = table(self.departments_model, tr("Points ranking (tally checklists)"))
         self.persons_table = table(self.persons_model, tr("Staff with deductions this month"), stretch=2)
         self.scores_table = table(self.scores_model, tr("Score ranking (scored checklists)"))
         for view, model in ((self.departments_table, self.departments_model), (self.scores_table, self.scores_model)):
